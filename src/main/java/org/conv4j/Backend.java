@@ -1,0 +1,94 @@
+package org.conv4j;
+
+/**
+ * One implementation of the convolution and pooling primitives ({@code "java"}, {@code "cpu"} or
+ * {@code "cuda"}); obtain one from {@link Backends}.
+ *
+ * <p>Conventions: float32, NCHW, row-major; all convolutions are cross-correlations. Shapes: {@code x}
+ * is {@code [N, C_in, H, W]}, {@code w} is {@code [C_out, C_in/groups, kH, kW]}, {@code bias} is
+ * {@code [C_out]} and {@code dy} has the shape of the forward output. Every method validates its
+ * arguments before computing anything and throws {@link IllegalArgumentException} naming the bad
+ * values; inputs are never modified. Results are new tensors, which may live in the backend's memory
+ * (native or GPU): read them with {@link Tensor#toArray()} and close them when done. Inputs may live
+ * anywhere; a backend copies foreign ones as needed. Implementations are thread-safe.
+ */
+public interface Backend {
+
+    /** {@code "java"}, {@code "cpu"} or {@code "cuda"}. */
+    String name();
+
+    /**
+     * Forward convolution: {@code y[n, co, i, j] = bias[co] + sum over ci in co's group, a, b of
+     * x[n, ci, i*sh - padTop + a*dh, j*sw - padLeft + b*dw] * w[co, ci', a, b]} (zero outside x).
+     *
+     * @param bias {@code [C_out]} or {@code null} for none
+     * @return {@code [N, C_out, H_out, W_out]}
+     * @throws IllegalArgumentException on null tensors or params, wrong ranks, channel/group mismatch,
+     *                                  bias of the wrong shape, an empty output, or an output too large for {@code int}
+     */
+    Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p);
+
+    /**
+     * Gradient of the forward convolution with respect to its input.
+     *
+     * @param dy     gradient of the output, {@code [N, C_out, H_out, W_out]}
+     * @param xShape shape of the forward input {@code [N, C_in, H, W]}
+     * @return {@code dx} of shape {@code xShape}
+     * @throws IllegalArgumentException as {@link #conv2d}, or when {@code dy} is not the forward output's shape
+     */
+    Tensor conv2dBackwardData(Tensor dy, Tensor w, int[] xShape, ConvParams p);
+
+    /**
+     * Gradient of the forward convolution with respect to its weight, summed over the batch.
+     *
+     * @param wShape shape of the weight {@code [C_out, C_in/groups, kH, kW]}
+     * @return {@code dw} of shape {@code wShape}
+     * @throws IllegalArgumentException as {@link #conv2d}, or when {@code dy} is not the forward output's shape
+     */
+    Tensor conv2dBackwardWeights(Tensor dy, Tensor x, int[] wShape, ConvParams p);
+
+    /**
+     * Gradient with respect to the bias: the sum of {@code dy} over N, H and W.
+     *
+     * @param dy rank-4 {@code [N, C_out, H_out, W_out]}
+     * @return {@code [C_out]}
+     * @throws IllegalArgumentException when {@code dy} is null or not rank 4
+     */
+    Tensor conv2dBackwardBias(Tensor dy);
+
+    /**
+     * Max pooling; padded cells never win.
+     *
+     * @return {@code [N, C, H_out, W_out]}
+     * @throws IllegalArgumentException on a null or non-rank-4 {@code x}, padding above half the window, or an empty output
+     */
+    Tensor maxPool2d(Tensor x, PoolParams p);
+
+    /**
+     * Gradient of max pooling: each {@code dy} value goes to the first maximal element of its window in
+     * row-major order (PyTorch's rule); gradients of overlapping windows add up.
+     *
+     * @param x the forward input
+     * @return {@code dx} of the shape of {@code x}
+     * @throws IllegalArgumentException as {@link #maxPool2d}, or when {@code dy} is not the forward output's shape
+     */
+    Tensor maxPool2dBackward(Tensor dy, Tensor x, PoolParams p);
+
+    /**
+     * Average pooling; the divisor follows {@link PoolParams#countIncludePad(boolean)}.
+     *
+     * @return {@code [N, C, H_out, W_out]}
+     * @throws IllegalArgumentException as {@link #maxPool2d}
+     */
+    Tensor avgPool2d(Tensor x, PoolParams p);
+
+    /**
+     * Gradient of average pooling: each {@code dy} value is spread evenly (with the forward divisor) over
+     * the input cells of its window.
+     *
+     * @param xShape shape of the forward input
+     * @return {@code dx} of shape {@code xShape}
+     * @throws IllegalArgumentException as {@link #avgPool2d}, or when {@code dy} is not the forward output's shape
+     */
+    Tensor avgPool2dBackward(Tensor dy, int[] xShape, PoolParams p);
+}

@@ -1,0 +1,129 @@
+package org.conv4j;
+
+import java.util.Arrays;
+import org.conv4j.internal.Check;
+import org.conv4j.internal.TensorFormat;
+import org.conv4j.spi.HeapStorage;
+import org.conv4j.spi.Storage;
+
+/**
+ * An immutable n-dimensional array of float32 values in row-major (C) order, NCHW for images.
+ *
+ * <p>A tensor lives on the Java heap ({@link #of}, {@link #zeros}), in native memory (results of the
+ * {@code cpu} backend) or on a GPU (results of the {@code cuda} backend). {@link #toArray()} always
+ * works and copies the values back to the heap. Tensors that own native or GPU memory should be
+ * closed when no longer needed ({@link #close()} is idempotent and a no-op for heap tensors); they are
+ * also freed when unreachable.
+ *
+ * <p>Every dimension is at least 1 and the element count fits in an {@code int}.
+ */
+public final class Tensor implements AutoCloseable {
+    private final int[] shape;
+    private final Storage storage;
+
+    private Tensor(Storage storage, int[] shape) {
+        this.storage = storage;
+        this.shape = shape;
+    }
+
+    /**
+     * A heap tensor holding a copy of {@code data}.
+     *
+     * @param data  values in row-major order; {@code data.length} must equal the product of {@code shape}
+     * @param shape the dimensions, each at least 1
+     * @throws IllegalArgumentException if data or shape is null, a dimension is below 1, the element
+     *                                  count overflows {@code int}, or the lengths disagree, e.g.
+     *                                  {@code Tensor.of: 12 values do not fill shape [2, 3, 4] (24 values)}
+     */
+    public static Tensor of(float[] data, int... shape) {
+        Check.notNull(data, "Tensor.of", "data");
+        int n = Check.elementCount("Tensor.of", shape);
+        if (data.length != n) {
+            throw new IllegalArgumentException("Tensor.of: " + data.length + " values do not fill shape "
+                    + Arrays.toString(shape) + " (" + n + " values)");
+        }
+        return new Tensor(new HeapStorage(data.clone()), shape.clone());
+    }
+
+    /**
+     * A heap tensor of zeros.
+     *
+     * @throws IllegalArgumentException if a dimension is below 1 or the element count overflows {@code int}
+     */
+    public static Tensor zeros(int... shape) {
+        int n = Check.elementCount("Tensor.zeros", shape);
+        return new Tensor(new HeapStorage(new float[n]), shape.clone());
+    }
+
+    /**
+     * For backends: a tensor over {@code storage}, which becomes owned by the tensor (closing the
+     * tensor closes it). No copy is made.
+     *
+     * @throws IllegalArgumentException if the storage length does not match the shape
+     */
+    public static Tensor wrap(Storage storage, int... shape) {
+        Check.notNull(storage, "Tensor.wrap", "storage");
+        int n = Check.elementCount("Tensor.wrap", shape);
+        if (storage.length() != n) {
+            throw new IllegalArgumentException("Tensor.wrap: storage of " + storage.length()
+                    + " values does not fit shape " + Arrays.toString(shape) + " (" + n + " values)");
+        }
+        return new Tensor(storage, shape.clone());
+    }
+
+    /** A copy of the dimensions. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Number of dimensions. */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Size of dimension {@code i} (0-based). */
+    public int dim(int i) {
+        return shape[i];
+    }
+
+    /** Number of elements (the product of the shape). */
+    public int size() {
+        return storage.length();
+    }
+
+    /** Where the values live: {@code "heap"}, {@code "native"} or {@code "cuda"}. */
+    public String location() {
+        return storage.location();
+    }
+
+    /** For backends: the storage holding the values. */
+    public Storage storage() {
+        return storage;
+    }
+
+    /**
+     * A copy of the values in row-major order, copied back from native or GPU memory if needed.
+     *
+     * @throws IllegalStateException if the tensor owns native or GPU memory and was closed
+     */
+    public float[] toArray() {
+        float[] out = new float[storage.length()];
+        storage.copyTo(out, 0);
+        return out;
+    }
+
+    /** Frees native or GPU memory now. Harmless to call twice; a no-op for heap tensors. */
+    @Override
+    public void close() {
+        storage.close();
+    }
+
+    /**
+     * The values printed as nested rows, aligned, e.g. {@code [[19, 25], [37, 43]]} for a 2x2 tensor;
+     * very large tensors are summarised.
+     */
+    @Override
+    public String toString() {
+        return TensorFormat.format(toArray(), shape);
+    }
+}

@@ -1,0 +1,164 @@
+package org.conv4j.internal;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+import java.util.function.IntConsumer;
+
+/**
+ * The one bounded thread pool of conv4j and its size knob ({@link org.conv4j.Conv4j#setThreads}).
+ *
+ * <p>Work is split into at most {@link #threads()} chunks; the calling thread runs one chunk itself,
+ * so a pool of {@code threads() - 1} daemon workers suffices. Calls from inside a worker run serially
+ * (no nested fan-out, no deadlock). Many Java threads calling at once share the same workers, so the
+ * machine is never oversubscribed by conv4j's own loops.
+ */
+public final class Parallel {
+    /** A body over the half-open index range {@code [from, to)}. */
+    @FunctionalInterface
+    public interface RangeBody {
+        /** Processes indices {@code from} (inclusive) to {@code to} (exclusive). */
+        void run(int from, int to);
+    }
+
+    private static final List<IntConsumer> LISTENERS = new CopyOnWriteArrayList<>();
+    private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private static volatile int threads = initialThreads();
+    private static volatile ExecutorService pool;
+
+    private Parallel() {
+    }
+
+    private static int initialThreads() {
+        String p = System.getProperty("conv4j.threads");
+        if (p != null && !p.isBlank()) {
+            try {
+                int n = Integer.parseInt(p.trim());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to the default; a bad property must not break class loading
+            }
+            System.getLogger("org.conv4j").log(System.Logger.Level.WARNING,
+                    "conv4j: ignoring conv4j.threads=" + p + " (not a positive integer)");
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Current thread count (at least 1). */
+    public static int threads() {
+        return threads;
+    }
+
+    /**
+     * Sets the thread count and tells every listener (native backends pass it on to their libraries).
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("setThreads: thread count must be at least 1, got " + n);
+        }
+        threads = n;
+        ExecutorService old = pool;
+        pool = null;
+        if (old != null) {
+            old.shutdown();
+        }
+        for (IntConsumer l : LISTENERS) {
+            l.accept(n);
+        }
+    }
+
+    /** Registers {@code listener} and calls it at once with the current count. */
+    public static void onThreadsChanged(IntConsumer listener) {
+        LISTENERS.add(listener);
+        listener.accept(threads);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} split into at most {@code min(threads(), n / minGrain)} contiguous
+     * chunks, and returns when all are done. Exceptions of a chunk are rethrown.
+     *
+     * @param minGrain the smallest chunk worth a thread of its own (at least 1)
+     */
+    public static void forRange(int n, int minGrain, RangeBody body) {
+        int t = threads;
+        int chunks = Math.min(t, Math.max(1, n / Math.max(1, minGrain)));
+        if (chunks <= 1 || IN_WORKER.get()) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+            return;
+        }
+        ExecutorService ex = executor();
+        @SuppressWarnings("unchecked")
+        Future<?>[] futures = new Future<?>[chunks - 1];
+        for (int c = 1; c < chunks; c++) {
+            int from = (int) ((long) n * c / chunks);
+            int to = (int) ((long) n * (c + 1) / chunks);
+            try {
+                futures[c - 1] = ex.submit(() -> body.run(from, to));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the pool was replaced by setThreads meanwhile: run this chunk here
+                body.run(from, to);
+                futures[c - 1] = java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+        }
+        Throwable failure = null;
+        try {
+            body.run(0, (int) ((long) n / chunks));
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        if (failure instanceof RuntimeException) {
+            throw (RuntimeException) failure;
+        }
+        if (failure instanceof Error) {
+            throw (Error) failure;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("conv4j: parallel loop interrupted", failure);
+        }
+    }
+
+    private static ExecutorService executor() {
+        ExecutorService ex = pool;
+        if (ex == null) {
+            synchronized (Parallel.class) {
+                ex = pool;
+                if (ex == null) {
+                    int workers = Math.max(1, threads - 1);
+                    ex = Executors.newFixedThreadPool(workers, r -> {
+                        Thread th = new Thread(() -> {
+                            IN_WORKER.set(Boolean.TRUE);
+                            r.run();
+                        }, "conv4j-worker");
+                        th.setDaemon(true);
+                        return th;
+                    });
+                    pool = ex;
+                }
+            }
+        }
+        return ex;
+    }
+}

@@ -1,0 +1,96 @@
+package org.conv4j.spi;
+
+import org.conv4j.Backend;
+import org.conv4j.ConvParams;
+import org.conv4j.PoolParams;
+import org.conv4j.Tensor;
+import org.conv4j.internal.Check;
+
+/**
+ * Base of every backend: validates all arguments through {@link ConvGeometry} / {@link PoolGeometry}
+ * (so every backend refuses exactly the same inputs with exactly the same messages, before any native
+ * call) and hands the validated geometry to the implementation's {@code do*} methods.
+ */
+public abstract class BaseBackend implements Backend {
+
+    @Override
+    public final Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p) {
+        ConvGeometry g = ConvGeometry.forward(x, w, bias, p);
+        return doConv2d(g, x, w, bias);
+    }
+
+    @Override
+    public final Tensor conv2dBackwardData(Tensor dy, Tensor w, int[] xShape, ConvParams p) {
+        ConvGeometry g = ConvGeometry.backwardData(dy, w, xShape, p);
+        return doConv2dBackwardData(g, dy, w);
+    }
+
+    @Override
+    public final Tensor conv2dBackwardWeights(Tensor dy, Tensor x, int[] wShape, ConvParams p) {
+        ConvGeometry g = ConvGeometry.backwardWeights(dy, x, wShape, p);
+        return doConv2dBackwardWeights(g, dy, x);
+    }
+
+    @Override
+    public final Tensor conv2dBackwardBias(Tensor dy) {
+        Check.notNull(dy, "conv2dBackwardBias", "dy");
+        Check.rank4("conv2dBackwardBias", "dy", dy.shape(), "[N, C_out, H_out, W_out]");
+        return doConv2dBackwardBias(dy);
+    }
+
+    @Override
+    public final Tensor maxPool2d(Tensor x, PoolParams p) {
+        return doMaxPool2d(PoolGeometry.forward("maxPool2d", x, p), x);
+    }
+
+    @Override
+    public final Tensor maxPool2dBackward(Tensor dy, Tensor x, PoolParams p) {
+        Check.notNull(x, "maxPool2dBackward", "x");
+        return doMaxPool2dBackward(PoolGeometry.backward("maxPool2dBackward", dy, x.shape(), p), dy, x);
+    }
+
+    @Override
+    public final Tensor avgPool2d(Tensor x, PoolParams p) {
+        return doAvgPool2d(PoolGeometry.forward("avgPool2d", x, p), x);
+    }
+
+    @Override
+    public final Tensor avgPool2dBackward(Tensor dy, int[] xShape, PoolParams p) {
+        return doAvgPool2dBackward(PoolGeometry.backward("avgPool2dBackward", dy, xShape, p), dy);
+    }
+
+    /** Forward convolution on validated operands; {@code bias} may be null. */
+    protected abstract Tensor doConv2d(ConvGeometry g, Tensor x, Tensor w, Tensor bias);
+
+    /** Input gradient on validated operands. */
+    protected abstract Tensor doConv2dBackwardData(ConvGeometry g, Tensor dy, Tensor w);
+
+    /** Weight gradient on validated operands. */
+    protected abstract Tensor doConv2dBackwardWeights(ConvGeometry g, Tensor dy, Tensor x);
+
+    /** Bias gradient of a rank-4 {@code dy}. */
+    protected abstract Tensor doConv2dBackwardBias(Tensor dy);
+
+    /** Max pooling on validated operands. */
+    protected abstract Tensor doMaxPool2d(PoolGeometry g, Tensor x);
+
+    /** Max pooling gradient on validated operands. */
+    protected abstract Tensor doMaxPool2dBackward(PoolGeometry g, Tensor dy, Tensor x);
+
+    /** Average pooling on validated operands. */
+    protected abstract Tensor doAvgPool2d(PoolGeometry g, Tensor x);
+
+    /** Average pooling gradient on validated operands. */
+    protected abstract Tensor doAvgPool2dBackward(PoolGeometry g, Tensor dy);
+
+    /** The values of {@code t} as a heap array: the backing array for heap tensors (do not modify it), else a copy. */
+    protected static float[] heap(Tensor t) {
+        float[] a = t.storage().heapArray();
+        return a != null ? a : t.toArray();
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}
