@@ -1,0 +1,147 @@
+/*
+ * The tiled implicit GEMM shared by forward, backward-data and backward-weights convolution.
+ *
+ * One thread block computes a BM x BN tile of C[M, NC] = A[M, K] * B[K, NC] for one group (and, for split-K,
+ * one slice of K). A and B are never materialised: the operation struct (conv_ops.cuh) computes each element
+ * from the tensors with bounds and padding checks (implicit im2col). The K loop walks BK-wide slices:
+ *
+ *   phase "load":    every thread copies 4 elements of the A slice and 4 of the B slice into shared memory;
+ *   __syncthreads();
+ *   phase "compute": every thread accumulates its TM x TN micro-tile from the shared slices;
+ *   __syncthreads();
+ *
+ * and the epilogue stores the micro-tile through the operation (bias, scatter to NCHW, or split-K workspace).
+ * Each phase is a CONV4J_HD function of (block coordinates, thread index, shared memory, registers) so the host
+ * harness can run it for all threads of a block in turn.
+ */
+#ifndef CONV4J_CUDA_GEMM_TILE_CUH
+#define CONV4J_CUDA_GEMM_TILE_CUH
+
+#include "hd.cuh"
+
+namespace c4j {
+namespace cuda {
+
+constexpr int BM = 64;          // rows of C per block (output channels for forward)
+constexpr int BN = 64;          // columns of C per block (output pixels for forward)
+constexpr int BK = 16;          // depth of one shared-memory slice
+constexpr int TM = 4;           // rows per thread
+constexpr int TN = 4;           // columns per thread
+constexpr int TILE_THREADS = (BM / TM) * (BN / TN);  // 256
+constexpr int LOADS_A = BM * BK / TILE_THREADS;      // 4 elements of A per thread per slice
+constexpr int LOADS_B = BK * BN / TILE_THREADS;      // 4 elements of B per thread per slice
+static_assert(LOADS_A * TILE_THREADS == BM * BK, "A slice must split evenly over the threads");
+static_assert(LOADS_B * TILE_THREADS == BK * BN, "B slice must split evenly over the threads");
+
+/* Shared memory of one block: one K slice of A (transposed, k-major) and of B. */
+struct TileSmem {
+    float a[BK][BM + 1];  // +1: the k-fast load pattern writes column-wise; the pad spreads it over the banks
+    float b[BK][BN];
+};
+
+/* What one block computes: group g, rows m0.., columns n0.., K range [kbegin, kend), split index (split-K). */
+struct TileCoord {
+    int g;
+    int m0;
+    int n0;
+    int kbegin;
+    int kend;
+    int split;
+};
+
+/* Registers of one thread: its TM x TN partial sums. */
+struct TileAcc {
+    float v[TM][TN];
+};
+
+CONV4J_HD inline void tile_acc_zero(TileAcc& acc) {
+    for (int i = 0; i < TM; i++) {
+        for (int j = 0; j < TN; j++) {
+            acc.v[i][j] = 0.f;
+        }
+    }
+}
+
+/*
+ * Block coordinates from the launch indices: x = column tile, y = row tile, z = group * splits + split.
+ * Split s covers K slices [s * slices_per_split, (s + 1) * slices_per_split), in units of BK.
+ */
+CONV4J_HD inline TileCoord tile_coord(int bx, int by, int bz, int splits, int K, int slices_per_split) {
+    TileCoord t;
+    t.g = bz / splits;
+    t.split = bz % splits;
+    t.m0 = by * BM;
+    t.n0 = bx * BN;
+    t.kbegin = t.split * slices_per_split * BK;
+    int end = t.kbegin + slices_per_split * BK;
+    t.kend = end < K ? end : K;
+    return t;
+}
+
+/*
+ * Load phase: thread tid copies its elements of the slice starting at k0 into shared memory, zero outside the
+ * matrix. Op::A_K_FAST / Op::B_K_FAST choose whether consecutive threads walk k or m/n, whichever is contiguous
+ * in the tensor the element comes from (coalescing).
+ */
+template <class Op>
+CONV4J_HD inline void tile_load(const Op& op, const TileCoord& t, int k0, int tid, TileSmem& s) {
+    for (int i = 0; i < LOADS_A; i++) {
+        int e = tid + i * TILE_THREADS;
+        int kk = Op::A_K_FAST ? e % BK : e / BM;
+        int mm = Op::A_K_FAST ? e / BK : e % BM;
+        int m = t.m0 + mm, k = k0 + kk;
+        s.a[kk][mm] = (m < op.M && k < t.kend) ? op.a(t.g, m, k) : 0.f;
+    }
+    for (int i = 0; i < LOADS_B; i++) {
+        int e = tid + i * TILE_THREADS;
+        int kk = Op::B_K_FAST ? e % BK : e / BN;
+        int nn = Op::B_K_FAST ? e / BK : e % BN;
+        int n = t.n0 + nn, k = k0 + kk;
+        s.b[kk][nn] = (n < op.NC && k < t.kend) ? op.b(t.g, k, n) : 0.f;
+    }
+}
+
+/*
+ * Compute phase: thread (ty, tx) owns rows ty + 16 i and columns tx + 16 j of the tile (strided, so a warp reads
+ * 16 consecutive floats of b and two broadcast values of a: no bank conflicts). Summation order over k is fixed.
+ */
+CONV4J_HD inline void tile_compute(const TileSmem& s, int tid, TileAcc& acc) {
+    const int tx = tid % (BN / TN), ty = tid / (BN / TN);
+    for (int kk = 0; kk < BK; kk++) {
+        float av[TM], bv[TN];
+        for (int i = 0; i < TM; i++) {
+            av[i] = s.a[kk][ty + i * (BM / TM)];
+        }
+        for (int j = 0; j < TN; j++) {
+            bv[j] = s.b[kk][tx + j * (BN / TN)];
+        }
+        for (int i = 0; i < TM; i++) {
+            for (int j = 0; j < TN; j++) {
+                acc.v[i][j] = madd(av[i], bv[j], acc.v[i][j]);
+            }
+        }
+    }
+}
+
+/* Epilogue: hands each in-range element of the micro-tile to the operation's store. */
+template <class Op>
+CONV4J_HD inline void tile_store(const Op& op, const TileCoord& t, int tid, const TileAcc& acc) {
+    const int tx = tid % (BN / TN), ty = tid / (BN / TN);
+    for (int i = 0; i < TM; i++) {
+        int m = t.m0 + ty + i * (BM / TM);
+        if (m >= op.M) {
+            continue;
+        }
+        for (int j = 0; j < TN; j++) {
+            int n = t.n0 + tx + j * (BN / TN);
+            if (n < op.NC) {
+                op.store(t, m, n, acc.v[i][j]);
+            }
+        }
+    }
+}
+
+}  // namespace cuda
+}  // namespace c4j
+
+#endif
