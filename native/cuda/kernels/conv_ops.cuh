@@ -21,10 +21,20 @@
 namespace c4j {
 namespace cuda {
 
-/* Forward: A = weights (contiguous along k), B = implicit im2col of x (contiguous along output columns). */
+/*
+ * Forward: A = weights (contiguous along k), B = implicit im2col of x (contiguous along output columns).
+ * k = (ci, r, s) -> KInfo {ci*H*W, r*dh, s*dw}; column = (img, oh, ow) -> ColInfo {x offset of the image and
+ * group, oh*sh - pad_top, ow*sw - pad_left}.
+ */
 struct ConvFwdOp {
     static constexpr bool A_K_FAST = true;
     static constexpr bool B_K_FAST = false;
+    struct KInfo {
+        int off, dr, ds;
+    };
+    struct ColInfo {
+        int base, ih0, iw0;
+    };
     ConvDims d;
     int M, NC, K;
     const float* x;
@@ -32,15 +42,32 @@ struct ConvFwdOp {
     const float* bias;  // may be null
     float* y;
 
-    CONV4J_HD float a(int g, int m, int k) const { return w[(g * d.cout_g + m) * K + k]; }
-
-    CONV4J_HD float b(int g, int k, int col) const {
-        const int khw = d.kh * d.kw, hw = d.hout * d.wout;
+    CONV4J_HD KInfo k_info(int, int k) const {
+        const int khw = d.kh * d.kw;
         int ci = k / khw, rs = k - ci * khw, r = rs / d.kw, s = rs - r * d.kw;
+        KInfo i;
+        i.off = ci * d.h * d.w;
+        i.dr = r * d.dh;
+        i.ds = s * d.dw;
+        return i;
+    }
+
+    CONV4J_HD ColInfo col_info(int g, int col) const {
+        const int hw = d.hout * d.wout;
         int img = col / hw, p = col - img * hw, oh = p / d.wout, ow = p - oh * d.wout;
-        int ih = oh * d.sh - d.pt + r * d.dh, iw = ow * d.sw - d.pl + s * d.dw;
-        if (ih < 0 || ih >= d.h || iw < 0 || iw >= d.w) return 0.f;
-        return x[((img * d.cin + g * d.cin_g + ci) * d.h + ih) * d.w + iw];
+        ColInfo c;
+        c.base = (img * d.cin + g * d.cin_g) * d.h * d.w;
+        c.ih0 = oh * d.sh - d.pt;
+        c.iw0 = ow * d.sw - d.pl;
+        return c;
+    }
+
+    CONV4J_HD float a(int g, int m, int k, const KInfo&) const { return w[(g * d.cout_g + m) * K + k]; }
+
+    CONV4J_HD float b(const KInfo& ki, const ColInfo& c) const {
+        int ih = c.ih0 + ki.dr, iw = c.iw0 + ki.ds;
+        if ((unsigned)ih >= (unsigned)d.h || (unsigned)iw >= (unsigned)d.w) return 0.f;
+        return x[c.base + ki.off + ih * d.w + iw];
     }
 
     CONV4J_HD void store(const TileCoord& t, int m, int col, float v) const {
@@ -63,31 +90,55 @@ inline ConvFwdOp conv_fwd_op(const ConvDims& d, const float* x, const float* w, 
     return op;
 }
 
-/* Backward-data: A = weights transposed per group, B = dy gathered onto input pixels. */
+/*
+ * Backward-data: A = weights transposed per group, B = dy gathered onto input pixels.
+ * k = (co, r, s) -> KInfo {w offset of (g*cout_g + co, ci = 0, r, s), dy offset of channel g*cout_g + co,
+ * r*dh, s*dw}; column = (img, ih, iw) -> ColInfo {dy offset of the image, ih + pad_top, iw + pad_left}.
+ */
 struct ConvBwdDataOp {
     static constexpr bool A_K_FAST = true;   // k = (co, r, s): r, s contiguous in w
     static constexpr bool B_K_FAST = false;  // columns = input pixels, contiguous in dx and dy rows
+    struct KInfo {
+        int woff, dyoff, dr, ds;
+    };
+    struct ColInfo {
+        int base, th0, tw0;
+    };
     ConvDims d;
     int M, NC, K;
     const float* dy;
     const float* w;
     float* dx;
 
-    CONV4J_HD float a(int g, int m, int k) const {
+    CONV4J_HD KInfo k_info(int g, int k) const {
         const int khw = d.kh * d.kw;
-        int co = k / khw, rs = k - co * khw;
-        return w[((g * d.cout_g + co) * d.cin_g + m) * khw + rs];
+        int co = k / khw, rs = k - co * khw, r = rs / d.kw, s = rs - r * d.kw;
+        KInfo i;
+        i.woff = (g * d.cout_g + co) * d.cin_g * khw + rs;
+        i.dyoff = (g * d.cout_g + co) * d.hout * d.wout;
+        i.dr = r * d.dh;
+        i.ds = s * d.dw;
+        return i;
     }
 
-    CONV4J_HD float b(int g, int k, int col) const {
-        const int khw = d.kh * d.kw, hw = d.h * d.w;
-        int co = k / khw, rs = k - co * khw, r = rs / d.kw, s = rs - r * d.kw;
+    CONV4J_HD ColInfo col_info(int, int col) const {
+        const int hw = d.h * d.w;
         int img = col / hw, p = col - img * hw, ih = p / d.w, iw = p - ih * d.w;
-        int th = ih + d.pt - r * d.dh, tw = iw + d.pl - s * d.dw;
+        ColInfo c;
+        c.base = img * d.cout * d.hout * d.wout;
+        c.th0 = ih + d.pt;
+        c.tw0 = iw + d.pl;
+        return c;
+    }
+
+    CONV4J_HD float a(int, int m, int, const KInfo& ki) const { return w[ki.woff + m * d.kh * d.kw]; }
+
+    CONV4J_HD float b(const KInfo& ki, const ColInfo& c) const {
+        int th = c.th0 - ki.dr, tw = c.tw0 - ki.ds;
         if (th < 0 || tw < 0) return 0.f;
-        int oh = th / d.sh, ow = tw / d.sw;
+        int oh = d.sh == 1 ? th : th / d.sh, ow = d.sw == 1 ? tw : tw / d.sw;  // stride 1: no division
         if (oh * d.sh != th || ow * d.sw != tw || oh >= d.hout || ow >= d.wout) return 0.f;
-        return dy[((img * d.cout + g * d.cout_g + co) * d.hout + oh) * d.wout + ow];
+        return dy[c.base + ki.dyoff + oh * d.wout + ow];
     }
 
     CONV4J_HD void store(const TileCoord& t, int m, int col, float v) const {
@@ -117,6 +168,14 @@ inline ConvBwdDataOp conv_bwd_data_op(const ConvDims& d, const float* dy, const 
 struct ConvBwdWeightsOp {
     static constexpr bool A_K_FAST = true;
     static constexpr bool B_K_FAST = true;
+    /* k = (img, oh, ow): dy offset without the channel, x offset of the image, oh*sh - pad_top, ow*sw - pad_left. */
+    struct KInfo {
+        int dyoff, xoff, ih0, iw0;
+    };
+    /* column = (ci, r, s): x offset of channel g*cin_g + ci, r*dh, s*dw. */
+    struct ColInfo {
+        int coff, dr, ds;
+    };
     ConvDims d;
     int M, NC, K;
     int splits;
@@ -125,19 +184,35 @@ struct ConvBwdWeightsOp {
     float* dw;  // final result (splits == 1)
     float* ws;  // workspace of splits * dw_size floats (splits > 1)
 
-    CONV4J_HD float a(int g, int m, int k) const {
+    CONV4J_HD KInfo k_info(int, int k) const {
         const int hw = d.hout * d.wout;
-        int img = k / hw, p = k - img * hw;
-        return dy[(img * d.cout + g * d.cout_g + m) * hw + p];
+        int img = k / hw, p = k - img * hw, oh = p / d.wout, ow = p - oh * d.wout;
+        KInfo i;
+        i.dyoff = img * d.cout * hw + p;
+        i.xoff = img * d.cin * d.h * d.w;
+        i.ih0 = oh * d.sh - d.pt;
+        i.iw0 = ow * d.sw - d.pl;
+        return i;
     }
 
-    CONV4J_HD float b(int g, int k, int col) const {
-        const int khw = d.kh * d.kw, hw = d.hout * d.wout;
+    CONV4J_HD ColInfo col_info(int g, int col) const {
+        const int khw = d.kh * d.kw;
         int ci = col / khw, rs = col - ci * khw, r = rs / d.kw, s = rs - r * d.kw;
-        int img = k / hw, p = k - img * hw, oh = p / d.wout, ow = p - oh * d.wout;
-        int ih = oh * d.sh - d.pt + r * d.dh, iw = ow * d.sw - d.pl + s * d.dw;
-        if (ih < 0 || ih >= d.h || iw < 0 || iw >= d.w) return 0.f;
-        return x[((img * d.cin + g * d.cin_g + ci) * d.h + ih) * d.w + iw];
+        ColInfo c;
+        c.coff = (g * d.cin_g + ci) * d.h * d.w;
+        c.dr = r * d.dh;
+        c.ds = s * d.dw;
+        return c;
+    }
+
+    CONV4J_HD float a(int g, int m, int, const KInfo& ki) const {
+        return dy[ki.dyoff + (g * d.cout_g + m) * d.hout * d.wout];
+    }
+
+    CONV4J_HD float b(const KInfo& ki, const ColInfo& c) const {
+        int ih = ki.ih0 + c.dr, iw = ki.iw0 + c.ds;
+        if ((unsigned)ih >= (unsigned)d.h || (unsigned)iw >= (unsigned)d.w) return 0.f;
+        return x[ki.xoff + c.coff + ih * d.w + iw];
     }
 
     CONV4J_HD void store(const TileCoord& t, int m, int col, float v) const {

@@ -3,12 +3,18 @@
  *
  * One thread block computes a BM x BN tile of C[M, NC] = A[M, K] * B[K, NC] for one group (and, for split-K,
  * one slice of K). A and B are never materialised: the operation struct (conv_ops.cuh) computes each element
- * from the tensors with bounds and padding checks (implicit im2col). The K loop walks BK-wide slices:
+ * from the tensors with bounds and padding checks (implicit im2col). The integer divisions that turn a column
+ * or a k into tensor coordinates are done once per block (column table) and once per K slice (k table, computed
+ * one slice ahead), both in shared memory, so the loads of the main loop only add and compare:
  *
- *   phase "load":    every thread copies 4 elements of the A slice and 4 of the B slice into shared memory;
+ *   phase "index":   threads < BN fill the column table, threads < BK the k table of the first slice;
  *   __syncthreads();
- *   phase "compute": every thread accumulates its TM x TN micro-tile from the shared slices;
- *   __syncthreads();
+ *   for each BK-wide slice:
+ *     phase "load":    every thread copies 4 elements of the A slice and 4 of the B slice into shared memory;
+ *     __syncthreads();
+ *     phase "compute": every thread accumulates its TM x TN micro-tile from the shared slices; threads < BK
+ *                      also fill the other k table for the next slice;
+ *     __syncthreads();
  *
  * and the epilogue stores the micro-tile through the operation (bias, scatter to NCHW, or split-K workspace).
  * Each phase is a CONV4J_HD function of (block coordinates, thread index, shared memory, registers) so the host
@@ -33,10 +39,16 @@ constexpr int LOADS_B = BK * BN / TILE_THREADS;      // 4 elements of B per thre
 static_assert(LOADS_A * TILE_THREADS == BM * BK, "A slice must split evenly over the threads");
 static_assert(LOADS_B * TILE_THREADS == BK * BN, "B slice must split evenly over the threads");
 
-/* Shared memory of one block: one K slice of A (transposed, k-major) and of B. */
+/*
+ * Shared memory of one block: one K slice of A (transposed, k-major) and of B, the operation's per-column
+ * coordinates and its per-k coordinates for the current and the next slice.
+ */
+template <class Op>
 struct TileSmem {
     float a[BK][BM + 1];  // +1: the k-fast load pattern writes column-wise; the pad spreads it over the banks
     float b[BK][BN];
+    typename Op::ColInfo col[BN];
+    typename Op::KInfo k[2][BK];
 };
 
 /* What one block computes: group g, rows m0.., columns n0.., K range [kbegin, kend), split index (split-K). */
@@ -78,26 +90,48 @@ CONV4J_HD inline TileCoord tile_coord(int bx, int by, int bz, int splits, int K,
     return t;
 }
 
+/* Index phase (once per block): column table, and the k table of the block's first slice (parity 0). */
+template <class Op>
+CONV4J_HD inline void tile_index(const Op& op, const TileCoord& t, int tid, TileSmem<Op>& s) {
+    // Columns and k beyond the matrix are clamped to its last one: their loads are masked anyway, and the clamp
+    // keeps every offset computed here inside the tensors (no int overflow for any valid descriptor).
+    if (tid < BN) {
+        s.col[tid] = op.col_info(t.g, imin(t.n0 + tid, op.NC - 1));
+    }
+    if (tid < BK) {
+        s.k[0][tid] = op.k_info(t.g, imin(t.kbegin + tid, t.kend - 1));
+    }
+}
+
+/* Part of the compute phase: threads < BK fill the k table of the slice at k0_next (slot parity_next). */
+template <class Op>
+CONV4J_HD inline void tile_index_next(const Op& op, const TileCoord& t, int k0_next, int parity_next, int tid,
+                                      TileSmem<Op>& s) {
+    if (tid < BK && k0_next < t.kend) {
+        s.k[parity_next][tid] = op.k_info(t.g, imin(k0_next + tid, t.kend - 1));
+    }
+}
+
 /*
  * Load phase: thread tid copies its elements of the slice starting at k0 into shared memory, zero outside the
  * matrix. Op::A_K_FAST / Op::B_K_FAST choose whether consecutive threads walk k or m/n, whichever is contiguous
  * in the tensor the element comes from (coalescing).
  */
 template <class Op>
-CONV4J_HD inline void tile_load(const Op& op, const TileCoord& t, int k0, int tid, TileSmem& s) {
+CONV4J_HD inline void tile_load(const Op& op, const TileCoord& t, int k0, int parity, int tid, TileSmem<Op>& s) {
     for (int i = 0; i < LOADS_A; i++) {
         int e = tid + i * TILE_THREADS;
         int kk = Op::A_K_FAST ? e % BK : e / BM;
         int mm = Op::A_K_FAST ? e / BK : e % BM;
         int m = t.m0 + mm, k = k0 + kk;
-        s.a[kk][mm] = (m < op.M && k < t.kend) ? op.a(t.g, m, k) : 0.f;
+        s.a[kk][mm] = (m < op.M && k < t.kend) ? op.a(t.g, m, k, s.k[parity][kk]) : 0.f;
     }
     for (int i = 0; i < LOADS_B; i++) {
         int e = tid + i * TILE_THREADS;
         int kk = Op::B_K_FAST ? e % BK : e / BN;
         int nn = Op::B_K_FAST ? e / BK : e % BN;
         int n = t.n0 + nn, k = k0 + kk;
-        s.b[kk][nn] = (n < op.NC && k < t.kend) ? op.b(t.g, k, n) : 0.f;
+        s.b[kk][nn] = (n < op.NC && k < t.kend) ? op.b(s.k[parity][kk], s.col[nn]) : 0.f;
     }
 }
 
@@ -105,7 +139,8 @@ CONV4J_HD inline void tile_load(const Op& op, const TileCoord& t, int k0, int ti
  * Compute phase: thread (ty, tx) owns rows ty + 16 i and columns tx + 16 j of the tile (strided, so a warp reads
  * 16 consecutive floats of b and two broadcast values of a: no bank conflicts). Summation order over k is fixed.
  */
-CONV4J_HD inline void tile_compute(const TileSmem& s, int tid, TileAcc& acc) {
+template <class Op>
+CONV4J_HD inline void tile_compute(const TileSmem<Op>& s, int tid, TileAcc& acc) {
     const int tx = tid % (BN / TN), ty = tid / (BN / TN);
     for (int kk = 0; kk < BK; kk++) {
         float av[TM], bv[TN];

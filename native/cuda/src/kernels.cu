@@ -13,15 +13,19 @@ namespace cuda {
 template <class Op>
 __global__ void __launch_bounds__(TILE_THREADS)
     gemm_tile_kernel(Op op, int splits, int slices_per_split, int y0, int z0) {
-    __shared__ TileSmem smem;
+    __shared__ TileSmem<Op> smem;
     TileAcc acc;
     tile_acc_zero(acc);
     const TileCoord t = tile_coord(blockIdx.x, y0 + blockIdx.y, z0 + blockIdx.z, splits, op.K, slices_per_split);
     const int tid = threadIdx.x;
-    for (int k0 = t.kbegin; k0 < t.kend; k0 += BK) {
-        tile_load(op, t, k0, tid, smem);
+    tile_index(op, t, tid, smem);
+    __syncthreads();
+    int parity = 0;
+    for (int k0 = t.kbegin; k0 < t.kend; k0 += BK, parity ^= 1) {
+        tile_load(op, t, k0, parity, tid, smem);
         __syncthreads();
         tile_compute(smem, tid, acc);
+        tile_index_next(op, t, k0 + BK, parity ^ 1, tid, smem);
         __syncthreads();
     }
     tile_store(op, t, tid, acc);

@@ -14,6 +14,7 @@
 #define CONV4J_CUDA_HOST_EMULATOR_HPP
 
 #include <algorithm>
+#include <cstring>
 #include <cstdint>
 #include <limits>
 #include <numeric>
@@ -53,7 +54,8 @@ private:
     std::vector<int> order_;
 };
 
-inline void poison(TileSmem& s) {
+template <class Op>
+void poison(TileSmem<Op>& s) {
     const float nan = std::numeric_limits<float>::quiet_NaN();
     for (int k = 0; k < BK; k++) {
         for (int m = 0; m < BM + 1; m++) s.a[k][m] = nan;
@@ -66,17 +68,29 @@ template <class Op>
 void run_gemm(const Op& op, int groups, int splits, int slices_per_split, ThreadOrder& order) {
     GemmGrid grid = gemm_grid(op.M, op.NC, groups, splits);
     std::vector<TileAcc> acc(TILE_THREADS);
-    TileSmem smem;
+    TileSmem<Op> smem;
+    std::memset(&smem, 0xff, sizeof smem);  // NaN floats and -1 ints: nothing left over from another block
     for (int bz = 0; bz < grid.z; bz++) {
         for (int by = 0; by < grid.y; by++) {
             for (int bx = 0; bx < grid.x; bx++) {
                 TileCoord t = tile_coord(bx, by, bz, splits, op.K, slices_per_split);
-                for (int tid : order.next(TILE_THREADS)) tile_acc_zero(acc[tid]);
-                for (int k0 = t.kbegin; k0 < t.kend; k0 += BK) {
+                std::memset(smem.col, 0xff, sizeof smem.col);
+                std::memset(smem.k, 0xff, sizeof smem.k);
+                for (int tid : order.next(TILE_THREADS)) {
+                    tile_acc_zero(acc[tid]);
+                    tile_index(op, t, tid, smem);
+                }
+                // __syncthreads()
+                int parity = 0;
+                for (int k0 = t.kbegin; k0 < t.kend; k0 += BK, parity ^= 1) {
                     poison(smem);
-                    for (int tid : order.next(TILE_THREADS)) tile_load(op, t, k0, tid, smem);
+                    for (int tid : order.next(TILE_THREADS)) tile_load(op, t, k0, parity, tid, smem);
                     // __syncthreads()
-                    for (int tid : order.next(TILE_THREADS)) tile_compute(smem, tid, acc[tid]);
+                    std::memset(smem.k[parity ^ 1], 0xff, sizeof smem.k[0]);  // the slot being refilled
+                    for (int tid : order.next(TILE_THREADS)) {
+                        tile_compute(smem, tid, acc[tid]);
+                        tile_index_next(op, t, k0 + BK, parity ^ 1, tid, smem);
+                    }
                     // __syncthreads()
                 }
                 for (int tid : order.next(TILE_THREADS)) tile_store(op, t, tid, acc[tid]);
