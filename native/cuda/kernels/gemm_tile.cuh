@@ -4,21 +4,23 @@
  * One thread block computes a BM x BN tile of C[M, NC] = A[M, K] * B[K, NC] for one group (and, for split-K,
  * one slice of K). A and B are never materialised: the operation struct (conv_ops.cuh) computes each element
  * from the tensors with bounds and padding checks (implicit im2col). The integer divisions that turn a column
- * or a k into tensor coordinates are done once per block (column table) and once per K slice (k table, computed
- * one slice ahead), both in shared memory, so the loads of the main loop only add and compare:
+ * or a k into tensor coordinates are done once per block (column table) and once per K slice (k table, built two
+ * slices ahead), both in shared memory, so the loads of the main loop only add and compare. Shared memory holds
+ * two slices (double buffering): while a thread multiplies slice s, its loads of slice s + 1 are in flight.
  *
- *   phase "index":   threads < BN fill the column table, threads < BK the k table of the first slice;
+ *   phase "index":   threads < BN fill the column table, threads < 2 BK the k tables of slices 0 and 1;
  *   __syncthreads();
- *   for each BK-wide slice:
- *     phase "load":    every thread copies 4 elements of the A slice and 4 of the B slice into shared memory;
- *     __syncthreads();
- *     phase "compute": every thread accumulates its TM x TN micro-tile from the shared slices; threads < BK
- *                      also fill the other k table for the next slice;
- *     __syncthreads();
+ *   phase "prime":   every thread fetches its 4 + 4 elements of slice 0 and writes them to buffer 0;
+ *   __syncthreads();
+ *   for each slice s, phase "step": fetch slice s + 1 into registers, multiply buffer s % 2 into the TM x TN
+ *                    micro-tile, write the registers to buffer (s + 1) % 2, and (threads < BK) fill the k table
+ *                    of slice s + 2 in slot s % 2;
+ *                    __syncthreads();
  *
  * and the epilogue stores the micro-tile through the operation (bias, scatter to NCHW, or split-K workspace).
- * Each phase is a CONV4J_HD function of (block coordinates, thread index, shared memory, registers) so the host
- * harness can run it for all threads of a block in turn.
+ * Within a step no thread touches what another thread touches in that step (reads: buffer s % 2, k slot
+ * (s + 1) % 2, column table; writes: buffer (s + 1) % 2, k slot s % 2), which the host harness checks by running
+ * the threads of each phase in several orders.
  */
 #ifndef CONV4J_CUDA_GEMM_TILE_CUH
 #define CONV4J_CUDA_GEMM_TILE_CUH
@@ -45,10 +47,16 @@ static_assert(LOADS_B * TILE_THREADS == BK * BN, "B slice must split evenly over
  */
 template <class Op>
 struct TileSmem {
-    float a[BK][BM + 1];  // +1: the k-fast load pattern writes column-wise; the pad spreads it over the banks
-    float b[BK][BN];
+    float a[2][BK][BM + 1];  // +1: the k-fast load pattern writes column-wise; the pad spreads it over the banks
+    float b[2][BK][BN];
     typename Op::ColInfo col[BN];
     typename Op::KInfo k[2][BK];
+};
+
+/* Registers of one thread between the fetch of a slice and its write to shared memory. */
+struct TileStage {
+    float a[LOADS_A];
+    float b[LOADS_B];
 };
 
 /* What one block computes: group g, rows m0.., columns n0.., K range [kbegin, kend), split index (split-K). */
@@ -100,10 +108,12 @@ CONV4J_HD inline void tile_index(const Op& op, const TileCoord& t, int tid, Tile
     }
     if (tid < BK) {
         s.k[0][tid] = op.k_info(t.g, imin(t.kbegin + tid, t.kend - 1));
+    } else if (tid < 2 * BK && t.kbegin + BK < t.kend) {
+        s.k[1][tid - BK] = op.k_info(t.g, imin(t.kbegin + tid, t.kend - 1));
     }
 }
 
-/* Part of the compute phase: threads < BK fill the k table of the slice at k0_next (slot parity_next). */
+/* Part of the step phase: threads < BK fill the k table of the slice at k0_next (slot parity_next). */
 template <class Op>
 CONV4J_HD inline void tile_index_next(const Op& op, const TileCoord& t, int k0_next, int parity_next, int tid,
                                       TileSmem<Op>& s) {
@@ -113,42 +123,60 @@ CONV4J_HD inline void tile_index_next(const Op& op, const TileCoord& t, int k0_n
 }
 
 /*
- * Load phase: thread tid copies its elements of the slice starting at k0 into shared memory, zero outside the
- * matrix. Op::A_K_FAST / Op::B_K_FAST choose whether consecutive threads walk k or m/n, whichever is contiguous
- * in the tensor the element comes from (coalescing).
+ * Fetch: thread tid reads its elements of the slice starting at k0 (k table slot `parity`) into registers, zero
+ * outside the matrix. Op::A_K_FAST / Op::B_K_FAST choose whether consecutive threads walk k or m/n, whichever is
+ * contiguous in the tensor the element comes from (coalescing).
  */
 template <class Op>
-CONV4J_HD inline void tile_load(const Op& op, const TileCoord& t, int k0, int parity, int tid, TileSmem<Op>& s) {
+CONV4J_HD inline void tile_fetch(const Op& op, const TileCoord& t, int k0, int parity, int tid, const TileSmem<Op>& s,
+                                 TileStage& r) {
     for (int i = 0; i < LOADS_A; i++) {
         int e = tid + i * TILE_THREADS;
         int kk = Op::A_K_FAST ? e % BK : e / BM;
         int mm = Op::A_K_FAST ? e / BK : e % BM;
         int m = t.m0 + mm, k = k0 + kk;
-        s.a[kk][mm] = (m < op.M && k < t.kend) ? op.a(t.g, m, k, s.k[parity][kk]) : 0.f;
+        r.a[i] = (m < op.M && k < t.kend) ? op.a(t.g, m, k, s.k[parity][kk]) : 0.f;
     }
     for (int i = 0; i < LOADS_B; i++) {
         int e = tid + i * TILE_THREADS;
         int kk = Op::B_K_FAST ? e % BK : e / BN;
         int nn = Op::B_K_FAST ? e / BK : e % BN;
         int n = t.n0 + nn, k = k0 + kk;
-        s.b[kk][nn] = (n < op.NC && k < t.kend) ? op.b(s.k[parity][kk], s.col[nn]) : 0.f;
+        r.b[i] = (n < op.NC && k < t.kend) ? op.b(s.k[parity][kk], s.col[nn]) : 0.f;
+    }
+}
+
+/* Commit: thread tid writes the registers of tile_fetch to shared buffer `buf`, at the same positions. */
+template <class Op>
+CONV4J_HD inline void tile_commit(const TileStage& r, int buf, int tid, TileSmem<Op>& s) {
+    for (int i = 0; i < LOADS_A; i++) {
+        int e = tid + i * TILE_THREADS;
+        int kk = Op::A_K_FAST ? e % BK : e / BM;
+        int mm = Op::A_K_FAST ? e / BK : e % BM;
+        s.a[buf][kk][mm] = r.a[i];
+    }
+    for (int i = 0; i < LOADS_B; i++) {
+        int e = tid + i * TILE_THREADS;
+        int kk = Op::B_K_FAST ? e % BK : e / BN;
+        int nn = Op::B_K_FAST ? e / BK : e % BN;
+        s.b[buf][kk][nn] = r.b[i];
     }
 }
 
 /*
- * Compute phase: thread (ty, tx) owns rows ty + 16 i and columns tx + 16 j of the tile (strided, so a warp reads
+ * Multiply (part of the step phase): thread (ty, tx) owns rows ty + 16 i and columns tx + 16 j of the tile (strided, so a warp reads
  * 16 consecutive floats of b and two broadcast values of a: no bank conflicts). Summation order over k is fixed.
  */
 template <class Op>
-CONV4J_HD inline void tile_compute(const TileSmem<Op>& s, int tid, TileAcc& acc) {
+CONV4J_HD inline void tile_compute(const TileSmem<Op>& s, int buf, int tid, TileAcc& acc) {
     const int tx = tid % (BN / TN), ty = tid / (BN / TN);
     for (int kk = 0; kk < BK; kk++) {
         float av[TM], bv[TN];
         for (int i = 0; i < TM; i++) {
-            av[i] = s.a[kk][ty + i * (BM / TM)];
+            av[i] = s.a[buf][kk][ty + i * (BM / TM)];
         }
         for (int j = 0; j < TN; j++) {
-            bv[j] = s.b[kk][tx + j * (BN / TN)];
+            bv[j] = s.b[buf][kk][tx + j * (BN / TN)];
         }
         for (int i = 0; i < TM; i++) {
             for (int j = 0; j < TN; j++) {
@@ -156,6 +184,21 @@ CONV4J_HD inline void tile_compute(const TileSmem<Op>& s, int tid, TileAcc& acc)
             }
         }
     }
+}
+
+/*
+ * The step phase of slice s (starting at k0): prefetch slice s + 1, multiply slice s, publish slice s + 1, and
+ * build the k table of slice s + 2. `r` is the thread's staging registers.
+ */
+template <class Op>
+CONV4J_HD inline void tile_step(const Op& op, const TileCoord& t, int k0, int slice, int tid, TileSmem<Op>& s,
+                                TileAcc& acc, TileStage& r) {
+    const int cur = slice & 1, nxt = cur ^ 1;
+    const bool more = k0 + BK < t.kend;
+    if (more) tile_fetch(op, t, k0 + BK, nxt, tid, s, r);  // global loads in flight during the multiply
+    tile_compute(s, cur, tid, acc);
+    if (more) tile_commit<Op>(r, nxt, tid, s);
+    tile_index_next(op, t, k0 + 2 * BK, cur, tid, s);
 }
 
 /* Epilogue: hands each in-range element of the micro-tile to the operation's store. */

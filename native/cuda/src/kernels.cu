@@ -18,14 +18,15 @@ __global__ void __launch_bounds__(TILE_THREADS)
     tile_acc_zero(acc);
     const TileCoord t = tile_coord(blockIdx.x, y0 + blockIdx.y, z0 + blockIdx.z, splits, op.K, slices_per_split);
     const int tid = threadIdx.x;
+    TileStage stage;
     tile_index(op, t, tid, smem);
     __syncthreads();
-    int parity = 0;
-    for (int k0 = t.kbegin; k0 < t.kend; k0 += BK, parity ^= 1) {
-        tile_load(op, t, k0, parity, tid, smem);
-        __syncthreads();
-        tile_compute(smem, tid, acc);
-        tile_index_next(op, t, k0 + BK, parity ^ 1, tid, smem);
+    tile_fetch(op, t, t.kbegin, 0, tid, smem, stage);
+    tile_commit<Op>(stage, 0, tid, smem);
+    __syncthreads();
+    int slice = 0;
+    for (int k0 = t.kbegin; k0 < t.kend; k0 += BK, slice++) {
+        tile_step(op, t, k0, slice, tid, smem, acc, stage);
         __syncthreads();
     }
     tile_store(op, t, tid, acc);

@@ -3,8 +3,8 @@
  * its threads per phase, with a barrier (__syncthreads) between phases being simply "the previous loop ended".
  *
  * Two things make the emulation stricter than a straight loop:
- *  - shared memory is filled with NaN before every load phase, so a slot that no thread writes poisons the
- *    result instead of silently reusing the previous slice;
+ *  - before every phase, the shared buffer and k-table slot that the phase rewrites are filled with NaN / -1, so
+ *    a slot that no thread writes poisons the result instead of silently reusing the previous slice;
  *  - the threads of each phase run in an order given by the caller (ascending, descending or shuffled); results
  *    must not depend on it, which is what a phase with no intra-phase data race guarantees.
  *
@@ -54,12 +54,13 @@ private:
     std::vector<int> order_;
 };
 
+/* Fills shared buffer `buf` with NaN. */
 template <class Op>
-void poison(TileSmem<Op>& s) {
+void poison(TileSmem<Op>& s, int buf) {
     const float nan = std::numeric_limits<float>::quiet_NaN();
     for (int k = 0; k < BK; k++) {
-        for (int m = 0; m < BM + 1; m++) s.a[k][m] = nan;
-        for (int n = 0; n < BN; n++) s.b[k][n] = nan;
+        for (int m = 0; m < BM + 1; m++) s.a[buf][k][m] = nan;
+        for (int n = 0; n < BN; n++) s.b[buf][k][n] = nan;
     }
 }
 
@@ -68,29 +69,30 @@ template <class Op>
 void run_gemm(const Op& op, int groups, int splits, int slices_per_split, ThreadOrder& order) {
     GemmGrid grid = gemm_grid(op.M, op.NC, groups, splits);
     std::vector<TileAcc> acc(TILE_THREADS);
+    std::vector<TileStage> stage(TILE_THREADS);
     TileSmem<Op> smem;
     std::memset(&smem, 0xff, sizeof smem);  // NaN floats and -1 ints: nothing left over from another block
     for (int bz = 0; bz < grid.z; bz++) {
         for (int by = 0; by < grid.y; by++) {
             for (int bx = 0; bx < grid.x; bx++) {
                 TileCoord t = tile_coord(bx, by, bz, splits, op.K, slices_per_split);
-                std::memset(smem.col, 0xff, sizeof smem.col);
-                std::memset(smem.k, 0xff, sizeof smem.k);
+                std::memset(&smem, 0xff, sizeof smem);
                 for (int tid : order.next(TILE_THREADS)) {
                     tile_acc_zero(acc[tid]);
                     tile_index(op, t, tid, smem);
                 }
                 // __syncthreads()
-                int parity = 0;
-                for (int k0 = t.kbegin; k0 < t.kend; k0 += BK, parity ^= 1) {
-                    poison(smem);
-                    for (int tid : order.next(TILE_THREADS)) tile_load(op, t, k0, parity, tid, smem);
-                    // __syncthreads()
-                    std::memset(smem.k[parity ^ 1], 0xff, sizeof smem.k[0]);  // the slot being refilled
-                    for (int tid : order.next(TILE_THREADS)) {
-                        tile_compute(smem, tid, acc[tid]);
-                        tile_index_next(op, t, k0 + BK, parity ^ 1, tid, smem);
-                    }
+                for (int tid : order.next(TILE_THREADS)) {
+                    tile_fetch(op, t, t.kbegin, 0, tid, smem, stage[tid]);
+                    tile_commit<Op>(stage[tid], 0, tid, smem);
+                }
+                // __syncthreads()
+                int slice = 0;
+                for (int k0 = t.kbegin; k0 < t.kend; k0 += BK, slice++) {
+                    // What this step rewrites is poisoned first: a slot nobody writes cannot pass unnoticed.
+                    poison(smem, (slice & 1) ^ 1);
+                    std::memset(smem.k[slice & 1], 0xff, sizeof smem.k[0]);
+                    for (int tid : order.next(TILE_THREADS)) tile_step(op, t, k0, slice, tid, smem, acc[tid], stage[tid]);
                     // __syncthreads()
                 }
                 for (int tid : order.next(TILE_THREADS)) tile_store(op, t, tid, acc[tid]);
