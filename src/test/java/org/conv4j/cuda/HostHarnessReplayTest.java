@@ -33,16 +33,16 @@ import org.junit.jupiter.api.Test;
  * {@code c4j_cuda_host_replay} (native/cuda/tests/host_replay.cpp), which executes the kernels' own
  * {@code __host__ __device__} bodies block by block, thread by thread and phase by phase on the CPU and compares.
  *
- * <p>The harness binary comes from system property {@code conv4j.cuda.hostReplay}, else the first of
- * {@code build/cuda/c4j_cuda_host_replay} and {@code target/**}{@code /c4j_cuda_host_replay}; the test is skipped,
- * with the reason printed, when none exists (a build that has not run CMake).
+ * <p>The harness binary comes from system property {@code conv4j.cuda.hostReplay} when that file exists, else the
+ * first of {@code build/cuda/c4j_cuda_host_replay} and {@code target/**}{@code /c4j_cuda_host_replay}; the test is
+ * skipped, with the reason printed, when none exists (a build that has not run CMake, e.g. -Dconv4j.skipNative).
  */
 class HostHarnessReplayTest {
     private static final Backend REF = Backends.java();
 
     private static Path findHarness() throws IOException {
         String prop = System.getProperty("conv4j.cuda.hostReplay");
-        if (prop != null && !prop.isBlank()) {
+        if (prop != null && !prop.isBlank() && Files.isExecutable(Paths.get(prop))) {
             return Paths.get(prop);
         }
         Path standalone = Paths.get("build", "cuda", "c4j_cuda_host_replay");
