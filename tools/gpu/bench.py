@@ -16,6 +16,12 @@ import torch.nn.functional as F
 
 from conv4j_cuda import Conv4jCuda
 
+POOLS = {  # id: (N, C, H, W, max?, k, stride, pad)
+    "p1": (32, 6, 28, 28, True, 2, 2, 0),
+    "p2": (8, 64, 112, 112, True, 3, 2, 1),
+    "p3": (8, 64, 56, 56, False, 2, 2, 0),
+}
+
 SHAPES = {  # id: (C_in, H, W, C_out, k, stride, pad)
     "s2": (1, 28, 28, 6, 5, 1, 2),
     "s3": (6, 14, 14, 16, 5, 1, 0),
@@ -85,6 +91,32 @@ def main():
                 t_ours, t_theirs = timed(ours, a.iters), timed(theirs, a.iters)
                 print(f"{sid:6} {n:>3} {d:5} {t_ours:10.1f} {t_theirs:10.1f} {t_theirs / t_ours:12.2f} "
                       f"{flops / t_ours / 1e3:14.1f}")
+
+    # Pooling: our max backward recomputes each window's argmax from x; PyTorch saves indices in the forward.
+    # The pair of rows per shape is the measurement the issue asks for (recompute vs saved indices).
+    print(f"{'pool':6} {'N':>3} {'dir':5} {'conv4j us':>10} {'torch us':>10} {'torch/conv4j':>12}")
+    for pid, (n, c, h, w, is_max, k, s, p) in POOLS.items():
+        x = torch.randn(n, c, h, w, device=dev)
+        desc = Conv4jCuda.pool_desc(x.shape, (k, k), (s, s), (p, p))
+        if is_max:
+            y, idx = F.max_pool2d(x, k, s, p, return_indices=True)
+            dy = torch.randn_like(y)
+            ours_f, ours_b = (lambda: c4j.max_pool2d(desc, x)), (lambda: c4j.max_pool2d_backward(desc, dy, x))
+            theirs_f = lambda: F.max_pool2d(x, k, s, p, return_indices=True)
+            theirs_b = lambda: torch.ops.aten.max_pool2d_with_indices_backward(dy, x, [k, k], [s, s], [p, p],
+                                                                               [1, 1], False, idx)
+        else:
+            y = F.avg_pool2d(x, k, s, p)
+            dy = torch.randn_like(y)
+            ours_f, ours_b = (lambda: c4j.avg_pool2d(desc, x)), (lambda: c4j.avg_pool2d_backward(desc, dy))
+            theirs_f = lambda: F.avg_pool2d(x, k, s, p)
+            theirs_b = lambda: torch.ops.aten.avg_pool2d_backward(dy, x, [k, k], [s, s], [p, p], False, True, None)
+        for d, ours, theirs in (("fwd", ours_f, theirs_f), ("bwd", ours_b, theirs_b)):
+            def synced(f=theirs):
+                f()
+                torch.cuda.synchronize()
+            t_ours, t_theirs = timed(ours, a.iters), timed(synced, a.iters)
+            print(f"{pid:6} {n:>3} {d:5} {t_ours:10.1f} {t_theirs:10.1f} {t_theirs / t_ours:12.2f}")
 
 
 if __name__ == "__main__":
