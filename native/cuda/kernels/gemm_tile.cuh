@@ -47,8 +47,10 @@ static_assert(LOADS_B * TILE_THREADS == BK * BN, "B slice must split evenly over
  */
 template <class Op>
 struct TileSmem {
-    float a[2][BK][BM + 1];  // +1: the k-fast load pattern writes column-wise; the pad spreads it over the banks
-    float b[2][BK][BN];
+    // 16-byte aligned rows so each thread's TM (TN) consecutive values load as one 128-bit access; the +4 pad
+    // keeps that alignment and spreads the column-wise writes of the k-fast commit over the banks.
+    alignas(16) float a[2][BK][BM + 4];
+    alignas(16) float b[2][BK][BN];
     typename Op::ColInfo col[BN];
     typename Op::KInfo k[2][BK];
 };
@@ -164,8 +166,10 @@ CONV4J_HD inline void tile_commit(const TileStage& r, int buf, int tid, TileSmem
 }
 
 /*
- * Multiply (part of the step phase): thread (ty, tx) owns rows ty + 16 i and columns tx + 16 j of the tile (strided, so a warp reads
- * 16 consecutive floats of b and two broadcast values of a: no bank conflicts). Summation order over k is fixed.
+ * Multiply (part of the step phase): thread (ty, tx) owns rows ty*TM .. ty*TM+TM-1 and columns tx*TN .. tx*TN+TN-1
+ * of the tile. Each k reads TM consecutive floats of a (the same for the 16 threads of a half-warp: a broadcast)
+ * and TN consecutive floats of b (one 128-bit access each, 256 contiguous bytes per half-warp), then does TM*TN
+ * fused multiply-adds. Summation order over k is fixed.
  */
 template <class Op>
 CONV4J_HD inline void tile_compute(const TileSmem<Op>& s, int buf, int tid, TileAcc& acc) {
@@ -173,10 +177,10 @@ CONV4J_HD inline void tile_compute(const TileSmem<Op>& s, int buf, int tid, Tile
     for (int kk = 0; kk < BK; kk++) {
         float av[TM], bv[TN];
         for (int i = 0; i < TM; i++) {
-            av[i] = s.a[buf][kk][ty + i * (BM / TM)];
+            av[i] = s.a[buf][kk][ty * TM + i];
         }
         for (int j = 0; j < TN; j++) {
-            bv[j] = s.b[buf][kk][tx + j * (BN / TN)];
+            bv[j] = s.b[buf][kk][tx * TN + j];
         }
         for (int i = 0; i < TM; i++) {
             for (int j = 0; j < TN; j++) {
@@ -206,12 +210,12 @@ template <class Op>
 CONV4J_HD inline void tile_store(const Op& op, const TileCoord& t, int tid, const TileAcc& acc) {
     const int tx = tid % (BN / TN), ty = tid / (BN / TN);
     for (int i = 0; i < TM; i++) {
-        int m = t.m0 + ty + i * (BM / TM);
+        int m = t.m0 + ty * TM + i;
         if (m >= op.M) {
             continue;
         }
         for (int j = 0; j < TN; j++) {
-            int n = t.n0 + tx + j * (BN / TN);
+            int n = t.n0 + tx * TN + j;
             if (n < op.NC) {
                 op.store(t, m, n, acc.v[i][j]);
             }

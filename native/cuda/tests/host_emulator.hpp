@@ -59,7 +59,7 @@ template <class Op>
 void poison(TileSmem<Op>& s, int buf) {
     const float nan = std::numeric_limits<float>::quiet_NaN();
     for (int k = 0; k < BK; k++) {
-        for (int m = 0; m < BM + 1; m++) s.a[buf][k][m] = nan;
+        for (int m = 0; m < BM + 4; m++) s.a[buf][k][m] = nan;
         for (int n = 0; n < BN; n++) s.b[buf][k][n] = nan;
     }
 }
