@@ -13,7 +13,7 @@ final class CudaTestSupport {
     static CudaBackend cudaOrSkip() {
         String reason = Backends.unavailableReason("cuda");
         if (reason != null) {
-            System.out.println("SKIPPED (no GPU): cuda backend unavailable: " + reason);
+            System.out.println("SKIPPED (cuda backend unavailable here): " + reason);
         }
         Assumptions.assumeTrue(reason == null, () -> "cuda backend unavailable: " + reason);
         Backend b = Backends.cuda();
