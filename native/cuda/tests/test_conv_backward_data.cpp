@@ -38,5 +38,9 @@ int main() {
     ConvCase dwc;
     make_conv(dwc, 2, 48, 14, 14, 48, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 48);
     check(dwc, rng);
+    // Several tiles in every GEMM dimension and many K slices (grouped, strided, padded, dilated).
+    ConvCase big;
+    make_conv(big, 3, 2 * 35, 11, 9, 2 * 67, 3, 3, 2, 1, 1, 2, 0, 1, 2, 1, 2);
+    check(big, rng);
     return finish("test_conv_backward_data");
 }

@@ -56,5 +56,9 @@ int main() {
         }
         g_checks++;
     }
+    // Several tiles in every GEMM dimension and many K slices (grouped, strided, padded, dilated).
+    ConvCase big2;
+    make_conv(big2, 3, 2 * 35, 11, 9, 2 * 67, 3, 3, 2, 1, 1, 2, 0, 1, 2, 1, 2);
+    check(big2, rng, 0);
     return finish("test_conv_backward_weights");
 }

@@ -43,5 +43,9 @@ int main() {
     check(dwc, rng, true);
     make_conv(gc, 1, 64, 7, 7, 128, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 32);
     check(gc, rng, false);
+    // Several tiles in every GEMM dimension and many K slices (grouped, strided, padded, dilated).
+    ConvCase big;
+    make_conv(big, 3, 2 * 35, 11, 9, 2 * 67, 3, 3, 2, 1, 1, 2, 0, 1, 2, 1, 2);
+    check(big, rng, true);
     return finish("test_conv_forward");
 }
