@@ -35,6 +35,8 @@ class JavaBackendKernelsTest {
     void restore() {
         Conv4j.setThreads(savedThreads);
         Scratch.blockFloats = Scratch.DEFAULT_BLOCK_FLOATS;
+        Scratch.serialMacs = Scratch.DEFAULT_SERIAL_MACS;
+        Pooling.grainOps = Pooling.DEFAULT_GRAIN_OPS;
     }
 
     /** One convolution case: shapes and params. */
@@ -118,6 +120,8 @@ class JavaBackendKernelsTest {
 
     private static void checkConv(ConvCase c, int threads) {
         Conv4j.setThreads(threads);
+        // small shapes would run on the calling thread; force the multi-threaded paths
+        Scratch.serialMacs = threads > 1 ? 0 : Scratch.DEFAULT_SERIAL_MACS;
         Random r = new Random(c.toString().hashCode());
         int cig = c.cIn / c.p.groups();
         int cog = c.cOut / c.p.groups();
@@ -217,6 +221,7 @@ class JavaBackendKernelsTest {
     @MethodSource("poolCasesAndThreads")
     void poolingMatchesDirectLoopsBitForBit(PoolCase c, int threads) {
         Conv4j.setThreads(threads);
+        Pooling.grainOps = threads > 1 ? 1 : Pooling.DEFAULT_GRAIN_OPS;
         Random r = new Random(c.toString().hashCode());
         for (boolean nans : new boolean[] {false, true}) {
             Tensor x = Tensor.of(tiesAndNaNs(r, c.n * c.c * c.h * c.w, nans), c.n, c.c, c.h, c.w);
