@@ -323,6 +323,9 @@ final class Pooling {
      */
     private static void windowSums(float[] x, int r0, int w, int kh, int kw, float[] row, float[] win) {
         int n = w - kw + 1;
+        if (n <= 0) {
+            return; // window wider than the input: no full window in this band, all columns are clipped
+        }
         java.util.Arrays.fill(win, 0, n, 0f);
         for (int a = 0; a < kh; a++) {
             System.arraycopy(x, r0 + a * w, row, 0, w);

@@ -184,6 +184,9 @@ class JavaBackendKernelsTest {
                 PoolParams.of(3, 3).stride(2, 3).padding(1, 1).ceilMode(true).countIncludePad(false)));
         cases.add(new PoolCase("window-1", 1, 2, 5, 6, PoolParams.of(1, 1).stride(2, 1)));
         cases.add(new PoolCase("whole-plane", 2, 3, 4, 5, PoolParams.of(4, 5)));
+        cases.add(new PoolCase("window-wider-than-input", 2, 3, 6, 1, PoolParams.of(3, 3).padding(1, 1)));
+        cases.add(new PoolCase("window-taller-than-input", 1, 2, 1, 7, PoolParams.of(3, 2).padding(1, 1)));
+        cases.add(new PoolCase("wide-window-k4", 1, 2, 5, 2, PoolParams.of(1, 4).padding(0, 2).stride(1, 2)));
         Random r = new Random(7);
         while (cases.size() < 60) {
             int kh = 1 + r.nextInt(4);
