@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs exactly the README's test command, `mvn -B verify`, then prints the surefire summary per test
+# class and in total. Fails when Maven fails or when no test ran at all.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+printf '\n== mvn -B verify\n'
+rc=0
+mvn -B verify || rc=$?
+
+printf '\n== surefire summary\n'
+reports=(target/surefire-reports/TEST-*.xml)
+if [[ ! -e "${reports[0]}" ]]; then
+    echo "no surefire reports in target/surefire-reports: no test ran"
+    exit $((rc != 0 ? rc : 1))
+fi
+
+total=0 failures=0 errors=0 skipped=0
+printf '%-55s %6s %6s %6s %6s\n' "test class" tests fail error skip
+for f in "${reports[@]}"; do
+    head="$(grep -m1 -o '<testsuite [^>]*>' "$f")"
+    attr() { sed -n "s/.* $1=\"\([^\"]*\)\".*/\1/p" <<<"$head"; }
+    name="$(attr name)"; t="$(attr tests)"; fl="$(attr failures)"; e="$(attr errors)"; s="$(attr skipped)"
+    printf '%-55s %6s %6s %6s %6s\n' "${name#org.conv4j.}" "$t" "$fl" "$e" "$s"
+    total=$((total + t)); failures=$((failures + fl)); errors=$((errors + e)); skipped=$((skipped + s))
+done
+printf '%-55s %6s %6s %6s %6s\n' TOTAL "$total" "$failures" "$errors" "$skipped"
+
+if ((rc != 0)); then
+    echo "FAILED: mvn -B verify exited with $rc"
+    exit "$rc"
+fi
+if ((total == 0 || failures > 0 || errors > 0)); then
+    echo "FAILED: $total tests, $failures failures, $errors errors"
+    exit 1
+fi
+echo "OK: $total tests passed ($skipped skipped)"

@@ -1,0 +1,94 @@
+package org.conv4j.nn;
+
+import java.util.List;
+import org.conv4j.Backend;
+import org.conv4j.Backends;
+import org.conv4j.PoolParams;
+import org.conv4j.Tensor;
+
+/**
+ * Max pooling over each channel separately: {@code [N, C, H, W] -> [N, C, H_out, W_out]} with
+ * {@code H_out = floor((H + 2 padH - kH) / strideH) + 1} (rounded up with ceil mode), as in the book's
+ * {@code nn.MaxPool2D}. Padded cells never win a max; padding may be at most half the window
+ * (PyTorch's rule, stricter than MXNet's). No parameters. Not thread-safe.
+ *
+ * <pre>{@code new MaxPool2D(PoolParams.of(3, 3).padding(1, 1).stride(2, 2)).forward(x)}</pre>
+ */
+public final class MaxPool2D implements Layer {
+    private final PoolParams params;
+    private final Backend backend;
+    private Tensor lastX;
+
+    /**
+     * Max pooling on {@link Backends#auto()}.
+     *
+     * @throws IllegalArgumentException if {@code params} is null
+     * @throws org.conv4j.BackendUnavailableException if {@code conv4j.backend} / {@code CONV4J_BACKEND}
+     *                                  names a backend that cannot run here
+     */
+    public MaxPool2D(PoolParams params) {
+        this(params, null);
+    }
+
+    /**
+     * Max pooling on {@code backend}.
+     *
+     * @param backend {@code null} for {@link Backends#auto()}
+     * @throws IllegalArgumentException if {@code params} is null
+     */
+    public MaxPool2D(PoolParams params, Backend backend) {
+        if (params == null) {
+            throw new IllegalArgumentException("MaxPool2D: params is null");
+        }
+        this.params = params;
+        this.backend = backend != null ? backend : Backends.auto();
+    }
+
+    /**
+     * The maximum of each window; remembers {@code x} for {@link #backward}.
+     *
+     * @param x {@code [N, C, H, W]}
+     * @return {@code [N, C, H_out, W_out]}, possibly in the backend's memory
+     * @throws IllegalArgumentException if {@code x} is null or not rank 4, the padding exceeds half the
+     *                                  window, or the padded input is smaller than the window
+     */
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor y = backend.maxPool2d(x, params);
+        lastX = x;
+        return y;
+    }
+
+    /**
+     * Sends each {@code dy} value to the first maximal element of its window (row-major order);
+     * overlapping windows add up.
+     *
+     * @param dy the shape of the last output
+     * @return {@code dx}, the shape of the last input
+     * @throws IllegalStateException    if {@link #forward} was never called
+     * @throws IllegalArgumentException if {@code dy} is null or not shaped like the last output
+     */
+    @Override
+    public Tensor backward(Tensor dy) {
+        if (lastX == null) {
+            throw new IllegalStateException("MaxPool2D.backward: call forward first");
+        }
+        return backend.maxPool2dBackward(dy, lastX, params);
+    }
+
+    /** None: an empty list. */
+    @Override
+    public List<Parameter> parameters() {
+        return List.of();
+    }
+
+    /** Window, stride and padding. */
+    public PoolParams params() {
+        return params;
+    }
+
+    @Override
+    public String toString() {
+        return "MaxPool2D(" + params + ", backend " + backend.name() + ")";
+    }
+}

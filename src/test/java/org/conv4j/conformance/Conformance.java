@@ -1,0 +1,127 @@
+package org.conv4j.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.conv4j.Backend;
+import org.conv4j.Backends;
+import org.conv4j.Tensor;
+
+/**
+ * Shared plumbing of the conformance suite: the backend matrix (every name in
+ * {@link Backends#available()}, so a newly built backend is tested with no edit), result checks against
+ * {@link NaiveReference}, and small array helpers.
+ */
+final class Conformance {
+    /** Unit roundoff of float32. */
+    static final double U = Math.pow(2, -24);
+
+    static {
+        List<String> missing = new ArrayList<>();
+        for (String name : List.of("cuda", "cpu")) {
+            String why = Backends.unavailableReason(name);
+            if (why != null) {
+                missing.add(name + " (" + why + ")");
+            }
+        }
+        System.out.println("conv4j conformance suite runs on backends " + Backends.available()
+                + (missing.isEmpty() ? "" : "; not available here: " + String.join("; ", missing)));
+    }
+
+    private Conformance() {
+    }
+
+    /** The backend matrix: {@code Backends.available()} mapped through {@code Backends.get}. */
+    static Stream<Backend> backends() {
+        return Backends.available().stream().map(Backends::get);
+    }
+
+    /** Where a backend's results must live: heap for java, native for cpu, cuda for cuda. */
+    static String expectedLocation(String backendName) {
+        switch (backendName) {
+            case "java":
+                return "heap";
+            case "cpu":
+                return "native";
+            case "cuda":
+                return "cuda";
+            default:
+                throw new AssertionError("unknown backend " + backendName);
+        }
+    }
+
+    static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    static double[] toDouble(Tensor t) {
+        return toDouble(t.toArray());
+    }
+
+    /** Reads a backend result and frees it. */
+    static float[] read(Tensor t) {
+        try (t) {
+            return t.toArray();
+        }
+    }
+
+    /**
+     * Checks a backend result against the reference and closes it: shape, memory location, then every
+     * value. With {@code exact} the values must be identical (integer data whose partial sums are all
+     * representable in float32, so any summation order gives the same float). Otherwise element
+     * {@code i} may differ by {@code 4 (terms_i + 1) u sum_i|term|}: four times the worst-case bound of
+     * float32 summation in any order (recursive, pairwise, blocked, with or without FMA) of the same
+     * exact products, plus the final rounding.
+     */
+    static void assertMatches(Backend b, String what, Tensor actual, NaiveReference.Result expected, boolean exact) {
+        try (actual) {
+            assertArrayEquals(expected.shape, actual.shape(), () -> what + ": shape");
+            assertEquals(expectedLocation(b.name()), actual.location(), () -> what + ": result location");
+            float[] a = actual.toArray();
+            List<String> bad = new ArrayList<>();
+            int badCount = 0;
+            double worst = 0;
+            for (int i = 0; i < a.length; i++) {
+                double e = expected.value[i];
+                double tol = exact ? 0 : 4 * (expected.terms[i] + 1) * U * expected.absSum[i];
+                double err = Math.abs(a[i] - e);
+                if (!(err <= tol)) {
+                    badCount++;
+                    worst = Math.max(worst, err);
+                    if (bad.size() < 5) {
+                        bad.add(index(expected.shape, i) + " = " + a[i] + ", expected " + e
+                                + (exact ? " exactly" : " +- " + tol));
+                    }
+                }
+            }
+            if (badCount > 0) {
+                fail(b.name() + " " + what + ": " + badCount + " of " + a.length + " values wrong (worst error "
+                        + worst + "), e.g. " + String.join("; ", bad));
+            }
+        }
+    }
+
+    /** {@code [n, c, i, j]}-style index of flat position {@code flat} in {@code shape}. */
+    static String index(int[] shape, int flat) {
+        int[] idx = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            idx[d] = flat % shape[d];
+            flat /= shape[d];
+        }
+        return Arrays.toString(idx);
+    }
+
+    /** Asserts that a tensor still holds {@code before} (operations never modify their inputs). */
+    static void assertUnchanged(String what, float[] before, Tensor t) {
+        assertArrayEquals(before, t.toArray(), () -> what + " was modified by the operation");
+    }
+}

@@ -1,0 +1,345 @@
+package org.conv4j.conformance;
+
+import org.conv4j.ConvParams;
+import org.conv4j.PoolParams;
+
+/**
+ * Test-only float64 oracle: every operation written straight from its definition, with nothing shared
+ * with any backend (no ConvGeometry, no PoolGeometry, no backend loops). Output sizes come from this
+ * class's own formulas. Layout NCHW, row-major.
+ *
+ * <p>Each result also carries, per element, the sum of the absolute values of the terms that were added
+ * and how many there were, so callers can bound the float32 rounding error of any summation order.
+ * Gradients are written as gathers (backward data, pooling backward) where the backends scatter, so an
+ * indexing slip cannot be shared by both sides.
+ */
+final class NaiveReference {
+    private NaiveReference() {
+    }
+
+    /** A reference result: values, and per element the absolute sum and number of summed terms. */
+    static final class Result {
+        final int[] shape;
+        final double[] value;
+        final double[] absSum;
+        final int[] terms;
+
+        Result(int[] shape) {
+            this.shape = shape.clone();
+            int n = 1;
+            for (int d : shape) {
+                n *= d;
+            }
+            value = new double[n];
+            absSum = new double[n];
+            terms = new int[n];
+        }
+
+        void add(int i, double term) {
+            value[i] += term;
+            absSum[i] += Math.abs(term);
+            terms[i]++;
+        }
+    }
+
+    /** {@code floor((in + before + after - d(k-1) - 1) / s) + 1}; throws when no window fits. */
+    static int convOutSize(int in, int k, int s, int before, int after, int d) {
+        int span = in + before + after - d * (k - 1) - 1;
+        if (span < 0) {
+            throw new IllegalArgumentException("reference: no window fits");
+        }
+        return span / s + 1;
+    }
+
+    /**
+     * Number of pooling windows along one axis, counted one by one: window {@code i} starts at
+     * {@code i*s - pad}; in floor mode it must end inside the padded input; in ceil mode it may overhang
+     * the far padding but must start inside the input or the near padding (PyTorch's rule).
+     */
+    static int poolOutSize(int in, int k, int s, int pad, boolean ceil) {
+        if (k > in + 2 * pad) {
+            throw new IllegalArgumentException("reference: no window fits");
+        }
+        int count = 0;
+        for (int i = 0; ; i++) {
+            int start = i * s - pad;
+            boolean fits = start + k <= in + pad;
+            // ceil mode: one more window as long as the previous one stopped short of the padded end,
+            // but never one that starts inside the far padding
+            boolean overhangs = ceil && start < in && start - s + k < in + pad;
+            if (fits || overhangs) {
+                count++;
+            } else {
+                return count;
+            }
+        }
+    }
+
+    /** {@code y[n,co,i,j] = bias[co] + sum_{c,a,b} x[n, grp*cig + c, i*sh - pt + a*dh, j*sw - pl + b*dw] w[co,c,a,b]}. */
+    static Result conv2d(double[] x, int[] xs, double[] w, int[] ws, double[] bias, ConvParams p) {
+        int n = xs[0], cin = xs[1], h = xs[2], wd = xs[3];
+        int cout = ws[0], cig = ws[1], kh = ws[2], kw = ws[3];
+        int groups = p.groups();
+        if (cig * groups != cin || cout % groups != 0) {
+            throw new IllegalArgumentException("reference: bad channels");
+        }
+        int cog = cout / groups;
+        int ho = convOutSize(h, kh, p.strideH(), p.padTop(), p.padBottom(), p.dilationH());
+        int wo = convOutSize(wd, kw, p.strideW(), p.padLeft(), p.padRight(), p.dilationW());
+        Result r = new Result(new int[] {n, cout, ho, wo});
+        for (int b = 0; b < n; b++) {
+            for (int co = 0; co < cout; co++) {
+                int grp = co / cog;
+                for (int i = 0; i < ho; i++) {
+                    for (int j = 0; j < wo; j++) {
+                        int o = ((b * cout + co) * ho + i) * wo + j;
+                        if (bias != null) {
+                            r.add(o, bias[co]);
+                        }
+                        for (int c = 0; c < cig; c++) {
+                            for (int a = 0; a < kh; a++) {
+                                int row = i * p.strideH() - p.padTop() + a * p.dilationH();
+                                for (int e = 0; e < kw; e++) {
+                                    int col = j * p.strideW() - p.padLeft() + e * p.dilationW();
+                                    if (row < 0 || row >= h || col < 0 || col >= wd) {
+                                        continue;
+                                    }
+                                    r.add(o, x[((b * cin + grp * cig + c) * h + row) * wd + col]
+                                            * w[((co * cig + c) * kh + a) * kw + e]);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    /**
+     * {@code dx[n,ci,r,q] = sum over co in ci's group, a, b, and output (i, j) with
+     * i*sh - pt + a*dh == r and j*sw - pl + b*dw == q, of dy[n,co,i,j] w[co, ci - grp*cig, a, b]} (a gather).
+     */
+    static Result conv2dBackwardData(double[] dy, double[] w, int[] ws, int[] xs, ConvParams p) {
+        int n = xs[0], cin = xs[1], h = xs[2], wd = xs[3];
+        int cout = ws[0], cig = ws[1], kh = ws[2], kw = ws[3];
+        int cog = cout / p.groups();
+        int ho = convOutSize(h, kh, p.strideH(), p.padTop(), p.padBottom(), p.dilationH());
+        int wo = convOutSize(wd, kw, p.strideW(), p.padLeft(), p.padRight(), p.dilationW());
+        Result r = new Result(xs);
+        for (int b = 0; b < n; b++) {
+            for (int ci = 0; ci < cin; ci++) {
+                int grp = ci / cig;
+                for (int row = 0; row < h; row++) {
+                    for (int col = 0; col < wd; col++) {
+                        int o = ((b * cin + ci) * h + row) * wd + col;
+                        for (int co = grp * cog; co < (grp + 1) * cog; co++) {
+                            for (int a = 0; a < kh; a++) {
+                                int ti = row + p.padTop() - a * p.dilationH();
+                                if (ti < 0 || ti % p.strideH() != 0 || ti / p.strideH() >= ho) {
+                                    continue;
+                                }
+                                for (int e = 0; e < kw; e++) {
+                                    int tj = col + p.padLeft() - e * p.dilationW();
+                                    if (tj < 0 || tj % p.strideW() != 0 || tj / p.strideW() >= wo) {
+                                        continue;
+                                    }
+                                    r.add(o, dy[((b * cout + co) * ho + ti / p.strideH()) * wo + tj / p.strideW()]
+                                            * w[((co * cig + (ci - grp * cig)) * kh + a) * kw + e]);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    /** {@code dw[co,c,a,b] = sum_{n,i,j} dy[n,co,i,j] x[n, grp*cig + c, i*sh - pt + a*dh, j*sw - pl + b*dw]}. */
+    static Result conv2dBackwardWeights(double[] dy, double[] x, int[] xs, int[] ws, ConvParams p) {
+        int n = xs[0], cin = xs[1], h = xs[2], wd = xs[3];
+        int cout = ws[0], cig = ws[1], kh = ws[2], kw = ws[3];
+        int cog = cout / p.groups();
+        int ho = convOutSize(h, kh, p.strideH(), p.padTop(), p.padBottom(), p.dilationH());
+        int wo = convOutSize(wd, kw, p.strideW(), p.padLeft(), p.padRight(), p.dilationW());
+        Result r = new Result(ws);
+        for (int co = 0; co < cout; co++) {
+            int grp = co / cog;
+            for (int c = 0; c < cig; c++) {
+                for (int a = 0; a < kh; a++) {
+                    for (int e = 0; e < kw; e++) {
+                        int o = ((co * cig + c) * kh + a) * kw + e;
+                        for (int b = 0; b < n; b++) {
+                            for (int i = 0; i < ho; i++) {
+                                int row = i * p.strideH() - p.padTop() + a * p.dilationH();
+                                for (int j = 0; j < wo; j++) {
+                                    int col = j * p.strideW() - p.padLeft() + e * p.dilationW();
+                                    if (row < 0 || row >= h || col < 0 || col >= wd) {
+                                        continue;
+                                    }
+                                    r.add(o, dy[((b * cout + co) * ho + i) * wo + j]
+                                            * x[((b * cin + grp * cig + c) * h + row) * wd + col]);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    /** {@code db[co] = sum_{n,i,j} dy[n,co,i,j]}. */
+    static Result conv2dBackwardBias(double[] dy, int[] dys) {
+        Result r = new Result(new int[] {dys[1]});
+        int hw = dys[2] * dys[3];
+        for (int b = 0; b < dys[0]; b++) {
+            for (int co = 0; co < dys[1]; co++) {
+                for (int k = 0; k < hw; k++) {
+                    r.add(co, dy[(b * dys[1] + co) * hw + k]);
+                }
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Flat index into x of the winner of window (i, j) of plane {@code plane}: the first cell in row-major
+     * order whose value is strictly greater than every earlier real cell; padded cells are skipped (they
+     * never win). Returns -1 for a window with no real cell.
+     */
+    static int maxPoolWinner(double[] x, int[] xs, PoolParams p, int plane, int i, int j) {
+        int h = xs[2], wd = xs[3];
+        int best = -1;
+        for (int a = 0; a < p.kernelH(); a++) {
+            int row = i * p.strideH() - p.padH() + a;
+            for (int e = 0; e < p.kernelW(); e++) {
+                int col = j * p.strideW() - p.padW() + e;
+                if (row < 0 || row >= h || col < 0 || col >= wd) {
+                    continue;
+                }
+                int idx = (plane * h + row) * wd + col;
+                if (best < 0 || x[idx] > x[best]) {
+                    best = idx;
+                }
+            }
+        }
+        return best;
+    }
+
+    static int[] poolOutShape(int[] xs, PoolParams p) {
+        return new int[] {xs[0], xs[1],
+            poolOutSize(xs[2], p.kernelH(), p.strideH(), p.padH(), p.ceilMode()),
+            poolOutSize(xs[3], p.kernelW(), p.strideW(), p.padW(), p.ceilMode())};
+    }
+
+    static Result maxPool2d(double[] x, int[] xs, PoolParams p) {
+        int[] ys = poolOutShape(xs, p);
+        Result r = new Result(ys);
+        for (int plane = 0; plane < xs[0] * xs[1]; plane++) {
+            for (int i = 0; i < ys[2]; i++) {
+                for (int j = 0; j < ys[3]; j++) {
+                    r.add((plane * ys[2] + i) * ys[3] + j, x[maxPoolWinner(x, xs, p, plane, i, j)]);
+                }
+            }
+        }
+        return r;
+    }
+
+    /** {@code dx[cell] = sum of dy over the windows whose winner is cell} (a gather over windows). */
+    static Result maxPool2dBackward(double[] dy, double[] x, int[] xs, PoolParams p) {
+        int[] ys = poolOutShape(xs, p);
+        Result r = new Result(xs);
+        int[] winners = new int[ys[0] * ys[1] * ys[2] * ys[3]];
+        for (int plane = 0; plane < xs[0] * xs[1]; plane++) {
+            for (int i = 0; i < ys[2]; i++) {
+                for (int j = 0; j < ys[3]; j++) {
+                    winners[(plane * ys[2] + i) * ys[3] + j] = maxPoolWinner(x, xs, p, plane, i, j);
+                }
+            }
+        }
+        for (int cell = 0; cell < r.value.length; cell++) {
+            int plane = cell / (xs[2] * xs[3]);
+            for (int o = plane * ys[2] * ys[3]; o < (plane + 1) * ys[2] * ys[3]; o++) {
+                if (winners[o] == cell) {
+                    r.add(cell, dy[o]);
+                }
+            }
+        }
+        return r;
+    }
+
+    /**
+     * The averaging divisor of window (i, j), counted cell by cell: with countIncludePad, the window's
+     * cells inside the padded input; otherwise its cells inside the input.
+     */
+    static int avgDivisor(int[] xs, PoolParams p, int i, int j) {
+        int h = xs[2], wd = xs[3];
+        int count = 0;
+        for (int a = 0; a < p.kernelH(); a++) {
+            int row = i * p.strideH() - p.padH() + a;
+            for (int e = 0; e < p.kernelW(); e++) {
+                int col = j * p.strideW() - p.padW() + e;
+                boolean inPadded = row >= -p.padH() && row < h + p.padH() && col >= -p.padW() && col < wd + p.padW();
+                boolean inInput = row >= 0 && row < h && col >= 0 && col < wd;
+                if (p.countIncludePad() ? inPadded : inInput) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    static Result avgPool2d(double[] x, int[] xs, PoolParams p) {
+        int[] ys = poolOutShape(xs, p);
+        Result r = new Result(ys);
+        int h = xs[2], wd = xs[3];
+        for (int plane = 0; plane < xs[0] * xs[1]; plane++) {
+            for (int i = 0; i < ys[2]; i++) {
+                for (int j = 0; j < ys[3]; j++) {
+                    int div = avgDivisor(xs, p, i, j);
+                    int o = (plane * ys[2] + i) * ys[3] + j;
+                    for (int a = 0; a < p.kernelH(); a++) {
+                        int row = i * p.strideH() - p.padH() + a;
+                        for (int e = 0; e < p.kernelW(); e++) {
+                            int col = j * p.strideW() - p.padW() + e;
+                            if (row >= 0 && row < h && col >= 0 && col < wd) {
+                                r.add(o, x[(plane * h + row) * wd + col] / div);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    /** {@code dx[cell] = sum over windows covering cell of dy / divisor} (a gather over windows). */
+    static Result avgPool2dBackward(double[] dy, int[] xs, PoolParams p) {
+        int[] ys = poolOutShape(xs, p);
+        Result r = new Result(xs);
+        int h = xs[2], wd = xs[3];
+        for (int plane = 0; plane < xs[0] * xs[1]; plane++) {
+            for (int row = 0; row < h; row++) {
+                for (int col = 0; col < wd; col++) {
+                    int cell = (plane * h + row) * wd + col;
+                    for (int i = 0; i < ys[2]; i++) {
+                        int a = row - (i * p.strideH() - p.padH());
+                        if (a < 0 || a >= p.kernelH()) {
+                            continue;
+                        }
+                        for (int j = 0; j < ys[3]; j++) {
+                            int e = col - (j * p.strideW() - p.padW());
+                            if (e < 0 || e >= p.kernelW()) {
+                                continue;
+                            }
+                            r.add(cell, dy[(plane * ys[2] + i) * ys[3] + j] / avgDivisor(xs, p, i, j));
+                        }
+                    }
+                }
+            }
+        }
+        return r;
+    }
+}
