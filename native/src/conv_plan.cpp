@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "conv_small.h"
+
 namespace c4j {
 
 FwdPlan plan_forward(const ConvGeo &g, int parts) {
@@ -12,6 +14,13 @@ FwdPlan plan_forward(const ConvGeo &g, int parts) {
         p.blocks_per_image = 1;
         p.blk = g.hw;
         p.tasks = static_cast<int64_t>(g.n) * g.cout;
+        return p;
+    }
+    if (conv_small_active(g)) {  // one task per image, or per block of rows when images are fewer than threads
+        p.implicit = true;
+        int64_t blocks = g.n >= parts ? 1 : std::min<int64_t>(g.hout, ceil_div(parts, g.n));
+        p.rows_per_task = ceil_div(g.hout, blocks);
+        p.tasks = g.n * ceil_div(g.hout, p.rows_per_task);
         return p;
     }
     int64_t target = std::max<int64_t>(256, kColTarget / g.kg);

@@ -28,6 +28,8 @@ int64_t sub_block_buffer(const ConvGeo &g, int64_t max_rows);
 inline bool use_direct(const ConvGeo &g) { return g.groups > 1 && g.cog <= 4; }
 
 struct FwdPlan {
+    bool implicit;            // conv_small path: tasks are (image, block of output rows)
+    int64_t rows_per_task;    // implicit path: output rows per task
     int64_t images_per_task;  // > 1: whole images batched into one wide GEMM (small outputs)
     int64_t blocks_per_image; // > 1: one image's output columns split into blocks
     int64_t blk;              // columns per block
