@@ -65,7 +65,9 @@ bool cpu_has_avx2_fma() {
 }
 
 const PoolRowKernels &pool_rows() {
+#ifdef C4J_X86_64  // pool_rows_avx2.cpp is compiled for x86-64 only (native/CMakeLists.txt)
     if (!g_force_scalar.load(std::memory_order_relaxed) && cpu_has_avx2_fma()) return pool_rows_avx2();
+#endif
     return pool_rows_scalar();
 }
 
