@@ -33,5 +33,11 @@ for cxx in "${compilers[@]}"; do
           -DCONV4J_OPENBLAS_ROOT="$ob"
     cmake --build "$build" --parallel "$jobs"
     ctest --test-dir "$build" --output-on-failure
+    # on x86-64 the AVX2 pooling kernels must be in the library (chosen at run time by CPUID)
+    symbols="$(nm -C "$build/libconv4j_cpu.a")"
+    if [[ "$(uname -m)" == x86_64 ]] && ! grep -q 'T c4j::pool_rows_avx2()' <<<"$symbols"; then
+        echo "native-compilers.sh: $name build lacks the AVX2 pooling kernels" >&2; exit 1
+    fi
+    "$build/tests/conv4j_cpu_tests" bad_input | tail -n 1   # prints the kernels in use on this CPU
     echo "native-compilers.sh: $name build (warnings as errors) and ctest passed"
 done
