@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the ci/ scripts: openblas_root <platform> <dest-dir> prints the extracted
 # org/bytedeco/openblas/<platform>/ folder of the presets jar (headers + library), fetching the jar
 # into the local Maven repository with `mvn dependency:get` when it is not there yet.
@@ -17,7 +18,11 @@ openblas_root() {
     local out="$dest/org/bytedeco/openblas/$platform"
     if [[ ! -f "$out/include/cblas.h" || "$jar" -nt "$out/include/cblas.h" ]]; then
         mkdir -p "$dest"
-        unzip -oq "$jar" "org/bytedeco/openblas/$platform/*" -d "$dest"
+        if command -v unzip >/dev/null 2>&1; then
+            unzip -oq "$jar" "org/bytedeco/openblas/$platform/*" -d "$dest"
+        else  # Git Bash on Windows may lack unzip; the JDK's jar tool is always there
+            (cd "$dest" && jar xf "$jar" "org/bytedeco/openblas/$platform/")
+        fi
     fi
     printf '%s\n' "$out"
 }
