@@ -1,0 +1,37 @@
+# shellcheck shell=bash
+# Sourced by the ci/ scripts: the platforms conv4j ships natives for (JavaCPP's names), the version of
+# ../pom.xml, the name of the JNI library in a classifier jar, and the platform of this machine.
+
+# shellcheck disable=SC2034  # used by the scripts that source this file
+CONV4J_PLATFORMS=(linux-x86_64 linux-arm64 macosx-x86_64 macosx-arm64 windows-x86_64)
+
+# the <version> of the project in pom.xml (the first one after <artifactId>conv4j</artifactId>)
+conv4j_version() {
+    sed -n '/<artifactId>conv4j<\/artifactId>/,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$1" | head -n 1
+}
+
+# the cpu backend's JNI library inside the classifier jar of platform $1
+conv4j_jni_entry() {
+    case "$1" in
+        linux-*) echo "org/conv4j/cpu/$1/libjniCpuNative.so" ;;
+        macosx-*) echo "org/conv4j/cpu/$1/libjniCpuNative.dylib" ;;
+        windows-*) echo "org/conv4j/cpu/$1/jniCpuNative.dll" ;;
+        *) return 1 ;;
+    esac
+}
+
+host_platform() {
+    local os arch
+    case "$(uname -s)" in
+        Linux) os=linux ;;
+        Darwin) os=macosx ;;
+        MINGW* | MSYS* | CYGWIN*) os=windows ;;
+        *) echo "unknown-os"; return 1 ;;
+    esac
+    case "$(uname -m)" in
+        x86_64 | amd64) arch=x86_64 ;;
+        aarch64 | arm64) arch=arm64 ;;
+        *) echo "unknown-arch"; return 1 ;;
+    esac
+    echo "$os-$arch"
+}
