@@ -20,8 +20,8 @@ class ConsumerTest {
     void conv2dOnTheCpuBackendFromTheInstalledJars() throws Exception {
         String platform = System.getProperty("expected.platform");
         // the natives come from the classifier jar in the repository, not from a build folder
-        URL lib = Class.forName("org.conv4j.cpu.CpuBackend").getResource(platform + "/libjniCpuNative.so");
-        assertNotNull(lib, "libjniCpuNative.so for " + platform + " is not on the class path");
+        URL lib = Class.forName("org.conv4j.cpu.CpuBackend").getResource(platform + "/" + System.mapLibraryName("jniCpuNative"));
+        assertNotNull(lib, "the jniCpuNative library for " + platform + " is not on the class path");
         assertTrue(lib.toString().startsWith("jar:file:") && lib.toString().contains("conv4j-")
                 && lib.toString().contains("-" + platform + ".jar!"), "natives loaded from " + lib);
         String cp = System.getProperty("java.class.path");
