@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Builds the cpu kernels and their C++ tests with each compiler (default: g++ and clang++) into its own
-# build folder, with warnings as errors, and runs ctest for each. Exit status non-zero on any warning,
-# build error or test failure. CUDA is not part of this check (native/cuda has its own build).
+# Builds the cpu kernels and their C++ tests with each compiler into its own build folder, with
+# warnings as errors, and runs ctest for each. Exit status non-zero on any warning, build error or test
+# failure. CUDA is not part of this check (native/cuda has its own build).
 #
-# Needs: cmake >= 3.18, the compilers, unzip, Maven (fetches the openblas presets jar if missing).
-# Usage: ci/native-compilers.sh [compiler...]     e.g. ci/native-compilers.sh g++ clang++
-# Env:   CONV4J_PLATFORM (default linux-x86_64), CONV4J_JOBS (default 2),
-#        CONV4J_WARNING_FLAGS (default: -Wall -Wextra -Wpedantic -Werror, added to the CMake flags)
+# Usage: ci/native-compilers.sh [compiler...]    default: g++ clang++
+#   a compiler is a C++ compiler command (g++, clang++, ...), or `default` for CMake's choice on this
+#   machine (Apple clang on macOS, MSVC on Windows: warnings as errors through CMake's
+#   CMAKE_COMPILE_WARNING_AS_ERROR, i.e. /W4 /WX with MSVC; needs CMake >= 3.24).
+# Needs: cmake >= 3.18, the compilers, unzip or a JDK, Maven (fetches the openblas presets jar if missing).
+# Env:   CONV4J_PLATFORM (default: this machine's), CONV4J_JOBS (default 2),
+#        CONV4J_WARNING_FLAGS for named compilers (default: -Wall -Wextra -Wpedantic -Werror)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=ci/lib/openblas-root.sh
 source "$root/ci/lib/openblas-root.sh"
+# shellcheck source=ci/lib/platforms.sh
+source "$root/ci/lib/platforms.sh"
 
-platform="${CONV4J_PLATFORM:-linux-x86_64}"
+platform="${CONV4J_PLATFORM:-$(host_platform)}"
 jobs="${CONV4J_JOBS:-2}"
 flags="${CONV4J_WARNING_FLAGS:--Wall -Wextra -Wpedantic -Werror}"
 compilers=("$@")
@@ -22,22 +27,32 @@ compilers=("$@")
 ob="$(openblas_root "$platform" "$root/target/openblas")"
 
 for cxx in "${compilers[@]}"; do
-    command -v "$cxx" >/dev/null 2>&1 || { echo "native-compilers.sh: $cxx not found" >&2; exit 2; }
-    name="$(basename "$cxx")"
+    if [[ "$cxx" == default ]]; then
+        name=default
+        compiler_args=(-DCMAKE_COMPILE_WARNING_AS_ERROR=ON)
+        printf '\n== default compiler of CMake, warnings as errors\n'
+    else
+        command -v "$cxx" >/dev/null 2>&1 || { echo "native-compilers.sh: $cxx not found" >&2; exit 2; }
+        name="$(basename "$cxx")"
+        compiler_args=(-DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_FLAGS="$flags")
+        printf '\n== %s: %s (%s)\n' "$name" "$("$cxx" --version | head -n 1)" "$flags"
+    fi
     build="$root/target/native-$name"
-    printf '\n== %s: %s (%s)\n' "$name" "$("$cxx" --version | head -n 1)" "$flags"
     # a fresh cache per run: a stale one would keep the flags of an earlier configure
     rm -rf "$build"
-    cmake -S "$root/native" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx" \
-          -DCMAKE_CXX_FLAGS="$flags" -DCONV4J_WITH_CUDA=OFF -DBUILD_TESTING=ON \
-          -DCONV4J_OPENBLAS_ROOT="$ob"
-    cmake --build "$build" --parallel "$jobs"
-    ctest --test-dir "$build" --output-on-failure
+    cmake -S "$root/native" -B "$build" -DCMAKE_BUILD_TYPE=Release "${compiler_args[@]}" \
+          -DCONV4J_WITH_CUDA=OFF -DBUILD_TESTING=ON -DCONV4J_OPENBLAS_ROOT="$ob"
+    cmake --build "$build" --config Release --parallel "$jobs"
+    ctest --test-dir "$build" -C Release --output-on-failure
     # on x86-64 the AVX2 pooling kernels must be in the library (chosen at run time by CPUID)
-    symbols="$(nm -C "$build/libconv4j_cpu.a")"
-    if [[ "$(uname -m)" == x86_64 ]] && ! grep -q 'T c4j::pool_rows_avx2()' <<<"$symbols"; then
-        echo "native-compilers.sh: $name build lacks the AVX2 pooling kernels" >&2; exit 1
+    if [[ "$platform" == *-x86_64 && -f "$build/libconv4j_cpu.a" ]] && command -v nm >/dev/null 2>&1; then
+        symbols="$(nm -C "$build/libconv4j_cpu.a")"
+        grep -q 'pool_rows_avx2()' <<<"$symbols" || {
+            echo "native-compilers.sh: $name build lacks the AVX2 pooling kernels" >&2; exit 1; }
+        echo "AVX2 pooling kernels present in libconv4j_cpu.a"
     fi
-    "$build/tests/conv4j_cpu_tests" bad_input | tail -n 1   # prints the kernels in use on this CPU
+    exe="$build/tests/conv4j_cpu_tests"
+    [[ -x "$exe" ]] || exe="$build/tests/Release/conv4j_cpu_tests.exe"
+    PATH="$ob:$PATH" "$exe" bad_input | tail -n 1   # prints the kernels in use on this CPU
     echo "native-compilers.sh: $name build (warnings as errors) and ctest passed"
 done
