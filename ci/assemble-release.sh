@@ -31,8 +31,8 @@ for p in "${CONV4J_PLATFORMS[@]}"; do
     jar="$jars/conv4j-$version-$p.jar"
     if [[ ! -f "$jar" ]]; then missing+=("$p"); continue; fi
     entry="$(conv4j_jni_entry "$p")"
-    # list first, then grep: `unzip | grep -q` under pipefail can fail on SIGPIPE
-    listing="$(unzip -Z1 "$jar")"
+    # list first, then grep: `jar tf | grep -q` under pipefail can fail on SIGPIPE
+    listing="$(jar tf "$jar")"
     grep -qxF "$entry" <<<"$listing" || { echo "assemble-release.sh: $jar lacks $entry" >&2; exit 1; }
     others="$(grep '^org/conv4j/.*/[a-z]*-[a-z0-9_]*/' <<<"$listing" | grep -v "^org/conv4j/[a-z]*/$p/" || true)"
     [[ -z "$others" ]] || { echo "assemble-release.sh: $jar holds another platform's files: $others" >&2; exit 1; }
@@ -48,8 +48,8 @@ fi
 ((${#files[@]})) || { echo "assemble-release.sh: no classifier jar at all in $jars" >&2; exit 1; }
 
 join() { local IFS=,; echo "$*"; }
-mvn -B -q deploy:deploy-file -Durl="file://$repo" -DrepositoryId=conv4j-release \
+mvn -B -q deploy:deploy-file -Durl="$(file_url "$repo")" -DrepositoryId=conv4j-release \
     -Dfile="$main" -DpomFile="$root/pom.xml" \
     -Dfiles="$(join "${files[@]}")" -Dclassifiers="$(join "${classifiers[@]}")" -Dtypes="$(join "${types[@]}")"
-mvn -B -q -f "$root/platform/pom.xml" deploy -DaltDeploymentRepository="conv4j-release::file://$repo"
+mvn -B -q -f "$root/platform/pom.xml" deploy -DaltDeploymentRepository="conv4j-release::$(file_url "$repo")"
 echo "assemble-release.sh: org.conv4j:conv4j:$version (${classifiers[*]}) and org.conv4j:conv4j-platform:$version in $repo"

@@ -40,12 +40,12 @@ cat >"$work/settings.xml" <<XML
       <id>conv4j-release</id>
       <activation><activeByDefault>true</activeByDefault></activation>
       <repositories>
-        <repository><id>conv4j-release</id><url>file://$repo</url>
+        <repository><id>conv4j-release</id><url>$(file_url "$repo")</url>
           <snapshots><enabled>true</enabled></snapshots></repository>
-        <repository><id>developer-local</id><url>file://${MAVEN_REPO:-$HOME/.m2/repository}</url></repository>
+        <repository><id>developer-local</id><url>$(file_url "${MAVEN_REPO:-$HOME/.m2/repository}")</url></repository>
       </repositories>
       <pluginRepositories>
-        <pluginRepository><id>developer-local</id><url>file://${MAVEN_REPO:-$HOME/.m2/repository}</url></pluginRepository>
+        <pluginRepository><id>developer-local</id><url>$(file_url "${MAVEN_REPO:-$HOME/.m2/repository}")</url></pluginRepository>
       </pluginRepositories>
     </profile>
   </profiles>

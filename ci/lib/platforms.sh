@@ -35,3 +35,12 @@ host_platform() {
     esac
     echo "$os-$arch"
 }
+
+# file:// URL of a local folder (Git Bash on Windows: D:/a/... instead of /d/a/...)
+file_url() {
+    if command -v cygpath >/dev/null 2>&1; then
+        echo "file:///$(cygpath -m "$1")"
+    else
+        echo "file://$1"
+    fi
+}
