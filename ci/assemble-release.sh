@@ -6,6 +6,7 @@
 # credentialed step that is not part of this script.
 # Usage: ci/assemble-release.sh [--require-all] <folder with conv4j-*.jar> <repository folder>
 set -euo pipefail
+shopt -s inherit_errexit  # a failing command inside $(...) fails the script too
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=ci/lib/platforms.sh
@@ -48,8 +49,17 @@ fi
 ((${#files[@]})) || { echo "assemble-release.sh: no classifier jar at all in $jars" >&2; exit 1; }
 
 join() { local IFS=,; echo "$*"; }
-mvn -B -q deploy:deploy-file -Durl="$(file_url "$repo")" -DrepositoryId=conv4j-release \
+mkdir -p "$root/target"
+write_release_settings "$root/target/assemble-release-settings.xml" "$repo"
+# own local repositories throughout, so that the developer's one never caches these conv4j artifacts
+m2="$root/target/assemble-release-m2"
+rm -rf "$m2/org/conv4j"
+mvn -B -q -Dmaven.repo.local="$m2" -s "$root/target/assemble-release-settings.xml" deploy:deploy-file -Durl="$(file_url "$repo")" -DrepositoryId=conv4j-release \
     -Dfile="$main" -DpomFile="$root/pom.xml" \
     -Dfiles="$(join "${files[@]}")" -Dclassifiers="$(join "${classifiers[@]}")" -Dtypes="$(join "${types[@]}")"
-mvn -B -q -f "$root/platform/pom.xml" deploy -DaltDeploymentRepository="conv4j-release::$(file_url "$repo")"
+# conv4j-platform's jar plugin resolves its dependencies: from the repository just written, trimmed to
+# a platform present there (the jar and the deployed pom do not depend on that choice)
+mvn -B -q -s "$root/target/assemble-release-settings.xml" -Dmaven.repo.local="$m2" \
+    -f "$root/platform/pom.xml" -Djavacpp.platform="${classifiers[0]}" \
+    deploy -DaltDeploymentRepository="conv4j-release::$(file_url "$repo")"
 echo "assemble-release.sh: org.conv4j:conv4j:$version (${classifiers[*]}) and org.conv4j:conv4j-platform:$version in $repo"

@@ -2,6 +2,7 @@
 # Runs exactly the README's test command, `mvn -B verify`, then prints the surefire summary per test
 # class and in total. Fails when Maven fails or when no test ran at all.
 set -euo pipefail
+shopt -s inherit_errexit  # a failing command inside $(...) fails the script too
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

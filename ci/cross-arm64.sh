@@ -7,6 +7,7 @@
 # Needs: cmake, g++-aarch64-linux-gnu, binutils-aarch64-linux-gnu (comes with it), unzip, Maven;
 # optional: qemu-user. Usage: ci/cross-arm64.sh [build-dir]   (default: target/native-arm64)
 set -euo pipefail
+shopt -s inherit_errexit  # a failing command inside $(...) fails the script too
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=ci/lib/openblas-root.sh

@@ -5,6 +5,7 @@
 #   ci/install-deps.sh --checks   also clang, the aarch64 cross g++, qemu-user, node/npm, shellcheck,
 #                                 yamllint (ci/native-compilers.sh, ci/cross-arm64.sh, ci/lint-workflows.sh)
 set -euo pipefail
+shopt -s inherit_errexit  # a failing command inside $(...) fails the script too
 export DEBIAN_FRONTEND=noninteractive
 
 # a JDK (javac: the tests compile the README example) of version 17+, on the PATH or in /usr/lib/jvm

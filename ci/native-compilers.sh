@@ -11,6 +11,7 @@
 # Env:   CONV4J_PLATFORM (default: this machine's), CONV4J_JOBS (default 2),
 #        CONV4J_WARNING_FLAGS for named compilers (default: -Wall -Wextra -Wpedantic -Werror)
 set -euo pipefail
+shopt -s inherit_errexit  # a failing command inside $(...) fails the script too
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=ci/lib/openblas-root.sh

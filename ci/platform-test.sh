@@ -9,6 +9,7 @@
 # classifier jar and agree with the java backend.
 # Usage: ci/platform-test.sh [--all] <repository folder> [platform...]   (default: this machine's)
 set -euo pipefail
+shopt -s inherit_errexit  # a failing command inside $(...) fails the script too
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=ci/lib/platforms.sh
@@ -32,25 +33,7 @@ m2="$work/m2"
 rm -rf "$work/project" "$m2/org/conv4j"
 mkdir -p "$work"
 cp -R "$root/ci/platform-consumer" "$work/project"
-# other artifacts (plugins, openblas, javacpp) from the developer's local repository when there, else Central
-cat >"$work/settings.xml" <<XML
-<settings>
-  <profiles>
-    <profile>
-      <id>conv4j-release</id>
-      <activation><activeByDefault>true</activeByDefault></activation>
-      <repositories>
-        <repository><id>conv4j-release</id><url>$(file_url "$repo")</url>
-          <snapshots><enabled>true</enabled></snapshots></repository>
-        <repository><id>developer-local</id><url>$(file_url "${MAVEN_REPO:-$HOME/.m2/repository}")</url></repository>
-      </repositories>
-      <pluginRepositories>
-        <pluginRepository><id>developer-local</id><url>$(file_url "${MAVEN_REPO:-$HOME/.m2/repository}")</url></pluginRepository>
-      </pluginRepositories>
-    </profile>
-  </profiles>
-</settings>
-XML
+write_release_settings "$work/settings.xml" "$repo"
 mvn_consumer() {
     mvn -B -q -s "$work/settings.xml" -Dmaven.repo.local="$m2" -f "$work/project/pom.xml" \
         -Dconv4j.version="$version" "$@"
@@ -58,6 +41,7 @@ mvn_consumer() {
 
 # the jars of the resolved class path, one file name a line
 classpath_jars() {
+    rm -f "$work/cp.txt"
     mvn_consumer "$@" dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >&2
     tr "$sep" '\n' <"$work/cp.txt" | sed 's:.*[/\\]::' | sort
 }

@@ -44,3 +44,27 @@ file_url() {
         echo "file://$1"
     fi
 }
+
+# Maven settings with two extra repositories: the release repository $2 (conv4j's artifacts) and the
+# developer's local repository (everything else, no download when it is there); Central stays last.
+write_release_settings() {
+    local local_repo="${MAVEN_REPO:-$HOME/.m2/repository}"
+    cat >"$1" <<XML
+<settings>
+  <profiles>
+    <profile>
+      <id>conv4j-release</id>
+      <activation><activeByDefault>true</activeByDefault></activation>
+      <repositories>
+        <repository><id>conv4j-release</id><url>$(file_url "$2")</url>
+          <snapshots><enabled>true</enabled></snapshots></repository>
+        <repository><id>developer-local</id><url>$(file_url "$local_repo")</url></repository>
+      </repositories>
+      <pluginRepositories>
+        <pluginRepository><id>developer-local</id><url>$(file_url "$local_repo")</url></pluginRepository>
+      </pluginRepositories>
+    </profile>
+  </profiles>
+</settings>
+XML
+}
