@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Cross-builds the cpu kernels and their C++ tests for linux-arm64 with Debian's g++-aarch64-linux-gnu
-# (cmake/toolchains/aarch64-linux-gnu.cmake), against the arm64 OpenBLAS of the presets jar, with
-# warnings as errors. Then checks that the result is AArch64 code with no x86 path in it, and runs the
-# CTest suite under qemu-aarch64 when qemu-user is installed (else says plainly that it only linked).
+# Cross-builds conv4j's natives for linux-arm64 with Debian's g++-aarch64-linux-gnu, in two stages:
+#  1. CMake alone (cmake/toolchains/aarch64-linux-gnu.cmake): the C++ core and its tests against the
+#     arm64 OpenBLAS of the presets jar, warnings as errors; checks the objects are AArch64 without the
+#     AVX2 kernels; runs ctest under qemu-aarch64 when qemu-user is installed.
+#  2. The Maven build with -Djavacpp.platform=linux-arm64 in a copy of the tree: the core again (CMake
+#     picks the toolchain up from CMAKE_TOOLCHAIN_FILE in the environment) and JavaCPP's JNI glue, into
+#     the linux-arm64 classifier jar; checks the JNI library is AArch64, exports the JNI entry points,
+#     and has RUNPATH $ORIGIN/ only. Not run: the Java tests (there is no arm64 JVM here).
 #
-# Needs: cmake, g++-aarch64-linux-gnu, binutils-aarch64-linux-gnu (comes with it), unzip, Maven;
+# Needs: cmake >= 3.21, g++-aarch64-linux-gnu (with its binutils), unzip, file, Maven, a JDK;
 # optional: qemu-user. Usage: ci/cross-arm64.sh [build-dir]   (default: target/native-arm64)
 set -euo pipefail
 shopt -s inherit_errexit  # a failing command inside $(...) fails the script too
@@ -50,3 +54,43 @@ if command -v qemu-aarch64 >/dev/null 2>&1 || command -v qemu-aarch64-static >/d
 else
     echo "cross-arm64.sh: arm64 build compiled and linked; NOT run (install qemu-user to run ctest under emulation)"
 fi
+
+printf '\n== stage 2: the linux-arm64 classifier jar through Maven (core + JavaCPP JNI glue)\n'
+maven="$root/target/cross-arm64-maven"
+rm -rf "$maven"
+mkdir -p "$maven/src" "$maven/bin"
+tar -C "$root" --exclude=./target --exclude=./.git -cf - . | tar -C "$maven/src" -xf -
+# The javacpp plugin runs the compiler named in JavaCPP's linux-arm64 properties, "g++"; the pom maps no
+# property to change it, so a "g++" first on the PATH of this build runs the cross compiler. g++ 12 knows
+# _Float16 in C++ only on x86 and JavaCPP includes the presets' cblas.h: the same mapping as
+# cmake/Conv4jOpenBLAS.cmake.
+cat >"$maven/bin/g++" <<SH
+#!/bin/sh
+exec ${prefix}g++ -D_Float16=__fp16 "\$@"
+SH
+chmod +x "$maven/bin/g++"
+(cd "$maven/src" && PATH="$maven/bin:$PATH" CMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/aarch64-linux-gnu.cmake" \
+    mvn -B -q -Djavacpp.platform=linux-arm64 -DskipTests -Dinvoker.skip=true package)
+# shellcheck source=ci/lib/platforms.sh
+source "$root/ci/lib/platforms.sh"
+version="$(conv4j_version "$root/pom.xml")"
+jar="$maven/src/target/conv4j-$version-linux-arm64.jar"
+entry="$(conv4j_jni_entry linux-arm64)"
+[[ -f "$jar" ]] || { echo "cross-arm64.sh: no $jar" >&2; exit 1; }
+mkdir -p "$maven/jar"
+unzip -oq "$jar" -d "$maven/jar"
+so="$maven/jar/$entry"
+[[ -f "$so" ]] || { echo "cross-arm64.sh: $jar lacks $entry" >&2; exit 1; }
+file "$so"
+file -b "$so" | grep -q 'ARM aarch64' || { echo "cross-arm64.sh: $entry is not AArch64" >&2; exit 1; }
+dynamic="$("${prefix}readelf" -d "$so")"
+grep -E 'NEEDED|RUNPATH|RPATH' <<<"$dynamic"
+grep -q 'NEEDED.*\[libopenblas.so.0\]' <<<"$dynamic" || { echo "cross-arm64.sh: $entry does not need libopenblas.so.0" >&2; exit 1; }
+runpath="$(sed -n 's/.*R.*PATH.*\[\(.*\)\]/\1/p' <<<"$dynamic")"
+# shellcheck disable=SC2016  # the literal $ORIGIN
+[[ "$runpath" == '$ORIGIN/' ]] || { echo "cross-arm64.sh: $entry has run path '$runpath', expected \$ORIGIN/ only" >&2; exit 1; }
+exports="$("${prefix}nm" -D --defined-only "$so")"
+jni="$(grep -c ' T Java_org_conv4j_cpu_CpuNative_' <<<"$exports" || true)"
+((jni > 0)) || { echo "cross-arm64.sh: $entry exports no JNI entry points" >&2; exit 1; }
+echo "cross-arm64.sh: $(basename "$jar") ($(wc -c <"$jar") bytes): AArch64 $entry with $jni JNI entry points," \
+     "RUNPATH \$ORIGIN/; not loaded in a JVM (no arm64 JVM here)"
