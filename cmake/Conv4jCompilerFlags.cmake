@@ -36,7 +36,9 @@ int main() { return 0; }" CONV4J_TARGET_X86_64)
 function(conv4j_avx2_source src)
     if(CONV4J_TARGET_X86_64)
         if(MSVC)
-            set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "/arch:AVX2")
+            # MSVC defines __AVX2__ but never __FMA__ (its /arch:AVX2 does emit FMA); the AVX2 files test
+            # both and would otherwise compile to their never-to-be-selected stubs
+            set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "/arch:AVX2" COMPILE_DEFINITIONS "__FMA__=1")
         else()
             set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma")
         endif()
