@@ -45,12 +45,16 @@ for cxx in "${compilers[@]}"; do
           -DCONV4J_WITH_CUDA=OFF -DBUILD_TESTING=ON -DCONV4J_OPENBLAS_ROOT="$ob"
     cmake --build "$build" --config Release --parallel "$jobs"
     ctest --test-dir "$build" -C Release --output-on-failure
-    # on x86-64 the AVX2 pooling kernels must be in the library (chosen at run time by CPUID)
-    if [[ "$platform" == *-x86_64 && -f "$build/libconv4j_cpu.a" ]] && command -v nm >/dev/null 2>&1; then
-        symbols="$(nm -C "$build/libconv4j_cpu.a")"
-        grep -q 'pool_rows_avx2()' <<<"$symbols" || {
-            echo "native-compilers.sh: $name build lacks the AVX2 pooling kernels" >&2; exit 1; }
-        echo "AVX2 pooling kernels present in libconv4j_cpu.a"
+    # on x86-64 every *_avx2 file must hold AVX code (ymm registers): compiled without the flags it
+    # would be its stub, which the run-time dispatch would then call on an AVX2 machine
+    if [[ "$platform" == *-x86_64 ]] && command -v objdump >/dev/null 2>&1; then
+        mapfile -t objs < <(find "$build" -name '*_avx2.cpp.o')
+        ((${#objs[@]})) || { echo "native-compilers.sh: no *_avx2.cpp.o in $build" >&2; exit 1; }
+        for o in "${objs[@]}"; do
+            code="$(objdump -d "$o")"
+            grep -q ymm <<<"$code" || { echo "native-compilers.sh: $(basename "$o") holds no AVX code" >&2; exit 1; }
+        done
+        echo "AVX code in ${#objs[@]} *_avx2 object(s): $(printf '%s ' "${objs[@]##*/}")"
     fi
     exe="$build/tests/conv4j_cpu_tests"
     [[ -x "$exe" ]] || exe="$build/tests/Release/conv4j_cpu_tests.exe"
