@@ -2,8 +2,8 @@
 # Installs with apt (Debian/Ubuntu) whatever the build needs and is missing; installs nothing when all
 # is there. Used by .ci/run and by the Linux jobs of .github/workflows/ci.yml.
 #   ci/install-deps.sh            JDK 17+, Maven, g++, CMake, unzip, file (the Maven build and tests)
-#   ci/install-deps.sh --checks   also clang, the aarch64 cross g++, qemu-user, node/npm, shellcheck,
-#                                 yamllint (ci/native-compilers.sh, ci/cross-arm64.sh, ci/lint-workflows.sh)
+#   ci/install-deps.sh --checks   also clang, the aarch64 cross g++, qemu-user, MinGW-w64 g++, the linters
+#                                 and node/npm (ci/native-compilers.sh, ci/cross-*.sh, ci/lint-workflows.sh)
 set -euo pipefail
 shopt -s inherit_errexit  # a failing command inside $(...) fails the script too
 export DEBIAN_FRONTEND=noninteractive
@@ -23,6 +23,7 @@ have_jdk17() {
 need=(mvn:maven g++:g++ cmake:cmake unzip:unzip file:file)
 if [[ "${1:-}" == --checks ]]; then
     need+=(clang++:clang aarch64-linux-gnu-g++:g++-aarch64-linux-gnu qemu-aarch64:qemu-user
+           x86_64-w64-mingw32-g++-posix:g++-mingw-w64-x86-64-posix
            node:nodejs npm:npm shellcheck:shellcheck yamllint:yamllint)
 fi
 
