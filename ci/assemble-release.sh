@@ -37,6 +37,10 @@ for p in "${CONV4J_PLATFORMS[@]}"; do
     grep -qxF "$entry" <<<"$listing" || { echo "assemble-release.sh: $jar lacks $entry" >&2; exit 1; }
     others="$(grep '^org/conv4j/.*/[a-z]*-[a-z0-9_]*/' <<<"$listing" | grep -v "^org/conv4j/[a-z]*/$p/" || true)"
     [[ -z "$others" ]] || { echo "assemble-release.sh: $jar holds another platform's files: $others" >&2; exit 1; }
+    # CONV4J_EXPECT_CPU_ONLY=1 (the workflow's CPU-only job): no CUDA library may have been packaged
+    if [[ "${CONV4J_EXPECT_CPU_ONLY:-0}" == 1 ]] && grep -qi cuda <<<"$listing"; then
+        echo "assemble-release.sh: CPU-only build expected, but $jar holds: $(grep -i cuda <<<"$listing")" >&2; exit 1
+    fi
     echo "  $p: $(basename "$jar") ($(wc -c <"$jar") bytes) with $entry"
     files+=("$jar") classifiers+=("$p") types+=(jar)
 done
