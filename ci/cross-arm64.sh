@@ -70,7 +70,7 @@ exec ${prefix}g++ -D_Float16=__fp16 "\$@"
 SH
 chmod +x "$maven/bin/g++"
 (cd "$maven/src" && PATH="$maven/bin:$PATH" CMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/aarch64-linux-gnu.cmake" \
-    mvn -B -q -Djavacpp.platform=linux-arm64 -DskipTests -Dinvoker.skip=true package)
+    mvn -B -q -Djavacpp.platform=linux-arm64 -Dconv4j.withCuda=OFF -DskipTests -Dinvoker.skip=true package)
 # shellcheck source=ci/lib/platforms.sh
 source "$root/ci/lib/platforms.sh"
 version="$(conv4j_version "$root/pom.xml")"
