@@ -20,7 +20,7 @@ mkdir -p "$2"
 repo="$(cd "$2" && pwd)"
 
 version="$(conv4j_version "$root/pom.xml")"
-platform_version="$(sed -n '/<artifactId>conv4j-platform<\/artifactId>/,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$root/platform/pom.xml" | head -n 1)"
+platform_version="$(sed -n '/<artifactId>conv4j-platform<\/artifactId>/,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$root/platform/pom.xml" | sed -n 1,1p)"
 [[ -n "$version" && "$version" == "$platform_version" ]] || {
     echo "assemble-release.sh: pom.xml is version '$version' but platform/pom.xml is '$platform_version'" >&2; exit 1; }
 

@@ -36,7 +36,7 @@ for cxx in "${compilers[@]}"; do
         command -v "$cxx" >/dev/null 2>&1 || { echo "native-compilers.sh: $cxx not found" >&2; exit 2; }
         name="$(basename "$cxx")"
         compiler_args=(-DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_FLAGS="$flags")
-        printf '\n== %s: %s (%s)\n' "$name" "$("$cxx" --version | head -n 1)" "$flags"
+        printf '\n== %s: %s (%s)\n' "$name" "$("$cxx" --version | sed -n 1,1p)" "$flags"
     fi
     build="$root/target/native-$name"
     # a fresh cache per run: a stale one would keep the flags of an earlier configure

@@ -7,7 +7,7 @@ CONV4J_PLATFORMS=(linux-x86_64 linux-arm64 macosx-x86_64 macosx-arm64 windows-x8
 
 # the <version> of the project in pom.xml (the first one after <artifactId>conv4j</artifactId>)
 conv4j_version() {
-    sed -n '/<artifactId>conv4j<\/artifactId>/,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$1" | head -n 1
+    sed -n '/<artifactId>conv4j<\/artifactId>/,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$1" | sed -n 1,1p
 }
 
 # the cpu backend's JNI library inside the classifier jar of platform $1
