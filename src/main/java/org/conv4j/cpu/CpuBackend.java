@@ -400,10 +400,23 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
         return 4 * g.windowOps();
     }
 
-    @Override
-    protected Tensor doMaxPool2d(PoolGeometry g, Tensor x) {
-        if (small(poolWork(g), "maxPool2d", g)) {
-            return JavaBackend.INSTANCE.maxPool2d(x, params(g));
+    /** One pooling forward kernel, as JavaCPP binds it for pinned heap arrays. */
+    @FunctionalInterface
+    private interface PoolForwardOnArray {
+        int run(int[] desc, float[] x, FloatPointer y, int from, int to);
+    }
+
+    /** The same kernel for native (or copied) inputs. */
+    @FunctionalInterface
+    private interface PoolForwardOnPointer {
+        int run(int[] desc, FloatPointer x, FloatPointer y, int from, int to);
+    }
+
+    /** Max or average pooling forward: small problems on java, else the native kernel over conv4j's pool. */
+    private Tensor poolForward(String op, PoolGeometry g, Tensor x, PoolForwardOnArray onArray,
+                               PoolForwardOnPointer onPointer, java.util.function.Supplier<Tensor> onJava) {
+        if (small(poolWork(g), op, g)) {
+            return onJava.get();
         }
         int[] desc = g.toDescriptor();
         NativeStorage y = NativeStorage.allocate(g.n * g.c * g.hOut * g.wOut);
@@ -412,13 +425,11 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
             int tasks = CpuNative.c4j_pool2d_tasks(desc);
             if (pinAll(x)) {
                 float[] xa = arr(x);
-                runTasks("maxPool2d", g, tasks, poolWork(g),
-                        (from, to) -> CpuNative.c4j_max_pool2d_forward(desc, xa, yp, from, to));
+                runTasks(op, g, tasks, poolWork(g), (from, to) -> onArray.run(desc, xa, yp, from, to));
             } else {
                 try (Inputs in = new Inputs()) {
                     FloatPointer xp = in.of(x);
-                    runTasks("maxPool2d", g, tasks, poolWork(g),
-                            (from, to) -> CpuNative.c4j_max_pool2d_forward(desc, xp, yp, from, to));
+                    runTasks(op, g, tasks, poolWork(g), (from, to) -> onPointer.run(desc, xp, yp, from, to));
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -426,6 +437,12 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
             throw e;
         }
         return result(y, g.outputShape());
+    }
+
+    @Override
+    protected Tensor doMaxPool2d(PoolGeometry g, Tensor x) {
+        return poolForward("maxPool2d", g, x, CpuNative::c4j_max_pool2d_forward, CpuNative::c4j_max_pool2d_forward,
+                () -> JavaBackend.INSTANCE.maxPool2d(x, params(g)));
     }
 
     @Override
@@ -458,30 +475,8 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
 
     @Override
     protected Tensor doAvgPool2d(PoolGeometry g, Tensor x) {
-        if (small(poolWork(g), "avgPool2d", g)) {
-            return JavaBackend.INSTANCE.avgPool2d(x, params(g));
-        }
-        int[] desc = g.toDescriptor();
-        NativeStorage y = NativeStorage.allocate(g.n * g.c * g.hOut * g.wOut);
-        try {
-            FloatPointer yp = y.pointer();
-            int tasks = CpuNative.c4j_pool2d_tasks(desc);
-            if (pinAll(x)) {
-                float[] xa = arr(x);
-                runTasks("avgPool2d", g, tasks, poolWork(g),
-                        (from, to) -> CpuNative.c4j_avg_pool2d_forward(desc, xa, yp, from, to));
-            } else {
-                try (Inputs in = new Inputs()) {
-                    FloatPointer xp = in.of(x);
-                    runTasks("avgPool2d", g, tasks, poolWork(g),
-                            (from, to) -> CpuNative.c4j_avg_pool2d_forward(desc, xp, yp, from, to));
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            y.close();
-            throw e;
-        }
-        return result(y, g.outputShape());
+        return poolForward("avgPool2d", g, x, CpuNative::c4j_avg_pool2d_forward, CpuNative::c4j_avg_pool2d_forward,
+                () -> JavaBackend.INSTANCE.avgPool2d(x, params(g)));
     }
 
     @Override
