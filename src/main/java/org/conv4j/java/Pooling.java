@@ -96,6 +96,8 @@ final class Pooling {
         final float[][] rows;
         final float[] column;
         final float[] window;
+        final float[] shift1;
+        final float[] shift2;
 
         RowMax(PoolGeometry g) {
             kh = g.kh;
@@ -104,6 +106,8 @@ final class Pooling {
             rows = new float[g.kh][g.w];
             column = new float[g.w];
             window = new float[g.w];
+            shift1 = new float[g.w];
+            shift2 = new float[g.w];
         }
 
         void load(float[] x, int r0) {
@@ -130,13 +134,20 @@ final class Pooling {
             int n = w - kw + 1;
             if (kw == 1) {
                 System.arraycopy(col, 0, win, 0, w);
-            } else if (kw == 2) {
+            } else if (n > 0 && kw == 2) {
+                // Shifted copies: C2 (JDK 17) does not vectorize col[c + 1] next to col[c].
+                float[] col1 = shift1;
+                System.arraycopy(col, 1, col1, 0, n);
                 for (int c = 0; c < n; c++) {
-                    win[c] = Math.max(col[c], col[c + 1]);
+                    win[c] = Math.max(col[c], col1[c]);
                 }
-            } else if (kw == 3) {
+            } else if (n > 0 && kw == 3) {
+                float[] col1 = shift1;
+                float[] col2 = shift2;
+                System.arraycopy(col, 1, col1, 0, n);
+                System.arraycopy(col, 2, col2, 0, n);
                 for (int c = 0; c < n; c++) {
-                    win[c] = Math.max(Math.max(col[c], col[c + 1]), col[c + 2]);
+                    win[c] = Math.max(Math.max(col[c], col1[c]), col2[c]);
                 }
             } else {
                 for (int c = 0; c < n; c++) {
@@ -227,6 +238,15 @@ final class Pooling {
      */
     private static float differs(float m, float v) {
         return Math.min(1f, (m - v) * HUGE * HUGE);
+    }
+
+    /**
+     * 0 if {@code v == m} (-0 and +0 equal), at least 2^51 (or +inf) if {@code v < m}, NaN if either is NaN
+     * or both are the same infinity: added to a key (below 2^24) it keeps the key exact only for cells equal
+     * to the max, and lifts every other above all keys, with no clamp (cheaper than {@link #differs}).
+     */
+    private static float penalty(float m, float v) {
+        return (m - v) * HUGE * HUGE;
     }
 
     /**
@@ -352,8 +372,8 @@ final class Pooling {
                         wm[c] = Math.max(cm[c], cm1[c]);
                     }
                     for (int c = 0; c < n; c++) {
-                        float k0 = ck[c] + differs(wm[c], cm[c]) * NO_KEY;
-                        float k1 = ck1[c] + differs(wm[c], cm1[c]) * NO_KEY;
+                        float k0 = ck[c] + penalty(wm[c], cm[c]);
+                        float k1 = ck1[c] + penalty(wm[c], cm1[c]);
                         wk[c] = Math.min(k0, k1);
                     }
                 } else {
@@ -365,9 +385,9 @@ final class Pooling {
                         wm[c] = Math.max(Math.max(cm[c], cm1[c]), cm2[c]);
                     }
                     for (int c = 0; c < n; c++) {
-                        float k0 = ck[c] + differs(wm[c], cm[c]) * NO_KEY;
-                        float k1 = ck1[c] + differs(wm[c], cm1[c]) * NO_KEY;
-                        float k2 = ck2[c] + differs(wm[c], cm2[c]) * NO_KEY;
+                        float k0 = ck[c] + penalty(wm[c], cm[c]);
+                        float k1 = ck1[c] + penalty(wm[c], cm1[c]);
+                        float k2 = ck2[c] + penalty(wm[c], cm2[c]);
                         wk[c] = Math.min(Math.min(k0, k1), k2);
                     }
                 }
@@ -379,7 +399,7 @@ final class Pooling {
                     float k = NO_KEY;
                     float m = wm[c];
                     for (int b = 0; b < kw; b++) {
-                        k = Math.min(k, ck[c + b] + differs(m, cm[c + b]) * NO_KEY);
+                        k = Math.min(k, ck[c + b] + penalty(m, cm[c + b]));
                     }
                     wk[c] = k;
                 }
