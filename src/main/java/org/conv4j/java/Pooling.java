@@ -429,6 +429,8 @@ final class Pooling {
         Parallel.forPieces(g.n * g.c, grainPlanes(g), (from, to) -> {
             float[] row = new float[g.w];
             float[] win = new float[g.w];
+            float[] row1 = new float[g.w];
+            float[] row2 = new float[g.w];
             for (int p = from; p < to; p++) {
                 int xp = p * g.h * g.w;
                 int yp = p * g.hOut * g.wOut;
@@ -436,7 +438,7 @@ final class Pooling {
                     int yr = yp + i * g.wOut;
                     boolean rowInside = i >= ilo && i < ihi;
                     if (rowInside) {
-                        windowSums(x, xp + (i * g.sh - g.ph) * g.w, g.w, g.kh, g.kw, row, win);
+                        windowSums(x, xp + (i * g.sh - g.ph) * g.w, g.w, g.kh, g.kw, row, win, row1, row2);
                     }
                     for (int j = 0; j < g.wOut; j++) {
                         if (rowInside && j >= jlo && j < jhi) {
@@ -454,10 +456,12 @@ final class Pooling {
     /**
      * {@code win[c]} = sum of the full window whose top-left cell is column c of the band starting at
      * {@code r0}, added in row-major order starting from 0 (the definition's order, so bit-identical).
-     * Each band row is copied into {@code row} first so that every loop indexes its arrays with the same
-     * expression (C2 vectorizes those); window widths 2 and 3 use constant offsets for the same reason.
+     * Each band row is copied into {@code row} (and, for window widths 2 and 3, shifted by one and two columns
+     * into {@code row1} and {@code row2}) so that every loop indexes its arrays with the same expression:
+     * C2 (JDK 17) vectorizes only those, a constant offset such as {@code row[c + 1]} included.
      */
-    private static void windowSums(float[] x, int r0, int w, int kh, int kw, float[] row, float[] win) {
+    private static void windowSums(float[] x, int r0, int w, int kh, int kw, float[] row, float[] win,
+            float[] row1, float[] row2) {
         int n = w - kw + 1;
         if (n <= 0) {
             return; // window wider than the input: no full window in this band, all columns are clipped
@@ -466,12 +470,15 @@ final class Pooling {
         for (int a = 0; a < kh; a++) {
             System.arraycopy(x, r0 + a * w, row, 0, w);
             if (kw == 2) {
+                System.arraycopy(x, r0 + a * w + 1, row1, 0, n);
                 for (int c = 0; c < n; c++) {
-                    win[c] = (win[c] + row[c]) + row[c + 1];
+                    win[c] = (win[c] + row[c]) + row1[c];
                 }
             } else if (kw == 3) {
+                System.arraycopy(x, r0 + a * w + 1, row1, 0, n);
+                System.arraycopy(x, r0 + a * w + 2, row2, 0, n);
                 for (int c = 0; c < n; c++) {
-                    win[c] = ((win[c] + row[c]) + row[c + 1]) + row[c + 2];
+                    win[c] = ((win[c] + row[c]) + row1[c]) + row2[c];
                 }
             } else {
                 for (int c = 0; c < n; c++) {
