@@ -96,6 +96,8 @@ final class Pooling {
         final float[][] rows;
         final float[] column;
         final float[] window;
+        final float[] shift1;
+        final float[] shift2;
 
         RowMax(PoolGeometry g) {
             kh = g.kh;
@@ -104,6 +106,8 @@ final class Pooling {
             rows = new float[g.kh][g.w];
             column = new float[g.w];
             window = new float[g.w];
+            shift1 = new float[g.w];
+            shift2 = new float[g.w];
         }
 
         void load(float[] x, int r0) {
@@ -130,13 +134,20 @@ final class Pooling {
             int n = w - kw + 1;
             if (kw == 1) {
                 System.arraycopy(col, 0, win, 0, w);
-            } else if (kw == 2) {
+            } else if (n > 0 && kw == 2) {
+                // Shifted copies: C2 (JDK 17) does not vectorize col[c + 1] next to col[c].
+                float[] col1 = shift1;
+                System.arraycopy(col, 1, col1, 0, n);
                 for (int c = 0; c < n; c++) {
-                    win[c] = Math.max(col[c], col[c + 1]);
+                    win[c] = Math.max(col[c], col1[c]);
                 }
-            } else if (kw == 3) {
+            } else if (n > 0 && kw == 3) {
+                float[] col1 = shift1;
+                float[] col2 = shift2;
+                System.arraycopy(col, 1, col1, 0, n);
+                System.arraycopy(col, 2, col2, 0, n);
                 for (int c = 0; c < n; c++) {
-                    win[c] = Math.max(Math.max(col[c], col[c + 1]), col[c + 2]);
+                    win[c] = Math.max(Math.max(col[c], col1[c]), col2[c]);
                 }
             } else {
                 for (int c = 0; c < n; c++) {
@@ -184,8 +195,10 @@ final class Pooling {
         int ihi = Math.max(ilo, endInterior(g.h, g.kh, g.ph, g.sh, g.hOut));
         int jlo = Math.min(firstInterior(g.pw, g.sw), g.wOut);
         int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
+        // Keys are plane offsets held exactly in a float: planes up to 2^24 cells take the fast path.
+        boolean keysExact = (long) g.h * g.w <= (1 << 24);
         Parallel.forPieces(g.n * g.c, grainPlanes(g), (from, to) -> {
-            RowMax rm = new RowMax(g);
+            BandArgmax ba = new BandArgmax(g);
             PlaneBuffer pb = new PlaneBuffer(g.h * g.w);
             for (int p = from; p < to; p++) {
                 int xp = p * g.h * g.w;
@@ -194,29 +207,15 @@ final class Pooling {
                 int dp = pb.base(xp);
                 for (int i = 0; i < g.hOut; i++) {
                     int yr = yp + i * g.wOut;
-                    if (i < ilo || i >= ihi) {
-                        for (int j = 0; j < g.wOut; j++) {
-                            d[argmaxClipped(g, x, xp, i, j) - xp + dp] += dy[yr + j];
-                        }
-                        continue;
+                    boolean band = keysExact && i >= ilo && i < ihi;
+                    if (band) {
+                        ba.load(x, xp, i * g.sh - g.ph);
                     }
-                    int r0 = xp + (i * g.sh - g.ph) * g.w;
-                    rm.load(x, r0);
+                    float[] key = ba.windowKey;
                     for (int j = 0; j < g.wOut; j++) {
-                        int c0 = j * g.sw - g.pw;
-                        float m = j >= jlo && j < jhi ? rm.window[c0] : rowMax(rm.column, c0, g.kw, g.w);
-                        int at;
-                        if (m != m || m == Float.NEGATIVE_INFINITY || m == Float.POSITIVE_INFINITY) {
-                            at = -1;
-                        } else if (g.kh == 3 && g.kw == 3 && j >= jlo && j < jhi) {
-                            at = firstEqual3x3(rm.rows, c0, m);
-                        } else if (g.kh == 2 && g.kw == 2 && j >= jlo && j < jhi) {
-                            at = firstEqual2x2(rm.rows, c0, m);
-                        } else {
-                            at = firstEqual(rm.rows, g.kh, Math.max(c0, 0), Math.min(c0 + g.kw, g.w), m);
-                        }
-                        at = at < 0 ? argmaxClipped(g, x, xp, i, j) : r0 + at;
-                        d[at - xp + dp] += dy[yr + j];
+                        float k = band && j >= jlo && j < jhi ? key[j * g.sw - g.pw] : Float.NaN;
+                        int at = k == k ? dp + (int) k : argmaxClipped(g, x, xp, i, j) - xp + dp;
+                        d[at] += dy[yr + j];
                     }
                 }
                 pb.end(dx, xp);
@@ -225,62 +224,187 @@ final class Pooling {
         return dx;
     }
 
+    /** 2^100: scales any positive float difference to at least 2^-49 before a second scaling to at least 1. */
+    private static final float HUGE = 0x1p100f;
+
+    /** A key above every plane offset (offsets are below 2^24). */
+    private static final float NO_KEY = 0x1p25f;
+
     /**
-     * Offset {@code a*w + c} (from the band's first row) of the first cell in row-major order equal to
-     * {@code m} in rows {@code 0..kh} and columns {@code [c0, c1)} of the band: the first maximal cell, as
-     * no cell exceeds {@code m}, and -0 equals +0 here just as in the definition's strict compare. -1 if none.
+     * 0 if {@code v == m} (-0 and +0 equal), 1 if {@code v < m}, NaN if either is NaN or both are the same
+     * infinity. Branch-free float arithmetic only, so loops built on it vectorize: a difference of distinct
+     * finite floats is never 0 (gradual underflow) and is at least 2^-149, so twice scaled by 2^100 it is
+     * at least 1.
      */
-    private static int firstEqual(float[][] rows, int kh, int c0, int c1, float m) {
-        for (int a = 0; a < kh; a++) {
-            float[] r = rows[a];
-            for (int c = c0; c < c1; c++) {
-                if (r[c] == m) {
-                    return a * r.length + c;
+    private static float differs(float m, float v) {
+        return Math.min(1f, (m - v) * HUGE * HUGE);
+    }
+
+    /**
+     * 0 if {@code v == m} (-0 and +0 equal), at least 2^51 (or +inf) if {@code v < m}, NaN if either is NaN
+     * or both are the same infinity: added to a key (below 2^24) it keeps the key exact only for cells equal
+     * to the max, and lifts every other above all keys, with no clamp (cheaper than {@link #differs}).
+     */
+    private static float penalty(float m, float v) {
+        return (m - v) * HUGE * HUGE;
+    }
+
+    /**
+     * Max-pool argmax of every full window of one band of {@code kh} input rows, in loops C2 vectorizes
+     * (band rows copied into arrays of their own; every loop indexes its arrays alike; float arithmetic
+     * instead of compares). {@code windowKey[c]} = plane offset of the first maximal cell in row-major
+     * order of the window whose top-left cell is column c of the band (valid for {@code c + kw <= w}), or
+     * NaN where a NaN or an infinity makes the arithmetic inexact: those windows are redone exactly.
+     *
+     * <p>Per column: the first band row equal to the column max ({@code row = d0 + d0*d1 + d0*d1*d2 ...},
+     * {@code d} from {@link #differs}); its key {@code (top + row) * w + c} orders cells in row-major order.
+     * Per window: the smallest key among the columns whose max equals the window max.
+     */
+    private static final class BandArgmax {
+        final int kh;
+        final int kw;
+        final int w;
+        final float[][] rows;
+        final float[] colMax;
+        final float[] colKey;
+        final float[] prod;
+        final float[] column;
+        final float[] winMax;
+        final float[] windowKey;
+        final float[][] shift;
+
+        BandArgmax(PoolGeometry g) {
+            kh = g.kh;
+            kw = g.kw;
+            w = g.w;
+            rows = new float[g.kh][g.w];
+            colMax = new float[g.w];
+            colKey = new float[g.w];
+            prod = new float[g.w];
+            column = new float[g.w];
+            winMax = new float[g.w];
+            windowKey = new float[g.w];
+            shift = new float[4][g.w];
+            for (int c = 0; c < g.w; c++) {
+                column[c] = c;
+            }
+        }
+
+        void load(float[] x, int xp, int top) {
+            for (int a = 0; a < kh; a++) {
+                System.arraycopy(x, xp + (top + a) * w, rows[a], 0, w);
+            }
+            float[] cm = colMax;
+            float[] ck = colKey;
+            float[] col = column;
+            float base = (float) top * w;
+            float fw = w;
+            if (kh == 1) {
+                float[] r0 = rows[0];
+                System.arraycopy(r0, 0, cm, 0, w);
+                for (int c = 0; c < w; c++) {
+                    ck[c] = base + col[c];
+                }
+            } else if (kh == 2) {
+                float[] r0 = rows[0];
+                float[] r1 = rows[1];
+                for (int c = 0; c < w; c++) {
+                    cm[c] = Math.max(r0[c], r1[c]);
+                }
+                for (int c = 0; c < w; c++) {
+                    ck[c] = differs(cm[c], r0[c]) * fw + (base + col[c]);
+                }
+            } else if (kh == 3) {
+                float[] r0 = rows[0];
+                float[] r1 = rows[1];
+                float[] r2 = rows[2];
+                for (int c = 0; c < w; c++) {
+                    cm[c] = Math.max(Math.max(r0[c], r1[c]), r2[c]);
+                }
+                for (int c = 0; c < w; c++) {
+                    float d0 = differs(cm[c], r0[c]);
+                    ck[c] = (d0 + d0 * differs(cm[c], r1[c])) * fw + (base + col[c]);
+                }
+            } else {
+                float[] pr = prod;
+                float[] r0 = rows[0];
+                for (int c = 0; c < w; c++) {
+                    cm[c] = r0[c];
+                }
+                for (int a = 1; a < kh; a++) {
+                    float[] ra = rows[a];
+                    for (int c = 0; c < w; c++) {
+                        cm[c] = Math.max(cm[c], ra[c]);
+                    }
+                }
+                java.util.Arrays.fill(pr, 0, w, 1f);
+                java.util.Arrays.fill(ck, 0, w, 0f);
+                for (int a = 0; a < kh - 1; a++) {
+                    float[] ra = rows[a];
+                    for (int c = 0; c < w; c++) {
+                        pr[c] = pr[c] * differs(cm[c], ra[c]);
+                    }
+                    for (int c = 0; c < w; c++) {
+                        ck[c] = ck[c] + pr[c];
+                    }
+                }
+                for (int c = 0; c < w; c++) {
+                    ck[c] = ck[c] * fw + (base + col[c]);
+                }
+            }
+            float[] wm = winMax;
+            float[] wk = windowKey;
+            int n = w - kw + 1;
+            if (n <= 0) {
+                return; // window wider than the input: every window of the band is clipped
+            }
+            if (kw == 1) {
+                System.arraycopy(ck, 0, wk, 0, w);
+            } else if (kw == 2 || kw == 3) {
+                // Shifted copies, so that the window loop indexes every array with the same c (C2 does not
+                // vectorize cm[c + 1] next to cm[c]).
+                float[] cm1 = shift[0];
+                float[] ck1 = shift[1];
+                System.arraycopy(cm, 1, cm1, 0, n);
+                System.arraycopy(ck, 1, ck1, 0, n);
+                if (kw == 2) {
+                    for (int c = 0; c < n; c++) {
+                        wm[c] = Math.max(cm[c], cm1[c]);
+                    }
+                    for (int c = 0; c < n; c++) {
+                        float k0 = ck[c] + penalty(wm[c], cm[c]);
+                        float k1 = ck1[c] + penalty(wm[c], cm1[c]);
+                        wk[c] = Math.min(k0, k1);
+                    }
+                } else {
+                    float[] cm2 = shift[2];
+                    float[] ck2 = shift[3];
+                    System.arraycopy(cm, 2, cm2, 0, n);
+                    System.arraycopy(ck, 2, ck2, 0, n);
+                    for (int c = 0; c < n; c++) {
+                        wm[c] = Math.max(Math.max(cm[c], cm1[c]), cm2[c]);
+                    }
+                    for (int c = 0; c < n; c++) {
+                        float k0 = ck[c] + penalty(wm[c], cm[c]);
+                        float k1 = ck1[c] + penalty(wm[c], cm1[c]);
+                        float k2 = ck2[c] + penalty(wm[c], cm2[c]);
+                        wk[c] = Math.min(Math.min(k0, k1), k2);
+                    }
+                }
+            } else {
+                for (int c = 0; c < n; c++) {
+                    wm[c] = rowMax(cm, c, kw, w);
+                }
+                for (int c = 0; c < n; c++) {
+                    float k = NO_KEY;
+                    float m = wm[c];
+                    for (int b = 0; b < kw; b++) {
+                        k = Math.min(k, ck[c + b] + penalty(m, cm[c + b]));
+                    }
+                    wk[c] = k;
                 }
             }
         }
-        return -1;
-    }
-
-    /**
-     * {@link #firstEqual} for a full 3x3 window and a finite {@code m}, branch-free: the position of the
-     * maximum is random, so a data-dependent branch would mispredict about once per window. {@code m - v} is
-     * +0 exactly when {@code v == m} (-0 and +0 included) and positive otherwise, so its bit pattern is 0
-     * exactly for the matching cells; the smallest matching offset wins.
-     */
-    private static int firstEqual3x3(float[][] rows, int c0, float m) {
-        float[] r0 = rows[0];
-        float[] r1 = rows[1];
-        float[] r2 = rows[2];
-        int w = r0.length;
-        int at = Integer.MAX_VALUE;
-        at = Math.min(at, match(m, r2[c0 + 2], 2 * w + c0 + 2));
-        at = Math.min(at, match(m, r2[c0 + 1], 2 * w + c0 + 1));
-        at = Math.min(at, match(m, r2[c0], 2 * w + c0));
-        at = Math.min(at, match(m, r1[c0 + 2], w + c0 + 2));
-        at = Math.min(at, match(m, r1[c0 + 1], w + c0 + 1));
-        at = Math.min(at, match(m, r1[c0], w + c0));
-        at = Math.min(at, match(m, r0[c0 + 2], c0 + 2));
-        at = Math.min(at, match(m, r0[c0 + 1], c0 + 1));
-        at = Math.min(at, match(m, r0[c0], c0));
-        return at;
-    }
-
-    /** {@link #firstEqual3x3} for a full 2x2 window. */
-    private static int firstEqual2x2(float[][] rows, int c0, float m) {
-        float[] r0 = rows[0];
-        float[] r1 = rows[1];
-        int w = r0.length;
-        int at = Math.min(match(m, r1[c0 + 1], w + c0 + 1), match(m, r1[c0], w + c0));
-        at = Math.min(at, match(m, r0[c0 + 1], c0 + 1));
-        return Math.min(at, match(m, r0[c0], c0));
-    }
-
-    /** {@code offset} if {@code v == m}, else {@link Integer#MAX_VALUE}; {@code m} finite and {@code v <= m}. */
-    private static int match(float m, float v, int offset) {
-        int bits = Float.floatToRawIntBits(m - v);
-        int notEqual = (-bits) >> 31; // all ones iff bits > 0 (bits is never negative here)
-        return offset | (notEqual & Integer.MAX_VALUE);
     }
 
     /** The divisor of window (i, j), PyTorch's rule. */
@@ -305,6 +429,8 @@ final class Pooling {
         Parallel.forPieces(g.n * g.c, grainPlanes(g), (from, to) -> {
             float[] row = new float[g.w];
             float[] win = new float[g.w];
+            float[] row1 = new float[g.w];
+            float[] row2 = new float[g.w];
             for (int p = from; p < to; p++) {
                 int xp = p * g.h * g.w;
                 int yp = p * g.hOut * g.wOut;
@@ -312,7 +438,7 @@ final class Pooling {
                     int yr = yp + i * g.wOut;
                     boolean rowInside = i >= ilo && i < ihi;
                     if (rowInside) {
-                        windowSums(x, xp + (i * g.sh - g.ph) * g.w, g.w, g.kh, g.kw, row, win);
+                        windowSums(x, xp + (i * g.sh - g.ph) * g.w, g.w, g.kh, g.kw, row, win, row1, row2);
                     }
                     for (int j = 0; j < g.wOut; j++) {
                         if (rowInside && j >= jlo && j < jhi) {
@@ -330,10 +456,12 @@ final class Pooling {
     /**
      * {@code win[c]} = sum of the full window whose top-left cell is column c of the band starting at
      * {@code r0}, added in row-major order starting from 0 (the definition's order, so bit-identical).
-     * Each band row is copied into {@code row} first so that every loop indexes its arrays with the same
-     * expression (C2 vectorizes those); window widths 2 and 3 use constant offsets for the same reason.
+     * Each band row is copied into {@code row} (and, for window widths 2 and 3, shifted by one and two columns
+     * into {@code row1} and {@code row2}) so that every loop indexes its arrays with the same expression:
+     * C2 (JDK 17) vectorizes only those, a constant offset such as {@code row[c + 1]} included.
      */
-    private static void windowSums(float[] x, int r0, int w, int kh, int kw, float[] row, float[] win) {
+    private static void windowSums(float[] x, int r0, int w, int kh, int kw, float[] row, float[] win,
+            float[] row1, float[] row2) {
         int n = w - kw + 1;
         if (n <= 0) {
             return; // window wider than the input: no full window in this band, all columns are clipped
@@ -342,12 +470,15 @@ final class Pooling {
         for (int a = 0; a < kh; a++) {
             System.arraycopy(x, r0 + a * w, row, 0, w);
             if (kw == 2) {
+                System.arraycopy(x, r0 + a * w + 1, row1, 0, n);
                 for (int c = 0; c < n; c++) {
-                    win[c] = (win[c] + row[c]) + row[c + 1];
+                    win[c] = (win[c] + row[c]) + row1[c];
                 }
             } else if (kw == 3) {
+                System.arraycopy(x, r0 + a * w + 1, row1, 0, n);
+                System.arraycopy(x, r0 + a * w + 2, row2, 0, n);
                 for (int c = 0; c < n; c++) {
-                    win[c] = ((win[c] + row[c]) + row[c + 1]) + row[c + 2];
+                    win[c] = ((win[c] + row[c]) + row1[c]) + row2[c];
                 }
             } else {
                 for (int c = 0; c < n; c++) {

@@ -242,6 +242,57 @@ class JavaBackendKernelsTest {
         }
     }
 
+    /** Shapes for the band argmax of max-pool backward: every window size 1..5 per axis, wide rows. */
+    static Stream<Arguments> maxBackwardBandCases() {
+        List<Arguments> cases = new ArrayList<>();
+        cases.add(Arguments.of(new PoolCase("p2-wide", 1, 3, 23, 41, PoolParams.of(3, 3).stride(2, 2).padding(1, 1))));
+        cases.add(Arguments.of(new PoolCase("stride<window", 1, 2, 17, 37, PoolParams.of(3, 3).stride(1, 1).padding(1, 1))));
+        cases.add(Arguments.of(new PoolCase("stride>window", 1, 2, 19, 35, PoolParams.of(2, 3).stride(3, 4))));
+        cases.add(Arguments.of(new PoolCase("ceil", 1, 2, 18, 33, PoolParams.of(3, 2).stride(2, 2).padding(1, 1).ceilMode(true))));
+        cases.add(Arguments.of(new PoolCase("1x1", 1, 2, 9, 33, PoolParams.of(1, 1).stride(2, 2))));
+        cases.add(Arguments.of(new PoolCase("1x3-rows", 1, 2, 9, 33, PoolParams.of(1, 3).stride(1, 2).padding(0, 1))));
+        cases.add(Arguments.of(new PoolCase("3x1-columns", 1, 2, 9, 33, PoolParams.of(3, 1).stride(2, 1).padding(1, 0))));
+        cases.add(Arguments.of(new PoolCase("wider-than-input", 1, 2, 12, 2, PoolParams.of(3, 5).padding(1, 2))));
+        cases.add(Arguments.of(new PoolCase("k5", 1, 2, 21, 40, PoolParams.of(5, 5).stride(2, 3).padding(2, 2))));
+        cases.add(Arguments.of(new PoolCase("k4x2", 1, 2, 16, 35, PoolParams.of(4, 2).stride(1, 1).padding(2, 1))));
+        return cases.stream();
+    }
+
+    /**
+     * Max-pool backward against the direct loops on data built to break the band argmax: few distinct
+     * integers (ties everywhere, across rows and columns), signed zeros, runs of -inf and +inf (whole windows
+     * of one infinity), and NaNs, sparse and dense.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("maxBackwardBandCases")
+    void maxBackwardBandArgmaxBitForBit(PoolCase c) {
+        Random r = new Random(c.name().hashCode());
+        int size = c.n * c.c * c.h * c.w;
+        for (int kind = 0; kind < 6; kind++) {
+            float[] a = new float[size];
+            for (int i = 0; i < size; i++) {
+                int k = r.nextInt(100);
+                a[i] = switch (kind) {
+                    case 0 -> r.nextInt(3); // dense ties
+                    case 1 -> k < 50 ? Float.NEGATIVE_INFINITY : r.nextInt(2) - 1f; // -inf windows, -0 vs 0
+                    case 2 -> k < 30 ? Float.POSITIVE_INFINITY : r.nextInt(4);
+                    case 3 -> k < 3 ? Float.NaN : r.nextInt(5) - 2f;
+                    case 4 -> k < 40 ? Float.NaN : (k < 70 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY);
+                    default -> k < 50 ? -0f : 0f; // signed zeros only: the first zero must win
+                };
+            }
+            Tensor x = Tensor.of(a, c.n, c.c, c.h, c.w);
+            Tensor yRef = REF.maxPool2d(x, c.p);
+            Tensor dy = Tensor.of(random(r, yRef.size()), yRef.shape());
+            for (int threads : new int[] {1, 2}) {
+                Conv4j.setThreads(threads);
+                Pooling.grainOps = threads > 1 ? 1 : Pooling.DEFAULT_GRAIN_OPS;
+                assertArrayEquals(REF.maxPool2dBackward(dy, x, c.p).toArray(),
+                        FAST.maxPool2dBackward(dy, x, c.p).toArray(), c + " data kind " + kind + " threads " + threads);
+            }
+        }
+    }
+
     @Test
     void gemmAllOperandLayoutsAgainstTripleLoop() {
         Random r = new Random(3);
