@@ -1,0 +1,35 @@
+# Compiler settings shared by conv4j's native targets.
+# No -march=native anywhere: the jar must run on any x86-64. Vector extensions go only into the
+# source files named with conv4j_avx2_source(), which are called after a runtime CPUID check.
+
+option(CONV4J_SANITIZE "Build with -fsanitize=address,undefined (tests only; see ci/sanitizers.sh)" OFF)
+
+if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
+    set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
+endif()
+
+if(CONV4J_SANITIZE)
+    if(MSVC)
+        message(FATAL_ERROR "CONV4J_SANITIZE needs GCC or Clang")
+    endif()
+    add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g)
+    add_link_options(-fsanitize=address,undefined)
+endif()
+
+function(conv4j_warnings target)
+    if(MSVC)
+        target_compile_options(${target} PRIVATE /W4)
+    else()
+        target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+    endif()
+endfunction()
+
+function(conv4j_avx2_source src)
+    if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64|x64)$")
+        if(MSVC)
+            set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "/arch:AVX2")
+        else()
+            set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma")
+        endif()
+    endif()
+endfunction()

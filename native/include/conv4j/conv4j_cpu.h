@@ -1,0 +1,79 @@
+/*
+ * conv4j cpu backend: C API of the C++ kernels (im2col + OpenBLAS sgemm, direct kernels, pooling).
+ *
+ * Every operation takes an int32 descriptor (conv4j_types.h), re-checks it, and returns a c4j_status;
+ * on any status other than C4J_OK nothing was written. No C++ exception crosses this boundary.
+ *
+ * Work splitting: each operation is divided into independent tasks that write disjoint parts of the
+ * output. c4j_*_tasks(desc, parts) says how many tasks a call has when the caller wants to run it on
+ * `parts` threads; the operation itself then runs tasks [task_begin, task_end) of that same plan, so a
+ * caller (the Java side, through its one bounded thread pool) can run disjoint ranges on different
+ * threads at once. One call with [0, tasks) does the whole operation. The caller must pass the same
+ * `parts` to the count and to the operation.
+ *
+ * Layouts: float32 NCHW, row-major; see conv4j_types.h. Pointers must not alias an output.
+ */
+#ifndef CONV4J_CPU_H
+#define CONV4J_CPU_H
+
+#include <stdint.h>
+
+#include "conv4j_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bits of c4j_cpu_features(). */
+#define C4J_CPU_AVX2_FMA 1 /* the AVX2+FMA pooling kernels are in use */
+
+/* Version of this C API (bumped on incompatible change). */
+int c4j_cpu_api_version(void);
+
+/* Which optional kernels are in use (C4J_CPU_* bits), after CPUID and c4j_cpu_force_scalar. */
+int c4j_cpu_features(void);
+
+/* Non-zero: use the portable scalar kernels even where AVX2 is available (for tests). */
+void c4j_cpu_force_scalar(int force);
+
+/*
+ * Threads OpenBLAS itself may use for one sgemm call. conv4j splits GEMMs into tasks and runs them
+ * on its own bounded pool, so it sets this to 1; see native/README.md.
+ */
+void c4j_cpu_set_blas_threads(int n);
+
+/* OpenBLAS's thread count as seen by the library conv4j's sgemm calls are bound to. */
+int c4j_cpu_blas_threads(void);
+
+/* Convolution forward: y = x (*) w + bias. bias may be NULL. */
+int c4j_conv2d_forward_tasks(const int32_t *desc, int parts);
+int c4j_conv2d_forward(const int32_t *desc, const float *x, const float *w, const float *bias, float *y,
+                       int parts, int task_begin, int task_end);
+
+/* Convolution backward data: dx = dy (*)^T w. */
+int c4j_conv2d_backward_data_tasks(const int32_t *desc, int parts);
+int c4j_conv2d_backward_data(const int32_t *desc, const float *dy, const float *w, float *dx,
+                             int parts, int task_begin, int task_end);
+
+/* Convolution backward weights: dw = sum over the batch of dy x im2col(x)^T. */
+int c4j_conv2d_backward_weights_tasks(const int32_t *desc, int parts);
+int c4j_conv2d_backward_weights(const int32_t *desc, const float *dy, const float *x, float *dw,
+                                int parts, int task_begin, int task_end);
+
+/* Bias gradient: db[c] = sum over n, h, w of dy[n, c, h, w]. One task per channel (tasks = c). */
+int c4j_conv2d_backward_bias(int32_t n, int32_t c, int32_t hw, const float *dy, float *db,
+                             int task_begin, int task_end);
+
+/* Pooling: one task per (image, channel) plane (tasks = n * c). */
+int c4j_pool2d_tasks(const int32_t *desc);
+int c4j_max_pool2d_forward(const int32_t *desc, const float *x, float *y, int task_begin, int task_end);
+int c4j_max_pool2d_backward(const int32_t *desc, const float *dy, const float *x, float *dx,
+                            int task_begin, int task_end);
+int c4j_avg_pool2d_forward(const int32_t *desc, const float *x, float *y, int task_begin, int task_end);
+int c4j_avg_pool2d_backward(const int32_t *desc, const float *dy, float *dx, int task_begin, int task_end);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CONV4J_CPU_H */

@@ -1,0 +1,26 @@
+// OpenBLAS through its CBLAS interface (the library of org.bytedeco:openblas, never a system BLAS).
+#include "blas.h"
+
+#include <cblas.h>
+
+#include "conv4j/conv4j_cpu.h"
+
+namespace c4j {
+
+void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
+           int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
+    // blasint is 32-bit in the presets' build; the Java side keeps every tensor below 2^31 elements.
+    cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+                static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), alpha, a,
+                static_cast<blasint>(lda), b, static_cast<blasint>(ldb), beta, c, static_cast<blasint>(ldc));
+}
+
+}  // namespace c4j
+
+extern "C" void c4j_cpu_set_blas_threads(int n) {
+    if (n >= 1) openblas_set_num_threads(n);
+}
+
+// Called from this library, so it answers for the OpenBLAS copy our cblas_sgemm calls are bound to
+// (the presets map two copies with one SONAME; asking through another binding can mislead).
+extern "C" int c4j_cpu_blas_threads(void) { return openblas_get_num_threads(); }

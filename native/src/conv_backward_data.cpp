@@ -1,0 +1,67 @@
+// Backward data: per image, group and block of input channels, dcol = W_g[:, block]^T * dy_g
+// (Caffe's backward_cpu_gemm) then col2im; the 1x1/stride-1/unpadded case writes the GEMM straight
+// into dx. Blocks own disjoint dx planes, so tasks never write the same memory.
+#include <algorithm>
+#include <cstring>
+
+#include "blas.h"
+#include "buffer.h"
+#include "conv4j/conv4j_cpu.h"
+#include "conv_direct.h"
+#include "conv_plan.h"
+#include "im2col.h"
+
+namespace c4j {
+namespace {
+
+int run_backward_data(const ConvGeo &g, const ChannelPlan &p, const float *dy, const float *w, float *dx,
+                      int64_t t0, int64_t t1) {
+    if (use_direct(g)) {
+        for (int64_t t = t0; t < t1; ++t) direct_backward_data_plane(g, dy, w, dx, t);
+        return C4J_OK;
+    }
+    const bool pw = g.pointwise();
+    FloatBuffer dcol(pw ? 0 : p.cb * g.khkw * g.hw);
+    if (!pw && !dcol.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    for (int64_t t = t0; t < t1; ++t) {
+        int64_t img = t / (static_cast<int64_t>(g.groups) * p.nb);
+        int grp = static_cast<int>((t / p.nb) % g.groups);
+        int64_t c0 = (t % p.nb) * p.cb;
+        int64_t c1 = std::min<int64_t>(g.cig, c0 + p.cb);
+        float *dxp = dx + (img * g.cin + static_cast<int64_t>(grp) * g.cig + c0) * g.in_plane;
+        const float *dyg = dy + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw;
+        const float *a = w + static_cast<int64_t>(grp) * g.cog * g.kg + c0 * g.khkw;
+        int64_t rows = (c1 - c0) * g.khkw;
+        if (pw) {
+            sgemm(true, false, rows, g.hw, g.cog, 1.f, a, g.kg, dyg, g.hw, 0.f, dxp, g.hw);
+        } else {
+            sgemm(true, false, rows, g.hw, g.cog, 1.f, a, g.kg, dyg, g.hw, 0.f, dcol.get(), g.hw);
+            std::memset(dxp, 0, sizeof(float) * (c1 - c0) * g.in_plane);
+            col2im_add(g, dcol.get(), static_cast<int>(c1 - c0), dxp);
+        }
+    }
+    return C4J_OK;
+}
+
+}  // namespace
+}  // namespace c4j
+
+extern "C" int c4j_conv2d_backward_data_tasks(const int32_t *desc, int parts) {
+    c4j::ConvGeo g;
+    if (!c4j::load_conv(desc, g)) return 0;
+    return static_cast<int>(c4j::plan_backward_data(g, parts).tasks);
+}
+
+extern "C" int c4j_conv2d_backward_data(const int32_t *desc, const float *dy, const float *w, float *dx, int parts,
+                                        int task_begin, int task_end) {
+    c4j::ConvGeo g;
+    if (!c4j::load_conv(desc, g)) return C4J_ERR_BAD_DESCRIPTOR;
+    if (dy == nullptr || w == nullptr || dx == nullptr) return C4J_ERR_NULL_POINTER;
+    c4j::ChannelPlan p = c4j::plan_backward_data(g, parts);
+    if (task_begin < 0 || task_end < task_begin || task_end > p.tasks) return C4J_ERR_BAD_DESCRIPTOR;
+    try {
+        return c4j::run_backward_data(g, p, dy, w, dx, task_begin, task_end);
+    } catch (...) {
+        return C4J_ERR_OUT_OF_MEMORY;
+    }
+}

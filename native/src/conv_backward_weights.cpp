@@ -1,0 +1,66 @@
+// Backward weights: per group and block of input channels, dW_g[:, block] = sum over images of
+// dy_g [cog x hw] * im2col(x)[block]^T (Caffe's weight_cpu_gemm, accumulating over the batch with
+// beta = 1). Blocks own disjoint column ranges of dW.
+#include <algorithm>
+
+#include "blas.h"
+#include "buffer.h"
+#include "conv4j/conv4j_cpu.h"
+#include "conv_direct.h"
+#include "conv_plan.h"
+#include "im2col.h"
+
+namespace c4j {
+namespace {
+
+int run_backward_weights(const ConvGeo &g, const ChannelPlan &p, const float *dy, const float *x, float *dw,
+                         int64_t t0, int64_t t1) {
+    if (use_direct(g)) {
+        for (int64_t t = t0; t < t1; ++t) direct_backward_weights_filter(g, dy, x, dw, static_cast<int>(t));
+        return C4J_OK;
+    }
+    const bool pw = g.pointwise();
+    FloatBuffer col(pw ? 0 : p.cb * g.khkw * g.hw);
+    if (!pw && !col.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    for (int64_t t = t0; t < t1; ++t) {
+        int grp = static_cast<int>(t / p.nb);
+        int64_t c0 = (t % p.nb) * p.cb;
+        int64_t c1 = std::min<int64_t>(g.cig, c0 + p.cb);
+        int64_t cols = (c1 - c0) * g.khkw;
+        float *c = dw + static_cast<int64_t>(grp) * g.cog * g.kg + c0 * g.khkw;
+        for (int64_t img = 0; img < g.n; ++img) {
+            const float *xs = x + (img * g.cin + static_cast<int64_t>(grp) * g.cig + c0) * g.in_plane;
+            const float *b = xs;
+            if (!pw) {
+                im2col_range(g, xs, static_cast<int>(c1 - c0), 0, g.hw, col.get(), g.hw);
+                b = col.get();
+            }
+            const float *a = dy + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw;
+            sgemm(false, true, g.cog, cols, g.hw, 1.f, a, g.hw, b, g.hw, img == 0 ? 0.f : 1.f, c, g.kg);
+        }
+    }
+    return C4J_OK;
+}
+
+}  // namespace
+}  // namespace c4j
+
+extern "C" int c4j_conv2d_backward_weights_tasks(const int32_t *desc, int parts) {
+    c4j::ConvGeo g;
+    if (!c4j::load_conv(desc, g)) return 0;
+    return static_cast<int>(c4j::plan_backward_weights(g, parts).tasks);
+}
+
+extern "C" int c4j_conv2d_backward_weights(const int32_t *desc, const float *dy, const float *x, float *dw, int parts,
+                                           int task_begin, int task_end) {
+    c4j::ConvGeo g;
+    if (!c4j::load_conv(desc, g)) return C4J_ERR_BAD_DESCRIPTOR;
+    if (dy == nullptr || x == nullptr || dw == nullptr) return C4J_ERR_NULL_POINTER;
+    c4j::ChannelPlan p = c4j::plan_backward_weights(g, parts);
+    if (task_begin < 0 || task_end < task_begin || task_end > p.tasks) return C4J_ERR_BAD_DESCRIPTOR;
+    try {
+        return c4j::run_backward_weights(g, p, dy, x, dw, task_begin, task_end);
+    } catch (...) {
+        return C4J_ERR_OUT_OF_MEMORY;
+    }
+}

@@ -1,0 +1,74 @@
+// im2col / col2im (Caffe's layout) with whole-row copies where the stride allows them.
+#include "im2col.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace c4j {
+
+void im2col_range(const ConvGeo &g, const float *x_ch, int nch, int64_t q0, int64_t q1, float *col,
+                  int64_t ldcol) {
+    int64_t r = 0;
+    for (int c = 0; c < nch; ++c) {
+        const float *plane = x_ch + c * g.in_plane;
+        for (int a = 0; a < g.kh; ++a) {
+            for (int b = 0; b < g.kw; ++b, ++r) {
+                float *dst = col + r * ldcol;
+                int off = b * g.dw - g.pl;
+                int vlo, vhi;
+                valid_cols(g, off, vlo, vhi);
+                int64_t q = q0;
+                while (q < q1) {
+                    int i = static_cast<int>(q / g.wout);
+                    int j0 = static_cast<int>(q % g.wout);
+                    int j1 = static_cast<int>(std::min<int64_t>(g.wout, j0 + (q1 - q)));
+                    int ih = i * g.sh - g.pt + a * g.dh;
+                    if (ih < 0 || ih >= g.h) {
+                        std::memset(dst, 0, sizeof(float) * (j1 - j0));
+                    } else {
+                        const float *row = plane + static_cast<int64_t>(ih) * g.w;
+                        int lo = std::min(std::max(j0, vlo), j1), hi = std::min(j1, vhi);
+                        if (hi < lo) hi = lo;
+                        for (int j = j0; j < lo; ++j) dst[j - j0] = 0.f;
+                        if (g.sw == 1) {
+                            if (hi > lo) std::memcpy(dst + (lo - j0), row + (lo + off), sizeof(float) * (hi - lo));
+                        } else {
+                            for (int j = lo; j < hi; ++j) dst[j - j0] = row[static_cast<int64_t>(j) * g.sw + off];
+                        }
+                        for (int j = hi; j < j1; ++j) dst[j - j0] = 0.f;
+                    }
+                    dst += j1 - j0;
+                    q += j1 - j0;
+                }
+            }
+        }
+    }
+}
+
+void col2im_add(const ConvGeo &g, const float *col, int nch, float *dx_ch) {
+    int64_t r = 0;
+    for (int c = 0; c < nch; ++c) {
+        float *plane = dx_ch + c * g.in_plane;
+        for (int a = 0; a < g.kh; ++a) {
+            for (int b = 0; b < g.kw; ++b, ++r) {
+                const float *src = col + r * g.hw;
+                int off = b * g.dw - g.pl;
+                int lo, hi;
+                valid_cols(g, off, lo, hi);
+                for (int i = 0; i < g.hout; ++i) {
+                    int ih = i * g.sh - g.pt + a * g.dh;
+                    if (ih < 0 || ih >= g.h) continue;
+                    float *row = plane + static_cast<int64_t>(ih) * g.w;  // index with + off, never below row
+                    const float *s = src + static_cast<int64_t>(i) * g.wout;
+                    if (g.sw == 1) {
+                        for (int j = lo; j < hi; ++j) row[j + off] += s[j];
+                    } else {
+                        for (int j = lo; j < hi; ++j) row[static_cast<int64_t>(j) * g.sw + off] += s[j];
+                    }
+                }
+            }
+        }
+    }
+}
+
+}  // namespace c4j

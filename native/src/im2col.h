@@ -1,0 +1,35 @@
+// im2col / col2im for one image and a range of a group's channels (Caffe's layout: rows (c, kh, kw),
+// columns the output positions in row-major order).
+#ifndef CONV4J_IM2COL_H
+#define CONV4J_IM2COL_H
+
+#include <cstdint>
+
+#include "geometry.h"
+
+namespace c4j {
+
+// Output columns j in [lo, hi) whose input column j*sw + off (off = b*dw - pad_left) lies inside the row.
+inline void valid_cols(const ConvGeo &g, int off, int &lo, int &hi) {
+    int64_t l = off >= 0 ? 0 : (-static_cast<int64_t>(off) + g.sw - 1) / g.sw;
+    int64_t last = static_cast<int64_t>(g.w) - 1 - off;  // largest j*sw allowed
+    int64_t h = last < 0 ? 0 : last / g.sw + 1;
+    if (l > g.wout) l = g.wout;
+    if (h > g.wout) h = g.wout;
+    if (h < l) h = l;
+    lo = static_cast<int>(l);
+    hi = static_cast<int>(h);
+}
+
+// Rows for channels [0, nch) of x_ch (the first channel's plane), columns [q0, q1) of the hout*wout
+// output positions; row r is written at col + r * ldcol.
+void im2col_range(const ConvGeo &g, const float *x_ch, int nch, int64_t q0, int64_t q1, float *col,
+                  int64_t ldcol);
+
+// Adds the columns (rows (c, kh, kw) for channels [0, nch), all hout*wout positions, stride hw) into
+// the nch planes starting at dx_ch. The planes must be zeroed (or hold what to add to) beforehand.
+void col2im_add(const ConvGeo &g, const float *col, int nch, float *dx_ch);
+
+}  // namespace c4j
+
+#endif

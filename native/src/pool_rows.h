@@ -1,0 +1,28 @@
+// Row kernels of the separable pooling algorithm, in a scalar and an AVX2 flavour chosen by CPUID.
+#ifndef CONV4J_POOL_ROWS_H
+#define CONV4J_POOL_ROWS_H
+
+#include <cstdint>
+
+namespace c4j {
+
+struct PoolRowKernels {
+    // For each column j < w: vmax[j] = max over rows r in [0, rows) of x[r*ldx + j] and varg[j] = the
+    // first such r (PyTorch's rule: NaN wins, the first maximum wins). varg may be null.
+    void (*col_max)(const float *x, int64_t ldx, int rows, int w, float *vmax, int32_t *varg);
+    // vsum[j] = sum over rows r in [0, rows) of x[r*ldx + j].
+    void (*col_sum)(const float *x, int64_t ldx, int rows, int w, float *vsum);
+    // dst[j] += src[j] for j < w.
+    void (*row_add)(float *dst, const float *src, int w);
+};
+
+const PoolRowKernels &pool_rows_scalar();
+const PoolRowKernels &pool_rows_avx2();  // only call when cpu_has_avx2_fma()
+
+bool cpu_has_avx2_fma();
+// The kernels in use: AVX2 when the CPU and OS support it and scalar is not forced.
+const PoolRowKernels &pool_rows();
+
+}  // namespace c4j
+
+#endif
