@@ -1,0 +1,486 @@
+package org.conv4j.cpu;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.conv4j.Backend;
+import org.conv4j.BackendUnavailableException;
+import org.conv4j.ConvParams;
+import org.conv4j.PoolParams;
+import org.conv4j.Tensor;
+import org.conv4j.internal.Parallel;
+import org.conv4j.java.JavaBackend;
+import org.conv4j.spi.BaseBackend;
+import org.conv4j.spi.ConvGeometry;
+import org.conv4j.spi.PoolGeometry;
+
+/**
+ * The {@code cpu} backend: conv4j's C++ kernels through JavaCPP (im2col + OpenBLAS {@code sgemm} from
+ * {@code org.bytedeco:openblas}, direct loops for depthwise-like convolutions, AVX2 or scalar pooling
+ * chosen by CPUID).
+ *
+ * <p><b>Memory.</b> Results live in native memory ({@link NativeStorage}, {@code location() == "native"});
+ * close them when done, or let the garbage collector free them. Native inputs are used in place;
+ * heap inputs are pinned for the call ({@code GetPrimitiveArrayCritical}, no copy) when every input of
+ * the operation is on the heap, and copied to native memory once otherwise (mixed inputs); GPU inputs
+ * are copied through {@code toArray()}. The heap policy can be switched to always copy with
+ * {@code -Dconv4j.cpu.heapInputs=copy}.
+ *
+ * <p><b>Threads.</b> {@link org.conv4j.Conv4j#setThreads} is the only knob. Each operation is cut into
+ * independent native tasks (blocks of output columns, of channels, or of planes) which run on conv4j's
+ * one bounded pool ({@link Parallel}); OpenBLAS itself is kept single-threaded, so one operation uses
+ * at most {@code threads()} cores for its GEMMs and its own loops alike, and many Java threads calling
+ * at once never multiply OpenBLAS threads on top of conv4j's.
+ *
+ * <p><b>Small problems.</b> Below a measured size (multiply-adds for convolutions, window elements for
+ * pooling; {@link #smallWork()}, overridable with {@code -Dconv4j.cpu.smallWork=N}, 0 disables routing)
+ * an operation runs on the {@code java} backend instead, because a JNI call plus a native result
+ * allocation costs more than the whole computation there. Those results are heap tensors
+ * ({@code location() == "heap"}). {@link #lastRoute()} tells which way the calling thread's last operation went,
+ * and the decision is logged at {@code DEBUG} on the {@code org.conv4j.cpu} logger.
+ */
+public final class CpuBackend extends BaseBackend {
+    private static final System.Logger LOG = System.getLogger("org.conv4j.cpu");
+    /** Version of conv4j_cpu.h this class was written against. */
+    private static final int API_VERSION = 1;
+    /**
+     * Default routing threshold in multiply-adds (convolutions) or window elements (pooling): measured on
+     * a 2-core Zen3 (see native/README.md), where the native path costs about 2 to 4 microseconds of fixed
+     * overhead (JNI call, native result allocation and its deallocator).
+     */
+    public static final long DEFAULT_SMALL_WORK = 4096;
+    /** Work of one parallel chunk worth handing to another thread (about 20 microseconds on one core). */
+    private static final double MIN_CHUNK_FLOPS = 2e6;
+
+    private static final ThreadLocal<String> LAST_ROUTE = new ThreadLocal<>();
+
+    private final long smallWork;
+    private final boolean pinHeapInputs;
+
+    private CpuBackend(long smallWork, boolean pinHeapInputs) {
+        this.smallWork = smallWork;
+        this.pinHeapInputs = pinHeapInputs;
+    }
+
+    /**
+     * Loads the native library and returns the backend. Called by {@link org.conv4j.Backends} through
+     * reflection; users should call {@link org.conv4j.Backends#cpu()} instead.
+     *
+     * @throws BackendUnavailableException with the reason when the native library (or the OpenBLAS it
+     *                                     needs) cannot be loaded on this platform
+     */
+    public static Backend create() {
+        return create(Long.getLong("conv4j.cpu.smallWork", DEFAULT_SMALL_WORK),
+                !"copy".equalsIgnoreCase(System.getProperty("conv4j.cpu.heapInputs", "pin")));
+    }
+
+    /**
+     * A backend with an explicit routing threshold and heap-input policy (tests and benchmarks).
+     *
+     * @param smallWork     operations with at most this much work run on the java backend; 0 never routes
+     * @param pinHeapInputs true to pin all-heap inputs for the call, false to copy them to native memory
+     * @throws BackendUnavailableException as {@link #create()}
+     */
+    public static CpuBackend create(long smallWork, boolean pinHeapInputs) {
+        if (smallWork < 0) {
+            throw new IllegalArgumentException("CpuBackend: smallWork must be at least 0, got " + smallWork);
+        }
+        load();
+        return new CpuBackend(smallWork, pinHeapInputs);
+    }
+
+    private static volatile boolean loaded;
+
+    private static synchronized void load() {
+        if (loaded) {
+            return;
+        }
+        String platform = Loader.getPlatform();
+        try {
+            Loader.load(CpuNative.class);
+        } catch (Throwable t) {
+            // UnsatisfiedLinkError (no natives for this platform, missing classifier jar), NoClassDefFoundError
+            // (JavaCPP or the openblas presets absent), or a loader error: the backend is unavailable.
+            throw new BackendUnavailableException("cannot load the cpu backend's native library for platform "
+                    + platform + " (is org.conv4j:conv4j:" + platform + " on the class path?): " + t, t);
+        }
+        int v = CpuNative.c4j_cpu_api_version();
+        if (v != API_VERSION) {
+            throw new BackendUnavailableException("cpu backend native library speaks C API version " + v
+                    + " but this jar expects " + API_VERSION + "; the main and the " + platform
+                    + " jar come from different conv4j builds");
+        }
+        // conv4j splits every GEMM into tasks for its own pool; an OpenBLAS thread pool on top of that
+        // would oversubscribe the cores (notably with several Java threads calling at once).
+        CpuNative.c4j_cpu_set_blas_threads(1);
+        loaded = true;
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    /** The routing threshold: operations with at most this much work run on the java backend. */
+    public long smallWork() {
+        return smallWork;
+    }
+
+    /**
+     * Which way the calling thread's last operation on any {@code CpuBackend} went: {@code "native"},
+     * {@code "java"} (small problem), or {@code null} before the first one.
+     */
+    public static String lastRoute() {
+        return LAST_ROUTE.get();
+    }
+
+    /** Whether the AVX2+FMA pooling kernels are in use (CPUID says yes), rather than the portable ones. */
+    public static boolean usesAvx2() {
+        load();
+        return (CpuNative.c4j_cpu_features() & 1) != 0;
+    }
+
+    /** OpenBLAS's thread count, asked through the same library binding conv4j's sgemm calls use (1). */
+    public static int blasThreads() {
+        load();
+        return CpuNative.c4j_cpu_blas_threads();
+    }
+
+    /** For tests: non-zero forces the portable scalar pooling kernels even where AVX2 is available. */
+    static void forceScalar(boolean force) {
+        load();
+        CpuNative.c4j_cpu_force_scalar(force ? 1 : 0);
+    }
+
+    private boolean small(double work, String op, Object geometry) {
+        boolean route = work <= smallWork;
+        LAST_ROUTE.set(route ? "java" : "native");
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "conv4j cpu: " + op + " " + geometry + " -> "
+                    + (route ? "java (work " + (long) work + " <= " + smallWork + ")" : "native"));
+        }
+        return route;
+    }
+
+    private static ConvParams params(ConvGeometry g) {
+        return ConvParams.defaults().stride(g.sh, g.sw).padding(g.padTop, g.padBottom, g.padLeft, g.padRight)
+                .dilation(g.dh, g.dw).groups(g.groups);
+    }
+
+    private static PoolParams params(PoolGeometry g) {
+        // ceil mode is not in the geometry; it only matters when it changes the output size
+        boolean ceil = g.hOut != (g.h + 2 * g.ph - g.kh) / g.sh + 1 || g.wOut != (g.w + 2 * g.pw - g.kw) / g.sw + 1;
+        return PoolParams.of(g.kh, g.kw).stride(g.sh, g.sw).padding(g.ph, g.pw).countIncludePad(g.countIncludePad)
+                .ceilMode(ceil);
+    }
+
+    /** Native inputs of one call: pointers to use, temporaries to free afterwards. */
+    private static final class Inputs implements AutoCloseable {
+        private final List<FloatPointer> temps = new ArrayList<>(2);
+
+        FloatPointer of(Tensor t) {
+            if (t == null) {
+                return null;
+            }
+            if (t.storage() instanceof NativeStorage) {
+                return ((NativeStorage) t.storage()).pointer();
+            }
+            FloatPointer p = new FloatPointer(heap(t));
+            temps.add(p);
+            return p;
+        }
+
+        @Override
+        public void close() {
+            for (FloatPointer p : temps) {
+                p.close();
+            }
+        }
+    }
+
+    /** True when every non-null tensor is a heap tensor and heap inputs are pinned rather than copied. */
+    private boolean pinAll(Tensor... ts) {
+        if (!pinHeapInputs) {
+            return false;
+        }
+        for (Tensor t : ts) {
+            if (t != null && t.storage().heapArray() == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static float[] arr(Tensor t) {
+        return t == null ? null : t.storage().heapArray();
+    }
+
+    /** A native task range body: returns the C status. */
+    @FunctionalInterface
+    private interface TaskBody {
+        int run(int from, int to);
+    }
+
+    /** Runs tasks [0, tasks) on conv4j's pool in chunks of at least MIN_CHUNK_FLOPS work each. */
+    private static void runTasks(String op, Object geometry, int tasks, double work, TaskBody body) {
+        if (tasks < 1) {
+            throw new IllegalStateException(op + ": the native library refused the validated geometry " + geometry);
+        }
+        int maxChunks = (int) Math.max(1, Math.min(tasks, work / MIN_CHUNK_FLOPS));
+        int grain = Math.max(1, tasks / maxChunks);
+        Parallel.forRange(tasks, grain, (from, to) -> check(op, geometry, body.run(from, to)));
+    }
+
+    private static void check(String op, Object geometry, int status) {
+        switch (status) {
+            case 0:
+                return;
+            case 3:
+                throw new OutOfMemoryError(op + ": native workspace allocation failed for " + geometry);
+            default:
+                throw new IllegalStateException(op + ": native status " + status + " for the validated geometry "
+                        + geometry + " (a conv4j bug; please report it)");
+        }
+    }
+
+    private static Tensor result(NativeStorage out, int... shape) {
+        return Tensor.wrap(out, shape);
+    }
+
+    @Override
+    protected Tensor doConv2d(ConvGeometry g, Tensor x, Tensor w, Tensor bias) {
+        if (small(g.flops() / 2, "conv2d", g)) {
+            return JavaBackend.INSTANCE.conv2d(x, w, bias, params(g));
+        }
+        int[] desc = g.toDescriptor();
+        int parts = Parallel.threads();
+        int tasks = CpuNative.c4j_conv2d_forward_tasks(desc, parts);
+        NativeStorage y = NativeStorage.allocate(g.n * g.cOut * g.hOut * g.wOut);
+        try {
+            FloatPointer yp = y.pointer();
+            if (pinAll(x, w, bias)) {
+                float[] xa = arr(x), wa = arr(w), ba = arr(bias);
+                runTasks("conv2d", g, tasks, g.flops(),
+                        (from, to) -> CpuNative.c4j_conv2d_forward(desc, xa, wa, ba, yp, parts, from, to));
+            } else {
+                try (Inputs in = new Inputs()) {
+                    FloatPointer xp = in.of(x), wp = in.of(w), bp = in.of(bias);
+                    runTasks("conv2d", g, tasks, g.flops(),
+                            (from, to) -> CpuNative.c4j_conv2d_forward(desc, xp, wp, bp, yp, parts, from, to));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            y.close();
+            throw e;
+        }
+        return result(y, g.outputShape());
+    }
+
+    @Override
+    protected Tensor doConv2dBackwardData(ConvGeometry g, Tensor dy, Tensor w) {
+        if (small(g.flops() / 2, "conv2dBackwardData", g)) {
+            return JavaBackend.INSTANCE.conv2dBackwardData(dy, w, g.inputShape(), params(g));
+        }
+        int[] desc = g.toDescriptor();
+        int parts = Parallel.threads();
+        int tasks = CpuNative.c4j_conv2d_backward_data_tasks(desc, parts);
+        NativeStorage dx = NativeStorage.allocate(g.n * g.cIn * g.h * g.w);
+        try {
+            FloatPointer dxp = dx.pointer();
+            if (pinAll(dy, w)) {
+                float[] dya = arr(dy), wa = arr(w);
+                runTasks("conv2dBackwardData", g, tasks, g.flops(),
+                        (from, to) -> CpuNative.c4j_conv2d_backward_data(desc, dya, wa, dxp, parts, from, to));
+            } else {
+                try (Inputs in = new Inputs()) {
+                    FloatPointer dyp = in.of(dy), wp = in.of(w);
+                    runTasks("conv2dBackwardData", g, tasks, g.flops(),
+                            (from, to) -> CpuNative.c4j_conv2d_backward_data(desc, dyp, wp, dxp, parts, from, to));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            dx.close();
+            throw e;
+        }
+        return result(dx, g.inputShape());
+    }
+
+    @Override
+    protected Tensor doConv2dBackwardWeights(ConvGeometry g, Tensor dy, Tensor x) {
+        if (small(g.flops() / 2, "conv2dBackwardWeights", g)) {
+            return JavaBackend.INSTANCE.conv2dBackwardWeights(dy, x, g.weightShape(), params(g));
+        }
+        int[] desc = g.toDescriptor();
+        int parts = Parallel.threads();
+        int tasks = CpuNative.c4j_conv2d_backward_weights_tasks(desc, parts);
+        int[] wShape = g.weightShape();
+        NativeStorage dw = NativeStorage.allocate(wShape[0] * wShape[1] * wShape[2] * wShape[3]);
+        try {
+            FloatPointer dwp = dw.pointer();
+            if (pinAll(dy, x)) {
+                float[] dya = arr(dy), xa = arr(x);
+                runTasks("conv2dBackwardWeights", g, tasks, g.flops(),
+                        (from, to) -> CpuNative.c4j_conv2d_backward_weights(desc, dya, xa, dwp, parts, from, to));
+            } else {
+                try (Inputs in = new Inputs()) {
+                    FloatPointer dyp = in.of(dy), xp = in.of(x);
+                    runTasks("conv2dBackwardWeights", g, tasks, g.flops(),
+                            (from, to) -> CpuNative.c4j_conv2d_backward_weights(desc, dyp, xp, dwp, parts, from, to));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            dw.close();
+            throw e;
+        }
+        return result(dw, wShape);
+    }
+
+    @Override
+    protected Tensor doConv2dBackwardBias(Tensor dy) {
+        int[] s = dy.shape();
+        int n = s[0], c = s[1], hw = s[2] * s[3];
+        double work = (double) n * c * hw;
+        if (small(work, "conv2dBackwardBias", Arrays.toString(s))) {
+            return JavaBackend.INSTANCE.conv2dBackwardBias(dy);
+        }
+        NativeStorage db = NativeStorage.allocate(c);
+        try {
+            FloatPointer dbp = db.pointer();
+            String what = "dy " + Arrays.toString(s);
+            if (pinAll(dy)) {
+                float[] dya = arr(dy);
+                runTasks("conv2dBackwardBias", what, c, work,
+                        (from, to) -> CpuNative.c4j_conv2d_backward_bias(n, c, hw, dya, dbp, from, to));
+            } else {
+                try (Inputs in = new Inputs()) {
+                    FloatPointer dyp = in.of(dy);
+                    runTasks("conv2dBackwardBias", what, c, work,
+                            (from, to) -> CpuNative.c4j_conv2d_backward_bias(n, c, hw, dyp, dbp, from, to));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            db.close();
+            throw e;
+        }
+        return result(db, c);
+    }
+
+    /** Pooling work in flop-like units for chunking: about four instructions per window element. */
+    private static double poolWork(PoolGeometry g) {
+        return 4 * g.windowOps();
+    }
+
+    @Override
+    protected Tensor doMaxPool2d(PoolGeometry g, Tensor x) {
+        if (small(g.windowOps(), "maxPool2d", g)) {
+            return JavaBackend.INSTANCE.maxPool2d(x, params(g));
+        }
+        int[] desc = g.toDescriptor();
+        NativeStorage y = NativeStorage.allocate(g.n * g.c * g.hOut * g.wOut);
+        try {
+            FloatPointer yp = y.pointer();
+            int tasks = CpuNative.c4j_pool2d_tasks(desc);
+            if (pinAll(x)) {
+                float[] xa = arr(x);
+                runTasks("maxPool2d", g, tasks, poolWork(g),
+                        (from, to) -> CpuNative.c4j_max_pool2d_forward(desc, xa, yp, from, to));
+            } else {
+                try (Inputs in = new Inputs()) {
+                    FloatPointer xp = in.of(x);
+                    runTasks("maxPool2d", g, tasks, poolWork(g),
+                            (from, to) -> CpuNative.c4j_max_pool2d_forward(desc, xp, yp, from, to));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            y.close();
+            throw e;
+        }
+        return result(y, g.outputShape());
+    }
+
+    @Override
+    protected Tensor doMaxPool2dBackward(PoolGeometry g, Tensor dy, Tensor x) {
+        if (small(g.windowOps(), "maxPool2dBackward", g)) {
+            return JavaBackend.INSTANCE.maxPool2dBackward(dy, x, params(g));
+        }
+        int[] desc = g.toDescriptor();
+        NativeStorage dx = NativeStorage.allocate(g.n * g.c * g.h * g.w);
+        try {
+            FloatPointer dxp = dx.pointer();
+            int tasks = CpuNative.c4j_pool2d_tasks(desc);
+            if (pinAll(dy, x)) {
+                float[] dya = arr(dy), xa = arr(x);
+                runTasks("maxPool2dBackward", g, tasks, poolWork(g),
+                        (from, to) -> CpuNative.c4j_max_pool2d_backward(desc, dya, xa, dxp, from, to));
+            } else {
+                try (Inputs in = new Inputs()) {
+                    FloatPointer dyp = in.of(dy), xp = in.of(x);
+                    runTasks("maxPool2dBackward", g, tasks, poolWork(g),
+                            (from, to) -> CpuNative.c4j_max_pool2d_backward(desc, dyp, xp, dxp, from, to));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            dx.close();
+            throw e;
+        }
+        return result(dx, g.inputShape());
+    }
+
+    @Override
+    protected Tensor doAvgPool2d(PoolGeometry g, Tensor x) {
+        if (small(g.windowOps(), "avgPool2d", g)) {
+            return JavaBackend.INSTANCE.avgPool2d(x, params(g));
+        }
+        int[] desc = g.toDescriptor();
+        NativeStorage y = NativeStorage.allocate(g.n * g.c * g.hOut * g.wOut);
+        try {
+            FloatPointer yp = y.pointer();
+            int tasks = CpuNative.c4j_pool2d_tasks(desc);
+            if (pinAll(x)) {
+                float[] xa = arr(x);
+                runTasks("avgPool2d", g, tasks, poolWork(g),
+                        (from, to) -> CpuNative.c4j_avg_pool2d_forward(desc, xa, yp, from, to));
+            } else {
+                try (Inputs in = new Inputs()) {
+                    FloatPointer xp = in.of(x);
+                    runTasks("avgPool2d", g, tasks, poolWork(g),
+                            (from, to) -> CpuNative.c4j_avg_pool2d_forward(desc, xp, yp, from, to));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            y.close();
+            throw e;
+        }
+        return result(y, g.outputShape());
+    }
+
+    @Override
+    protected Tensor doAvgPool2dBackward(PoolGeometry g, Tensor dy) {
+        if (small(g.windowOps(), "avgPool2dBackward", g)) {
+            return JavaBackend.INSTANCE.avgPool2dBackward(dy, g.inputShape(), params(g));
+        }
+        int[] desc = g.toDescriptor();
+        NativeStorage dx = NativeStorage.allocate(g.n * g.c * g.h * g.w);
+        try {
+            FloatPointer dxp = dx.pointer();
+            int tasks = CpuNative.c4j_pool2d_tasks(desc);
+            if (pinAll(dy)) {
+                float[] dya = arr(dy);
+                runTasks("avgPool2dBackward", g, tasks, poolWork(g),
+                        (from, to) -> CpuNative.c4j_avg_pool2d_backward(desc, dya, dxp, from, to));
+            } else {
+                try (Inputs in = new Inputs()) {
+                    FloatPointer dyp = in.of(dy);
+                    runTasks("avgPool2dBackward", g, tasks, poolWork(g),
+                            (from, to) -> CpuNative.c4j_avg_pool2d_backward(desc, dyp, dxp, from, to));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            dx.close();
+            throw e;
+        }
+        return result(dx, g.inputShape());
+    }
+}
