@@ -47,9 +47,8 @@ final class Pooling {
         float[] y = new float[g.n * g.c * g.hOut * g.wOut];
         int ilo = firstInterior(g.ph, g.sh);
         int ihi = Math.max(ilo, endInterior(g.h, g.kh, g.ph, g.sh, g.hOut));
-        int jlo = Math.min(firstInterior(g.pw, g.sw), g.wOut);
-        int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
         Parallel.forRange(g.n * g.c, grainPlanes(g), (from, to) -> {
+            float[] colMax = new float[g.w];
             for (int p = from; p < to; p++) {
                 int xp = p * g.h * g.w;
                 int yp = p * g.hOut * g.wOut;
@@ -61,35 +60,12 @@ final class Pooling {
                         }
                         continue;
                     }
-                    for (int j = 0; j < jlo; j++) {
-                        y[yr + j] = x[argmaxClipped(g, x, xp, i, j)];
-                    }
-                    int rowStart = xp + (i * g.sh - g.ph) * g.w - g.pw;
-                    if (g.kh == 2 && g.kw == 2) {
-                        for (int j = jlo; j < jhi; j++) {
-                            int s = rowStart + j * g.sw;
-                            float bv = x[s];
-                            float v = x[s + 1];
-                            if (beats(v, bv)) {
-                                bv = v;
-                            }
-                            v = x[s + g.w];
-                            if (beats(v, bv)) {
-                                bv = v;
-                            }
-                            v = x[s + g.w + 1];
-                            if (beats(v, bv)) {
-                                bv = v;
-                            }
-                            y[yr + j] = bv;
-                        }
-                    } else {
-                        for (int j = jlo; j < jhi; j++) {
-                            y[yr + j] = maxInterior(x, rowStart + j * g.sw, g.w, g.kh, g.kw);
-                        }
-                    }
-                    for (int j = jhi; j < g.wOut; j++) {
-                        y[yr + j] = x[argmaxClipped(g, x, xp, i, j)];
+                    columnMax(x, xp + (i * g.sh - g.ph) * g.w, g.w, g.kh, colMax);
+                    for (int j = 0; j < g.wOut; j++) {
+                        float m = rowMax(colMax, j * g.sw - g.pw, g.kw, g.w);
+                        // Math.max is branch-free but says +0 where the first maximal cell may be -0, and
+                        // returns some NaN where the definition wants the first one: redo those exactly.
+                        y[yr + j] = m == 0f || m != m ? x[argmaxClipped(g, x, xp, i, j)] : m;
                     }
                 }
             }
@@ -97,34 +73,26 @@ final class Pooling {
         return y;
     }
 
-    private static float maxInterior(float[] x, int s, int w, int kh, int kw) {
-        float bv = x[s];
-        for (int a = 0; a < kh; a++) {
-            int r = s + a * w;
-            for (int b = a == 0 ? 1 : 0; b < kw; b++) {
-                float v = x[r + b];
-                if (beats(v, bv)) {
-                    bv = v;
-                }
+    /** {@code colMax[c] = max over the kh rows starting at {@code r0}} of column c (branch-free). */
+    private static void columnMax(float[] x, int r0, int w, int kh, float[] colMax) {
+        System.arraycopy(x, r0, colMax, 0, w);
+        for (int a = 1; a < kh; a++) {
+            int r = r0 + a * w;
+            for (int c = 0; c < w; c++) {
+                colMax[c] = Math.max(colMax[c], x[r + c]);
             }
         }
-        return bv;
     }
 
-    private static int argmaxInterior(float[] x, int s, int w, int kh, int kw) {
-        int best = s;
-        float bv = x[s];
-        for (int a = 0; a < kh; a++) {
-            int r = s + a * w;
-            for (int b = a == 0 ? 1 : 0; b < kw; b++) {
-                float v = x[r + b];
-                if (beats(v, bv)) {
-                    bv = v;
-                    best = r + b;
-                }
-            }
+    /** Max of {@code colMax} over the columns {@code [c0, c0+kw)} clipped to {@code [0, w)}. */
+    private static float rowMax(float[] colMax, int c0, int kw, int w) {
+        int lo = Math.max(c0, 0);
+        int hi = Math.min(c0 + kw, w);
+        float m = colMax[lo];
+        for (int c = lo + 1; c < hi; c++) {
+            m = Math.max(m, colMax[c]);
         }
-        return best;
+        return m;
     }
 
     /** Index into x of the first maximal cell of window (i, j) of the plane at {@code xp}, window clipped. */
@@ -152,9 +120,8 @@ final class Pooling {
         float[] dx = new float[x.length];
         int ilo = firstInterior(g.ph, g.sh);
         int ihi = Math.max(ilo, endInterior(g.h, g.kh, g.ph, g.sh, g.hOut));
-        int jlo = Math.min(firstInterior(g.pw, g.sw), g.wOut);
-        int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
         Parallel.forRange(g.n * g.c, grainPlanes(g), (from, to) -> {
+            float[] colMax = new float[g.w];
             for (int p = from; p < to; p++) {
                 int xp = p * g.h * g.w;
                 int yp = p * g.hOut * g.wOut;
@@ -166,20 +133,36 @@ final class Pooling {
                         }
                         continue;
                     }
-                    for (int j = 0; j < jlo; j++) {
-                        dx[argmaxClipped(g, x, xp, i, j)] += dy[yr + j];
-                    }
-                    int rowStart = xp + (i * g.sh - g.ph) * g.w - g.pw;
-                    for (int j = jlo; j < jhi; j++) {
-                        dx[argmaxInterior(x, rowStart + j * g.sw, g.w, g.kh, g.kw)] += dy[yr + j];
-                    }
-                    for (int j = jhi; j < g.wOut; j++) {
-                        dx[argmaxClipped(g, x, xp, i, j)] += dy[yr + j];
+                    int r0 = xp + (i * g.sh - g.ph) * g.w;
+                    columnMax(x, r0, g.w, g.kh, colMax);
+                    for (int j = 0; j < g.wOut; j++) {
+                        int c0 = j * g.sw - g.pw;
+                        float m = rowMax(colMax, c0, g.kw, g.w);
+                        int at = m != m ? argmaxClipped(g, x, xp, i, j)
+                                : firstEqual(x, r0, g.w, g.kh, Math.max(c0, 0), Math.min(c0 + g.kw, g.w), m);
+                        dx[at] += dy[yr + j];
                     }
                 }
             }
         });
         return dx;
+    }
+
+    /**
+     * Index of the first cell in row-major order equal to {@code m} (not NaN) in the window of rows
+     * {@code r0 ..} and columns {@code [c0, c1)}: the first maximal cell, since no earlier cell is larger.
+     * Scanned backwards with a select so it compiles to conditional moves, not mispredicted branches.
+     */
+    private static int firstEqual(float[] x, int r0, int w, int kh, int c0, int c1, float m) {
+        for (int a = 0; a < kh; a++) {
+            int r = r0 + a * w;
+            for (int c = c0; c < c1; c++) {
+                if (x[r + c] == m) {
+                    return r + c;
+                }
+            }
+        }
+        return -1;
     }
 
     /** The divisor of window (i, j), PyTorch's rule. */

@@ -1,0 +1,43 @@
+package org.conv4j.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With the native library absent (the staged natives, i.e. the content of the platform classifier
+ * jar, removed from the class path), Backends.auto() falls back to java and says why in one log line,
+ * and Backends.cpu() throws BackendUnavailableException carrying the reason. Runs in a child JVM so
+ * that this JVM's cached backends do not interfere.
+ */
+class FallbackTest {
+
+    @Test
+    void withoutNativesAutoIsJavaAndCpuSaysWhy() throws Exception {
+        List<String> all = ChildJvm.testClassPath();
+        List<String> withoutNatives = all.stream().filter(e -> !e.contains("native-stage")).collect(Collectors.toList());
+        assertTrue(withoutNatives.size() < all.size(), "the natives stage folder should be on the test class path: " + all);
+        ChildJvm.Result r = ChildJvm.run(withoutNatives, List.of(), FallbackProbe.class.getName());
+        String out = r.output();
+        assertEquals(0, r.exit(), out);
+        assertTrue(out.contains("auto=java"), out);
+        assertTrue(out.contains("auto conv2d=[1.0, 2.0, 3.0, 4.0]"), out);
+        assertTrue(out.contains("cpu threw BackendUnavailableException: cpu backend unavailable: cannot load the cpu"
+                + " backend's native library for platform"), out);
+        assertTrue(out.contains("cpu reason=cannot load the cpu backend's native library"), out);
+        // the one log line of auto(): chosen backend and why cpu was skipped
+        long lines = out.lines().filter(l -> l.contains("using backend java") && l.contains("cpu: cannot load")).count();
+        assertEquals(1, lines, out);
+    }
+
+    @Test
+    void withNativesAutoIsCpu() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(ChildJvm.testClassPath(), List.of(), FallbackProbe.class.getName());
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("auto=cpu"), r.output());
+        assertTrue(r.output().contains("cpu=available"), r.output());
+    }
+}
