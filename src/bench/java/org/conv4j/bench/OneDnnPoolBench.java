@@ -1,10 +1,6 @@
 package org.conv4j.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.conv4j.Backend;
-import org.conv4j.Backends;
-import org.conv4j.Tensor;
-import org.conv4j.bench.onednn.Agreement;
 import org.conv4j.bench.onednn.Layout;
 import org.conv4j.bench.onednn.OneDnn;
 import org.conv4j.bench.onednn.PoolPeer;
@@ -42,21 +38,9 @@ public class OneDnnPoolBench {
         OneDnn.init(Integer.getInteger("conv4j.threads", 2));
         boolean backward = params.getBenchmark().endsWith(".backward");
         Shapes.Pool s = Shapes.POOL.get(shape);
-        float[] x = Shapes.random(5, s.n() * s.c() * s.h() * s.w());
-        float[] dy = Shapes.random(6, s.n() * s.c() * s.hOut() * s.wOut());
-        peer = new PoolPeer(backward, s.max(), Layout.parse(layout), s.n(), s.c(), s.h(), s.w(), s.k(), s.stride(),
-                s.pad(), x, dy);
-        if (Boolean.parseBoolean(System.getProperty("bench.verify", "true"))) {
-            peer.run();
-            Backend java = Backends.java();
-            int[] xShape = {s.n(), s.c(), s.h(), s.w()};
-            try (Tensor tx = Tensor.of(x, xShape); Tensor tdy = Tensor.of(dy, s.n(), s.c(), s.hOut(), s.wOut());
-                    Tensor ref = backward
-                            ? (s.max() ? java.maxPool2dBackward(tdy, tx, s.params()) : java.avgPool2dBackward(tdy, xShape, s.params()))
-                            : (s.max() ? java.maxPool2d(tx, s.params()) : java.avgPool2d(tx, s.params()))) {
-                Agreement.check("oneDNN " + layout + (backward ? " backward " : " forward ") + shape + " ("
-                        + peer.implementation() + ")", ref.toArray(), peer.result());
-            }
+        peer = OneDnnCases.pool(s, backward, Layout.parse(layout));
+        if (OneDnnCases.verifyAtSetUp()) {
+            OneDnnCases.verify(s, backward, peer);
         }
     }
 

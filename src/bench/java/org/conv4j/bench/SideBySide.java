@@ -11,8 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import org.conv4j.Backends;
 import org.conv4j.Conv4j;
+import org.conv4j.bench.onednn.ConvPeer;
+import org.conv4j.bench.onednn.Layout;
 import org.conv4j.bench.onednn.NativeThreads;
 import org.conv4j.bench.onednn.OneDnn;
+import org.conv4j.bench.onednn.PoolPeer;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -76,6 +79,10 @@ public final class SideBySide {
                 throw new IllegalArgumentException("side.shapes: unknown shape " + s + "; known: " + allShapes());
             }
         }
+        // Verify every oneDNN peer once against the java backend (and note its implementation) before timing,
+        // so the JMH set-ups need not.
+        String checks = verifyPeers(conv, pool);
+        System.setProperty("bench.verify", "false");
         Map<String, RunResult> results = new HashMap<>();
         long t0 = System.nanoTime();
         for (String s : conv) {
@@ -101,7 +108,7 @@ public final class SideBySide {
         }
         double minutes = (System.nanoTime() - t0) / 60e9;
         String table = header(threads, load0, minutes, notes) + convTables(results, conv, backends)
-                + poolTable(results, pool, backends);
+                + poolTable(results, pool, backends) + checks;
         System.out.println(table);
         Path out = Path.of(prop("side.out", "target/side-by-side.md"));
         if (out.getParent() != null) {
@@ -109,6 +116,51 @@ public final class SideBySide {
         }
         Files.writeString(out, table);
         System.out.println("(also written to " + out.toAbsolutePath() + ")");
+    }
+
+    /** Builds each oneDNN peer, checks it against the java backend, and lists its implementation. */
+    private static String verifyPeers(List<String> conv, List<String> pool) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n### oneDNN peers: implementation, reorders "
+                + "per call, agreement with the java backend (max |diff| / max(1, max |java|), must be <= %.0e)%n%n"
+                + "| id | op | NCHW+reorders: implementation | reorders | rel. diff | blocked: implementation | rel. diff |%n"
+                + "|---|---|---|---|---|---|---|%n", org.conv4j.bench.onednn.Agreement.TOLERANCE));
+        for (String id : conv) {
+            Shapes.Conv s = Shapes.CONV.get(id);
+            for (String method : CONV_OPS) {
+                ConvPeer.Op op = OneDnnCases.convOp(method);
+                sb.append("| ").append(id).append(" | ").append(method);
+                for (Layout layout : Layout.values()) {
+                    try (ConvPeer peer = OneDnnCases.conv(s, op, layout)) {
+                        double rel = OneDnnCases.verify(s, op, peer);
+                        sb.append(" | ").append(peer.implementation());
+                        if (layout == Layout.NCHW) {
+                            sb.append(" | ").append(peer.reordersPerCall());
+                        }
+                        sb.append(String.format(Locale.ROOT, " | %.1e", rel));
+                    }
+                }
+                sb.append(" |\n");
+            }
+        }
+        for (String id : pool) {
+            Shapes.Pool s = Shapes.POOL.get(id);
+            for (String method : POOL_OPS) {
+                boolean backward = method.equals("backward");
+                sb.append("| ").append(id).append(" | ").append(method);
+                for (Layout layout : Layout.values()) {
+                    try (PoolPeer peer = OneDnnCases.pool(s, backward, layout)) {
+                        double rel = OneDnnCases.verify(s, backward, peer);
+                        sb.append(" | ").append(peer.implementation());
+                        if (layout == Layout.NCHW) {
+                            sb.append(" | ").append(peer.reordersPerCall());
+                        }
+                        sb.append(String.format(Locale.ROOT, " | %.1e", rel));
+                    }
+                }
+                sb.append(" |\n");
+            }
+        }
+        return sb.toString();
     }
 
     private static List<String> allShapes() {
@@ -130,7 +182,7 @@ public final class SideBySide {
                 .measurementTime(TimeValue.milliseconds(Long.parseLong(prop("side.r", "1000"))))
                 .forks(Integer.parseInt(prop("side.f", "0")))
                 .threads(1)
-                .jvmArgsAppend("-Dconv4j.threads=" + threads)
+                .jvmArgsAppend("-Dconv4j.threads=" + threads, "-Dbench.verify=false")
                 .shouldFailOnError(true);
     }
 
