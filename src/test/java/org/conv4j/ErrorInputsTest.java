@@ -181,6 +181,16 @@ class ErrorInputsTest {
                 b -> b.avgPool2dBackward(one, new int[] {1, 1, 46340, 46340}, PoolParams.of(2, 2).stride(1, 1).padding(1, 1)),
                 one));
 
+        // padded extents beyond int32 (native code indexes the padded input in int32)
+        Tensor column = t(1, 1, 3, 1);
+        bad.add(new Bad("padded height overflows int",
+                "conv2d: padded input 2147483650x1 exceeds 2147483647 in a dimension",
+                b -> b.conv2d(column, one, null, D.padding(0, Integer.MAX_VALUE, 0, 0).stride(1 << 30, 1)), column, one));
+        bad.add(new Bad("pool padded height overflows int",
+                "avgPool2dBackward: padded input 2147483649x1 exceeds 2147483647 in a dimension",
+                b -> b.avgPool2dBackward(one, new int[] {1, 1, Integer.MAX_VALUE, 1}, PoolParams.of(2, 1).padding(1, 0)),
+                one));
+
         // dy of the wrong shape
         bad.add(new Bad("backwardData dy shape", "conv2dBackwardData: dy has shape [1, 2, 3, 3] but the forward output is [1, 2, 4, 4]",
                 b -> b.conv2dBackwardData(dy, w2, new int[] {1, 3, 6, 6}, D), dy, w2));

@@ -34,8 +34,8 @@ import org.conv4j.spi.PoolGeometry;
  * at most {@code threads()} cores for its GEMMs and its own loops alike, and many Java threads calling
  * at once never multiply OpenBLAS threads on top of conv4j's.
  *
- * <p><b>Small problems.</b> Below a measured size (multiply-adds for convolutions, window elements for
- * pooling; {@link #smallWork()}, overridable with {@code -Dconv4j.cpu.smallWork=N}, 0 disables routing)
+ * <p><b>Small problems.</b> Below a measured size (multiply-adds for convolutions, four per window
+ * element for pooling; {@link #smallWork()}, overridable with {@code -Dconv4j.cpu.smallWork=N}, 0 disables routing)
  * an operation runs on the {@code java} backend instead, because a JNI call plus a native result
  * allocation costs more than the whole computation there. Those results are heap tensors
  * ({@code location() == "heap"}). {@link #lastRoute()} tells which way the calling thread's last operation went,
@@ -46,9 +46,10 @@ public final class CpuBackend extends BaseBackend {
     /** Version of conv4j_cpu.h this class was written against. */
     private static final int API_VERSION = 1;
     /**
-     * Default routing threshold in multiply-adds (convolutions) or window elements (pooling): measured on
-     * a 2-core Zen3 (see native/README.md), where the native path costs about 2 to 4 microseconds of fixed
-     * overhead (JNI call, native result allocation and its deallocator).
+     * Default routing threshold in multiply-adds (convolutions; pooling counts four per window element):
+     * measured on a 2-core Zen3 (see native/README.md), where the native path costs about 2 to 4
+     * microseconds of fixed overhead (JNI call, native result allocation and JavaCPP's deallocator
+     * bookkeeping) and the java backend overtakes it below about 3,000 multiply-adds or 1,200 window elements.
      */
     public static final long DEFAULT_SMALL_WORK = 4096;
     /** Work of one parallel chunk worth handing to another thread (about 20 microseconds on one core). */
@@ -374,7 +375,7 @@ public final class CpuBackend extends BaseBackend {
 
     @Override
     protected Tensor doMaxPool2d(PoolGeometry g, Tensor x) {
-        if (small(g.windowOps(), "maxPool2d", g)) {
+        if (small(poolWork(g), "maxPool2d", g)) {
             return JavaBackend.INSTANCE.maxPool2d(x, params(g));
         }
         int[] desc = g.toDescriptor();
@@ -402,7 +403,7 @@ public final class CpuBackend extends BaseBackend {
 
     @Override
     protected Tensor doMaxPool2dBackward(PoolGeometry g, Tensor dy, Tensor x) {
-        if (small(g.windowOps(), "maxPool2dBackward", g)) {
+        if (small(poolWork(g), "maxPool2dBackward", g)) {
             return JavaBackend.INSTANCE.maxPool2dBackward(dy, x, params(g));
         }
         int[] desc = g.toDescriptor();
@@ -430,7 +431,7 @@ public final class CpuBackend extends BaseBackend {
 
     @Override
     protected Tensor doAvgPool2d(PoolGeometry g, Tensor x) {
-        if (small(g.windowOps(), "avgPool2d", g)) {
+        if (small(poolWork(g), "avgPool2d", g)) {
             return JavaBackend.INSTANCE.avgPool2d(x, params(g));
         }
         int[] desc = g.toDescriptor();
@@ -458,7 +459,7 @@ public final class CpuBackend extends BaseBackend {
 
     @Override
     protected Tensor doAvgPool2dBackward(PoolGeometry g, Tensor dy) {
-        if (small(g.windowOps(), "avgPool2dBackward", g)) {
+        if (small(poolWork(g), "avgPool2dBackward", g)) {
             return JavaBackend.INSTANCE.avgPool2dBackward(dy, g.inputShape(), params(g));
         }
         int[] desc = g.toDescriptor();

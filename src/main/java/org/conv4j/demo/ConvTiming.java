@@ -44,6 +44,7 @@ final class ConvTiming {
                 new Shape("textbook 1x1x6x8, kernel 1x2", 1, 1, 6, 8, 1, 1, 2, 0),
                 quick ? new Shape("ResNet 3x3: 1x64x56x56 -> 64, pad 1", 1, 64, 56, 56, 64, 3, 3, 1)
                       : new Shape("ResNet 3x3: 8x64x56x56 -> 64, pad 1", 8, 64, 56, 56, 64, 3, 3, 1));
+        out.println("wall time of one call from heap tensors, including copies to and from the backend's memory:");
         out.printf("  %-5s  %-38s %12s %10s  %s%n", "", "x -> y", "median", "GFLOP/s", "runs");
         for (Shape sh : shapes) {
             Random rnd = new Random(3);

@@ -42,6 +42,10 @@ public final class Conv2D implements Layer {
     /**
      * A layer with the defaults listed in the class comment.
      *
+     * @param inChannels  {@code C_in}, channels of the input
+     * @param outChannels {@code C_out}, channels of the output (one kernel each)
+     * @param kernelH     kernel height {@code kH}
+     * @param kernelW     kernel width {@code kW}
      * @throws IllegalArgumentException if a channel count or kernel size is below 1
      */
     public Conv2D(int inChannels, int outChannels, int kernelH, int kernelW) {
@@ -52,6 +56,12 @@ public final class Conv2D implements Layer {
      * A layer on {@link Backends#auto()} with weights uniform in {@code [-0.07, 0.07)} drawn from
      * {@code random} and a zero bias when {@code bias} is true.
      *
+     * @param inChannels  {@code C_in}
+     * @param outChannels {@code C_out}
+     * @param kernelH     kernel height
+     * @param kernelW     kernel width
+     * @param bias        whether the layer adds a learned bias per output channel
+     * @param random      source of the initial weights; seed it for reproducible runs
      * @param params stride, padding, dilation and groups; {@code groups} must divide both channel counts
      * @throws IllegalArgumentException if a size is below 1, {@code params} or {@code random} is null, or
      *                                  {@code groups} does not divide {@code inChannels} and {@code outChannels}
@@ -95,6 +105,7 @@ public final class Conv2D implements Layer {
     /**
      * A builder for a layer from {@code inChannels} to {@code outChannels} with a {@code kernelH x kernelW} kernel.
      *
+     * @return a builder with the defaults listed in the class comment
      * @throws IllegalArgumentException if any size is below 1
      */
     public static Builder builder(int inChannels, int outChannels, int kernelH, int kernelW) {

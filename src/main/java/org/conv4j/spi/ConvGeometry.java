@@ -120,6 +120,11 @@ public final class ConvGeometry {
         }
         long paddedH = (long) x[2] + p.padTop() + p.padBottom();
         long paddedW = (long) x[3] + p.padLeft() + p.padRight();
+        if (paddedH > Integer.MAX_VALUE || paddedW > Integer.MAX_VALUE) {
+            // backends index the padded input in int32: i*stride - pad + a*dilation must not overflow
+            throw new IllegalArgumentException(op + ": padded input " + paddedH + "x" + paddedW
+                    + " exceeds " + Integer.MAX_VALUE + " in a dimension; reduce the padding");
+        }
         long effKh = (long) p.dilationH() * (wt[2] - 1) + 1;
         long effKw = (long) p.dilationW() * (wt[3] - 1) + 1;
         if (paddedH < effKh || paddedW < effKw) {

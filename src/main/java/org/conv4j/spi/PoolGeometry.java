@@ -72,6 +72,11 @@ public final class PoolGeometry {
                     + ") must be at most half the window " + p.kernelH() + "x" + p.kernelW() + ", i.e. at most ("
                     + p.kernelH() / 2 + ", " + p.kernelW() / 2 + ")");
         }
+        if ((long) x[2] + 2L * p.padH() > Integer.MAX_VALUE || (long) x[3] + 2L * p.padW() > Integer.MAX_VALUE) {
+            // backends index the padded input in int32
+            throw new IllegalArgumentException(op + ": padded input " + ((long) x[2] + 2L * p.padH()) + "x"
+                    + ((long) x[3] + 2L * p.padW()) + " exceeds " + Integer.MAX_VALUE + " in a dimension");
+        }
         long hOut = outSize(x[2], p.kernelH(), p.strideH(), p.padH(), p.ceilMode());
         long wOut = outSize(x[3], p.kernelW(), p.strideW(), p.padW(), p.ceilMode());
         if (hOut < 1 || wOut < 1) {

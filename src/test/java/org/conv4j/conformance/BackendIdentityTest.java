@@ -59,9 +59,16 @@ class BackendIdentityTest {
         results.put("avgPool2dBackward", b.avgPool2dBackward(dyPool, x.shape(), pp));
         String expected = Conformance.expectedLocation(name);
         for (Map.Entry<String, Tensor> e : results.entrySet()) {
-            try (Tensor t = e.getValue()) {
-                assertEquals(expected, t.location(), name + "." + e.getKey() + " returned a tensor living in "
-                        + t.location() + ": did another backend run?");
+            Tensor t = e.getValue();
+            assertEquals(expected, t.location(), name + "." + e.getKey() + " returned a tensor living in "
+                    + t.location() + ": did another backend run?");
+            assertEquals(t.location(), t.storage().location());
+            t.close();
+            t.close(); // closing twice is harmless
+            if (!"heap".equals(expected)) {
+                // native or GPU memory is gone after close: reading it must fail cleanly, not crash
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, t::toArray,
+                        name + "." + e.getKey() + ": toArray after close");
             }
         }
     }

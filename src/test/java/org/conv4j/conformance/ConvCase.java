@@ -82,6 +82,12 @@ record ConvCase(String label, long seed, int[] xShape, int[] wShape, ConvParams 
         cases.add(new ConvCase("kernel = input", 27, new int[] {3, 4, 5, 6}, new int[] {5, 4, 5, 6}, d, true, false));
         cases.add(new ConvCase("huge padding", 28, new int[] {1, 2, 2, 3}, new int[] {3, 2, 2, 2},
                 d.padding(4, 1, 0, 5), true, true));
+        cases.add(new ConvCase("batch 8", 29, new int[] {8, 3, 12, 12}, new int[] {8, 3, 3, 3},
+                d.padding(1, 1), true, false));
+        cases.add(new ConvCase("one plane 64x64", 30, new int[] {1, 1, 64, 64}, new int[] {1, 1, 3, 3},
+                d, true, true));
+        cases.add(new ConvCase("wide 1x7", 31, new int[] {1, 8, 5, 40}, new int[] {8, 8, 1, 7},
+                d.padding(0, 3).stride(1, 2), false, false));
         Random r = new Random(20261122L);
         for (int i = 0; i < RANDOM_COUNT; i++) {
             cases.add(random("random#" + i, r));

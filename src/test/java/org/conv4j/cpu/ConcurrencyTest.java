@@ -16,6 +16,7 @@ import org.conv4j.ConvParams;
 import org.conv4j.PoolParams;
 import org.conv4j.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * Eight Java threads run different convolutions and poolings on the cpu backend at once for a few
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * native, multi-task path (and small ones take the routed path), so tasks of different calls share
  * conv4j's pool concurrently.
  */
+@DisabledIfSystemProperty(named = "conv4j.test.skipNative", matches = "true",
+        disabledReason = "native build skipped (-Dconv4j.skipNative=true)")
 class ConcurrencyTest {
 
     @Test

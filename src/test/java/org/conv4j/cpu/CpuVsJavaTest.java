@@ -14,6 +14,7 @@ import org.conv4j.cpu.CpuTestSupport.ConvCase;
 import org.conv4j.cpu.CpuTestSupport.PoolCase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,6 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the inputs on the heap (pinned, and copied), in native memory, and mixed. Routing is off (every
  * operation runs natively).
  */
+@DisabledIfSystemProperty(named = "conv4j.test.skipNative", matches = "true",
+        disabledReason = "native build skipped (-Dconv4j.skipNative=true)")
 class CpuVsJavaTest {
     private static final Backend JAVA = Backends.java();
 

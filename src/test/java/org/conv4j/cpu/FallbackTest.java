@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * With the native library absent (the staged natives, i.e. the content of the platform classifier
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Test;
  * and Backends.cpu() throws BackendUnavailableException carrying the reason. Runs in a child JVM so
  * that this JVM's cached backends do not interfere.
  */
+@DisabledIfSystemProperty(named = "conv4j.test.skipNative", matches = "true",
+        disabledReason = "native build skipped (-Dconv4j.skipNative=true)")
 class FallbackTest {
 
     @Test

@@ -12,8 +12,11 @@ import org.conv4j.ConvParams;
 import org.conv4j.PoolParams;
 import org.conv4j.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /** Native results are freed by close() and, when dropped, by the garbage collector: memory stays flat. */
+@DisabledIfSystemProperty(named = "conv4j.test.skipNative", matches = "true",
+        disabledReason = "native build skipped (-Dconv4j.skipNative=true)")
 class NativeMemoryTest {
 
     /**

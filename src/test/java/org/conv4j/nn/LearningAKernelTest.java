@@ -104,17 +104,18 @@ class LearningAKernelTest {
     /** All 50 seeds on the java backend at once: prints the spread the report quotes. */
     @Test
     void spreadOverSeeds() {
-        double minLoss = Double.MAX_VALUE, maxLoss = 0, maxErr = 0;
+        double minLoss = Double.MAX_VALUE, maxLoss = 0, maxErr = 0, maxPrinted = 0;
         for (int seed = 0; seed < 50; seed++) {
             Run r = learn(Conv2D.builder(1, 1, 1, 2).bias(false).random(new Random(seed))
                     .backend(Backends.java()).build());
+            maxPrinted = Math.max(maxPrinted, r.losses[STEPS - 1]);
             minLoss = Math.min(minLoss, r.losses[STEPS]);
             maxLoss = Math.max(maxLoss, r.losses[STEPS]);
             maxErr = Math.max(maxErr, Math.max(Math.abs(r.kernel[0] - 1), Math.abs(r.kernel[1] + 1)));
         }
-        System.out.printf("learning a kernel, seeds 0..49: loss after 10 updates in [%.5f, %.5f], max kernel error %.5f%n",
-                minLoss, maxLoss, maxErr);
-        assertTrue(maxLoss < 0.01 && maxErr < 0.03);
+        System.out.printf("learning a kernel, seeds 0..49: loss after 10 updates in [%.5f, %.5f], at epoch 10 (after 9)"
+                + " at most %.5f, max kernel error %.5f%n", minLoss, maxLoss, maxPrinted, maxErr);
+        assertTrue(maxLoss < 0.01 && maxPrinted < 0.01 && maxErr < 0.03);
     }
 
     /** The extremes of the init box; the final loss is convex and the error affine in the initial kernel. */
