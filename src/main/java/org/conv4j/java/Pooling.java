@@ -47,8 +47,10 @@ final class Pooling {
         float[] y = new float[g.n * g.c * g.hOut * g.wOut];
         int ilo = firstInterior(g.ph, g.sh);
         int ihi = Math.max(ilo, endInterior(g.h, g.kh, g.ph, g.sh, g.hOut));
+        int jlo = Math.min(firstInterior(g.pw, g.sw), g.wOut);
+        int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
         Parallel.forRange(g.n * g.c, grainPlanes(g), (from, to) -> {
-            float[] colMax = new float[g.w];
+            RowMax rm = new RowMax(g);
             for (int p = from; p < to; p++) {
                 int xp = p * g.h * g.w;
                 int yp = p * g.hOut * g.wOut;
@@ -60,11 +62,12 @@ final class Pooling {
                         }
                         continue;
                     }
-                    columnMax(x, xp + (i * g.sh - g.ph) * g.w, g.w, g.kh, colMax);
+                    rm.load(x, xp + (i * g.sh - g.ph) * g.w);
                     for (int j = 0; j < g.wOut; j++) {
-                        float m = rowMax(colMax, j * g.sw - g.pw, g.kw, g.w);
-                        // Math.max is branch-free but says +0 where the first maximal cell may be -0, and
-                        // returns some NaN where the definition wants the first one: redo those exactly.
+                        float m = j >= jlo && j < jhi ? rm.window[j * g.sw - g.pw]
+                                : rowMax(rm.column, j * g.sw - g.pw, g.kw, g.w);
+                        // Math.max says +0 where the first maximal cell may be -0, and returns some NaN where
+                        // the definition wants the first one: redo those (rare) windows exactly.
                         y[yr + j] = m == 0f || m != m ? x[argmaxClipped(g, x, xp, i, j)] : m;
                     }
                 }
@@ -73,13 +76,66 @@ final class Pooling {
         return y;
     }
 
-    /** {@code colMax[c] = max over the kh rows starting at {@code r0}} of column c (branch-free). */
-    private static void columnMax(float[] x, int r0, int w, int kh, float[] colMax) {
-        System.arraycopy(x, r0, colMax, 0, w);
-        for (int a = 1; a < kh; a++) {
-            int r = r0 + a * w;
-            for (int c = 0; c < w; c++) {
-                colMax[c] = Math.max(colMax[c], x[r + c]);
+    /**
+     * Separable window maxima of one band of {@code kh} input rows, with loops C2 vectorizes: the rows are
+     * first copied into arrays of their own, because C2 (JDK 17) vectorizes only loops whose array accesses
+     * share one index expression. {@code column[c]} = max over the band of column c;
+     * {@code window[c]} = max of {@code column[c .. c+kw)} (valid for {@code c + kw <= w}).
+     * Math.max is branch-free, unlike a compare on random data.
+     */
+    private static final class RowMax {
+        final int kh;
+        final int kw;
+        final int w;
+        final float[][] rows;
+        final float[] column;
+        final float[] window;
+
+        RowMax(PoolGeometry g) {
+            kh = g.kh;
+            kw = g.kw;
+            w = g.w;
+            rows = new float[g.kh][g.w];
+            column = new float[g.w];
+            window = new float[g.w];
+        }
+
+        void load(float[] x, int r0) {
+            for (int a = 0; a < kh; a++) {
+                System.arraycopy(x, r0 + a * w, rows[a], 0, w);
+            }
+            float[] col = column;
+            float[] r = rows[0];
+            if (kh == 1) {
+                System.arraycopy(r, 0, col, 0, w);
+            } else {
+                float[] r1 = rows[1];
+                for (int c = 0; c < w; c++) {
+                    col[c] = Math.max(r[c], r1[c]);
+                }
+                for (int a = 2; a < kh; a++) {
+                    float[] ra = rows[a];
+                    for (int c = 0; c < w; c++) {
+                        col[c] = Math.max(col[c], ra[c]);
+                    }
+                }
+            }
+            float[] win = window;
+            int n = w - kw + 1;
+            if (kw == 1) {
+                System.arraycopy(col, 0, win, 0, w);
+            } else if (kw == 2) {
+                for (int c = 0; c < n; c++) {
+                    win[c] = Math.max(col[c], col[c + 1]);
+                }
+            } else if (kw == 3) {
+                for (int c = 0; c < n; c++) {
+                    win[c] = Math.max(Math.max(col[c], col[c + 1]), col[c + 2]);
+                }
+            } else {
+                for (int c = 0; c < n; c++) {
+                    win[c] = rowMax(col, c, kw, w);
+                }
             }
         }
     }
@@ -120,49 +176,93 @@ final class Pooling {
         float[] dx = new float[x.length];
         int ilo = firstInterior(g.ph, g.sh);
         int ihi = Math.max(ilo, endInterior(g.h, g.kh, g.ph, g.sh, g.hOut));
+        int jlo = Math.min(firstInterior(g.pw, g.sw), g.wOut);
+        int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
         Parallel.forRange(g.n * g.c, grainPlanes(g), (from, to) -> {
-            float[] colMax = new float[g.w];
+            RowMax rm = new RowMax(g);
+            PlaneBuffer pb = new PlaneBuffer(g.h * g.w);
             for (int p = from; p < to; p++) {
                 int xp = p * g.h * g.w;
                 int yp = p * g.hOut * g.wOut;
+                float[] d = pb.begin(dx, xp);
+                int dp = pb.base(xp);
                 for (int i = 0; i < g.hOut; i++) {
                     int yr = yp + i * g.wOut;
                     if (i < ilo || i >= ihi) {
                         for (int j = 0; j < g.wOut; j++) {
-                            dx[argmaxClipped(g, x, xp, i, j)] += dy[yr + j];
+                            d[argmaxClipped(g, x, xp, i, j) - xp + dp] += dy[yr + j];
                         }
                         continue;
                     }
                     int r0 = xp + (i * g.sh - g.ph) * g.w;
-                    columnMax(x, r0, g.w, g.kh, colMax);
+                    rm.load(x, r0);
                     for (int j = 0; j < g.wOut; j++) {
                         int c0 = j * g.sw - g.pw;
-                        float m = rowMax(colMax, c0, g.kw, g.w);
-                        int at = m != m ? argmaxClipped(g, x, xp, i, j)
-                                : firstEqual(x, r0, g.w, g.kh, Math.max(c0, 0), Math.min(c0 + g.kw, g.w), m);
-                        dx[at] += dy[yr + j];
+                        float m = j >= jlo && j < jhi ? rm.window[c0] : rowMax(rm.column, c0, g.kw, g.w);
+                        int at;
+                        if (m != m || m == Float.NEGATIVE_INFINITY || m == Float.POSITIVE_INFINITY) {
+                            at = -1;
+                        } else if (g.kh == 3 && g.kw == 3 && j >= jlo && j < jhi) {
+                            at = firstEqual3x3(rm.rows, c0, m);
+                        } else {
+                            at = firstEqual(rm.rows, g.kh, Math.max(c0, 0), Math.min(c0 + g.kw, g.w), m);
+                        }
+                        at = at < 0 ? argmaxClipped(g, x, xp, i, j) : r0 + at;
+                        d[at - xp + dp] += dy[yr + j];
                     }
                 }
+                pb.end(dx, xp);
             }
         });
         return dx;
     }
 
     /**
-     * Index of the first cell in row-major order equal to {@code m} (not NaN) in the window of rows
-     * {@code r0 ..} and columns {@code [c0, c1)}: the first maximal cell, since no earlier cell is larger.
-     * Scanned backwards with a select so it compiles to conditional moves, not mispredicted branches.
+     * Offset {@code a*w + c} (from the band's first row) of the first cell in row-major order equal to
+     * {@code m} in rows {@code 0..kh} and columns {@code [c0, c1)} of the band: the first maximal cell, as
+     * no cell exceeds {@code m}, and -0 equals +0 here just as in the definition's strict compare. -1 if none.
      */
-    private static int firstEqual(float[] x, int r0, int w, int kh, int c0, int c1, float m) {
+    private static int firstEqual(float[][] rows, int kh, int c0, int c1, float m) {
         for (int a = 0; a < kh; a++) {
-            int r = r0 + a * w;
+            float[] r = rows[a];
             for (int c = c0; c < c1; c++) {
-                if (x[r + c] == m) {
-                    return r + c;
+                if (r[c] == m) {
+                    return a * r.length + c;
                 }
             }
         }
         return -1;
+    }
+
+    /**
+     * {@link #firstEqual} for a full 3x3 window and a finite {@code m}, branch-free: the position of the
+     * maximum is random, so a data-dependent branch would mispredict about once per window. {@code m - v} is
+     * +0 exactly when {@code v == m} (-0 and +0 included) and positive otherwise, so its bit pattern is 0
+     * exactly for the matching cells; the smallest matching offset wins.
+     */
+    private static int firstEqual3x3(float[][] rows, int c0, float m) {
+        float[] r0 = rows[0];
+        float[] r1 = rows[1];
+        float[] r2 = rows[2];
+        int w = r0.length;
+        int at = Integer.MAX_VALUE;
+        at = Math.min(at, match(m, r2[c0 + 2], 2 * w + c0 + 2));
+        at = Math.min(at, match(m, r2[c0 + 1], 2 * w + c0 + 1));
+        at = Math.min(at, match(m, r2[c0], 2 * w + c0));
+        at = Math.min(at, match(m, r1[c0 + 2], w + c0 + 2));
+        at = Math.min(at, match(m, r1[c0 + 1], w + c0 + 1));
+        at = Math.min(at, match(m, r1[c0], w + c0));
+        at = Math.min(at, match(m, r0[c0 + 2], c0 + 2));
+        at = Math.min(at, match(m, r0[c0 + 1], c0 + 1));
+        at = Math.min(at, match(m, r0[c0], c0));
+        return at;
+    }
+
+    /** {@code offset} if {@code v == m}, else {@link Integer#MAX_VALUE}; {@code m} finite and {@code v <= m}. */
+    private static int match(float m, float v, int offset) {
+        int bits = Float.floatToRawIntBits(m - v);
+        int notEqual = (-bits) >> 31; // all ones iff bits > 0 (bits is never negative here)
+        return offset | (notEqual & Integer.MAX_VALUE);
     }
 
     /** The divisor of window (i, j), PyTorch's rule. */
@@ -185,23 +285,20 @@ final class Pooling {
         int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
         float full = g.kh * g.kw;
         Parallel.forRange(g.n * g.c, grainPlanes(g), (from, to) -> {
+            float[] row = new float[g.w];
+            float[] win = new float[g.w];
             for (int p = from; p < to; p++) {
                 int xp = p * g.h * g.w;
                 int yp = p * g.hOut * g.wOut;
                 for (int i = 0; i < g.hOut; i++) {
                     int yr = yp + i * g.wOut;
                     boolean rowInside = i >= ilo && i < ihi;
-                    int rowStart = xp + (i * g.sh - g.ph) * g.w - g.pw;
+                    if (rowInside) {
+                        windowSums(x, xp + (i * g.sh - g.ph) * g.w, g.w, g.kh, g.kw, row, win);
+                    }
                     for (int j = 0; j < g.wOut; j++) {
                         if (rowInside && j >= jlo && j < jhi) {
-                            float s = 0f;
-                            int r = rowStart + j * g.sw;
-                            for (int a = 0; a < g.kh; a++, r += g.w) {
-                                for (int b = 0; b < g.kw; b++) {
-                                    s += x[r + b];
-                                }
-                            }
-                            y[yr + j] = s / full;
+                            y[yr + j] = win[j * g.sw - g.pw] / full;
                         } else {
                             y[yr + j] = sumClipped(g, x, xp, i, j) / divisor(g, i, j);
                         }
@@ -210,6 +307,37 @@ final class Pooling {
             }
         });
         return y;
+    }
+
+    /**
+     * {@code win[c]} = sum of the full window whose top-left cell is column c of the band starting at
+     * {@code r0}, added in row-major order starting from 0 (the definition's order, so bit-identical).
+     * Each band row is copied into {@code row} first so that every loop indexes its arrays with the same
+     * expression (C2 vectorizes those); window widths 2 and 3 use constant offsets for the same reason.
+     */
+    private static void windowSums(float[] x, int r0, int w, int kh, int kw, float[] row, float[] win) {
+        int n = w - kw + 1;
+        java.util.Arrays.fill(win, 0, n, 0f);
+        for (int a = 0; a < kh; a++) {
+            System.arraycopy(x, r0 + a * w, row, 0, w);
+            if (kw == 2) {
+                for (int c = 0; c < n; c++) {
+                    win[c] = (win[c] + row[c]) + row[c + 1];
+                }
+            } else if (kw == 3) {
+                for (int c = 0; c < n; c++) {
+                    win[c] = ((win[c] + row[c]) + row[c + 1]) + row[c + 2];
+                }
+            } else {
+                for (int c = 0; c < n; c++) {
+                    float t = win[c];
+                    for (int b = 0; b < kw; b++) {
+                        t += row[c + b];
+                    }
+                    win[c] = t;
+                }
+            }
+        }
     }
 
     private static float sumClipped(PoolGeometry g, float[] x, int xp, int i, int j) {
@@ -234,9 +362,12 @@ final class Pooling {
         int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
         float full = g.kh * g.kw;
         Parallel.forRange(g.n * g.c, grainPlanes(g), (from, to) -> {
+            PlaneBuffer pb = new PlaneBuffer(g.h * g.w);
             for (int p = from; p < to; p++) {
                 int xp = p * g.h * g.w;
                 int yp = p * g.hOut * g.wOut;
+                float[] dst = pb.begin(dx, xp);
+                int dp = pb.base(xp);
                 for (int i = 0; i < g.hOut; i++) {
                     int yr = yp + i * g.wOut;
                     boolean rowInside = i >= ilo && i < ihi;
@@ -260,15 +391,50 @@ final class Pooling {
                             d = dy[yr + j] / divisor(g, i, j);
                         }
                         for (int a = h0; a < h1; a++) {
-                            int r = xp + a * g.w;
+                            int r = dp + a * g.w;
                             for (int b = w0; b < w1; b++) {
-                                dx[r + b] += d;
+                                dst[r + b] += d;
                             }
                         }
                     }
                 }
+                pb.end(dx, xp);
             }
         });
         return dx;
+    }
+
+    /**
+     * Where a backward kernel accumulates one input plane: a zeroed per-thread buffer that stays in cache,
+     * copied into {@code dx} when the plane is done. Scattered read-modify-writes straight into a freshly
+     * allocated {@code dx} miss the cache (the JVM zeroed it long before), which measured 2-3x slower.
+     * Planes above {@link #MAX_FLOATS} are accumulated in place instead.
+     */
+    private static final class PlaneBuffer {
+        static final int MAX_FLOATS = 1 << 18;
+        private final float[] buf;
+
+        PlaneBuffer(int planeFloats) {
+            buf = planeFloats <= MAX_FLOATS ? new float[planeFloats] : null;
+        }
+
+        /** The array to accumulate plane {@code xp} into; index it with {@code base(xp) + offset in plane}. */
+        float[] begin(float[] dx, int xp) {
+            if (buf == null) {
+                return dx;
+            }
+            java.util.Arrays.fill(buf, 0f);
+            return buf;
+        }
+
+        int base(int xp) {
+            return buf == null ? xp : 0;
+        }
+
+        void end(float[] dx, int xp) {
+            if (buf != null) {
+                System.arraycopy(buf, 0, dx, xp, buf.length);
+            }
+        }
     }
 }
