@@ -38,6 +38,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <li>{@code side.f} forks (default 0: every contender runs in this one JVM, the comparison the issue asks for;
  * 1 gives each benchmark a fresh JVM)</li>
  * <li>{@code side.out} (default {@code target/side-by-side.md}): where the table is also written</li>
+ * <li>{@code side.lockWaitMinutes} (default 20): how long to wait while another JMH run holds /tmp/jmh.lock</li>
  * </ul>
  * Each shape runs its contenders back to back, so machine noise hits them alike.
  */
@@ -186,8 +187,29 @@ public final class SideBySide {
                 .shouldFailOnError(true);
     }
 
+    /**
+     * Runs JMH; while another JMH process on this machine holds /tmp/jmh.lock (other benchmarks would skew
+     * ours), waits for it, up to {@code side.lockWaitMinutes} (default 20), instead of failing.
+     */
     private static java.util.Collection<RunResult> run(ChainedOptionsBuilder o) throws RunnerException {
-        return new Runner(o.build()).run();
+        long deadline = System.nanoTime() + (long) (Double.parseDouble(prop("side.lockWaitMinutes", "20")) * 60e9);
+        while (true) {
+            try {
+                return new Runner(o.build()).run();
+            } catch (RunnerException e) {
+                if (String.valueOf(e.getMessage()).contains("JMH lock") && System.nanoTime() < deadline) {
+                    System.out.println("# another JMH run holds /tmp/jmh.lock; waiting 10 s (" + loadAverage() + ")");
+                    try {
+                        Thread.sleep(10_000);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                } else {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static void collect(Map<String, RunResult> into, java.util.Collection<RunResult> rs, String param,
