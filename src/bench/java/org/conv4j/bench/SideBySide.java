@@ -34,7 +34,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * one that cannot load here is reported and left out)</li>
  * <li>{@code side.threads} (default 2): conv4j's {@code Conv4j.setThreads} and oneDNN's OpenMP threads</li>
  * <li>{@code side.wi}, {@code side.w}, {@code side.i}, {@code side.r}: warm-up iterations, warm-up ms,
- * measurement iterations, measurement ms (default 2, 1000, 4, 1000)</li>
+ * measurement iterations, measurement ms (default 2, 1000, 4, 750)</li>
  * <li>{@code side.f} forks (default 0: every contender runs in this one JVM, the comparison the issue asks for;
  * 1 gives each benchmark a fresh JVM)</li>
  * <li>{@code side.out} (default {@code target/side-by-side.md}): where the table is also written</li>
@@ -180,7 +180,7 @@ public final class SideBySide {
                 .warmupIterations(Integer.parseInt(prop("side.wi", "2")))
                 .warmupTime(TimeValue.milliseconds(Long.parseLong(prop("side.w", "1000"))))
                 .measurementIterations(Integer.parseInt(prop("side.i", "4")))
-                .measurementTime(TimeValue.milliseconds(Long.parseLong(prop("side.r", "1000"))))
+                .measurementTime(TimeValue.milliseconds(Long.parseLong(prop("side.r", "750"))))
                 .forks(Integer.parseInt(prop("side.f", "0")))
                 .threads(1)
                 .jvmArgsAppend("-Dconv4j.threads=" + threads, "-Dbench.verify=false")
@@ -228,7 +228,7 @@ public final class SideBySide {
                 System.getProperty("java.version"), load0, loadAverage(), minutes));
         sb.append(String.format(Locale.ROOT, "JMH: %s warm-up x %s ms, %s x %s ms, forks %s (0 = all contenders in this "
                         + "one JVM), mode average time%n", prop("side.wi", "2"), prop("side.w", "1000"),
-                prop("side.i", "4"), prop("side.r", "1000"), prop("side.f", "0")));
+                prop("side.i", "4"), prop("side.r", "750"), prop("side.f", "0")));
         sb.append("Threads: conv4j ").append(Conv4j.threads()).append(" (asked ").append(threads).append("); oneDNN ")
                 .append(OneDnn.describe()).append("; OpenBLAS per mapped copy: ").append(NativeThreads.openblasThreads())
                 .append("; cpu backend's OpenBLAS: ").append(cpuBlasThreads()).append('\n');
