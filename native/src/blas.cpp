@@ -4,11 +4,17 @@
 #include <cblas.h>
 
 #include "conv4j/conv4j_cpu.h"
+#include "gemm_small.h"
 
 namespace c4j {
 
 void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
            int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
+    if (!trans_b && alpha == 1.f && (beta == 0.f || beta == 1.f) && small_gemm_fits(m, n, k)) {
+        // few rows or a short inner dimension: our register-blocked kernel beats OpenBLAS there
+        small_gemm()(m, n, k, a, trans_a ? 1 : lda, trans_a ? lda : 1, b, ldb, c, ldc, beta == 1.f);
+        return;
+    }
     // blasint is 32-bit in the presets' build; the Java side keeps every tensor below 2^31 elements.
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
                 static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), alpha, a,

@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "conv4j/conv4j_cpu.h"
+#include "gemm_small.h"
 #include "pool_rows.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -67,6 +68,11 @@ bool cpu_has_avx2_fma() {
 const PoolRowKernels &pool_rows() {
     if (!g_force_scalar.load(std::memory_order_relaxed) && cpu_has_avx2_fma()) return pool_rows_avx2();
     return pool_rows_scalar();
+}
+
+SmallGemmFn small_gemm() {
+    if (!g_force_scalar.load(std::memory_order_relaxed) && cpu_has_avx2_fma()) return small_gemm_avx2;
+    return small_gemm_scalar;
 }
 
 }  // namespace c4j

@@ -53,6 +53,12 @@ int main(int argc, char **argv) {
     for (const Suite &s : suites) {
         if (argc > 1 && std::strcmp(argv[1], s.name) != 0) continue;
         int before = t4j::g_failures;
+        if (std::strncmp(s.name, "conv_", 5) == 0) {
+            // the small-GEMM kernel has a scalar and an AVX2 flavour: run the convolution suites on both
+            c4j_cpu_force_scalar(1);
+            s.run();
+            c4j_cpu_force_scalar(0);
+        }
         s.run();
         std::printf("%-24s %s\n", s.name, t4j::g_failures == before ? "ok" : "FAILED");
         ++ran;

@@ -41,7 +41,9 @@ public final class Backends {
     /**
      * The best backend that works here: {@code cuda}, then {@code cpu}, then {@code java}, unless
      * {@code conv4j.backend} / {@code CONV4J_BACKEND} names one. Logs (at INFO, once) which one was
-     * chosen and why each better one was skipped.
+     * chosen and why each better one was skipped. A native backend may hand out a variant of itself
+     * that runs tiny problems on the java kernels, which beat any native call there (their results then
+     * live on the heap); see {@link org.conv4j.spi.SmallProblemRouting}.
      *
      * @throws BackendUnavailableException if the override names a backend that cannot run here
      * @throws IllegalArgumentException    if the override names no backend
@@ -68,16 +70,17 @@ public final class Backends {
             source = "environment variable CONV4J_BACKEND";
         }
         if (forced != null && !forced.isBlank()) {
-            Backend b = byName(forced.trim().toLowerCase(Locale.ROOT), source);
-            LOG.log(System.Logger.Level.INFO, "conv4j: using backend " + b.name() + " (forced by " + source + ")");
+            Backend b = forAuto(byName(forced.trim().toLowerCase(Locale.ROOT), source));
+            LOG.log(System.Logger.Level.INFO, "conv4j: using backend " + b + " (forced by " + source + ")");
             return b;
         }
         List<String> skipped = new ArrayList<>();
         for (String[] nat : NATIVE) {
             Outcome o = load(nat[0], nat[1]);
             if (o.backend != null) {
-                log(o.backend, skipped);
-                return o.backend;
+                Backend b = forAuto(o.backend);
+                log(b, skipped);
+                return b;
             }
             skipped.add(nat[0] + ": " + o.reason);
         }
@@ -86,8 +89,13 @@ public final class Backends {
         return j;
     }
 
+    /** The variant of {@code b} for auto(): native backends may route tiny problems to java (see SmallProblemRouting). */
+    private static Backend forAuto(Backend b) {
+        return b instanceof org.conv4j.spi.SmallProblemRouting ? ((org.conv4j.spi.SmallProblemRouting) b).forAuto() : b;
+    }
+
     private static void log(Backend chosen, List<String> skipped) {
-        LOG.log(System.Logger.Level.INFO, "conv4j: using backend " + chosen.name()
+        LOG.log(System.Logger.Level.INFO, "conv4j: using backend " + chosen
                 + (skipped.isEmpty() ? "" : "; skipped " + String.join("; ", skipped)));
     }
 

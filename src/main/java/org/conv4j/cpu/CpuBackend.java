@@ -15,6 +15,7 @@ import org.conv4j.java.JavaBackend;
 import org.conv4j.spi.BaseBackend;
 import org.conv4j.spi.ConvGeometry;
 import org.conv4j.spi.PoolGeometry;
+import org.conv4j.spi.SmallProblemRouting;
 
 /**
  * The {@code cpu} backend: conv4j's C++ kernels through JavaCPP (im2col + OpenBLAS {@code sgemm} from
@@ -34,14 +35,16 @@ import org.conv4j.spi.PoolGeometry;
  * at most {@code threads()} cores for its GEMMs and its own loops alike, and many Java threads calling
  * at once never multiply OpenBLAS threads on top of conv4j's.
  *
- * <p><b>Small problems.</b> Below a measured size (multiply-adds for convolutions, four per window
- * element for pooling; {@link #smallWork()}, overridable with {@code -Dconv4j.cpu.smallWork=N}, 0 disables routing)
- * an operation runs on the {@code java} backend instead, because a JNI call plus a native result
- * allocation costs more than the whole computation there. Those results are heap tensors
- * ({@code location() == "heap"}). {@link #lastRoute()} tells which way the calling thread's last operation went,
- * and the decision is logged at {@code DEBUG} on the {@code org.conv4j.cpu} logger.
+ * <p><b>Small problems.</b> {@code Backends.cpu()} runs everything natively. {@code Backends.auto()}
+ * gets {@link #forAuto()}, the same backend except that operations with at most {@link #smallWork()}
+ * multiply-adds (convolutions; four per window element for pooling; {@code -Dconv4j.cpu.smallWork=N}
+ * overrides the measured default, 0 disables routing) run on the {@code java} backend, because a JNI call
+ * plus a native result costs more than the whole computation there. Those results are heap tensors
+ * ({@code location() == "heap"}). {@link #lastRoute()} tells which way the calling thread's last operation
+ * went, {@code toString()} states the threshold, and each decision is logged at {@code DEBUG} on the
+ * {@code org.conv4j.cpu} logger.
  */
-public final class CpuBackend extends BaseBackend {
+public final class CpuBackend extends BaseBackend implements SmallProblemRouting {
     private static final System.Logger LOG = System.getLogger("org.conv4j.cpu");
     /** Version of conv4j_cpu.h this class was written against. */
     private static final int API_VERSION = 1;
@@ -66,15 +69,33 @@ public final class CpuBackend extends BaseBackend {
     }
 
     /**
-     * Loads the native library and returns the backend. Called by {@link org.conv4j.Backends} through
-     * reflection; users should call {@link org.conv4j.Backends#cpu()} instead.
+     * Loads the native library and returns the backend (every operation native). Called by
+     * {@link org.conv4j.Backends} through reflection; users should call {@link org.conv4j.Backends#cpu()}.
      *
      * @throws BackendUnavailableException with the reason when the native library (or the OpenBLAS it
      *                                     needs) cannot be loaded on this platform
      */
     public static Backend create() {
-        return create(Long.getLong("conv4j.cpu.smallWork", DEFAULT_SMALL_WORK),
-                !"copy".equalsIgnoreCase(System.getProperty("conv4j.cpu.heapInputs", "pin")));
+        return create(0, !"copy".equalsIgnoreCase(System.getProperty("conv4j.cpu.heapInputs", "pin")));
+    }
+
+    private volatile CpuBackend routed;
+
+    /**
+     * This backend with small problems routed to the java kernels (what {@code Backends.auto()} returns):
+     * threshold {@code -Dconv4j.cpu.smallWork} or {@link #DEFAULT_SMALL_WORK} multiply-adds.
+     */
+    @Override
+    public Backend forAuto() {
+        if (smallWork > 0) {
+            return this;
+        }
+        CpuBackend r = routed;
+        if (r == null) {
+            r = new CpuBackend(Long.getLong("conv4j.cpu.smallWork", DEFAULT_SMALL_WORK), pinHeapInputs);
+            routed = r;
+        }
+        return r;
     }
 
     /**
@@ -122,6 +143,12 @@ public final class CpuBackend extends BaseBackend {
     @Override
     public String name() {
         return "cpu";
+    }
+
+    /** {@code "cpu"}, plus the routing threshold when small problems go to java. */
+    @Override
+    public String toString() {
+        return smallWork == 0 ? "cpu" : "cpu (problems of at most " + smallWork + " multiply-adds run on java)";
     }
 
     /** The routing threshold: operations with at most this much work run on the java backend. */

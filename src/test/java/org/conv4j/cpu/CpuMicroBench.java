@@ -49,7 +49,7 @@ public final class CpuMicroBench {
         String what = args.length > 0 ? args[0] : "all";
         Random r = new Random(1);
         Backend java = Backends.java();
-        CpuBackend routed = (CpuBackend) Backends.cpu();
+        Backend routed = Backends.auto();
         CpuBackend pin = CpuBackend.create(0, true), copy = CpuBackend.create(0, false);
         if (what.equals("all") || what.equals("s1")) {
             Tensor x = rnd(r, 1, 1, 6, 8), k = Tensor.of(new float[] {1, -1}, 1, 1, 1, 2);

@@ -20,9 +20,26 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 class CpuRoutingTest {
 
     @Test
-    void textbookEdgeDetectorIsRoutedToJava() {
+    void cpuRunsEverythingNativelyAndAutoGetsTheRoutingVariant() {
         CpuBackend cpu = (CpuBackend) Backends.cpu();
-        assertEquals(CpuBackend.DEFAULT_SMALL_WORK, cpu.smallWork());
+        assertEquals(0, cpu.smallWork());
+        Tensor x = Tensor.of(new float[] {1, 1, 0, 0, 0, 0, 1, 1}, 1, 1, 1, 8);
+        try (Tensor y = cpu.conv2d(x, Tensor.of(new float[] {1, -1}, 1, 1, 1, 2), null, ConvParams.defaults())) {
+            assertEquals("native", CpuBackend.lastRoute());
+            assertEquals("native", y.location());
+        }
+        CpuBackend routed = (CpuBackend) cpu.forAuto();
+        assertEquals(CpuBackend.DEFAULT_SMALL_WORK, routed.smallWork());
+        assertEquals("cpu", routed.name());
+        assertTrue(routed.toString().contains("multiply-adds run on java"), routed.toString());
+        if (Backends.auto().name().equals("cpu")) {
+            assertTrue(Backends.auto() == routed, "auto() hands out the routing variant");
+        }
+    }
+
+    @Test
+    void textbookEdgeDetectorIsRoutedToJava() {
+        CpuBackend cpu = (CpuBackend) ((CpuBackend) Backends.cpu()).forAuto();
         Tensor x = Tensor.of(new float[] {1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1}, 1, 1, 2, 8);
         Tensor k = Tensor.of(new float[] {1, -1}, 1, 1, 1, 2);
         Tensor y = cpu.conv2d(x, k, null, ConvParams.defaults());
@@ -37,7 +54,7 @@ class CpuRoutingTest {
 
     @Test
     void largerProblemsRunNatively() {
-        Backend cpu = Backends.cpu();
+        Backend cpu = ((CpuBackend) Backends.cpu()).forAuto();
         Random r = new Random(5);
         Tensor x = CpuTestSupport.random(r, 2, 4, 16, 16), w = CpuTestSupport.random(r, 8, 4, 3, 3);
         try (Tensor y = cpu.conv2d(x, w, null, ConvParams.defaults().padding(1, 1))) {

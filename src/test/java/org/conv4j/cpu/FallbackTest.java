@@ -41,6 +41,7 @@ class FallbackTest {
         ChildJvm.Result r = ChildJvm.run(ChildJvm.testClassPath(), List.of(), FallbackProbe.class.getName());
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("auto=cpu"), r.output());
+        assertTrue(r.output().contains("using backend cpu (problems of at most"), r.output());
         assertTrue(r.output().contains("cpu=available"), r.output());
     }
 }
