@@ -1,6 +1,7 @@
 // Backward data: per image, group and block of input channels, dcol = W_g[:, block]^T * dy_g
-// (Caffe's backward_cpu_gemm) then col2im; the 1x1/stride-1/unpadded case writes the GEMM straight
-// into dx. Blocks own disjoint dx planes, so tasks never write the same memory.
+// (Caffe's backward_cpu_gemm) then col2im, one spatial sub-block of columns at a time; the
+// 1x1/stride-1/unpadded case writes the GEMM straight into dx. Blocks own disjoint dx planes, so tasks
+// never write the same memory.
 #include <algorithm>
 #include <cstring>
 
@@ -21,7 +22,8 @@ int run_backward_data(const ConvGeo &g, const ChannelPlan &p, const float *dy, c
         return C4J_OK;
     }
     const bool pw = g.pointwise();
-    FloatBuffer dcol(pw ? 0 : p.cb * g.khkw * g.hw);
+    const int64_t max_rows = p.cb * g.khkw;
+    FloatBuffer dcol(pw ? 0 : sub_block_buffer(g, max_rows));
     if (!pw && !dcol.ok()) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {
         int64_t img = t / (static_cast<int64_t>(g.groups) * p.nb);
@@ -34,10 +36,15 @@ int run_backward_data(const ConvGeo &g, const ChannelPlan &p, const float *dy, c
         int64_t rows = (c1 - c0) * g.khkw;
         if (pw) {
             sgemm(true, false, rows, g.hw, g.cog, 1.f, a, g.kg, dyg, g.hw, 0.f, dxp, g.hw);
-        } else {
-            sgemm(true, false, rows, g.hw, g.cog, 1.f, a, g.kg, dyg, g.hw, 0.f, dcol.get(), g.hw);
-            std::memset(dxp, 0, sizeof(float) * (c1 - c0) * g.in_plane);
-            col2im_add(g, dcol.get(), static_cast<int>(c1 - c0), dxp);
+            continue;
+        }
+        // column sub-blocks: dcol stays in L2 between the GEMM that writes it and col2im that reads it
+        std::memset(dxp, 0, sizeof(float) * (c1 - c0) * g.in_plane);
+        int64_t len = sub_block_columns(g, rows);
+        for (int64_t q0 = 0; q0 < g.hw; q0 += len) {
+            int64_t q1 = std::min<int64_t>(g.hw, q0 + len);
+            sgemm(true, false, rows, q1 - q0, g.cog, 1.f, a, g.kg, dyg + q0, g.hw, 0.f, dcol.get(), q1 - q0);
+            col2im_add_range(g, dcol.get(), q1 - q0, static_cast<int>(c1 - c0), q0, q1, dxp);
         }
     }
     return C4J_OK;

@@ -1,5 +1,5 @@
-// Backward weights: per group and block of input channels, dW_g[:, block] = sum over images of
-// dy_g [cog x hw] * im2col(x)[block]^T (Caffe's weight_cpu_gemm, accumulating over the batch with
+// Backward weights: per group and block of input channels, dW_g[:, block] = sum over images and spatial
+// sub-blocks of dy_g[:, sub] * im2col(x)[block, sub]^T (Caffe's weight_cpu_gemm, accumulating with
 // beta = 1). Blocks own disjoint column ranges of dW.
 #include <algorithm>
 
@@ -20,23 +20,33 @@ int run_backward_weights(const ConvGeo &g, const ChannelPlan &p, const float *dy
         return C4J_OK;
     }
     const bool pw = g.pointwise();
-    FloatBuffer col(pw ? 0 : p.cb * g.khkw * g.hw);
+    const int64_t max_rows = p.cb * g.khkw;
+    FloatBuffer col(pw ? 0 : sub_block_buffer(g, max_rows));
     if (!pw && !col.ok()) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {
         int grp = static_cast<int>(t / p.nb);
         int64_t c0 = (t % p.nb) * p.cb;
         int64_t c1 = std::min<int64_t>(g.cig, c0 + p.cb);
-        int64_t cols = (c1 - c0) * g.khkw;
+        int64_t rows = (c1 - c0) * g.khkw;
         float *c = dw + static_cast<int64_t>(grp) * g.cog * g.kg + c0 * g.khkw;
+        // pointwise: x is the column matrix, one GEMM per image over all positions
+        int64_t len = pw ? g.hw : sub_block_columns(g, rows);
+        bool first = true;
         for (int64_t img = 0; img < g.n; ++img) {
             const float *xs = x + (img * g.cin + static_cast<int64_t>(grp) * g.cig + c0) * g.in_plane;
-            const float *b = xs;
-            if (!pw) {
-                im2col_range(g, xs, static_cast<int>(c1 - c0), 0, g.hw, col.get(), g.hw);
-                b = col.get();
-            }
             const float *a = dy + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw;
-            sgemm(false, true, g.cog, cols, g.hw, 1.f, a, g.hw, b, g.hw, img == 0 ? 0.f : 1.f, c, g.kg);
+            for (int64_t q0 = 0; q0 < g.hw; q0 += len) {
+                int64_t q1 = std::min<int64_t>(g.hw, q0 + len);
+                const float *b = xs + q0;
+                int64_t ldb = g.hw;
+                if (!pw) {  // the sub-block stays in L2 between im2col and the GEMM
+                    im2col_range(g, xs, static_cast<int>(c1 - c0), q0, q1, col.get(), q1 - q0);
+                    b = col.get();
+                    ldb = q1 - q0;
+                }
+                sgemm(false, true, g.cog, rows, q1 - q0, 1.f, a + q0, g.hw, b, ldb, first ? 0.f : 1.f, c, g.kg);
+                first = false;
+            }
         }
     }
     return C4J_OK;

@@ -11,6 +11,7 @@
 #include "conv4j/conv4j_cpu.h"
 #include "conv_direct.h"
 #include "conv_plan.h"
+#include "conv_small.h"
 #include "im2col.h"
 
 namespace c4j {
@@ -28,6 +29,18 @@ int run_forward(const ConvGeo &g, const FwdPlan &p, const float *x, const float 
                 int64_t t0, int64_t t1) {
     if (use_direct(g)) {
         for (int64_t t = t0; t < t1; ++t) direct_forward_plane(g, x, w, bias, y, t);
+        return C4J_OK;
+    }
+    if (p.implicit) {
+        FloatBuffer pad(conv_small_workspace(g));
+        if (!pad.ok()) return C4J_ERR_OUT_OF_MEMORY;
+        const int64_t blocks = ceil_div(g.hout, p.rows_per_task);
+        for (int64_t t = t0; t < t1; ++t) {
+            int64_t img = t / blocks;
+            int i0 = static_cast<int>((t % blocks) * p.rows_per_task);
+            int i1 = static_cast<int>(std::min<int64_t>(g.hout, i0 + p.rows_per_task));
+            conv_small_forward_avx2(g, x, w, bias, y, img, i0, i1, pad.get());
+        }
         return C4J_OK;
     }
     const bool pw = g.pointwise();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "conv_small.h"
+
 namespace c4j {
 
 FwdPlan plan_forward(const ConvGeo &g, int parts) {
@@ -14,11 +16,19 @@ FwdPlan plan_forward(const ConvGeo &g, int parts) {
         p.tasks = static_cast<int64_t>(g.n) * g.cout;
         return p;
     }
+    if (conv_small_active(g)) {  // one task per image, or per block of rows when images are fewer than threads
+        p.implicit = true;
+        int64_t blocks = g.n >= parts ? 1 : std::min<int64_t>(g.hout, ceil_div(parts, g.n));
+        p.rows_per_task = ceil_div(g.hout, blocks);
+        p.tasks = g.n * ceil_div(g.hout, p.rows_per_task);
+        return p;
+    }
     int64_t target = std::max<int64_t>(256, kColTarget / g.kg);
     p.blocks_per_image = g.hw > target ? ceil_div(g.hw, target) : 1;
     p.images_per_task = 1;
     if (p.blocks_per_image == 1) {
-        p.images_per_task = std::max<int64_t>(1, std::min<int64_t>(target / g.hw, ceil_div(g.n, parts)));
+        // at least two tasks per thread where the batch allows, so uneven tails stay small
+        p.images_per_task = std::max<int64_t>(1, std::min<int64_t>(target / g.hw, ceil_div(g.n, 2 * parts)));
     }
     if (p.images_per_task == 1 && g.n * p.blocks_per_image < parts) {
         // too few images to keep every thread busy: split each image's columns (blocks of >= 64)
@@ -30,29 +40,35 @@ FwdPlan plan_forward(const ConvGeo &g, int parts) {
     return p;
 }
 
-static ChannelPlan plan_channels(const ConvGeo &g, int parts, int64_t per_group_tasks_outside, int64_t target) {
+int64_t sub_block_columns(const ConvGeo &g, int64_t rows) {
+    int64_t len = kSubBlockTarget / std::max<int64_t>(1, rows);
+    len = std::max<int64_t>(64, len);
+    return std::min<int64_t>(g.hw, len);
+}
+
+int64_t sub_block_buffer(const ConvGeo &g, int64_t max_rows) {
+    return std::min<int64_t>(max_rows * g.hw, std::max<int64_t>(kSubBlockTarget, 64 * max_rows));
+}
+
+static ChannelPlan plan_channels(const ConvGeo &g, int parts, int64_t outer_tasks) {
     ChannelPlan p{};
     if (parts < 1) parts = 1;
-    int64_t rows_per_channel = g.khkw * g.hw;
-    p.cb = std::max<int64_t>(1, std::min<int64_t>(g.cig, target / std::max<int64_t>(1, rows_per_channel)));
+    // whole groups, split into channel blocks only as far as needed to give every thread a task
+    p.nb = std::min<int64_t>(g.cig, std::max<int64_t>(1, ceil_div(parts, outer_tasks)));
+    p.cb = ceil_div(g.cig, p.nb);
     p.nb = ceil_div(g.cig, p.cb);
-    if (per_group_tasks_outside * p.nb < parts) {
-        p.nb = std::min<int64_t>(g.cig, ceil_div(parts, per_group_tasks_outside));
-        p.cb = ceil_div(g.cig, p.nb);
-        p.nb = ceil_div(g.cig, p.cb);
-    }
-    p.tasks = per_group_tasks_outside * p.nb;
+    p.tasks = outer_tasks * p.nb;
     return p;
 }
 
 ChannelPlan plan_backward_data(const ConvGeo &g, int parts) {
     if (use_direct(g)) return ChannelPlan{1, 1, static_cast<int64_t>(g.n) * g.cin};  // one task per dx plane
-    return plan_channels(g, parts, static_cast<int64_t>(g.n) * g.groups, kColTarget);
+    return plan_channels(g, parts, static_cast<int64_t>(g.n) * g.groups);
 }
 
 ChannelPlan plan_backward_weights(const ConvGeo &g, int parts) {
     if (use_direct(g)) return ChannelPlan{1, 1, g.cout};  // one task per output channel's filter
-    return plan_channels(g, parts, g.groups, kWeightColTarget);
+    return plan_channels(g, parts, g.groups);
 }
 
 }  // namespace c4j

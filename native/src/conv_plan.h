@@ -11,14 +11,25 @@ namespace c4j {
 
 // Floats of one im2col block: 1 MiB keeps a block of forward columns in L2 while the GEMM reads it.
 constexpr int64_t kColTarget = int64_t(1) << 18;
-// Backward weights streams each block once per image: bigger blocks give a wider GEMM.
-constexpr int64_t kWeightColTarget = int64_t(1) << 20;
+// Backward passes cut each channel block's columns into spatial sub-blocks of about this many floats
+// (rows x columns), so the im2col / col2im buffer stays in L2 between its writer and the GEMM.
+constexpr int64_t kSubBlockTarget = int64_t(1) << 16;
+
+// Columns per spatial sub-block for a block of `rows` im2col rows: at least 64 (a GEMM with a shorter
+// side wastes its packing), at most hw.
+int64_t sub_block_columns(const ConvGeo &g, int64_t rows);
+
+// Floats a buffer needs to hold any sub-block of up to max_rows rows (rows * sub_block_columns(rows) is
+// not monotonic in rows because of the rounding, so bound it directly).
+int64_t sub_block_buffer(const ConvGeo &g, int64_t max_rows);
 
 // Grouped convolutions with few output channels per group (depthwise and the like) use direct loops:
 // a GEMM with M <= 4 rows runs far below the machine's speed.
 inline bool use_direct(const ConvGeo &g) { return g.groups > 1 && g.cog <= 4; }
 
 struct FwdPlan {
+    bool implicit;            // conv_small path: tasks are (image, block of output rows)
+    int64_t rows_per_task;    // implicit path: output rows per task
     int64_t images_per_task;  // > 1: whole images batched into one wide GEMM (small outputs)
     int64_t blocks_per_image; // > 1: one image's output columns split into blocks
     int64_t blk;              // columns per block
@@ -28,7 +39,7 @@ struct FwdPlan {
 FwdPlan plan_forward(const ConvGeo &g, int parts);
 
 struct ChannelPlan {  // backward data (per image and group) and backward weights (per group)
-    int64_t cb;       // channels per block
+    int64_t cb;       // channels per block: whole groups unless more tasks are needed for the threads
     int64_t nb;       // blocks per group
     int64_t tasks;
 };

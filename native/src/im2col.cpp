@@ -8,30 +8,32 @@ namespace c4j {
 
 void im2col_range(const ConvGeo &g, const float *x_ch, int nch, int64_t q0, int64_t q1, float *col,
                   int64_t ldcol) {
+    const int i_first = static_cast<int>(q0 / g.wout);
+    const int j_first = static_cast<int>(q0 % g.wout);
     int64_t r = 0;
     for (int c = 0; c < nch; ++c) {
         const float *plane = x_ch + c * g.in_plane;
         for (int a = 0; a < g.kh; ++a) {
             for (int b = 0; b < g.kw; ++b, ++r) {
                 float *dst = col + r * ldcol;
-                int off = b * g.dw - g.pl;
+                const int off = b * g.dw - g.pl;
                 int vlo, vhi;
                 valid_cols(g, off, vlo, vhi);
                 int64_t q = q0;
+                int i = i_first, j0 = j_first;
+                // one output row (or the part of it inside [q0, q1)) per step; short rows are common, so
+                // plain loops (vectorised by the compiler) rather than memcpy/memset calls
                 while (q < q1) {
-                    int i = static_cast<int>(q / g.wout);
-                    int j0 = static_cast<int>(q % g.wout);
-                    int j1 = static_cast<int>(std::min<int64_t>(g.wout, j0 + (q1 - q)));
-                    int ih = i * g.sh - g.pt + a * g.dh;
+                    const int j1 = static_cast<int>(std::min<int64_t>(g.wout, j0 + (q1 - q)));
+                    const int ih = i * g.sh - g.pt + a * g.dh;
                     if (ih < 0 || ih >= g.h) {
-                        std::memset(dst, 0, sizeof(float) * (j1 - j0));
+                        for (int j = j0; j < j1; ++j) dst[j - j0] = 0.f;
                     } else {
-                        const float *row = plane + static_cast<int64_t>(ih) * g.w;
-                        int lo = std::min(std::max(j0, vlo), j1), hi = std::min(j1, vhi);
-                        if (hi < lo) hi = lo;
+                        const float *row = plane + static_cast<int64_t>(ih) * g.w;  // index with + off
+                        const int lo = std::min(std::max(j0, vlo), j1), hi = std::max(std::min(j1, vhi), lo);
                         for (int j = j0; j < lo; ++j) dst[j - j0] = 0.f;
                         if (g.sw == 1) {
-                            if (hi > lo) std::memcpy(dst + (lo - j0), row + (lo + off), sizeof(float) * (hi - lo));
+                            for (int j = lo; j < hi; ++j) dst[j - j0] = row[j + off];
                         } else {
                             for (int j = lo; j < hi; ++j) dst[j - j0] = row[static_cast<int64_t>(j) * g.sw + off];
                         }
@@ -39,6 +41,8 @@ void im2col_range(const ConvGeo &g, const float *x_ch, int nch, int64_t q0, int6
                     }
                     dst += j1 - j0;
                     q += j1 - j0;
+                    ++i;
+                    j0 = 0;
                 }
             }
         }
@@ -65,6 +69,40 @@ void col2im_add(const ConvGeo &g, const float *col, int nch, float *dx_ch) {
                     } else {
                         for (int j = lo; j < hi; ++j) row[static_cast<int64_t>(j) * g.sw + off] += s[j];
                     }
+                }
+            }
+        }
+    }
+}
+
+void col2im_add_range(const ConvGeo &g, const float *col, int64_t ldcol, int nch, int64_t q0, int64_t q1,
+                      float *dx_ch) {
+    int64_t r = 0;
+    for (int c = 0; c < nch; ++c) {
+        float *plane = dx_ch + c * g.in_plane;
+        for (int a = 0; a < g.kh; ++a) {
+            for (int b = 0; b < g.kw; ++b, ++r) {
+                const float *src = col + r * ldcol;
+                int off = b * g.dw - g.pl;
+                int vlo, vhi;
+                valid_cols(g, off, vlo, vhi);
+                int64_t q = q0;
+                while (q < q1) {
+                    int i = static_cast<int>(q / g.wout);
+                    int j0 = static_cast<int>(q % g.wout);
+                    int j1 = static_cast<int>(std::min<int64_t>(g.wout, j0 + (q1 - q)));
+                    int ih = i * g.sh - g.pt + a * g.dh;
+                    if (ih >= 0 && ih < g.h) {
+                        float *row = plane + static_cast<int64_t>(ih) * g.w;  // index with + off
+                        int lo = std::min(std::max(j0, vlo), j1), hi = std::max(std::min(j1, vhi), lo);
+                        if (g.sw == 1) {
+                            for (int j = lo; j < hi; ++j) row[j + off] += src[j - j0];
+                        } else {
+                            for (int j = lo; j < hi; ++j) row[static_cast<int64_t>(j) * g.sw + off] += src[j - j0];
+                        }
+                    }
+                    src += j1 - j0;
+                    q += j1 - j0;
                 }
             }
         }

@@ -30,6 +30,10 @@ void im2col_range(const ConvGeo &g, const float *x_ch, int nch, int64_t q0, int6
 // the nch planes starting at dx_ch. The planes must be zeroed (or hold what to add to) beforehand.
 void col2im_add(const ConvGeo &g, const float *col, int nch, float *dx_ch);
 
+// The same for output columns [q0, q1) only, row r of the block at col + r * ldcol.
+void col2im_add_range(const ConvGeo &g, const float *col, int64_t ldcol, int nch, int64_t q0, int64_t q1,
+                      float *dx_ch);
+
 }  // namespace c4j
 
 #endif

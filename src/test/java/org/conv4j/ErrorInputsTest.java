@@ -67,6 +67,14 @@ class ErrorInputsTest {
                 b -> b.conv2dBackwardWeights(dy, null, w2.shape(), D), dy));
         bad.add(new Bad("backwardWeights null wShape", "conv2dBackwardWeights: wShape is null",
                 b -> b.conv2dBackwardWeights(dy, x3, null, D), dy, x3));
+        bad.add(new Bad("backwardData null w", "conv2dBackwardData: w is null",
+                b -> b.conv2dBackwardData(dy, null, x3.shape(), D), dy));
+        bad.add(new Bad("backwardData null params", "conv2dBackwardData: params is null",
+                b -> b.conv2dBackwardData(dy, w2, x3.shape(), null), dy, w2));
+        bad.add(new Bad("backwardWeights null dy", "conv2dBackwardWeights: dy is null",
+                b -> b.conv2dBackwardWeights(null, x3, w2.shape(), D), x3));
+        bad.add(new Bad("backwardWeights null params", "conv2dBackwardWeights: params is null",
+                b -> b.conv2dBackwardWeights(dy, x3, w2.shape(), null), dy, x3));
         bad.add(new Bad("backwardBias null dy", "conv2dBackwardBias: dy is null", b -> b.conv2dBackwardBias(null)));
         bad.add(new Bad("maxPool2d null x", "maxPool2d: x is null", b -> b.maxPool2d(null, P)));
         bad.add(new Bad("maxPool2d null params", "maxPool2d: params is null", b -> b.maxPool2d(px, null), px));
@@ -74,7 +82,14 @@ class ErrorInputsTest {
                 b -> b.maxPool2dBackward(pdy, null, P), pdy));
         bad.add(new Bad("maxPool2dBackward null dy", "maxPool2dBackward: dy is null",
                 b -> b.maxPool2dBackward(null, px, P), px));
+        bad.add(new Bad("maxPool2dBackward null params", "maxPool2dBackward: params is null",
+                b -> b.maxPool2dBackward(pdy, px, null), pdy, px));
         bad.add(new Bad("avgPool2d null x", "avgPool2d: x is null", b -> b.avgPool2d(null, P)));
+        bad.add(new Bad("avgPool2d null params", "avgPool2d: params is null", b -> b.avgPool2d(px, null), px));
+        bad.add(new Bad("avgPool2dBackward null dy", "avgPool2dBackward: dy is null",
+                b -> b.avgPool2dBackward(null, px.shape(), P), px));
+        bad.add(new Bad("avgPool2dBackward null params", "avgPool2dBackward: params is null",
+                b -> b.avgPool2dBackward(pdy, px.shape(), null), pdy));
         bad.add(new Bad("avgPool2dBackward null xShape", "avgPool2dBackward: xShape is null",
                 b -> b.avgPool2dBackward(pdy, null, P), pdy));
 
@@ -194,6 +209,9 @@ class ErrorInputsTest {
         // dy of the wrong shape
         bad.add(new Bad("backwardData dy shape", "conv2dBackwardData: dy has shape [1, 2, 3, 3] but the forward output is [1, 2, 4, 4]",
                 b -> b.conv2dBackwardData(dy, w2, new int[] {1, 3, 6, 6}, D), dy, w2));
+        Tensor dy3c = t(1, 3, 4, 4);
+        bad.add(new Bad("backwardData dy channels", "conv2dBackwardData: dy has shape [1, 3, 4, 4] but the forward output is [1, 2, 4, 4]",
+                b -> b.conv2dBackwardData(dy3c, w2, new int[] {1, 3, 6, 6}, D), dy3c, w2));
         bad.add(new Bad("backwardWeights dy shape", "conv2dBackwardWeights: dy has shape [1, 2, 3, 3] but the forward output is [1, 2, 2, 2]",
                 b -> b.conv2dBackwardWeights(dy, x3, w2.shape(), D.stride(2, 2)), dy, x3));
         Tensor dyWrongC = t(1, 3, 3, 3);

@@ -33,6 +33,12 @@ public final class BenchMain {
     private BenchMain() {
     }
 
+    /**
+     * Runs the selected benchmarks (system properties above) and prints the table to standard output.
+     *
+     * @param args ignored
+     * @throws RunnerException when JMH fails, e.g. a backend that is not available on this machine
+     */
     public static void main(String[] args) throws RunnerException {
         String[] backends = prop("bench.backends", "java").split(",");
         String shapesProp = prop("bench.shapes", "all");
@@ -105,6 +111,14 @@ public final class BenchMain {
                 naiveMs.put(r.getParams().getParam("shape") + "/" + op(r), r.getPrimaryResult().getScore());
             }
         }
+        List<RunResult> sorted = new ArrayList<>(results);
+        List<String> ops = List.of("forward", "backwardData", "backwardWeights", "backward");
+        List<String> ids = allShapes();
+        sorted.sort(java.util.Comparator
+                .comparingInt((RunResult r) -> ids.indexOf(r.getParams().getParam("shape")))
+                .thenComparingInt(r -> ops.indexOf(op(r)))
+                .thenComparing(r -> r.getParams().getBenchmark().startsWith(NaiveBench.class.getName()) ? 1 : 0)
+                .thenComparing(r -> String.valueOf(r.getParams().getParam("backend"))));
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%nconv4j benchmarks: conv4j.threads=%d, %d cores, JDK %s, load %s%n", threads,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage()));
@@ -112,7 +126,7 @@ public final class BenchMain {
         sb.append(String.format(Locale.ROOT, "| %-3s | %-15s | %-7s | %12s | %10s | %10s | %8s | %s |%n", "id", "op", "backend",
                 "ms/op", "± (99.9%)", "GFLOP/s", "x naive", "shape"));
         sb.append("|-----|-----------------|---------|--------------|------------|------------|----------|-------|\n");
-        for (RunResult r : results) {
+        for (RunResult r : sorted) {
             String shape = r.getParams().getParam("shape");
             String op = op(r);
             boolean isNaive = r.getParams().getBenchmark().startsWith(NaiveBench.class.getName());

@@ -27,13 +27,13 @@ final class ConvBackwardData {
             return dx;
         }
         int cig = g.cInPerGroup();
-        int threads = Parallel.threads();
+        int threads = Scratch.threadsFor(g.flops() / 2);
         int imageBlocks = Math.min(g.n, threads);
         int channelBlocks = Math.min(cig, (threads + imageBlocks - 1) / imageBlocks);
         int cb = (cig + channelBlocks - 1) / channelBlocks;
         int cBlocks = (cig + cb - 1) / cb;
         int perGroup = imageBlocks * cBlocks;
-        Parallel.forRange(g.groups * perGroup, 1, (from, to) -> {
+        Parallel.forRange(g.groups * perGroup, threads == 1 ? Integer.MAX_VALUE : 1, (from, to) -> {
             Scratch s = Scratch.get();
             for (int it = from; it < to; it++) {
                 int grp = it / perGroup;
@@ -91,10 +91,10 @@ final class ConvBackwardData {
         int cig = g.cInPerGroup();
         int cog = g.cOutPerGroup();
         long total = (long) g.n * pOut;
-        int threads = Parallel.threads();
+        int threads = Scratch.threadsFor(g.flops() / 2);
         int qc = Columns.chunkSize(total, Scratch.blockFloats / Math.max(cig, cog), Math.max(1, threads / g.groups));
         int chunks = (int) ((total + qc - 1) / qc);
-        Parallel.forRange(g.groups * chunks, 1, (from, to) -> {
+        Parallel.forRange(g.groups * chunks, threads == 1 ? Integer.MAX_VALUE : 1, (from, to) -> {
             Scratch s = Scratch.get();
             for (int it = from; it < to; it++) {
                 int grp = it / chunks;

@@ -28,13 +28,13 @@ final class ConvBackwardWeights {
         int pOut = g.hOut * g.wOut;
         boolean direct = ConvForward.isPointwise(g);
         long total = (long) g.n * pOut;
-        int threads = Parallel.threads();
+        int threads = Scratch.threadsFor(g.flops() / 2);
         int qc = Columns.chunkSize(total, Scratch.blockFloats / Math.max(kDim, cog), threads);
         int chunks = (int) ((total + qc - 1) / qc);
         int slots = Math.min(threads, chunks);
         float[][] partial = new float[slots][];
         partial[0] = dw;
-        Parallel.forRange(slots, 1, (from, to) -> {
+        Parallel.forRange(slots, threads == 1 ? Integer.MAX_VALUE : 1, (from, to) -> {
             Scratch s = Scratch.get();
             for (int slot = from; slot < to; slot++) {
                 float[] acc = slot == 0 ? dw : new float[dw.length];

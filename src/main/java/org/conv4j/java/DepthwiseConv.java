@@ -13,11 +13,17 @@ final class DepthwiseConv {
     private DepthwiseConv() {
     }
 
+    /** Planes per chunk so that a chunk is worth a thread hand-off (or all planes when the call is small). */
+    private static int grain(ConvGeometry g, int planes) {
+        long perPlane = Math.max(1L, (long) g.hOut * g.wOut * g.kh * g.kw * g.cOutPerGroup());
+        return Scratch.threadsFor(g.flops() / 2) == 1 ? Integer.MAX_VALUE : (int) Math.max(1, (1 << 15) / perPlane);
+    }
+
     static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
         int planes = g.n * g.cOut;
         int cog = g.cOutPerGroup();
         int pOut = g.hOut * g.wOut;
-        Parallel.forRange(planes, 1, (from, to) -> {
+        Parallel.forRange(planes, grain(g, planes), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 int img = pl / g.cOut;
                 int co = pl % g.cOut;
@@ -55,7 +61,7 @@ final class DepthwiseConv {
         int cog = g.cOutPerGroup();
         int pOut = g.hOut * g.wOut;
         // One thread per input plane: all cog output channels that read it add into it, no races.
-        Parallel.forRange(planes, 1, (from, to) -> {
+        Parallel.forRange(planes, grain(g, planes), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 int img = pl / g.cIn;
                 int ci = pl % g.cIn;
@@ -91,7 +97,7 @@ final class DepthwiseConv {
         int cog = g.cOutPerGroup();
         int pOut = g.hOut * g.wOut;
         // One thread per output channel; each tap sums over the batch in a fixed order (deterministic).
-        Parallel.forRange(g.cOut, 1, (from, to) -> {
+        Parallel.forRange(g.cOut, grain(g, g.cOut), (from, to) -> {
             for (int co = from; co < to; co++) {
                 int ci = co / cog;
                 for (int a = 0; a < g.kh; a++) {

@@ -21,29 +21,18 @@ import java.util.Arrays;
 final class Gemm {
     /** K block: panel rows; 32 rows x 256 floats = 32 KiB, about one L1. */
     static final int KB = 32;
-    /** Largest N block (columns of the panel and tile). */
-    static final int NB_MAX = 256;
-    /** Budget of the C tile in floats (256 KiB, half an L2), which bounds the N block for large m. */
-    private static final int TILE_BUDGET = 64 * 1024;
+    /** N block: columns of the panel and the tile. */
+    static final int NB = 256;
+    /** M block: rows of the C tile; 256 x 256 floats = 256 KiB, half an L2. */
+    static final int MB = 256;
 
     private Gemm() {
     }
 
     /** Per-thread scratch: the packed B panel and the C tile. Not thread-safe; reuse within one thread. */
     static final class Workspace {
-        final float[][] panel = new float[KB][NB_MAX];
-        float[][] tile = new float[0][];
-
-        float[][] tile(int rows) {
-            if (tile.length < rows) {
-                float[][] t = Arrays.copyOf(tile, rows);
-                for (int i = tile.length; i < rows; i++) {
-                    t[i] = new float[NB_MAX];
-                }
-                tile = t;
-            }
-            return tile;
-        }
+        final float[][] panel = new float[KB][NB];
+        final float[][] tile = new float[MB][NB];
     }
 
     /**
@@ -62,26 +51,28 @@ final class Gemm {
             }
             return;
         }
-        // N block: as wide as possible while the m x nb tile stays within the budget; multiple of 8.
-        int nbMax = Math.max(64, Math.min(NB_MAX, (TILE_BUDGET / Math.max(1, m)) & ~7));
         float[][] panel = ws.panel;
-        float[][] tile = ws.tile(m);
-        for (int j0 = 0; j0 < n; j0 += nbMax) {
-            int nb = Math.min(nbMax, n - j0);
-            for (int i = 0; i < m; i++) {
-                if (accumulate) {
-                    System.arraycopy(c, cOff + i * ldc + j0, tile[i], 0, nb);
-                } else {
-                    Arrays.fill(tile[i], 0, nb, 0f);
+        float[][] tile = ws.tile;
+        for (int j0 = 0; j0 < n; j0 += NB) {
+            int nb = Math.min(NB, n - j0);
+            for (int i0 = 0; i0 < m; i0 += MB) {
+                int mb = Math.min(MB, m - i0);
+                int c0 = cOff + i0 * ldc + j0;
+                for (int i = 0; i < mb; i++) {
+                    if (accumulate) {
+                        System.arraycopy(c, c0 + i * ldc, tile[i], 0, nb);
+                    } else {
+                        Arrays.fill(tile[i], 0, nb, 0f);
+                    }
                 }
-            }
-            for (int k0 = 0; k0 < kk; k0 += KB) {
-                int kb = Math.min(KB, kk - k0);
-                pack(b, bOff, ldb, transB, k0, kb, j0, nb, panel);
-                multiplyPanel(m, kb, nb, a, aOff + k0 * aCs, aRs, aCs, panel, tile);
-            }
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(tile[i], 0, c, cOff + i * ldc + j0, nb);
+                for (int k0 = 0; k0 < kk; k0 += KB) {
+                    int kb = Math.min(KB, kk - k0);
+                    pack(b, bOff, ldb, transB, k0, kb, j0, nb, panel);
+                    multiplyPanel(mb, kb, nb, a, aOff + i0 * aRs + k0 * aCs, aRs, aCs, panel, tile);
+                }
+                for (int i = 0; i < mb; i++) {
+                    System.arraycopy(tile[i], 0, c, c0 + i * ldc, nb);
+                }
             }
         }
     }

@@ -13,15 +13,21 @@ import org.conv4j.spi.PoolGeometry;
  * backward adds into {@code dx} in the same order, and the average divisor is PyTorch's.
  */
 final class Pooling {
-    /** Window cells per chunk below which a thread hand-off costs more than it saves. */
-    private static final int GRAIN_OPS = 1 << 15;
+    /** Default of {@link #grainOps}. */
+    static final int DEFAULT_GRAIN_OPS = 1 << 15;
+
+    /**
+     * Window cells per chunk below which a thread hand-off costs more than it saves. Not final only so that
+     * tests can set it to 1 to run small shapes multi-threaded.
+     */
+    static volatile int grainOps = DEFAULT_GRAIN_OPS;
 
     private Pooling() {
     }
 
     private static int grainPlanes(PoolGeometry g) {
         long perPlane = Math.max(1L, (long) g.hOut * g.wOut * g.kh * g.kw);
-        return (int) Math.max(1, GRAIN_OPS / perPlane);
+        return (int) Math.max(1, grainOps / perPlane);
     }
 
     /** First output index whose window starts at or after 0: {@code j*s - p >= 0}. */
@@ -317,6 +323,9 @@ final class Pooling {
      */
     private static void windowSums(float[] x, int r0, int w, int kh, int kw, float[] row, float[] win) {
         int n = w - kw + 1;
+        if (n <= 0) {
+            return; // window wider than the input: no full window in this band, all columns are clipped
+        }
         java.util.Arrays.fill(win, 0, n, 0f);
         for (int a = 0; a < kh; a++) {
             System.arraycopy(x, r0 + a * w, row, 0, w);

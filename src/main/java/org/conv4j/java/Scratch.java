@@ -17,11 +17,25 @@ final class Scratch {
      */
     static volatile int blockFloats = DEFAULT_BLOCK_FLOATS;
 
+    /** Default of {@link #serialMacs}. */
+    static final long DEFAULT_SERIAL_MACS = 1L << 18;
+
+    /**
+     * Multiply-adds below which a convolution runs on the calling thread (a hand-off costs more). Not final
+     * only so that tests can set it to 0 to run small shapes multi-threaded.
+     */
+    static volatile long serialMacs = DEFAULT_SERIAL_MACS;
+
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
     final Gemm.Workspace gemm = new Gemm.Workspace();
     private float[] col = new float[0];
     private float[] aux = new float[0];
+
+    /** Threads worth using for a convolution of {@code macs} multiply-adds: 1 if small, else the knob. */
+    static int threadsFor(double macs) {
+        return macs < serialMacs ? 1 : org.conv4j.internal.Parallel.threads();
+    }
 
     static Scratch get() {
         return LOCAL.get();

@@ -85,7 +85,10 @@ final class Conformance {
     static void assertMatches(Backend b, String what, Tensor actual, NaiveReference.Result expected, boolean exact) {
         try (actual) {
             assertArrayEquals(expected.shape, actual.shape(), () -> what + ": shape");
-            assertEquals(expectedLocation(b.name()), actual.location(), () -> what + ": result location");
+            assertEquals(expectedLocation(b.name()), actual.location(), () -> b.name() + " " + what
+                    + ": the result is not in " + b.name() + "'s memory, so another backend computed it (a backend that"
+                    + " routes small problems elsewhere must have that routing switched off for this suite, e.g."
+                    + " -Dconv4j.cpu.smallWork=0)");
             float[] a = actual.toArray();
             List<String> bad = new ArrayList<>();
             int badCount = 0;

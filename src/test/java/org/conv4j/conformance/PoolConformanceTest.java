@@ -88,4 +88,34 @@ class PoolConformanceTest {
                 neg, padded));
         assertArrayEquals(new float[] {0, 1111, 0, 0}, dx3, "every window's first maximum is cell (0, 1)");
     }
+
+    /**
+     * NaN wins a max (as in PyTorch) and its gradient goes to the first NaN of the window; +inf wins over
+     * everything else. API.md does not state this yet; every backend so far (java, javaperf, cpu) agrees,
+     * and this keeps them agreeing. The 64x64 plane reaches vectorised row kernels.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void maxPoolPropagatesNaN(Backend b) {
+        float n = Float.NaN;
+        float[][] planes = {{n, 1, 2, 3}, {1, n, 2, n}, {1, 2, 3, n}, {Float.POSITIVE_INFINITY, 1, n, 3}};
+        int[] firstNaN = {0, 1, 3, 2};
+        for (int k = 0; k < planes.length; k++) {
+            Tensor x = Tensor.of(planes[k], 1, 1, 2, 2);
+            float y = Conformance.read(b.maxPool2d(x, PoolParams.of(2, 2)))[0];
+            org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(y), "max of " + java.util.Arrays.toString(planes[k]));
+            float[] dx = Conformance.read(b.maxPool2dBackward(Tensor.of(new float[] {1}, 1, 1, 1, 1), x, PoolParams.of(2, 2)));
+            float[] expected = new float[4];
+            expected[firstNaN[k]] = 1;
+            assertArrayEquals(expected, dx, "gradient of max of " + java.util.Arrays.toString(planes[k]));
+        }
+        float[] big = new float[64 * 64];
+        big[5] = n;
+        big[64 * 3 + 9] = Float.POSITIVE_INFINITY;
+        float[] y = Conformance.read(b.maxPool2d(Tensor.of(big, 1, 1, 64, 64), PoolParams.of(2, 2)));
+        for (int i = 0; i < y.length; i++) {
+            float e = i == 2 ? n : i == 32 + 4 ? Float.POSITIVE_INFINITY : 0;
+            assertArrayEquals(new float[] {e}, new float[] {y[i]}, "window " + i + " of the 64x64 plane");
+        }
+    }
 }

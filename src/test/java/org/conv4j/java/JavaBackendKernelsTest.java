@@ -35,6 +35,8 @@ class JavaBackendKernelsTest {
     void restore() {
         Conv4j.setThreads(savedThreads);
         Scratch.blockFloats = Scratch.DEFAULT_BLOCK_FLOATS;
+        Scratch.serialMacs = Scratch.DEFAULT_SERIAL_MACS;
+        Pooling.grainOps = Pooling.DEFAULT_GRAIN_OPS;
     }
 
     /** One convolution case: shapes and params. */
@@ -118,6 +120,8 @@ class JavaBackendKernelsTest {
 
     private static void checkConv(ConvCase c, int threads) {
         Conv4j.setThreads(threads);
+        // small shapes would run on the calling thread; force the multi-threaded paths
+        Scratch.serialMacs = threads > 1 ? 0 : Scratch.DEFAULT_SERIAL_MACS;
         Random r = new Random(c.toString().hashCode());
         int cig = c.cIn / c.p.groups();
         int cog = c.cOut / c.p.groups();
@@ -180,6 +184,9 @@ class JavaBackendKernelsTest {
                 PoolParams.of(3, 3).stride(2, 3).padding(1, 1).ceilMode(true).countIncludePad(false)));
         cases.add(new PoolCase("window-1", 1, 2, 5, 6, PoolParams.of(1, 1).stride(2, 1)));
         cases.add(new PoolCase("whole-plane", 2, 3, 4, 5, PoolParams.of(4, 5)));
+        cases.add(new PoolCase("window-wider-than-input", 2, 3, 6, 1, PoolParams.of(3, 3).padding(1, 1)));
+        cases.add(new PoolCase("window-taller-than-input", 1, 2, 1, 7, PoolParams.of(3, 2).padding(1, 1)));
+        cases.add(new PoolCase("wide-window-k4", 1, 2, 5, 2, PoolParams.of(1, 4).padding(0, 2).stride(1, 2)));
         Random r = new Random(7);
         while (cases.size() < 60) {
             int kh = 1 + r.nextInt(4);
@@ -217,6 +224,7 @@ class JavaBackendKernelsTest {
     @MethodSource("poolCasesAndThreads")
     void poolingMatchesDirectLoopsBitForBit(PoolCase c, int threads) {
         Conv4j.setThreads(threads);
+        Pooling.grainOps = threads > 1 ? 1 : Pooling.DEFAULT_GRAIN_OPS;
         Random r = new Random(c.toString().hashCode());
         for (boolean nans : new boolean[] {false, true}) {
             Tensor x = Tensor.of(tiesAndNaNs(r, c.n * c.c * c.h * c.w, nans), c.n, c.c, c.h, c.w);

@@ -1,0 +1,102 @@
+package org.conv4j.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.conv4j.Backends;
+import org.conv4j.Tensor;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * The checker itself: {@link Conformance#assertMatches} accepts the right answer and rejects answers that
+ * are slightly wrong, wrongly shaped or in the wrong memory, so loosening it into a test that cannot fail
+ * shows up here.
+ */
+class ComparatorSelfTest {
+
+    private static NaiveReference.Result reference() {
+        // 2 outputs, each the sum of 27 terms of magnitude about 1: the tolerance is about 4 * 28 * 6e-8 * 27, 1.8e-4
+        NaiveReference.Result r = new NaiveReference.Result(new int[] {1, 2});
+        for (int i = 0; i < 27; i++) {
+            r.add(0, i % 2 == 0 ? 1.0 : -0.75);
+            r.add(1, 0.5);
+        }
+        return r;
+    }
+
+    private static Tensor tensor(double a, double b, int... shape) {
+        return Tensor.of(new float[] {(float) a, (float) b}, shape);
+    }
+
+    @Test
+    void acceptsTheRightAnswerAndRejectsWrongOnes() {
+        NaiveReference.Result r = reference();
+        double e0 = r.value[0];
+        double e1 = r.value[1];
+        Conformance.assertMatches(Backends.java(), "exact", tensor(e0, e1, 1, 2), r, true);
+        Conformance.assertMatches(Backends.java(), "within rounding", tensor(e0 + 1e-5, e1 - 1e-5, 1, 2), r, false);
+        assertThrows(AssertionFailedError.class,
+                () -> Conformance.assertMatches(Backends.java(), "off by 1e-3", tensor(e0 + 1e-3, e1, 1, 2), r, false));
+        assertThrows(AssertionFailedError.class,
+                () -> Conformance.assertMatches(Backends.java(), "one ulp, exact", tensor(e0, Math.nextUp((float) e1), 1, 2),
+                        r, true));
+        assertThrows(AssertionFailedError.class,
+                () -> Conformance.assertMatches(Backends.java(), "NaN", tensor(Double.NaN, e1, 1, 2), r, false));
+        assertThrows(AssertionFailedError.class,
+                () -> Conformance.assertMatches(Backends.java(), "transposed shape", tensor(e0, e1, 2, 1), r, false));
+    }
+
+    @Test
+    void rejectsAResultInAnotherBackendsMemory() {
+        NaiveReference.Result r = reference();
+        // a heap tensor presented as the cpu backend's result: a silent fallback to java
+        org.conv4j.Backend fakeCpu = new org.conv4j.spi.BaseBackend() {
+            @Override
+            public String name() {
+                return "cpu";
+            }
+
+            @Override
+            protected Tensor doConv2d(org.conv4j.spi.ConvGeometry g, Tensor x, Tensor w, Tensor bias) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            protected Tensor doConv2dBackwardData(org.conv4j.spi.ConvGeometry g, Tensor dy, Tensor w) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            protected Tensor doConv2dBackwardWeights(org.conv4j.spi.ConvGeometry g, Tensor dy, Tensor x) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            protected Tensor doConv2dBackwardBias(Tensor dy) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            protected Tensor doMaxPool2d(org.conv4j.spi.PoolGeometry g, Tensor x) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            protected Tensor doMaxPool2dBackward(org.conv4j.spi.PoolGeometry g, Tensor dy, Tensor x) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            protected Tensor doAvgPool2d(org.conv4j.spi.PoolGeometry g, Tensor x) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            protected Tensor doAvgPool2dBackward(org.conv4j.spi.PoolGeometry g, Tensor dy) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        assertThrows(AssertionFailedError.class, () -> Conformance.assertMatches(fakeCpu, "heap result from cpu",
+                tensor(r.value[0], r.value[1], 1, 2), r, true));
+    }
+}
