@@ -3,9 +3,9 @@
 # runs them through ctest. Exit status: non-zero on any build error, test failure or sanitizer finding
 # (-fno-sanitize-recover=all makes every UBSan report fatal).
 #
-# Needs: cmake >= 3.18, a C++17 compiler with sanitizers (g++ or clang++), unzip, and the openblas
-# presets jar in the local Maven repository (any `mvn` build of conv4j puts it there; or set
-# CONV4J_OPENBLAS_ROOT to an extracted org/bytedeco/openblas/<platform>/ folder).
+# Needs: cmake >= 3.18, a C++17 compiler with sanitizers (g++ or clang++), the JDK's `jar` tool (or
+# unzip), and the openblas presets jar in the local Maven repository (any `mvn` build of conv4j puts it
+# there; or set CONV4J_OPENBLAS_ROOT to an extracted org/bytedeco/openblas/<platform>/ folder).
 # Usage: ci/sanitizers.sh [build-dir]      (default: target/sanitizers)
 set -euo pipefail
 
@@ -22,7 +22,11 @@ if [[ -z "${CONV4J_OPENBLAS_ROOT:-}" ]]; then
         exit 2
     fi
     mkdir -p "$build/openblas"
-    unzip -oq "$jar" "org/bytedeco/openblas/$platform/*" -d "$build/openblas"
+    if command -v jar >/dev/null 2>&1; then
+        (cd "$build/openblas" && jar xf "$jar" "org/bytedeco/openblas/$platform/")
+    else
+        unzip -oq "$jar" "org/bytedeco/openblas/$platform/*" -d "$build/openblas"
+    fi
     CONV4J_OPENBLAS_ROOT="$build/openblas/org/bytedeco/openblas/$platform"
 fi
 

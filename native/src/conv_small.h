@@ -10,7 +10,7 @@
 
 namespace c4j {
 
-// Shapes the kernel handles: unit horizontal stride, <= 8 output channels per group, <= 256 filter taps
+// Shapes the kernel handles: unit horizontal stride, <= 16 output channels per group, <= 256 filter taps
 // per group, not the depthwise path.
 bool conv_small_fits(const ConvGeo &g);
 

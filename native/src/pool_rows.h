@@ -14,6 +14,15 @@ struct PoolRowKernels {
     void (*col_sum)(const float *x, int64_t ldx, int rows, int w, float *vsum);
     // dst[j] += src[j] for j < w.
     void (*row_add)(float *dst, const float *src, int w);
+    // Sliding windows of k columns: out[c] = max of v[c .. c+k) (NaN wins) for c < n.
+    void (*win_max)(const float *v, int n, int k, float *out);
+    // out[c] = sum of v[c .. c+k) for c < n (added left to right).
+    void (*win_sum)(const float *v, int n, int k, float *out);
+    // The first maximum of each window in row-major order, given per column its maximum v and the row
+    // va where it occurs: best value, then smallest row, then smallest column (PyTorch's rule, NaN wins).
+    // out_v / out_row / out_col[c] for the window starting at column c < n.
+    void (*win_argmax)(const float *v, const int32_t *va, int n, int k, float *out_v, int32_t *out_row,
+                       int32_t *out_col);
 };
 
 const PoolRowKernels &pool_rows_scalar();

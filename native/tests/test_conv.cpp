@@ -46,6 +46,9 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({1, 3, 37, 41, 8, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1});     // a stem: one image split
     v.push_back({2, 12, 9, 9, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 12});    // depthwise
     v.push_back({2, 8, 9, 9, 16, 3, 3, 2, 2, 2, 0, 1, 2, 2, 1, 4});      // grouped, direct, dilated
+    v.push_back({3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // LeNet conv2: implicit GEMM, 6+6+4 rows
+    v.push_back({2, 6, 8, 19, 20, 3, 3, 2, 1, 1, 0, 2, 1, 2, 1, 2});     // implicit GEMM, grouped, dilated, sh=2
+    v.push_back({1, 1, 5, 40, 7, 1, 3, 1, 1, 0, 0, 3, 3, 1, 3, 1});      // implicit GEMM, wide rows, strips
     return v;
 }
 
