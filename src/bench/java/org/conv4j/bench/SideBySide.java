@@ -230,7 +230,8 @@ public final class SideBySide {
                         + "one JVM), mode average time%n", prop("side.wi", "2"), prop("side.w", "1000"),
                 prop("side.i", "4"), prop("side.r", "750"), prop("side.f", "0")));
         sb.append("Threads: conv4j ").append(Conv4j.threads()).append(" (asked ").append(threads).append("); oneDNN ")
-                .append(OneDnn.describe()).append("; OpenBLAS per mapped copy: ").append(NativeThreads.openblasThreads())
+                .append(OneDnn.describe()).append(" (pooling layout ").append(PoolPeer.blockedLayoutName())
+                .append(")").append("; OpenBLAS per mapped copy: ").append(NativeThreads.openblasThreads())
                 .append("; cpu backend's OpenBLAS: ").append(cpuBlasThreads()).append('\n');
         sb.append(notes);
         return sb.toString();

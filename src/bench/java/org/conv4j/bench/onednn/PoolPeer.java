@@ -42,7 +42,7 @@ public final class PoolPeer extends Peer {
         long[] kernel = {k, k};
         long[] dilation = {0, 0};
         long[] pads = {pad, pad};
-        memory.format_tag blocked = OneDnn.avx512() ? memory.format_tag.nChw16c : memory.format_tag.nChw8c;
+        memory.format_tag blocked = blockedTag();
         memory.desc srcBlocked = own(OneDnn.desc(srcDims, blocked));
         memory.desc dstAny = own(OneDnn.desc(dstDims, memory.format_tag.any));
         dnnl.algorithm alg = max ? dnnl.algorithm.pooling_max : dnnl.algorithm.pooling_avg_include_padding;
@@ -80,6 +80,16 @@ public final class PoolPeer extends Peer {
             args.put(DNNL_ARG_WORKSPACE, ws);
         }
         bind(new pooling_backward(bwd), args);
+    }
+
+    /** The blocked layout pooling runs in here: {@code nChw16c} with AVX-512 kernels, else {@code nChw8c}. */
+    public static memory.format_tag blockedTag() {
+        return OneDnn.avx512() ? memory.format_tag.nChw16c : memory.format_tag.nChw8c;
+    }
+
+    /** {@link #blockedTag()} by its usual name ({@code nChw16c} or {@code nChw8c}). */
+    public static String blockedLayoutName() {
+        return OneDnn.avx512() ? "nChw16c" : "nChw8c";
     }
 
     @Override
