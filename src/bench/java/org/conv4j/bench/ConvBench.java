@@ -26,9 +26,11 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class ConvBench {
+    /** Shape id of /work/shared/bench-shapes.md ({@code s1}..{@code s8}). */
     @Param({"s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"})
     public String shape;
 
+    /** Backend name for {@link Backends#get}; {@link BenchMain} sets it from {@code -Dbench.backends}. */
     @Param({"java"})
     public String backend;
 
@@ -41,6 +43,7 @@ public class ConvBench {
     private int[] wShape;
     private ConvParams p;
 
+    /** Builds the inputs once per trial. */
     @Setup(Level.Trial)
     public void setUp() {
         Shapes.Conv s = Shapes.CONV.get(shape);
@@ -54,6 +57,7 @@ public class ConvBench {
         dy = Tensor.of(Shapes.random(4, s.n() * s.cOut() * s.hOut() * s.wOut()), s.n(), s.cOut(), s.hOut(), s.wOut());
     }
 
+    /** Releases the inputs. */
     @TearDown(Level.Trial)
     public void tearDown() {
         x.close();
@@ -62,6 +66,7 @@ public class ConvBench {
         dy.close();
     }
 
+    /** One forward call. */
     @Benchmark
     public void forward(Blackhole bh) {
         try (Tensor y = b.conv2d(x, w, bias, p)) {
@@ -69,6 +74,7 @@ public class ConvBench {
         }
     }
 
+    /** One input-gradient call. */
     @Benchmark
     public void backwardData(Blackhole bh) {
         try (Tensor dx = b.conv2dBackwardData(dy, w, xShape, p)) {
@@ -76,6 +82,7 @@ public class ConvBench {
         }
     }
 
+    /** One weight-gradient call. */
     @Benchmark
     public void backwardWeights(Blackhole bh) {
         try (Tensor dw = b.conv2dBackwardWeights(dy, x, wShape, p)) {

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class NaiveBench {
+    /** Shape id ({@code s1}..{@code s8}). */
     @Param({"s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"})
     public String shape;
 
@@ -25,6 +26,7 @@ public class NaiveBench {
     private float[] bias;
     private float[] dy;
 
+    /** Builds the inputs once per trial. */
     @Setup(Level.Trial)
     public void setUp() {
         s = Shapes.CONV.get(shape);
@@ -34,16 +36,19 @@ public class NaiveBench {
         dy = Shapes.random(4, s.n() * s.cOut() * s.hOut() * s.wOut());
     }
 
+    /** One forward call. */
     @Benchmark
     public float[] forward() {
         return NaiveConv.forward(s, x, w, bias);
     }
 
+    /** One input-gradient call. */
     @Benchmark
     public float[] backwardData() {
         return NaiveConv.backwardData(s, dy, w);
     }
 
+    /** One weight-gradient call. */
     @Benchmark
     public float[] backwardWeights() {
         return NaiveConv.backwardWeights(s, dy, x);

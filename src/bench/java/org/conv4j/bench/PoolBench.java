@@ -22,9 +22,11 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class PoolBench {
+    /** Shape id ({@code p1}..{@code p3}). */
     @Param({"p1", "p2", "p3"})
     public String shape;
 
+    /** Backend name for {@link Backends#get}; {@link BenchMain} sets it from {@code -Dbench.backends}. */
     @Param({"java"})
     public String backend;
 
@@ -34,6 +36,7 @@ public class PoolBench {
     private Tensor x;
     private Tensor dy;
 
+    /** Builds the inputs once per trial. */
     @Setup(Level.Trial)
     public void setUp() {
         s = Shapes.POOL.get(shape);
@@ -43,12 +46,14 @@ public class PoolBench {
         dy = Tensor.of(Shapes.random(6, s.n() * s.c() * s.hOut() * s.wOut()), s.n(), s.c(), s.hOut(), s.wOut());
     }
 
+    /** Releases the inputs. */
     @TearDown(Level.Trial)
     public void tearDown() {
         x.close();
         dy.close();
     }
 
+    /** One forward call. */
     @Benchmark
     public void forward(Blackhole bh) {
         try (Tensor y = s.max() ? b.maxPool2d(x, p) : b.avgPool2d(x, p)) {
@@ -56,6 +61,7 @@ public class PoolBench {
         }
     }
 
+    /** One backward call. */
     @Benchmark
     public void backward(Blackhole bh) {
         try (Tensor dx = s.max() ? b.maxPool2dBackward(dy, x, p) : b.avgPool2dBackward(dy, x.shape(), p)) {

@@ -210,6 +210,8 @@ final class Pooling {
                             at = -1;
                         } else if (g.kh == 3 && g.kw == 3 && j >= jlo && j < jhi) {
                             at = firstEqual3x3(rm.rows, c0, m);
+                        } else if (g.kh == 2 && g.kw == 2 && j >= jlo && j < jhi) {
+                            at = firstEqual2x2(rm.rows, c0, m);
                         } else {
                             at = firstEqual(rm.rows, g.kh, Math.max(c0, 0), Math.min(c0 + g.kw, g.w), m);
                         }
@@ -262,6 +264,16 @@ final class Pooling {
         at = Math.min(at, match(m, r0[c0 + 1], c0 + 1));
         at = Math.min(at, match(m, r0[c0], c0));
         return at;
+    }
+
+    /** {@link #firstEqual3x3} for a full 2x2 window. */
+    private static int firstEqual2x2(float[][] rows, int c0, float m) {
+        float[] r0 = rows[0];
+        float[] r1 = rows[1];
+        int w = r0.length;
+        int at = Math.min(match(m, r1[c0 + 1], w + c0 + 1), match(m, r1[c0], w + c0));
+        at = Math.min(at, match(m, r0[c0 + 1], c0 + 1));
+        return Math.min(at, match(m, r0[c0], c0));
     }
 
     /** {@code offset} if {@code v == m}, else {@link Integer#MAX_VALUE}; {@code m} finite and {@code v <= m}. */
