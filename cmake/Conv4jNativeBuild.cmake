@@ -1,6 +1,7 @@
 # Configure + build + test + install of native/ in one `cmake -P` call, run by the javacpp Maven plugin
 # (execution native-core, pom.xml) so that `mvn` needs no manual step and no shell.
-# Inputs (-D): CONV4J_SOURCE_DIR, CONV4J_BUILD_DIR, CONV4J_WITH_CUDA (ON/OFF), CONV4J_RUN_CTEST (ON/OFF).
+# Inputs (-D): CONV4J_SOURCE_DIR, CONV4J_BUILD_DIR, CONV4J_WITH_CUDA (AUTO: ON when nvcc is found; ON; OFF),
+# CONV4J_RUN_CTEST (ON/OFF).
 # Environment: BUILD_PATH = the folders the plugin extracted from the openblas presets jar, separated by
 # BUILD_PATH_SEPARATOR; the one holding include/cblas.h is OpenBLAS's root.
 cmake_minimum_required(VERSION 3.18)
@@ -11,7 +12,7 @@ foreach(v CONV4J_SOURCE_DIR CONV4J_BUILD_DIR)
     endif()
 endforeach()
 if(NOT DEFINED CONV4J_WITH_CUDA)
-    set(CONV4J_WITH_CUDA OFF)
+    set(CONV4J_WITH_CUDA AUTO)
 endif()
 if(NOT DEFINED CONV4J_RUN_CTEST)
     set(CONV4J_RUN_CTEST ON)
@@ -41,10 +42,15 @@ function(conv4j_run)
 endfunction()
 
 cmake_host_system_information(RESULT _cores QUERY NUMBER_OF_LOGICAL_CORES)
+if(CONV4J_WITH_CUDA STREQUAL "AUTO")
+    set(_cuda_arg "-UCONV4J_WITH_CUDA")  # let native/CMakeLists.txt decide with find_program(nvcc)
+else()
+    set(_cuda_arg "-DCONV4J_WITH_CUDA=${CONV4J_WITH_CUDA}")
+endif()
 conv4j_run(${CMAKE_COMMAND} -S "${CONV4J_SOURCE_DIR}" -B "${CONV4J_BUILD_DIR}"
            -DCMAKE_BUILD_TYPE=Release
            "-DCONV4J_OPENBLAS_ROOT=${_openblas}"
-           "-DCONV4J_WITH_CUDA=${CONV4J_WITH_CUDA}"
+           ${_cuda_arg}
            "-DBUILD_TESTING=${CONV4J_RUN_CTEST}"
            "-DCMAKE_INSTALL_PREFIX=${CONV4J_BUILD_DIR}/install")
 conv4j_run(${CMAKE_COMMAND} --build "${CONV4J_BUILD_DIR}" --config Release --parallel ${_cores})

@@ -51,6 +51,10 @@ bool load_conv(const int32_t *d, ConvGeo &g) {
     int64_t span_h = static_cast<int64_t>(g.h) + g.pt + g.pb - eff_h;
     int64_t span_w = static_cast<int64_t>(g.w) + g.pl + g.pr - eff_w;
     if (span_h < 0 || span_w < 0) return false;
+    // padded extents (plus a vector's slack) are indexed with int
+    if (static_cast<int64_t>(g.h) + g.pt + g.pb > kMaxElements - 64 ||
+        static_cast<int64_t>(g.w) + g.pl + g.pr > kMaxElements - 64)
+        return false;
     if (span_h / g.sh + 1 != g.hout || span_w / g.sw + 1 != g.wout) return false;
     g.cig = g.cin / g.groups;
     g.cog = g.cout / g.groups;
@@ -82,6 +86,11 @@ bool load_pool(const int32_t *d, PoolGeo &g) {
         g.hout < 1 || g.wout < 1 || g.ph < 0 || g.pw < 0 || (cip != 0 && cip != 1))
         return false;
     if (2LL * g.ph > g.kh || 2LL * g.pw > g.kw) return false;
+    // padded rows plus a window and a vector of slack are indexed with int (strides need no slack: the
+    // last window starts inside the input or its left padding, see PaddedRow in pool.cpp)
+    if (static_cast<int64_t>(g.h) + 2LL * g.ph + g.kh > kMaxElements - 64 ||
+        static_cast<int64_t>(g.w) + 2LL * g.pw + g.kw > kMaxElements - 64)
+        return false;
     g.count_include_pad = cip != 0;
     // Output size: floor mode, or ceil mode with PyTorch's drop of a window starting in the padding.
     auto ok_size = [](int64_t in, int64_t k, int64_t s, int64_t p, int64_t out) {

@@ -31,12 +31,13 @@ inline Rows cols_of(const PoolGeo &g, int j) {
 }
 
 // A padded row: input column q at index q + pw; -inf / 0 / INT32_MAX elsewhere. Windows start at
-// j * sw (padded index); ceil mode can read up to sw - 1 columns past the right padding.
+// j * sw (padded index). The last one starts before w + pw (the ceil-mode rule drops any other), so
+// reads end before w + pw + kw whatever the stride, and n = (wout - 1) * sw + 1 <= w + pw fits an int.
 struct PaddedRow {
     int64_t len;      // floats in the row
-    int n;            // window starts computed: (wout - 1) * sw + 1
+    int n;            // window starts computed
     explicit PaddedRow(const PoolGeo &g)
-        : len(static_cast<int64_t>(g.w) + 2 * g.pw + g.kw + g.sw + 16), n((g.wout - 1) * g.sw + 1) {}
+        : len(static_cast<int64_t>(g.w) + 2 * g.pw + g.kw + 16), n((g.wout - 1) * g.sw + 1) {}
 };
 
 // Column extent of window j (PyTorch's divisor factors into a row extent and a column extent).

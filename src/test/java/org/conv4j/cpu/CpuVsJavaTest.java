@@ -119,4 +119,27 @@ class CpuVsJavaTest {
                     cpu.conv2dBackwardWeights(dy, x, shapes[i][1], ps[i]), 1e-3f);
         }
     }
+
+    @Test
+    void stridesFarBeyondTheInputMatchJava() {
+        CpuBackend cpu = CpuBackend.create(0, true);
+        Random r = new Random(9);
+        Tensor x = random(r, 2, 3, 9, 11);
+        org.conv4j.PoolParams pp = org.conv4j.PoolParams.of(3, 2).stride(1 << 30, Integer.MAX_VALUE - 1).padding(1, 1)
+                .ceilMode(true);
+        assertClose("maxPool2d huge stride", JAVA.maxPool2d(x, pp), cpu.maxPool2d(x, pp), 0f);
+        assertClose("avgPool2d huge stride", JAVA.avgPool2d(x, pp), cpu.avgPool2d(x, pp), 1e-6f);
+        Tensor dy = random(r, JAVA.maxPool2d(x, pp).shape());
+        assertClose("maxPool2dBackward huge stride", JAVA.maxPool2dBackward(dy, x, pp), cpu.maxPool2dBackward(dy, x, pp), 0f);
+        assertClose("avgPool2dBackward huge stride", JAVA.avgPool2dBackward(dy, x.shape(), pp),
+                cpu.avgPool2dBackward(dy, x.shape(), pp), 1e-6f);
+        Tensor w = random(r, 4, 3, 2, 3);
+        org.conv4j.ConvParams cp = org.conv4j.ConvParams.defaults().stride(Integer.MAX_VALUE, 1 << 30).padding(1, 2);
+        assertClose("conv2d huge stride", JAVA.conv2d(x, w, null, cp), cpu.conv2d(x, w, null, cp), 1e-5f);
+        Tensor cdy = random(r, JAVA.conv2d(x, w, null, cp).shape());
+        assertClose("conv2dBackwardData huge stride", JAVA.conv2dBackwardData(cdy, w, x.shape(), cp),
+                cpu.conv2dBackwardData(cdy, w, x.shape(), cp), 1e-5f);
+        assertClose("conv2dBackwardWeights huge stride", JAVA.conv2dBackwardWeights(cdy, x, w.shape(), cp),
+                cpu.conv2dBackwardWeights(cdy, x, w.shape(), cp), 1e-5f);
+    }
 }
