@@ -47,14 +47,8 @@ final class OneDnnCases {
                 x(s), w(s), bias(s), dy(s));
     }
 
-    /**
-     * Runs the peer once and compares its result with the java backend's on the same inputs.
-     *
-     * @return the relative difference (see {@link Agreement#check})
-     * @throws IllegalStateException when they disagree
-     */
-    static double verify(Shapes.Conv s, ConvPeer.Op op, ConvPeer peer) {
-        peer.run();
+    /** The java backend's result of {@code op} on the shape's inputs (plain NCHW / OIHW). */
+    static float[] reference(Shapes.Conv s, ConvPeer.Op op) {
         Backend java = Backends.java();
         int[] xShape = {s.n(), s.cIn(), s.h(), s.w()};
         int[] wShape = {s.cOut(), s.cIn(), s.kh(), s.kw()};
@@ -66,9 +60,22 @@ final class OneDnnCases {
                     case BACKWARD_DATA -> java.conv2dBackwardData(tdy, tw, xShape, s.params());
                     case BACKWARD_WEIGHTS -> java.conv2dBackwardWeights(tdy, tx, wShape, s.params());
                 }) {
-            return Agreement.check("oneDNN " + peer.layout() + " " + op + " " + s.id() + " (" + peer.implementation()
-                    + ")", ref.toArray(), peer.result());
+            return ref.toArray();
         }
+    }
+
+    /**
+     * Runs the peer once and compares its result with the java backend's on the same inputs.
+     *
+     * @param reference {@link #reference(Shapes.Conv, ConvPeer.Op)}, or null to compute it here
+     * @return the relative difference (see {@link Agreement#check})
+     * @throws IllegalStateException when they disagree
+     */
+    static double verify(Shapes.Conv s, ConvPeer.Op op, ConvPeer peer, float[] reference) {
+        peer.run();
+        float[] ref = reference != null ? reference : reference(s, op);
+        return Agreement.check("oneDNN " + peer.layout() + " " + op + " " + s.id() + " (" + peer.implementation() + ")",
+                ref, peer.result());
     }
 
     private static float[] x(Shapes.Pool s) {
@@ -84,18 +91,24 @@ final class OneDnnCases {
                 dy(s));
     }
 
-    /** As {@link #verify(Shapes.Conv, ConvPeer.Op, ConvPeer)} for pooling. */
-    static double verify(Shapes.Pool s, boolean backward, PoolPeer peer) {
-        peer.run();
+    /** The java backend's pooling result on the shape's inputs. */
+    static float[] reference(Shapes.Pool s, boolean backward) {
         Backend java = Backends.java();
         int[] xShape = {s.n(), s.c(), s.h(), s.w()};
         try (Tensor tx = Tensor.of(x(s), xShape); Tensor tdy = Tensor.of(dy(s), s.n(), s.c(), s.hOut(), s.wOut());
                 Tensor ref = backward
                         ? (s.max() ? java.maxPool2dBackward(tdy, tx, s.params()) : java.avgPool2dBackward(tdy, xShape, s.params()))
                         : (s.max() ? java.maxPool2d(tx, s.params()) : java.avgPool2d(tx, s.params()))) {
-            return Agreement.check("oneDNN " + peer.layout() + (backward ? " backward " : " forward ") + s.id() + " ("
-                    + peer.implementation() + ")", ref.toArray(), peer.result());
+            return ref.toArray();
         }
+    }
+
+    /** As {@link #verify(Shapes.Conv, ConvPeer.Op, ConvPeer, float[])} for pooling. */
+    static double verify(Shapes.Pool s, boolean backward, PoolPeer peer, float[] reference) {
+        peer.run();
+        float[] ref = reference != null ? reference : reference(s, backward);
+        return Agreement.check("oneDNN " + peer.layout() + (backward ? " backward " : " forward ") + s.id() + " ("
+                + peer.implementation() + ")", ref, peer.result());
     }
 
     /** Whether JMH set-up should verify ({@code -Dbench.verify}, default true). */

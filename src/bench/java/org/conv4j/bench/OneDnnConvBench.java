@@ -43,7 +43,7 @@ public class OneDnnConvBench {
         Shapes.Conv s = Shapes.CONV.get(shape);
         peer = OneDnnCases.conv(s, op, Layout.parse(layout));
         if (OneDnnCases.verifyAtSetUp()) {
-            OneDnnCases.verify(s, op, peer);
+            OneDnnCases.verify(s, op, peer, null);
         }
     }
 

@@ -40,7 +40,7 @@ public class OneDnnPoolBench {
         Shapes.Pool s = Shapes.POOL.get(shape);
         peer = OneDnnCases.pool(s, backward, Layout.parse(layout));
         if (OneDnnCases.verifyAtSetUp()) {
-            OneDnnCases.verify(s, backward, peer);
+            OneDnnCases.verify(s, backward, peer, null);
         }
     }
 

@@ -129,10 +129,11 @@ public final class SideBySide {
             Shapes.Conv s = Shapes.CONV.get(id);
             for (String method : CONV_OPS) {
                 ConvPeer.Op op = OneDnnCases.convOp(method);
+                float[] ref = OneDnnCases.reference(s, op);
                 sb.append("| ").append(id).append(" | ").append(method);
                 for (Layout layout : Layout.values()) {
                     try (ConvPeer peer = OneDnnCases.conv(s, op, layout)) {
-                        double rel = OneDnnCases.verify(s, op, peer);
+                        double rel = OneDnnCases.verify(s, op, peer, ref);
                         sb.append(" | ").append(peer.implementation());
                         if (layout == Layout.NCHW) {
                             sb.append(" | ").append(peer.reordersPerCall());
@@ -147,10 +148,11 @@ public final class SideBySide {
             Shapes.Pool s = Shapes.POOL.get(id);
             for (String method : POOL_OPS) {
                 boolean backward = method.equals("backward");
+                float[] ref = OneDnnCases.reference(s, backward);
                 sb.append("| ").append(id).append(" | ").append(method);
                 for (Layout layout : Layout.values()) {
                     try (PoolPeer peer = OneDnnCases.pool(s, backward, layout)) {
-                        double rel = OneDnnCases.verify(s, backward, peer);
+                        double rel = OneDnnCases.verify(s, backward, peer, ref);
                         sb.append(" | ").append(peer.implementation());
                         if (layout == Layout.NCHW) {
                             sb.append(" | ").append(peer.reordersPerCall());
