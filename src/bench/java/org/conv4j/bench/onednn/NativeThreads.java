@@ -66,8 +66,8 @@ public final class NativeThreads {
     }
 
     /**
-     * {@code openblas_get_num_threads()} of each mapped OpenBLAS copy, as "file=n" pairs ("none loaded" when
-     * JavaCPP has loaded no OpenBLAS in this JVM).
+     * {@code openblas_get_num_threads()} and {@code openblas_get_corename()} (the kernels it chose for this CPU)
+     * of each mapped OpenBLAS copy, as "file=n (core kernels)" ("none loaded" when JavaCPP has loaded no OpenBLAS).
      */
     public static String openblasThreads() {
         StringBuilder sb = new StringBuilder();
@@ -78,7 +78,14 @@ public final class NativeThreads {
             } catch (UnsatisfiedLinkError e) {
                 n = -1;
             }
-            sb.append(sb.length() == 0 ? "" : ", ").append(fileName(path)).append('=').append(n);
+            String core;
+            try {
+                core = function(path, "openblas_get_corename").invokeString(new Object[0], false);
+            } catch (UnsatisfiedLinkError e) {
+                core = "?";
+            }
+            sb.append(sb.length() == 0 ? "" : ", ").append(fileName(path)).append('=').append(n).append(" (")
+                    .append(core).append(" kernels)");
         }
         return sb.length() == 0 ? "none loaded" : sb.toString();
     }
