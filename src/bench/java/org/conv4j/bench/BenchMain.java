@@ -23,6 +23,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <ul>
  * <li>{@code bench.backends} (default {@code java}): comma-separated backend names for {@link ConvBench} and {@link PoolBench}</li>
  * <li>{@code bench.shapes} (default {@code all}): e.g. {@code s4,s6,p2}</li>
+ * <li>{@code bench.ops} (default {@code all}): e.g. {@code forward} or {@code forward,backward} (method names)</li>
  * <li>{@code bench.naive} (default {@code fwd}): naive 7-loop baseline for {@code fwd}, {@code all} ops or {@code none}</li>
  * <li>{@code bench.threads} (default 2): {@code conv4j.threads} of the measured JVM</li>
  * <li>{@code bench.wi}, {@code bench.w}, {@code bench.i}, {@code bench.r}, {@code bench.f}: warm-up iterations,
@@ -44,6 +45,8 @@ public final class BenchMain {
         String shapesProp = prop("bench.shapes", "all");
         String naive = prop("bench.naive", "fwd");
         int threads = Integer.parseInt(prop("bench.threads", "2"));
+        String opsProp = prop("bench.ops", "all");
+        String opRegex = opsProp.equals("all") ? "\\w+$" : "(" + String.join("|", opsProp.split(",")) + ")$";
         List<String> convShapes = new ArrayList<>();
         List<String> poolShapes = new ArrayList<>();
         for (String s : shapesProp.equals("all") ? allShapes() : Arrays.asList(shapesProp.split(","))) {
@@ -58,7 +61,7 @@ public final class BenchMain {
         }
         List<RunResult> results = new ArrayList<>();
         if (!convShapes.isEmpty()) {
-            ChainedOptionsBuilder o = base(threads).include(ConvBench.class.getName() + "\\.")
+            ChainedOptionsBuilder o = base(threads).include(ConvBench.class.getName() + "\\." + opRegex)
                     .param("shape", convShapes.toArray(new String[0])).param("backend", backends);
             results.addAll(new Runner(o.build()).run());
             if (!naive.equals("none")) {
@@ -69,7 +72,7 @@ public final class BenchMain {
             }
         }
         if (!poolShapes.isEmpty()) {
-            ChainedOptionsBuilder o = base(threads).include(PoolBench.class.getName() + "\\.")
+            ChainedOptionsBuilder o = base(threads).include(PoolBench.class.getName() + "\\." + opRegex)
                     .param("shape", poolShapes.toArray(new String[0])).param("backend", backends);
             results.addAll(new Runner(o.build()).run());
         }

@@ -140,6 +140,36 @@ public final class Parallel {
         }
     }
 
+    /**
+     * Runs {@code body} over {@code [0, n)} cut into pieces of at least {@code minGrain} indices (about four
+     * per thread), which the calling thread and up to {@code threads() - 1} workers take in turn until none is
+     * left, and returns when all are done. Unlike {@link #forRange} the assignment of pieces to threads is
+     * dynamic, so a thread that the operating system runs less (a shared machine) simply takes fewer pieces.
+     * Use it only when the result does not depend on which thread runs which piece. Exceptions are rethrown.
+     *
+     * @param minGrain the smallest piece worth a thread hand-off (at least 1)
+     */
+    public static void forPieces(int n, int minGrain, RangeBody body) {
+        int t = threads;
+        long grain = Math.max(1, minGrain);
+        int pieces = (int) Math.min(Math.max(1, n / grain), 4L * t);
+        if (t <= 1 || pieces <= 1 || IN_WORKER.get()) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        int np = pieces;
+        RangeBody loop = (unusedFrom, unusedTo) -> {
+            for (int c = next.getAndIncrement(); c < np; c = next.getAndIncrement()) {
+                body.run((int) ((long) n * c / np), (int) ((long) n * (c + 1) / np));
+            }
+        };
+        // forRange with t chunks of a dummy range gives the t threads; each drains the shared piece counter.
+        forRange(Math.min(t, pieces), 1, loop);
+    }
+
     private static ExecutorService executor() {
         ExecutorService ex = pool;
         if (ex == null) {

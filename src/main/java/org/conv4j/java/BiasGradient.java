@@ -9,7 +9,7 @@ final class BiasGradient {
 
     static float[] run(float[] dy, int n, int c, int hw) {
         float[] db = new float[c];
-        Parallel.forRange(c, Math.max(1, (1 << 15) / Math.max(1, n * hw)), (from, to) -> {
+        Parallel.forPieces(c, Math.max(1, (1 << 15) / Math.max(1, n * hw)), (from, to) -> {
             for (int ch = from; ch < to; ch++) {
                 double s = 0;
                 for (int i = 0; i < n; i++) {

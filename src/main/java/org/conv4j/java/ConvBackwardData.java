@@ -33,7 +33,7 @@ final class ConvBackwardData {
         int cb = (cig + channelBlocks - 1) / channelBlocks;
         int cBlocks = (cig + cb - 1) / cb;
         int perGroup = imageBlocks * cBlocks;
-        Parallel.forRange(g.groups * perGroup, threads == 1 ? Integer.MAX_VALUE : 1, (from, to) -> {
+        Parallel.forPieces(g.groups * perGroup, threads == 1 ? Integer.MAX_VALUE : 1, (from, to) -> {
             Scratch s = Scratch.get();
             for (int it = from; it < to; it++) {
                 int grp = it / perGroup;
@@ -94,7 +94,7 @@ final class ConvBackwardData {
         int threads = Scratch.threadsFor(g.flops() / 2);
         int qc = Columns.chunkSize(total, Scratch.blockFloats / Math.max(cig, cog), Math.max(1, threads / g.groups));
         int chunks = (int) ((total + qc - 1) / qc);
-        Parallel.forRange(g.groups * chunks, threads == 1 ? Integer.MAX_VALUE : 1, (from, to) -> {
+        Parallel.forPieces(g.groups * chunks, threads == 1 ? Integer.MAX_VALUE : 1, (from, to) -> {
             Scratch s = Scratch.get();
             for (int it = from; it < to; it++) {
                 int grp = it / chunks;

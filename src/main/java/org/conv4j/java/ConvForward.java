@@ -31,7 +31,7 @@ final class ConvForward {
         int threads = Scratch.threadsFor(g.flops() / 2);
         int qc = Columns.chunkSize(total, Scratch.blockFloats / Math.max(kDim, cog), Math.max(1, threads / g.groups));
         int chunks = (int) ((total + qc - 1) / qc);
-        Parallel.forRange(g.groups * chunks, threads == 1 ? Integer.MAX_VALUE : 1, (from, to) -> {
+        Parallel.forPieces(g.groups * chunks, threads == 1 ? Integer.MAX_VALUE : 1, (from, to) -> {
             Scratch s = Scratch.get();
             for (int it = from; it < to; it++) {
                 int grp = it / chunks;

@@ -23,7 +23,7 @@ final class DepthwiseConv {
         int planes = g.n * g.cOut;
         int cog = g.cOutPerGroup();
         int pOut = g.hOut * g.wOut;
-        Parallel.forRange(planes, grain(g, planes), (from, to) -> {
+        Parallel.forPieces(planes, grain(g, planes), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 int img = pl / g.cOut;
                 int co = pl % g.cOut;
@@ -61,7 +61,7 @@ final class DepthwiseConv {
         int cog = g.cOutPerGroup();
         int pOut = g.hOut * g.wOut;
         // One thread per input plane: all cog output channels that read it add into it, no races.
-        Parallel.forRange(planes, grain(g, planes), (from, to) -> {
+        Parallel.forPieces(planes, grain(g, planes), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 int img = pl / g.cIn;
                 int ci = pl % g.cIn;
@@ -97,7 +97,7 @@ final class DepthwiseConv {
         int cog = g.cOutPerGroup();
         int pOut = g.hOut * g.wOut;
         // One thread per output channel; each tap sums over the batch in a fixed order (deterministic).
-        Parallel.forRange(g.cOut, grain(g, g.cOut), (from, to) -> {
+        Parallel.forPieces(g.cOut, grain(g, g.cOut), (from, to) -> {
             for (int co = from; co < to; co++) {
                 int ci = co / cog;
                 for (int a = 0; a < g.kh; a++) {

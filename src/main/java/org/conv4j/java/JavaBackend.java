@@ -15,6 +15,10 @@ import org.conv4j.spi.PoolGeometry;
  * im2col; one-input-channel groups use {@link DepthwiseConv}); pooling has direct kernels ({@link Pooling}).
  * All work is split over the bounded pool of {@link org.conv4j.Conv4j#setThreads}. Convolution results
  * may differ from a literal loop by float rounding (summation order); pooling results are exact.
+ *
+ * <p>Non-finite values: zero padding takes part in the products as explicit zeros (as in every im2col
+ * implementation, the native one included), so an infinite weight yields NaN at outputs whose window
+ * touches the padding, where a loop that skips padded taps would give an infinity.
  */
 public final class JavaBackend extends BaseBackend {
     /** The one instance. */

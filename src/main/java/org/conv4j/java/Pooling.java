@@ -55,7 +55,7 @@ final class Pooling {
         int ihi = Math.max(ilo, endInterior(g.h, g.kh, g.ph, g.sh, g.hOut));
         int jlo = Math.min(firstInterior(g.pw, g.sw), g.wOut);
         int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
-        Parallel.forRange(g.n * g.c, grainPlanes(g), (from, to) -> {
+        Parallel.forPieces(g.n * g.c, grainPlanes(g), (from, to) -> {
             RowMax rm = new RowMax(g);
             for (int p = from; p < to; p++) {
                 int xp = p * g.h * g.w;
@@ -184,7 +184,7 @@ final class Pooling {
         int ihi = Math.max(ilo, endInterior(g.h, g.kh, g.ph, g.sh, g.hOut));
         int jlo = Math.min(firstInterior(g.pw, g.sw), g.wOut);
         int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
-        Parallel.forRange(g.n * g.c, grainPlanes(g), (from, to) -> {
+        Parallel.forPieces(g.n * g.c, grainPlanes(g), (from, to) -> {
             RowMax rm = new RowMax(g);
             PlaneBuffer pb = new PlaneBuffer(g.h * g.w);
             for (int p = from; p < to; p++) {
@@ -302,7 +302,7 @@ final class Pooling {
         int jlo = Math.min(firstInterior(g.pw, g.sw), g.wOut);
         int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
         float full = g.kh * g.kw;
-        Parallel.forRange(g.n * g.c, grainPlanes(g), (from, to) -> {
+        Parallel.forPieces(g.n * g.c, grainPlanes(g), (from, to) -> {
             float[] row = new float[g.w];
             float[] win = new float[g.w];
             for (int p = from; p < to; p++) {
@@ -382,7 +382,7 @@ final class Pooling {
         int jlo = Math.min(firstInterior(g.pw, g.sw), g.wOut);
         int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
         float full = g.kh * g.kw;
-        Parallel.forRange(g.n * g.c, grainPlanes(g), (from, to) -> {
+        Parallel.forPieces(g.n * g.c, grainPlanes(g), (from, to) -> {
             PlaneBuffer pb = new PlaneBuffer(g.h * g.w);
             for (int p = from; p < to; p++) {
                 int xp = p * g.h * g.w;
