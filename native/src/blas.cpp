@@ -15,6 +15,11 @@ void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float al
         small_gemm()(m, n, k, a, trans_a ? 1 : lda, trans_a ? lda : 1, b, ldb, c, ldc, beta == 1.f);
         return;
     }
+    if (!trans_a && trans_b && alpha == 1.f && (beta == 0.f || beta == 1.f) && small_gemm_nt_fits(m, n, k)) {
+        // few rows and columns, long dot products (weight gradients of small convolutions)
+        small_gemm_nt()(m, n, k, a, lda, b, ldb, c, ldc, beta == 1.f);
+        return;
+    }
     // blasint is 32-bit in the presets' build; the Java side keeps every tensor below 2^31 elements.
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
                 static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), alpha, a,

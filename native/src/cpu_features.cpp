@@ -75,6 +75,11 @@ SmallGemmFn small_gemm() {
     return small_gemm_scalar;
 }
 
+SmallGemmNtFn small_gemm_nt() {
+    if (!g_force_scalar.load(std::memory_order_relaxed) && cpu_has_avx2_fma()) return small_gemm_nt_avx2;
+    return small_gemm_nt_scalar;
+}
+
 }  // namespace c4j
 
 extern "C" int c4j_cpu_api_version(void) { return 1; }

@@ -26,6 +26,21 @@ inline bool small_gemm_fits(int64_t m, int64_t n, int64_t k) { return m <= 8 && 
 // The kernel in use (AVX2+FMA after CPUID, else scalar; c4j_cpu_force_scalar forces scalar).
 SmallGemmFn small_gemm();
 
+// C[m x n] (+)= A[m x k] * B[n x k]^T, both row-major (ld a / ld b): m*n dot products of length k. The
+// weight-gradient GEMM of convolutions with few output channels (m) and short filters (n), where one
+// OpenBLAS call per spatial block costs more than the arithmetic.
+using SmallGemmNtFn = void (*)(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b,
+                               int64_t ldb, float *c, int64_t ldc, bool accumulate);
+
+void small_gemm_nt_scalar(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b, int64_t ldb,
+                          float *c, int64_t ldc, bool accumulate);
+void small_gemm_nt_avx2(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b, int64_t ldb,
+                        float *c, int64_t ldc, bool accumulate);
+
+inline bool small_gemm_nt_fits(int64_t m, int64_t n, int64_t k) { return m <= 16 && n <= 256 && k >= 32; }
+
+SmallGemmNtFn small_gemm_nt();
+
 }  // namespace c4j
 
 #endif

@@ -18,4 +18,22 @@ void small_gemm_scalar(int64_t m, int64_t n, int64_t k, const float *a, int64_t 
     }
 }
 
+void small_gemm_nt_scalar(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b, int64_t ldb,
+                          float *c, int64_t ldc, bool accumulate) {
+    for (int64_t r = 0; r < m; ++r) {
+        const float *ar = a + r * lda;
+        for (int64_t j = 0; j < n; ++j) {
+            const float *bj = b + j * ldb;
+            float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};  // eight partial sums: vectorisable without fast-math
+            int64_t kk = 0;
+            for (; kk + 8 <= k; kk += 8) {
+                for (int l = 0; l < 8; ++l) lane[l] += ar[kk + l] * bj[kk + l];
+            }
+            float s = ((lane[0] + lane[4]) + (lane[1] + lane[5])) + ((lane[2] + lane[6]) + (lane[3] + lane[7]));
+            for (; kk < k; ++kk) s += ar[kk] * bj[kk];
+            c[r * ldc + j] = accumulate ? c[r * ldc + j] + s : s;
+        }
+    }
+}
+
 }  // namespace c4j
