@@ -2,12 +2,18 @@
 # Runs exactly the README's test command, `mvn -B verify`, then prints the surefire summary per test
 # class and in total. Fails when Maven fails or when no test ran at all.
 set -euo pipefail
+shopt -s inherit_errexit  # a failing command inside $(...) fails the script too
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-printf '\n== mvn -B verify\n'
+# extra Maven arguments: this script's own, then CONV4J_MAVEN_ARGS (split on spaces), e.g. the
+# workflow's -Dconv4j.withCuda=OFF; none from .ci/run, which runs exactly the README's command
+read -r -a env_args <<<"${CONV4J_MAVEN_ARGS:-}"
+args=("$@" "${env_args[@]}")
+printf '\n== mvn -B verify %s\n' "${args[*]}"
 rc=0
-mvn -B verify || rc=$?
+rm -rf target/surefire-reports  # count only this run's tests
+mvn -B verify "${args[@]}" || rc=$?
 
 printf '\n== surefire summary\n'
 reports=(target/surefire-reports/TEST-*.xml)

@@ -24,10 +24,21 @@ function(conv4j_warnings target)
     endif()
 endfunction()
 
+# Whether the compiler targets x86-64, asked of the compiler itself: CMAKE_SYSTEM_PROCESSOR names the
+# host, not the target, when building for another macOS architecture or without a toolchain file.
+include(CheckCXXSourceCompiles)
+check_cxx_source_compiles("
+#if !defined(__x86_64__) && !defined(_M_X64)
+#error not x86-64
+#endif
+int main() { return 0; }" CONV4J_TARGET_X86_64)
+
 function(conv4j_avx2_source src)
-    if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64|x64)$")
+    if(CONV4J_TARGET_X86_64)
         if(MSVC)
-            set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "/arch:AVX2")
+            # MSVC defines __AVX2__ but never __FMA__ (its /arch:AVX2 does emit FMA); the AVX2 files test
+            # both and would otherwise compile to their never-to-be-selected stubs
+            set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "/arch:AVX2" COMPILE_DEFINITIONS "__FMA__=1")
         else()
             set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma")
         endif()

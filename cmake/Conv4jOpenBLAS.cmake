@@ -28,3 +28,13 @@ add_library(conv4j::openblas UNKNOWN IMPORTED)
 set_target_properties(conv4j::openblas PROPERTIES
     IMPORTED_LOCATION "${CONV4J_OPENBLAS_LIBRARY}"
     INTERFACE_INCLUDE_DIRECTORIES "${CONV4J_OPENBLAS_ROOT}/include")
+
+# The presets' openblas_config.h declares `typedef _Float16 hfloat16` for GCC >= 12, but g++ 12 knows
+# _Float16 in C++ only on x86 (C++ support elsewhere came with GCC 13), so on arm64 cblas.h does not
+# compile with g++ 12 (Debian 12's native and cross compilers). __fp16 is the same 16-bit storage type
+# there, and conv4j never calls the half-precision entry points that use it.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12
+   AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13 AND CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
+    set_property(TARGET conv4j::openblas APPEND PROPERTY
+        INTERFACE_COMPILE_DEFINITIONS "$<$<COMPILE_LANGUAGE:CXX>:_Float16=__fp16>")
+endif()

@@ -17,7 +17,7 @@ import org.conv4j.Tensor;
  * recomputed on every backend that works here and checked (✓ / ✗) against the book and the other
  * backends; then the edge kernel is learned by gradient descent, and one convolution is timed per backend.
  *
- * <p>Run it with {@code mvn -q compile exec:java}. Arguments: {@code --quick} times fewer and smaller
+ * <p>Run it with {@code mvn -q process-classes exec:java}. Arguments: {@code --quick} times fewer and smaller
  * runs (used by the tests). Takes about 10 to 20 seconds on 2 cores with the plain java backend.
  */
 public final class Demo {
