@@ -59,23 +59,11 @@ final class ConvForward {
         boolean one = Columns.oneImage(pOut, q0, nq);
         int img = (int) (q0 / pOut);
         int p = (int) (q0 - (long) img * pOut);
-        float[] b;
-        int bOff;
-        int ldb;
-        if (direct && one) {
-            b = x;
-            bOff = (img * g.cIn + grp * cig) * pOut + p;
-            ldb = pOut;
-        } else {
-            b = s.col(kDim * nq);
-            bOff = 0;
-            ldb = nq;
-            if (direct) {
-                Columns.gather(x, g.cIn, pOut, grp * cig, cig, q0, nq, b);
-            } else {
-                Im2Col.im2col(g, x, grp * cig, cig, q0, nq, b);
-            }
-        }
+        ColumnBlock cols = s.columns;
+        cols.fill(g, x, grp, q0, nq, direct, s);
+        float[] b = cols.array;
+        int bOff = cols.offset;
+        int ldb = cols.rowStride;
         float[] c;
         int cOff;
         int ldc;

@@ -29,6 +29,8 @@ final class Scratch {
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
     final Gemm.Workspace gemm = new Gemm.Workspace();
+    /** The column operand of the block being computed (see {@link ColumnBlock}). */
+    final ColumnBlock columns = new ColumnBlock();
     private float[] col = new float[0];
     private float[] aux = new float[0];
 
