@@ -41,22 +41,22 @@ public final class BenchMain {
      * @throws RunnerException when JMH fails, e.g. a backend that is not available on this machine
      */
     public static void main(String[] args) throws RunnerException {
-        String[] backends = prop("bench.backends", "java").split(",");
-        String shapesProp = prop("bench.shapes", "all");
-        String naive = prop("bench.naive", "fwd");
-        int threads = Integer.parseInt(prop("bench.threads", "2"));
-        String opsProp = prop("bench.ops", "all");
+        String[] backends = Shapes.prop("bench.backends", "java").split(",");
+        String shapesProp = Shapes.prop("bench.shapes", "all");
+        String naive = Shapes.prop("bench.naive", "fwd");
+        int threads = Integer.parseInt(Shapes.prop("bench.threads", "2"));
+        String opsProp = Shapes.prop("bench.ops", "all");
         String opRegex = opsProp.equals("all") ? "\\w+$" : "(" + String.join("|", opsProp.split(",")) + ")$";
         List<String> convShapes = new ArrayList<>();
         List<String> poolShapes = new ArrayList<>();
-        for (String s : shapesProp.equals("all") ? allShapes() : Arrays.asList(shapesProp.split(","))) {
+        for (String s : shapesProp.equals("all") ? Shapes.all() : Arrays.asList(shapesProp.split(","))) {
             s = s.trim();
             if (Shapes.CONV.containsKey(s)) {
                 convShapes.add(s);
             } else if (Shapes.POOL.containsKey(s)) {
                 poolShapes.add(s);
             } else {
-                throw new IllegalArgumentException("bench.shapes: unknown shape " + s + "; known: " + allShapes());
+                throw new IllegalArgumentException("bench.shapes: unknown shape " + s + "; known: " + Shapes.all());
             }
         }
         List<RunResult> results = new ArrayList<>();
@@ -79,24 +79,13 @@ public final class BenchMain {
         printTable(results, threads);
     }
 
-    private static List<String> allShapes() {
-        List<String> all = new ArrayList<>(Shapes.CONV.keySet());
-        all.addAll(Shapes.POOL.keySet());
-        return all;
-    }
-
-    private static String prop(String name, String def) {
-        String v = System.getProperty(name);
-        return v == null || v.isBlank() || v.startsWith("${") ? def : v.trim();
-    }
-
     private static ChainedOptionsBuilder base(int threads) {
         return new OptionsBuilder()
-                .warmupIterations(Integer.parseInt(prop("bench.wi", "3")))
-                .warmupTime(TimeValue.seconds(Long.parseLong(prop("bench.w", "1"))))
-                .measurementIterations(Integer.parseInt(prop("bench.i", "5")))
-                .measurementTime(TimeValue.seconds(Long.parseLong(prop("bench.r", "1"))))
-                .forks(Integer.parseInt(prop("bench.f", "1")))
+                .warmupIterations(Integer.parseInt(Shapes.prop("bench.wi", "3")))
+                .warmupTime(TimeValue.seconds(Long.parseLong(Shapes.prop("bench.w", "1"))))
+                .measurementIterations(Integer.parseInt(Shapes.prop("bench.i", "5")))
+                .measurementTime(TimeValue.seconds(Long.parseLong(Shapes.prop("bench.r", "1"))))
+                .forks(Integer.parseInt(Shapes.prop("bench.f", "1")))
                 .threads(1)
                 .jvmArgsAppend("-Dconv4j.threads=" + threads)
                 .shouldFailOnError(true);
@@ -116,7 +105,7 @@ public final class BenchMain {
         }
         List<RunResult> sorted = new ArrayList<>(results);
         List<String> ops = List.of("forward", "backwardData", "backwardWeights", "backward");
-        List<String> ids = allShapes();
+        List<String> ids = Shapes.all();
         sorted.sort(java.util.Comparator
                 .comparingInt((RunResult r) -> ids.indexOf(r.getParams().getParam("shape")))
                 .thenComparingInt(r -> ops.indexOf(op(r)))

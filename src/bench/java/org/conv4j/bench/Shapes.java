@@ -86,4 +86,17 @@ final class Shapes {
         }
         return a;
     }
+
+    /** Every shape id, convolutions (s1–s8) then poolings (p1–p3). */
+    static java.util.List<String> all() {
+        java.util.List<String> all = new java.util.ArrayList<>(CONV.keySet());
+        all.addAll(POOL.keySet());
+        return all;
+    }
+
+    /** A bench knob: the system property, or {@code def} when unset, blank or an unexpanded Maven {@code ${...}}. */
+    static String prop(String name, String def) {
+        String v = System.getProperty(name);
+        return v == null || v.isBlank() || v.startsWith("${") ? def : v.trim();
+    }
 }

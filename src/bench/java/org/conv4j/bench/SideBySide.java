@@ -52,13 +52,13 @@ public final class SideBySide {
     }
 
     public static void main(String[] args) throws RunnerException, IOException {
-        int threads = Integer.parseInt(prop("side.threads", "2"));
+        int threads = Integer.parseInt(Shapes.prop("side.threads", "2"));
         Conv4j.setThreads(threads);
         System.setProperty("conv4j.threads", Integer.toString(threads));
         OneDnn.init(threads);
         List<String> backends = new ArrayList<>();
         StringBuilder notes = new StringBuilder();
-        for (String b : prop("side.backends", "cpu,java").split(",")) {
+        for (String b : Shapes.prop("side.backends", "cpu,java").split(",")) {
             String reason = Backends.unavailableReason(b.trim());
             if (reason == null) {
                 backends.add(b.trim());
@@ -69,15 +69,15 @@ public final class SideBySide {
         String load0 = loadAverage();
         List<String> conv = new ArrayList<>();
         List<String> pool = new ArrayList<>();
-        String shapes = prop("side.shapes", "all");
-        for (String s : shapes.equals("all") ? allShapes() : Arrays.asList(shapes.split(","))) {
+        String shapes = Shapes.prop("side.shapes", "all");
+        for (String s : shapes.equals("all") ? Shapes.all() : Arrays.asList(shapes.split(","))) {
             s = s.trim();
             if (Shapes.CONV.containsKey(s)) {
                 conv.add(s);
             } else if (Shapes.POOL.containsKey(s)) {
                 pool.add(s);
             } else {
-                throw new IllegalArgumentException("side.shapes: unknown shape " + s + "; known: " + allShapes());
+                throw new IllegalArgumentException("side.shapes: unknown shape " + s + "; known: " + Shapes.all());
             }
         }
         // Verify every oneDNN peer once against the java backend (and note its implementation) before timing,
@@ -111,7 +111,7 @@ public final class SideBySide {
         String table = header(threads, load0, minutes, notes) + convTables(results, conv, backends)
                 + poolTable(results, pool, backends) + checks;
         System.out.println(table);
-        Path out = Path.of(prop("side.out", "target/side-by-side.md"));
+        Path out = Path.of(Shapes.prop("side.out", "target/side-by-side.md"));
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
@@ -166,24 +166,13 @@ public final class SideBySide {
         return sb.toString();
     }
 
-    private static List<String> allShapes() {
-        List<String> all = new ArrayList<>(Shapes.CONV.keySet());
-        all.addAll(Shapes.POOL.keySet());
-        return all;
-    }
-
-    private static String prop(String name, String def) {
-        String v = System.getProperty(name);
-        return v == null || v.isBlank() || v.startsWith("${") ? def : v.trim();
-    }
-
     private static ChainedOptionsBuilder base(int threads) {
         return new OptionsBuilder()
-                .warmupIterations(Integer.parseInt(prop("side.wi", "2")))
-                .warmupTime(TimeValue.milliseconds(Long.parseLong(prop("side.w", "1000"))))
-                .measurementIterations(Integer.parseInt(prop("side.i", "4")))
-                .measurementTime(TimeValue.milliseconds(Long.parseLong(prop("side.r", "750"))))
-                .forks(Integer.parseInt(prop("side.f", "0")))
+                .warmupIterations(Integer.parseInt(Shapes.prop("side.wi", "2")))
+                .warmupTime(TimeValue.milliseconds(Long.parseLong(Shapes.prop("side.w", "1000"))))
+                .measurementIterations(Integer.parseInt(Shapes.prop("side.i", "4")))
+                .measurementTime(TimeValue.milliseconds(Long.parseLong(Shapes.prop("side.r", "750"))))
+                .forks(Integer.parseInt(Shapes.prop("side.f", "0")))
                 .threads(1)
                 .jvmArgsAppend("-Dconv4j.threads=" + threads, "-Dbench.verify=false")
                 .shouldFailOnError(true);
@@ -194,7 +183,7 @@ public final class SideBySide {
      * ours), waits for it, up to {@code side.lockWaitMinutes} (default 20), instead of failing.
      */
     private static java.util.Collection<RunResult> run(ChainedOptionsBuilder o) throws RunnerException {
-        long deadline = System.nanoTime() + (long) (Double.parseDouble(prop("side.lockWaitMinutes", "20")) * 60e9);
+        long deadline = System.nanoTime() + (long) (Double.parseDouble(Shapes.prop("side.lockWaitMinutes", "20")) * 60e9);
         while (true) {
             try {
                 return new Runner(o.build()).run();
@@ -229,8 +218,8 @@ public final class SideBySide {
                         + "run took %.1f min%n", cpuModel(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), load0, loadAverage(), minutes));
         sb.append(String.format(Locale.ROOT, "JMH: %s warm-up x %s ms, %s x %s ms, forks %s (0 = all contenders in this "
-                        + "one JVM), mode average time%n", prop("side.wi", "2"), prop("side.w", "1000"),
-                prop("side.i", "4"), prop("side.r", "750"), prop("side.f", "0")));
+                        + "one JVM), mode average time%n", Shapes.prop("side.wi", "2"), Shapes.prop("side.w", "1000"),
+                Shapes.prop("side.i", "4"), Shapes.prop("side.r", "750"), Shapes.prop("side.f", "0")));
         sb.append("Threads: conv4j ").append(Conv4j.threads()).append(" (asked ").append(threads).append("); oneDNN ")
                 .append(OneDnn.describe()).append(" (pooling layout ").append(PoolPeer.blockedLayoutName())
                 .append(")").append("; OpenBLAS per mapped copy: ").append(NativeThreads.openblasThreads())
