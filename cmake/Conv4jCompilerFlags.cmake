@@ -44,3 +44,15 @@ function(conv4j_avx2_source src)
         endif()
     endif()
 endfunction()
+
+# AVX-512 (F, CD, BW, DQ, VL, plus AVX2/FMA) only in files reached after c4j::cpu_has_avx512() says yes.
+function(conv4j_avx512_source src)
+    if(CONV4J_TARGET_X86_64)
+        if(MSVC)
+            set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "/arch:AVX512" COMPILE_DEFINITIONS "__FMA__=1")
+        else()
+            set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS
+                "-mavx512f;-mavx512cd;-mavx512bw;-mavx512dq;-mavx512vl;-mavx2;-mfma")
+        endif()
+    endif()
+endfunction()

@@ -35,3 +35,8 @@ extern "C" void c4j_cpu_set_blas_threads(int n) {
 // Called from this library, so it answers for the OpenBLAS copy our cblas_sgemm calls are bound to
 // (the presets map two copies with one SONAME; asking through another binding can mislead).
 extern "C" int c4j_cpu_blas_threads(void) { return openblas_get_num_threads(); }
+
+extern "C" const char *c4j_cpu_blas_core_name(void) {
+    const char *name = openblas_get_corename();
+    return name != nullptr ? name : "unknown";
+}

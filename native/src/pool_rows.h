@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "cpu_features.h"
+
 namespace c4j {
 
 struct PoolRowKernels {
@@ -28,7 +30,6 @@ struct PoolRowKernels {
 const PoolRowKernels &pool_rows_scalar();
 const PoolRowKernels &pool_rows_avx2();  // only call when cpu_has_avx2_fma()
 
-bool cpu_has_avx2_fma();
 // The kernels in use: AVX2 when the CPU and OS support it and scalar is not forced.
 const PoolRowKernels &pool_rows();
 

@@ -45,6 +45,10 @@ void c4j_cpu_set_blas_threads(int n);
 /* OpenBLAS's thread count as seen by the library conv4j's sgemm calls are bound to. */
 int c4j_cpu_blas_threads(void);
 
+/* The kernel family OpenBLAS chose at load time (openblas_get_corename, e.g. "SkylakeX", "Haswell");
+ * a static string owned by OpenBLAS. See conv4j_blas_core.h for how conv4j influences the choice. */
+const char *c4j_cpu_blas_core_name(void);
+
 /* Convolution forward: y = x (*) w + bias. bias may be NULL. */
 int c4j_conv2d_forward_tasks(const int32_t *desc, int parts);
 int c4j_conv2d_forward(const int32_t *desc, const float *x, const float *w, const float *bias, float *y,

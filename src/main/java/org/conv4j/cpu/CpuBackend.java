@@ -47,7 +47,7 @@ import org.conv4j.spi.SmallProblemRouting;
 public final class CpuBackend extends BaseBackend implements SmallProblemRouting {
     private static final System.Logger LOG = System.getLogger("org.conv4j.cpu");
     /** Version of conv4j_cpu.h this class was written against. */
-    private static final int API_VERSION = 1;
+    private static final int API_VERSION = 2;
     /**
      * Default routing threshold in multiply-adds (convolutions; pooling counts four per window element):
      * measured on a 2-core Zen3 (see native/README.md), where the native path costs about 2 to 4
@@ -120,6 +120,8 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
             return;
         }
         String platform = Loader.getPlatform();
+        String requestedCore = System.getProperty("conv4j.cpu.openblasCore", "auto").trim();
+        int coreStatus = prepareBlasCore(requestedCore);
         try {
             Loader.load(CpuNative.class);
         } catch (Throwable t) {
@@ -137,7 +139,80 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
         // conv4j splits every GEMM into tasks for its own pool; an OpenBLAS thread pool on top of that
         // would oversubscribe the cores (notably with several Java threads calling at once).
         CpuNative.c4j_cpu_set_blas_threads(1);
+        String core = CpuNative.c4j_cpu_blas_core_name().getString();
+        blasCore = core + " (" + describeCoreChoice(requestedCore, coreStatus, core) + ")";
+        LOG.log(System.Logger.Level.DEBUG, "cpu backend: OpenBLAS kernels {0}", blasCore);
         loaded = true;
+    }
+
+    private static final int CORE_NOT_ASKED = -100;
+    private static final int CORE_NO_LIBRARY = -101;
+    private static final int CORE_BAD_NAME = -102;
+    private static volatile String blasCore;
+
+    /**
+     * Sets OPENBLAS_CORETYPE before OpenBLAS loads (see conv4j_blas_core.h). Never fatal: on any problem
+     * OpenBLAS keeps its own detection and the outcome is described by {@link #openBlasCore()}.
+     */
+    private static int prepareBlasCore(String requested) {
+        if (requested.equalsIgnoreCase("openblas")) {
+            return CORE_NOT_ASKED;
+        }
+        boolean auto = requested.isEmpty() || requested.equalsIgnoreCase("auto");
+        if (!auto && !requested.matches("[A-Za-z0-9]+")) {
+            LOG.log(System.Logger.Level.WARNING, "-Dconv4j.cpu.openblasCore=" + requested
+                    + " ignored: expected auto, openblas or an OpenBLAS core name such as SKYLAKEX or HASWELL");
+            return CORE_BAD_NAME;
+        }
+        try {
+            Loader.load(BlasCoreNative.class);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.DEBUG, "cpu backend: OpenBLAS core choice unavailable: " + t);
+            return CORE_NO_LIBRARY;
+        }
+        return BlasCoreNative.c4j_blas_core_prepare(auto ? null : requested);
+    }
+
+    private static String describeCoreChoice(String requested, int status, String core) {
+        switch (status) {
+            case 0: // C4J_BLAS_CORE_ENV_KEPT
+                return "OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE") + " from the environment";
+            case 1: { // C4J_BLAS_CORE_SET
+                boolean auto = requested.isEmpty() || requested.equalsIgnoreCase("auto");
+                String asked = auto ? "SKYLAKEX" : requested;
+                String why = auto ? "chosen by conv4j: AMD CPU with AVX-512" : "from -Dconv4j.cpu.openblasCore";
+                return core.equalsIgnoreCase(asked) ? asked + " " + why
+                        : asked + " " + why + ", but OpenBLAS was already loaded in this process or does not know"
+                        + " that name, so it kept " + core;
+            }
+            case 2: // C4J_BLAS_CORE_NO_CHOICE
+                return "OpenBLAS's own CPU detection";
+            case CORE_NOT_ASKED:
+                return "OpenBLAS's own CPU detection, as -Dconv4j.cpu.openblasCore=openblas asks";
+            case CORE_BAD_NAME:
+                return "OpenBLAS's own CPU detection: -Dconv4j.cpu.openblasCore=" + requested + " is not a core name";
+            case CORE_NO_LIBRARY:
+                return "OpenBLAS's own CPU detection: the core-choice library did not load";
+            default:
+                return "OpenBLAS's own CPU detection: OPENBLAS_CORETYPE could not be set";
+        }
+    }
+
+    /**
+     * The OpenBLAS kernel family the cpu backend's {@code sgemm} runs, and how it was chosen, e.g.
+     * {@code "SkylakeX (SKYLAKEX chosen by conv4j: AMD CPU with AVX-512)"}.
+     *
+     * <p>OpenBLAS picks its kernels once, when it loads. On AMD processors with AVX-512, which OpenBLAS
+     * 0.3.31 may not recognise (Zen 5 falls back to its AVX2 Haswell kernels, half the speed), conv4j sets
+     * {@code OPENBLAS_CORETYPE=SKYLAKEX} first. {@code -Dconv4j.cpu.openblasCore=NAME} asks for another
+     * core, {@code =openblas} leaves the choice to OpenBLAS, and an {@code OPENBLAS_CORETYPE} set in the
+     * environment always wins. None of this has an effect if OpenBLAS was loaded before the cpu backend.
+     *
+     * @throws BackendUnavailableException if the native library cannot be loaded
+     */
+    public static String openBlasCore() {
+        load();
+        return blasCore;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.conv4j.cpu;
 
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.CriticalRegion;
 import org.bytedeco.javacpp.annotation.Platform;
 import org.bytedeco.javacpp.annotation.Properties;
@@ -33,6 +35,8 @@ final class CpuNative {
     static native void c4j_cpu_set_blas_threads(int n);
 
     static native int c4j_cpu_blas_threads();
+
+    static native @Cast("const char*") BytePointer c4j_cpu_blas_core_name();
 
     static native int c4j_conv2d_forward_tasks(int[] desc, int parts);
 

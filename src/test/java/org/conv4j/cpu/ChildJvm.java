@@ -38,13 +38,27 @@ final class ChildJvm {
     }
 
     static Result run(List<String> classPath, List<String> jvmArgs, String mainClass) throws Exception {
+        return run(classPath, jvmArgs, java.util.Map.of(), mainClass);
+    }
+
+    /** As {@link #run(List, List, String)}, with {@code env} added to (null values: removed from) the environment. */
+    static Result run(List<String> classPath, List<String> jvmArgs, java.util.Map<String, String> env, String mainClass)
+            throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, classPath));
         cmd.add(mainClass);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
+        Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

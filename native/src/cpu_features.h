@@ -1,0 +1,16 @@
+// Which optional kernels the cpu backend may use (CPUID results, cached, and the test switch that forces
+// the portable scalar kernels). Kernel families pick their implementation through these.
+#pragma once
+
+namespace c4j {
+
+// True when the CPU and OS support AVX2+FMA (cached CPUID; ignores the scalar switch).
+bool cpu_has_avx2_fma();
+
+// True when the CPU and OS support AVX-512 F/CD/BW/DQ/VL (cached CPUID; ignores the scalar switch).
+bool cpu_has_avx512();
+
+// True while c4j_cpu_force_scalar(1) is in effect: every family must use its portable kernels.
+bool cpu_scalar_forced();
+
+}  // namespace c4j
