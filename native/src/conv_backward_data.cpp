@@ -10,6 +10,7 @@
 #include "conv4j/conv4j_cpu.h"
 #include "conv_direct.h"
 #include "conv_plan.h"
+#include "conv_winograd.h"
 #include "im2col.h"
 
 namespace c4j {
@@ -56,6 +57,8 @@ int run_backward_data(const ConvGeo &g, const ChannelPlan &p, const float *dy, c
 extern "C" int c4j_conv2d_backward_data_tasks(const int32_t *desc, int parts) {
     c4j::ConvGeo g;
     if (!c4j::load_conv(desc, g)) return 0;
+    c4j::WinoPlan wp = c4j::plan_winograd_backward_data(g, parts);  // 3x3 stride 1: Winograd where it pays
+    if (wp.use) return static_cast<int>(wp.tasks);
     return static_cast<int>(c4j::plan_backward_data(g, parts).tasks);
 }
 
@@ -64,6 +67,11 @@ extern "C" int c4j_conv2d_backward_data(const int32_t *desc, const float *dy, co
     c4j::ConvGeo g;
     if (!c4j::load_conv(desc, g)) return C4J_ERR_BAD_DESCRIPTOR;
     if (dy == nullptr || w == nullptr || dx == nullptr) return C4J_ERR_NULL_POINTER;
+    c4j::WinoPlan wp = c4j::plan_winograd_backward_data(g, parts);
+    if (wp.use) {
+        if (task_begin < 0 || task_end < task_begin || task_end > wp.tasks) return C4J_ERR_BAD_DESCRIPTOR;
+        return c4j::winograd_backward_data(g, wp, dy, w, dx, task_begin, task_end);
+    }
     c4j::ChannelPlan p = c4j::plan_backward_data(g, parts);
     if (task_begin < 0 || task_end < task_begin || task_end > p.tasks) return C4J_ERR_BAD_DESCRIPTOR;
     try {

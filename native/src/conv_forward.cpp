@@ -12,6 +12,7 @@
 #include "conv_direct.h"
 #include "conv_plan.h"
 #include "conv_small.h"
+#include "conv_winograd.h"
 #include "im2col.h"
 
 namespace c4j {
@@ -107,6 +108,8 @@ int run_forward(const ConvGeo &g, const FwdPlan &p, const float *x, const float 
 extern "C" int c4j_conv2d_forward_tasks(const int32_t *desc, int parts) {
     c4j::ConvGeo g;
     if (!c4j::load_conv(desc, g)) return 0;
+    c4j::WinoPlan wp = c4j::plan_winograd_forward(g, parts);  // 3x3 stride 1: Winograd where it pays
+    if (wp.use) return static_cast<int>(wp.tasks);
     return static_cast<int>(c4j::plan_forward(g, parts).tasks);
 }
 
@@ -115,6 +118,11 @@ extern "C" int c4j_conv2d_forward(const int32_t *desc, const float *x, const flo
     c4j::ConvGeo g;
     if (!c4j::load_conv(desc, g)) return C4J_ERR_BAD_DESCRIPTOR;
     if (x == nullptr || w == nullptr || y == nullptr) return C4J_ERR_NULL_POINTER;
+    c4j::WinoPlan wp = c4j::plan_winograd_forward(g, parts);
+    if (wp.use) {
+        if (task_begin < 0 || task_end < task_begin || task_end > wp.tasks) return C4J_ERR_BAD_DESCRIPTOR;
+        return c4j::winograd_forward(g, wp, x, w, bias, y, task_begin, task_end);
+    }
     c4j::FwdPlan p = c4j::plan_forward(g, parts);
     if (task_begin < 0 || task_end < task_begin || task_end > p.tasks) return C4J_ERR_BAD_DESCRIPTOR;
     try {

@@ -37,6 +37,7 @@ void suite_conv_bias();
 void suite_pool_max();
 void suite_pool_avg();
 void suite_bad_input();
+void suite_winograd();
 
 }  // namespace t4j
 

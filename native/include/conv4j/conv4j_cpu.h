@@ -49,6 +49,25 @@ int c4j_cpu_blas_threads(void);
  * a static string owned by OpenBLAS. See conv4j_blas_core.h for how conv4j influences the choice. */
 const char *c4j_cpu_blas_core_name(void);
 
+/*
+ * Winograd F(2x2, 3x3) for 3x3, stride-1, undilated convolutions (forward and backward data; see
+ * native/README.md). C4J_WINOGRAD_AUTO (the default) uses it where it measured faster than im2col + GEMM,
+ * C4J_WINOGRAD_ALWAYS wherever it applies, C4J_WINOGRAD_OFF never. A process-wide setting for tests and
+ * benchmarks: change it only while no convolution runs (a task count and its operation must see one mode).
+ * Other values are ignored.
+ */
+#define C4J_WINOGRAD_OFF 0
+#define C4J_WINOGRAD_AUTO 1
+#define C4J_WINOGRAD_ALWAYS 2
+void c4j_cpu_set_winograd(int mode);
+
+/* The current C4J_WINOGRAD_* mode. */
+int c4j_cpu_winograd(void);
+
+/* 1 when a convolution with this descriptor, cut for `parts` threads, runs the Winograd path now (forward,
+ * or backward data when backward_data is non-zero); 0 otherwise or for a bad descriptor. */
+int c4j_conv2d_uses_winograd(const int32_t *desc, int backward_data, int parts);
+
 /* Convolution forward: y = x (*) w + bias. bias may be NULL. */
 int c4j_conv2d_forward_tasks(const int32_t *desc, int parts);
 int c4j_conv2d_forward(const int32_t *desc, const float *x, const float *w, const float *bias, float *y,

@@ -1,0 +1,274 @@
+// Winograd F(2x2, 3x3) driver (see conv_winograd.h): the mode switch, the rule that picks it, the task
+// plan, the filter transform and the portable tile transforms.
+//
+// Accuracy: the transforms use only 0, +-1 and +-1/2, so on small-integer data every intermediate value
+// is a multiple of 1/4 far below 2^24 and the result is exact, as im2col + GEMM's is; on general data
+// the error stays within a small multiple of u * sum |x * w| (the conformance tolerance).
+#include "conv_winograd.h"
+
+#include <algorithm>
+#include <atomic>
+
+#include "blas.h"
+#include "buffer.h"
+#include "conv4j/conv4j_cpu.h"
+#include "cpu_features.h"
+
+namespace c4j {
+namespace {
+
+std::atomic<int> g_mode{C4J_WINOGRAD_AUTO};
+
+// Floats of the transformed input block V (16 x cin x tiles): 128 KiB keeps V, M and a GEMM's packed
+// panels in Zen 5's 1 MiB L2.
+constexpr int64_t kVTarget = int64_t(1) << 15;
+// Tiles per block: fewer leave OpenBLAS too short a GEMM (it packs U[k] again for every call).
+constexpr int64_t kMinBlock = 64;
+constexpr int64_t kMaxBlock = 512;
+// Auto rule: both channel counts at least this (measured, native/README.md).
+constexpr int kMinChannels = 32;
+
+WinoPlan plan_common(const ConvGeo &g, int cin, int cout, int64_t tiles, int parts, bool chosen) {
+    WinoPlan p{};
+    if (!chosen) return p;
+    if (parts < 1) parts = 1;
+    p.use = true;
+    int64_t tb = std::clamp<int64_t>(kVTarget / (16 * int64_t(cin)), kMinBlock, kMaxBlock) / 16 * 16;
+    p.ncb = 1;
+    if (parts > 1 && cout >= 32 * parts && cout > tiles) {
+        // the filters outweigh the tiles (deep, small images): split output channels so the threads do
+        // not each transform all of them
+        p.ncb = parts;
+    } else if (static_cast<int64_t>(g.groups) * ceil_div(tiles, tb) < parts) {
+        tb = std::max<int64_t>(16, ceil_div(ceil_div(tiles, ceil_div(parts, g.groups)), 16) * 16);
+    }
+    p.tb = std::min(tb, tiles);
+    p.ntb = ceil_div(tiles, p.tb);
+    p.cb = ceil_div(cout, p.ncb);
+    p.ncb = ceil_div(cout, p.cb);
+    p.tasks = static_cast<int64_t>(g.groups) * p.ncb * p.ntb;
+    return p;
+}
+
+bool chosen(const ConvGeo &g, int cin, int cout) {
+    int mode = g_mode.load(std::memory_order_relaxed);
+    if (mode == C4J_WINOGRAD_OFF || !winograd_applicable(g)) return false;
+    if (mode == C4J_WINOGRAD_ALWAYS) return true;
+    return cin >= kMinChannels && cout >= kMinChannels;
+}
+
+int64_t tiles_of(const ConvGeo &g, int hout, int wout) {
+    return static_cast<int64_t>(g.n) * ceil_div(hout, 2) * ceil_div(wout, 2);
+}
+
+// u[(k * on + o) * cin + i] = (G f G^T)[k] for the filter at w + o * so + i * si (taps row-major,
+// rotated by 180 degrees when flip). G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1].
+void transform_filters(const float *w, int64_t so, int64_t si, bool flip, int on, int cin, float *u) {
+    const int64_t kstride = static_cast<int64_t>(on) * cin;
+    for (int o = 0; o < on; ++o) {
+        for (int i = 0; i < cin; ++i) {
+            const float *f = w + o * so + i * si;
+            float gg[3][3];
+            for (int a = 0; a < 3; ++a)
+                for (int b = 0; b < 3; ++b) gg[a][b] = flip ? f[8 - (3 * a + b)] : f[3 * a + b];
+            float t[4][3];
+            for (int b = 0; b < 3; ++b) {
+                t[0][b] = gg[0][b];
+                t[1][b] = 0.5f * (gg[0][b] + gg[1][b] + gg[2][b]);
+                t[2][b] = 0.5f * (gg[0][b] - gg[1][b] + gg[2][b]);
+                t[3][b] = gg[2][b];
+            }
+            float *dst = u + static_cast<int64_t>(o) * cin + i;
+            for (int a = 0; a < 4; ++a) {
+                dst[(4 * a + 0) * kstride] = t[a][0];
+                dst[(4 * a + 1) * kstride] = 0.5f * (t[a][0] + t[a][1] + t[a][2]);
+                dst[(4 * a + 2) * kstride] = 0.5f * (t[a][0] - t[a][1] + t[a][2]);
+                dst[(4 * a + 3) * kstride] = t[a][2];
+            }
+        }
+    }
+}
+
+void input_scalar(const WinoProblem &p, int64_t t0, int nt, float *v, int64_t ldv) {
+    const int64_t per_img = static_cast<int64_t>(p.th) * p.tw;
+    const int64_t plane = static_cast<int64_t>(p.hin) * p.win;
+    const int64_t kstride = static_cast<int64_t>(p.cin) * ldv;
+    for (int j = 0; j < nt; ++j) {
+        int64_t t = t0 + j;
+        int64_t img = t / per_img;
+        int64_t rem = t % per_img;
+        int r0 = static_cast<int>(rem / p.tw) * 2 - p.offh;
+        int c0 = static_cast<int>(rem % p.tw) * 2 - p.offw;
+        for (int i = 0; i < p.cin; ++i) {
+            const float *src = p.in + img * p.in_img + i * plane;
+            float d[4][4];
+            for (int a = 0; a < 4; ++a) {
+                int r = r0 + a;
+                for (int b = 0; b < 4; ++b) {
+                    int c = c0 + b;
+                    d[a][b] = (r >= 0 && r < p.hin && c >= 0 && c < p.win) ? src[static_cast<int64_t>(r) * p.win + c] : 0.f;
+                }
+            }
+            float s[4][4];  // B^T d
+            for (int b = 0; b < 4; ++b) {
+                s[0][b] = d[0][b] - d[2][b];
+                s[1][b] = d[1][b] + d[2][b];
+                s[2][b] = d[2][b] - d[1][b];
+                s[3][b] = d[1][b] - d[3][b];
+            }
+            float *dst = v + i * ldv + j;
+            for (int a = 0; a < 4; ++a) {  // (B^T d) B
+                dst[(4 * a + 0) * kstride] = s[a][0] - s[a][2];
+                dst[(4 * a + 1) * kstride] = s[a][1] + s[a][2];
+                dst[(4 * a + 2) * kstride] = s[a][2] - s[a][1];
+                dst[(4 * a + 3) * kstride] = s[a][1] - s[a][3];
+            }
+        }
+    }
+}
+
+void output_scalar(const WinoProblem &p, const float *m, int64_t ldm, int o0, int on, int64_t t0, int nt,
+                   const float *bias) {
+    const int64_t per_img = static_cast<int64_t>(p.th) * p.tw;
+    const int64_t plane = static_cast<int64_t>(p.hout) * p.wout;
+    const int64_t kstride = static_cast<int64_t>(on) * ldm;
+    for (int j = 0; j < nt; ++j) {
+        int64_t t = t0 + j;
+        int64_t img = t / per_img;
+        int64_t rem = t % per_img;
+        int r0 = static_cast<int>(rem / p.tw) * 2;
+        int c0 = static_cast<int>(rem % p.tw) * 2;
+        for (int o = 0; o < on; ++o) {
+            const float *src = m + o * ldm + j;
+            float mm[4][4];
+            for (int k = 0; k < 16; ++k) mm[k / 4][k % 4] = src[k * kstride];
+            float s[2][4];  // A^T m, A^T = [1 1 1 0; 0 1 -1 -1]
+            for (int b = 0; b < 4; ++b) {
+                s[0][b] = mm[0][b] + mm[1][b] + mm[2][b];
+                s[1][b] = mm[1][b] - mm[2][b] - mm[3][b];
+            }
+            float b0 = bias != nullptr ? bias[o0 + o] : 0.f;
+            float *dst = p.out + img * p.out_img + (o0 + o) * plane;
+            for (int a = 0; a < 2 && r0 + a < p.hout; ++a) {
+                float *row = dst + static_cast<int64_t>(r0 + a) * p.wout;
+                row[c0] = s[a][0] + s[a][1] + s[a][2] + b0;
+                if (c0 + 1 < p.wout) row[c0 + 1] = s[a][1] - s[a][2] - s[a][3] + b0;
+            }
+        }
+    }
+}
+
+// Runs tasks [t0, t1) of a plan. Per group grp: the problem is base with in/out moved by in_grp/out_grp
+// floats; filter (o, i) of channel block starting at o0 is at w + filt_grp * grp + o0 * so + o * so + i * si.
+int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, const float *w, int64_t filt_grp,
+        int64_t so, int64_t si, bool flip, const float *bias, int64_t t0, int64_t t1) {
+    const int64_t ld = ceil_div(pl.tb, 16) * 16;  // rows of V and M padded to whole vectors
+    FloatBuffer u(16 * pl.cb * base.cin);
+    FloatBuffer v(16 * base.cin * ld);
+    FloatBuffer m(16 * pl.cb * ld);
+    if (!u.ok() || !v.ok() || !m.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    const WinoKernels &kern = wino_kernels();
+    int64_t have = -1;  // (group, channel block) whose filters are in u
+    for (int64_t t = t0; t < t1; ++t) {
+        int64_t key = t / pl.ntb;
+        int grp = static_cast<int>(key / pl.ncb);
+        int o0 = static_cast<int>((key % pl.ncb) * pl.cb);
+        int on = static_cast<int>(std::min<int64_t>(pl.cb, base.cout - o0));
+        if (key != have) {
+            transform_filters(w + filt_grp * grp + o0 * so, so, si, flip, on, base.cin, u.get());
+            have = key;
+        }
+        WinoProblem p = base;
+        p.in += in_grp * grp;
+        p.out += out_grp * grp;
+        int64_t tile0 = (t % pl.ntb) * pl.tb;
+        int nt = static_cast<int>(std::min<int64_t>(pl.tb, p.tiles - tile0));
+        kern.input(p, tile0, nt, v.get(), ld);
+        for (int k = 0; k < 16; ++k) {
+            sgemm(false, false, on, nt, p.cin, 1.f, u.get() + int64_t(k) * on * p.cin, p.cin,
+                  v.get() + int64_t(k) * p.cin * ld, ld, 0.f, m.get() + int64_t(k) * on * ld, ld);
+        }
+        kern.output(p, m.get(), ld, o0, on, tile0, nt, bias != nullptr ? bias + int64_t(grp) * p.cout : nullptr);
+    }
+    return C4J_OK;
+}
+
+}  // namespace
+
+const WinoKernels &wino_kernels_scalar() {
+    static const WinoKernels k{input_scalar, output_scalar};
+    return k;
+}
+
+const WinoKernels &wino_kernels() {
+    if (!cpu_scalar_forced() && cpu_has_avx512()) {
+        const WinoKernels &k = wino_kernels_avx512();
+        if (k.input != nullptr) return k;
+    }
+    return wino_kernels_scalar();
+}
+
+bool winograd_applicable(const ConvGeo &g) {
+    return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1;
+}
+
+WinoPlan plan_winograd_forward(const ConvGeo &g, int parts) {
+    return plan_common(g, g.cig, g.cog, tiles_of(g, g.hout, g.wout), parts, chosen(g, g.cig, g.cog));
+}
+
+WinoPlan plan_winograd_backward_data(const ConvGeo &g, int parts) {
+    return plan_common(g, g.cog, g.cig, tiles_of(g, g.h, g.w), parts, chosen(g, g.cog, g.cig));
+}
+
+static WinoProblem problem(const float *in, int64_t in_img, int hin, int win, int cin, float *out, int64_t out_img,
+                           int hout, int wout, int cout, int offh, int offw, int n) {
+    WinoProblem p{};
+    p.in = in;
+    p.in_img = in_img;
+    p.hin = hin;
+    p.win = win;
+    p.cin = cin;
+    p.out = out;
+    p.out_img = out_img;
+    p.hout = hout;
+    p.wout = wout;
+    p.cout = cout;
+    p.offh = offh;
+    p.offw = offw;
+    p.th = static_cast<int>(ceil_div(hout, 2));
+    p.tw = static_cast<int>(ceil_div(wout, 2));
+    p.tiles = static_cast<int64_t>(n) * p.th * p.tw;
+    return p;
+}
+
+int winograd_forward(const ConvGeo &g, const WinoPlan &pl, const float *x, const float *w, const float *bias,
+                     float *y, int64_t t0, int64_t t1) {
+    WinoProblem p = problem(x, g.cin * g.in_plane, g.h, g.w, g.cig, y, g.cout * g.hw, g.hout, g.wout, g.cog, g.pt,
+                            g.pl, g.n);
+    return run(pl, p, g.cig * g.in_plane, g.cog * g.hw, w, int64_t(g.cog) * g.kg, int64_t(g.cig) * 9, 9, false, bias,
+               t0, t1);
+}
+
+int winograd_backward_data(const ConvGeo &g, const WinoPlan &pl, const float *dy, const float *w, float *dx,
+                           int64_t t0, int64_t t1) {
+    WinoProblem p = problem(dy, g.cout * g.hw, g.hout, g.wout, g.cog, dx, g.cin * g.in_plane, g.h, g.w, g.cig,
+                            2 - g.pt, 2 - g.pl, g.n);
+    // filter (o = dx channel, i = dy channel) of group grp: w[grp * cog + i][o], rotated
+    return run(pl, p, g.cog * g.hw, g.cig * g.in_plane, w, int64_t(g.cog) * g.kg, 9, int64_t(g.cig) * 9, true,
+               nullptr, t0, t1);
+}
+
+}  // namespace c4j
+
+extern "C" void c4j_cpu_set_winograd(int mode) {
+    if (mode == C4J_WINOGRAD_OFF || mode == C4J_WINOGRAD_AUTO || mode == C4J_WINOGRAD_ALWAYS)
+        c4j::g_mode.store(mode);
+}
+
+extern "C" int c4j_cpu_winograd(void) { return c4j::g_mode.load(); }
+
+extern "C" int c4j_conv2d_uses_winograd(const int32_t *desc, int backward_data, int parts) {
+    c4j::ConvGeo g;
+    if (!c4j::load_conv(desc, g)) return 0;
+    return (backward_data ? c4j::plan_winograd_backward_data(g, parts) : c4j::plan_winograd_forward(g, parts)).use;
+}

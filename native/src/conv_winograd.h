@@ -1,0 +1,71 @@
+// Winograd F(2x2, 3x3) for 3x3, stride-1, undilated convolutions, forward and backward data.
+//
+// Both directions are one problem: a 3x3 correlation of an input [cin x hin x win] (zero outside) with
+// 3x3 filters into an output [cout x hout x wout], out[o][r][c] = sum_i,a,b in[i][r - offh + a][c - offw + b]
+// * f[o][i][a][b]. Forward: in = x, offsets = (pad top, pad left). Backward data: in = dy, out = dx,
+// f = the weights with in/out channels swapped and rotated by 180 degrees, offsets = 2 - pad (may be
+// negative), so rows of dx that no output window reaches read only zeros.
+//
+// Work is cut into blocks of output tiles (2x2 each, numbered image by image, row by row): per block the
+// input tiles are transformed into V[16][cin][tiles], 16 GEMMs M[k] = U[k] [cout x cin] * V[k] make the
+// element-wise products' channel sums, and the output transform writes y. U (the transformed filters) is
+// computed once per native call for the output channels its tasks need.
+#ifndef CONV4J_CONV_WINOGRAD_H
+#define CONV4J_CONV_WINOGRAD_H
+
+#include <cstdint>
+
+#include "geometry.h"
+
+namespace c4j {
+
+// One group's problem in the notation above, plus where images and channels lie in memory.
+struct WinoProblem {
+    const float *in;   // first input channel of the group, image 0
+    int64_t in_img;    // floats from one image's input to the next
+    int hin, win, cin;
+    float *out;        // first output channel of the group, image 0
+    int64_t out_img;
+    int hout, wout, cout;
+    int offh, offw;
+    int th, tw;        // tiles per column and per row: ceil(hout / 2), ceil(wout / 2)
+    int64_t tiles;     // n * th * tw
+};
+
+// The transforms, scalar (portable) and AVX-512 (conv_winograd_avx512.cpp). Tiles [t0, t0 + nt) of p.
+// Input: V[(k * cin + i) * ldv + j] for k < 16, i < cin, j < nt.
+// Output: out channels [o0, o0 + on) from M[(k * on + o) * ldm + j]; bias (may be null) indexed by o0 + o.
+struct WinoKernels {
+    void (*input)(const WinoProblem &p, int64_t t0, int nt, float *v, int64_t ldv);
+    void (*output)(const WinoProblem &p, const float *m, int64_t ldm, int o0, int on, int64_t t0, int nt,
+                   const float *bias);
+};
+const WinoKernels &wino_kernels_scalar();
+const WinoKernels &wino_kernels_avx512();  // only when cpu_has_avx512(); a null table elsewhere
+const WinoKernels &wino_kernels();         // the one to use now (CPUID and c4j_cpu_force_scalar)
+
+struct WinoPlan {
+    bool use;        // false: the caller takes its usual path
+    int64_t tb;      // tiles per block (a multiple of 16 unless it is all tiles)
+    int64_t ntb;     // tile blocks per group
+    int64_t cb;      // output channels per block
+    int64_t ncb;     // channel blocks per group
+    int64_t tasks;   // groups * ncb * ntb, channel block major within a group
+};
+
+// 3x3, stride 1, dilation 1: what Winograd F(2x2, 3x3) can compute (any padding, any groups).
+bool winograd_applicable(const ConvGeo &g);
+
+// Whether the current mode (c4j_cpu_set_winograd) and the measured rule pick Winograd, and its plan.
+WinoPlan plan_winograd_forward(const ConvGeo &g, int parts);
+WinoPlan plan_winograd_backward_data(const ConvGeo &g, int parts);
+
+// Run tasks [t0, t1) of the plan; C4J_OK or C4J_ERR_OUT_OF_MEMORY (nothing written then).
+int winograd_forward(const ConvGeo &g, const WinoPlan &p, const float *x, const float *w, const float *bias,
+                     float *y, int64_t t0, int64_t t1);
+int winograd_backward_data(const ConvGeo &g, const WinoPlan &p, const float *dy, const float *w, float *dx,
+                           int64_t t0, int64_t t1);
+
+}  // namespace c4j
+
+#endif

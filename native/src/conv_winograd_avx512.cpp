@@ -1,0 +1,208 @@
+// AVX-512 tile transforms of Winograd F(2x2, 3x3) (conv_winograd.h): 16 tiles per vector, one lane per
+// tile. Tiles are numbered row by row, so a vector's 16 tiles are a few runs ("segments") along tile rows;
+// each segment's 4x4 input patches come from 4 masked row loads de-interleaved by permutes, and masks
+// zero every element outside the image, which is how padding, negative offsets and partial tiles are
+// handled without branches per element. Compiled with AVX-512 flags (conv4j_avx512_source) and called
+// only after cpu_has_avx512().
+#include "conv_winograd.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+namespace c4j {
+
+#if defined(__AVX512F__)
+namespace {
+
+struct Segment {
+    int lane0, len;  // lanes [lane0, lane0 + len)
+    int64_t img;
+    int ti, tj;      // tile of lane lane0
+};
+
+int segments(const WinoProblem &p, int64_t t, int lanes, Segment *s) {
+    const int64_t per_img = static_cast<int64_t>(p.th) * p.tw;
+    int n = 0;
+    for (int lane = 0; lane < lanes;) {
+        int64_t rem = t % per_img;
+        Segment g;
+        g.lane0 = lane;
+        g.img = t / per_img;
+        g.ti = static_cast<int>(rem / p.tw);
+        g.tj = static_cast<int>(rem % p.tw);
+        g.len = std::min(p.tw - g.tj, lanes - lane);
+        s[n++] = g;
+        lane += g.len;
+        t += g.len;
+    }
+    return n;
+}
+
+// Bits [lo, hi) of a 16-bit mask (clipped).
+inline __mmask16 range_mask(int64_t lo, int64_t hi) {
+    lo = std::max<int64_t>(lo, 0);
+    hi = std::min<int64_t>(hi, 16);
+    if (hi <= lo) return 0;
+    return static_cast<__mmask16>(((1u << (hi - lo)) - 1u) << lo);
+}
+
+// base + off floats, computed on integers: off may point before the row (only masked-off lanes go there).
+inline const float *shifted(const float *base, int64_t off) {
+    return reinterpret_cast<const float *>(reinterpret_cast<uintptr_t>(base) + static_cast<uintptr_t>(off * 4));
+}
+inline float *shifted(float *base, int64_t off) {
+    return reinterpret_cast<float *>(reinterpret_cast<uintptr_t>(base) + static_cast<uintptr_t>(off * 4));
+}
+
+void input_avx512(const WinoProblem &p, int64_t t0, int nt, float *v, int64_t ldv) {
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const int64_t plane = static_cast<int64_t>(p.hin) * p.win;
+    const int64_t kstride = static_cast<int64_t>(p.cin) * ldv;
+    for (int j0 = 0; j0 < nt; j0 += 16) {
+        const int lanes = std::min(16, nt - j0);
+        Segment seg[16];
+        const int ns = segments(p, t0 + j0, lanes, seg);
+        // per segment: element e of a row run is column c0 + e; lane j reads elements 2j .. 2j + 3
+        struct Run {
+            __mmask16 lanes, m0, m16, m2, m18;
+            int64_t base;  // offset of the image's channel 0, row 0
+            int r0;
+            int64_t c0;
+        } run[16];
+        for (int s = 0; s < ns; ++s) {
+            const Segment &g = seg[s];
+            Run &r = run[s];
+            r.lanes = range_mask(g.lane0, g.lane0 + g.len);
+            r.base = g.img * p.in_img;
+            r.r0 = 2 * g.ti - p.offh;
+            r.c0 = 2 * (static_cast<int64_t>(g.tj) - g.lane0) - p.offw;
+            int64_t lo = std::max<int64_t>(2 * g.lane0, -r.c0);
+            int64_t hi = std::min<int64_t>(2 * (g.lane0 + g.len) + 2, p.win - r.c0);
+            r.m0 = range_mask(lo, hi);
+            r.m16 = range_mask(lo - 16, hi - 16);
+            r.m2 = range_mask(lo - 2, hi - 2);
+            r.m18 = range_mask(lo - 18, hi - 18);
+        }
+        const __mmask16 store = static_cast<__mmask16>((1u << lanes) - 1u);
+        for (int i = 0; i < p.cin; ++i) {
+            __m512 d[4][4];
+            for (int a = 0; a < 4; ++a)
+                for (int b = 0; b < 4; ++b) d[a][b] = _mm512_setzero_ps();
+            for (int s = 0; s < ns; ++s) {
+                const Run &r = run[s];
+                const float *chan = p.in + r.base + i * plane;
+                for (int a = 0; a < 4; ++a) {
+                    int row = r.r0 + a;
+                    if (row < 0 || row >= p.hin) continue;
+                    const float *rp = chan + static_cast<int64_t>(row) * p.win;
+                    __m512 l0 = _mm512_maskz_loadu_ps(r.m0, shifted(rp, r.c0));
+                    __m512 l16 = _mm512_maskz_loadu_ps(r.m16, shifted(rp, r.c0 + 16));
+                    __m512 l2 = _mm512_maskz_loadu_ps(r.m2, shifted(rp, r.c0 + 2));
+                    __m512 l18 = _mm512_maskz_loadu_ps(r.m18, shifted(rp, r.c0 + 18));
+                    d[a][0] = _mm512_mask_mov_ps(d[a][0], r.lanes, _mm512_permutex2var_ps(l0, even, l16));
+                    d[a][1] = _mm512_mask_mov_ps(d[a][1], r.lanes, _mm512_permutex2var_ps(l0, odd, l16));
+                    d[a][2] = _mm512_mask_mov_ps(d[a][2], r.lanes, _mm512_permutex2var_ps(l2, even, l18));
+                    d[a][3] = _mm512_mask_mov_ps(d[a][3], r.lanes, _mm512_permutex2var_ps(l2, odd, l18));
+                }
+            }
+            __m512 s[4][4];  // B^T d
+            for (int b = 0; b < 4; ++b) {
+                s[0][b] = _mm512_sub_ps(d[0][b], d[2][b]);
+                s[1][b] = _mm512_add_ps(d[1][b], d[2][b]);
+                s[2][b] = _mm512_sub_ps(d[2][b], d[1][b]);
+                s[3][b] = _mm512_sub_ps(d[1][b], d[3][b]);
+            }
+            float *dst = v + i * ldv + j0;
+            for (int a = 0; a < 4; ++a) {  // (B^T d) B
+                _mm512_mask_storeu_ps(dst + (4 * a + 0) * kstride, store, _mm512_sub_ps(s[a][0], s[a][2]));
+                _mm512_mask_storeu_ps(dst + (4 * a + 1) * kstride, store, _mm512_add_ps(s[a][1], s[a][2]));
+                _mm512_mask_storeu_ps(dst + (4 * a + 2) * kstride, store, _mm512_sub_ps(s[a][2], s[a][1]));
+                _mm512_mask_storeu_ps(dst + (4 * a + 3) * kstride, store, _mm512_sub_ps(s[a][1], s[a][3]));
+            }
+        }
+    }
+}
+
+void output_avx512(const WinoProblem &p, const float *m, int64_t ldm, int o0, int on, int64_t t0, int nt,
+                   const float *bias) {
+    const __m512i lo_idx = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i hi_idx = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const int64_t plane = static_cast<int64_t>(p.hout) * p.wout;
+    const int64_t kstride = static_cast<int64_t>(on) * ldm;
+    for (int j0 = 0; j0 < nt; j0 += 16) {
+        const int lanes = std::min(16, nt - j0);
+        Segment seg[16];
+        const int ns = segments(p, t0 + j0, lanes, seg);
+        // per segment: output element e of a row run is column c0 + e; lane j writes elements 2j, 2j + 1
+        struct Run {
+            __mmask16 m0, m16;
+            int64_t base;
+            int r0;
+            int64_t c0;
+        } run[16];
+        for (int s = 0; s < ns; ++s) {
+            const Segment &g = seg[s];
+            Run &r = run[s];
+            r.base = g.img * p.out_img;
+            r.r0 = 2 * g.ti;
+            r.c0 = 2 * (static_cast<int64_t>(g.tj) - g.lane0);
+            int64_t lo = 2 * g.lane0;
+            int64_t hi = std::min<int64_t>(2 * (g.lane0 + g.len), p.wout - r.c0);
+            r.m0 = range_mask(lo, hi);
+            r.m16 = range_mask(lo - 16, hi - 16);
+        }
+        const __mmask16 load = static_cast<__mmask16>((1u << lanes) - 1u);
+        for (int o = 0; o < on; ++o) {
+            const float *src = m + o * ldm + j0;
+            __m512 mm[4][4];
+            for (int k = 0; k < 16; ++k) mm[k / 4][k % 4] = _mm512_maskz_loadu_ps(load, src + k * kstride);
+            __m512 s[2][4];  // A^T m
+            for (int b = 0; b < 4; ++b) {
+                s[0][b] = _mm512_add_ps(_mm512_add_ps(mm[0][b], mm[1][b]), mm[2][b]);
+                s[1][b] = _mm512_sub_ps(_mm512_sub_ps(mm[1][b], mm[2][b]), mm[3][b]);
+            }
+            const __m512 b0 = _mm512_set1_ps(bias != nullptr ? bias[o0 + o] : 0.f);
+            __m512 y[2][2];
+            for (int a = 0; a < 2; ++a) {
+                y[a][0] = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[a][0], s[a][1]), s[a][2]), b0);
+                y[a][1] = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[a][1], s[a][2]), s[a][3]), b0);
+            }
+            float *chan = p.out + (o0 + o) * plane;
+            for (int a = 0; a < 2; ++a) {
+                const __m512 lo = _mm512_permutex2var_ps(y[a][0], lo_idx, y[a][1]);
+                const __m512 hi = _mm512_permutex2var_ps(y[a][0], hi_idx, y[a][1]);
+                for (int sg = 0; sg < ns; ++sg) {
+                    const Run &r = run[sg];
+                    int row = r.r0 + a;
+                    if (row >= p.hout) continue;
+                    float *rp = chan + r.base + static_cast<int64_t>(row) * p.wout;
+                    _mm512_mask_storeu_ps(shifted(rp, r.c0), r.m0, lo);
+                    _mm512_mask_storeu_ps(shifted(rp, r.c0 + 16), r.m16, hi);
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
+const WinoKernels &wino_kernels_avx512() {
+    static const WinoKernels k{input_avx512, output_avx512};
+    return k;
+}
+
+#else  // not built for AVX-512 (arm64, or a compiler without it): never selected
+
+const WinoKernels &wino_kernels_avx512() {
+    static const WinoKernels k{nullptr, nullptr};
+    return k;
+}
+
+#endif
+
+}  // namespace c4j
