@@ -19,11 +19,12 @@ namespace {
 
 std::atomic<int> g_mode{C4J_WINOGRAD_AUTO};
 
-// Floats of the transformed input block V (16 x cin x tiles): 128 KiB keeps V, M and a GEMM's packed
-// panels in Zen 5's 1 MiB L2.
+// Floats of the transformed input block V (16 x cin x tiles) for few channels: 128 KiB.
 constexpr int64_t kVTarget = int64_t(1) << 15;
-// Tiles per block: fewer leave OpenBLAS too short a GEMM (it packs U[k] again for every call).
-constexpr int64_t kMinBlock = 64;
+// Tiles per block: fewer leave OpenBLAS too short a GEMM (it packs U[k] again for every call). Measured
+// with one thread (s4, s6, s8: 64, 128, 512 channels): 64 tiles 173-217 GFLOP/s (direct-equivalent),
+// 128 tiles 184-256, 256 tiles 179-250.
+constexpr int64_t kMinBlock = 128;
 constexpr int64_t kMaxBlock = 512;
 // Auto rule: both channel counts at least this (measured, native/README.md).
 constexpr int kMinChannels = 32;
@@ -61,30 +62,26 @@ int64_t tiles_of(const ConvGeo &g, int hout, int wout) {
     return static_cast<int64_t>(g.n) * ceil_div(hout, 2) * ceil_div(wout, 2);
 }
 
-// u[(k * on + o) * cin + i] = (G f G^T)[k] for the filter at w + o * so + i * si (taps row-major,
-// rotated by 180 degrees when flip). G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1].
-void transform_filters(const float *w, int64_t so, int64_t si, bool flip, int on, int cin, float *u) {
-    const int64_t kstride = static_cast<int64_t>(on) * cin;
-    for (int o = 0; o < on; ++o) {
-        for (int i = 0; i < cin; ++i) {
-            const float *f = w + o * so + i * si;
-            float gg[3][3];
-            for (int a = 0; a < 3; ++a)
-                for (int b = 0; b < 3; ++b) gg[a][b] = flip ? f[8 - (3 * a + b)] : f[3 * a + b];
-            float t[4][3];
-            for (int b = 0; b < 3; ++b) {
-                t[0][b] = gg[0][b];
-                t[1][b] = 0.5f * (gg[0][b] + gg[1][b] + gg[2][b]);
-                t[2][b] = 0.5f * (gg[0][b] - gg[1][b] + gg[2][b]);
-                t[3][b] = gg[2][b];
-            }
-            float *dst = u + static_cast<int64_t>(o) * cin + i;
-            for (int a = 0; a < 4; ++a) {
-                dst[(4 * a + 0) * kstride] = t[a][0];
-                dst[(4 * a + 1) * kstride] = 0.5f * (t[a][0] + t[a][1] + t[a][2]);
-                dst[(4 * a + 2) * kstride] = 0.5f * (t[a][0] - t[a][1] + t[a][2]);
-                dst[(4 * a + 3) * kstride] = t[a][2];
-            }
+// G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]; u = G f G^T.
+void filters_scalar(const float *src, int count, bool flip, float *u, int64_t kstride) {
+    for (int c = 0; c < count; ++c) {
+        const float *f = src + 9 * c;
+        float gg[3][3];
+        for (int a = 0; a < 3; ++a)
+            for (int b = 0; b < 3; ++b) gg[a][b] = flip ? f[8 - (3 * a + b)] : f[3 * a + b];
+        float t[4][3];
+        for (int b = 0; b < 3; ++b) {
+            t[0][b] = gg[0][b];
+            t[1][b] = 0.5f * (gg[0][b] + gg[1][b] + gg[2][b]);
+            t[2][b] = 0.5f * (gg[0][b] - gg[1][b] + gg[2][b]);
+            t[3][b] = gg[2][b];
+        }
+        float *dst = u + c;
+        for (int a = 0; a < 4; ++a) {
+            dst[(4 * a + 0) * kstride] = t[a][0];
+            dst[(4 * a + 1) * kstride] = 0.5f * (t[a][0] + t[a][1] + t[a][2]);
+            dst[(4 * a + 2) * kstride] = 0.5f * (t[a][0] - t[a][1] + t[a][2]);
+            dst[(4 * a + 3) * kstride] = t[a][2];
         }
     }
 }
@@ -159,23 +156,38 @@ void output_scalar(const WinoProblem &p, const float *m, int64_t ldm, int o0, in
 }
 
 // Runs tasks [t0, t1) of a plan. Per group grp: the problem is base with in/out moved by in_grp/out_grp
-// floats; filter (o, i) of channel block starting at o0 is at w + filt_grp * grp + o0 * so + o * so + i * si.
+// floats and the filters by filt_grp. Forward: filter (o, i) at w + o * cin * 9 + i * 9, so U[k] is kept
+// as [out x in] (filters along i are contiguous). Backward data: filter (o, i) at w + i * cout * 9 + o * 9,
+// rotated, so U[k] is kept as [in x out] and the GEMM reads it transposed.
 int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, const float *w, int64_t filt_grp,
-        int64_t so, int64_t si, bool flip, const float *bias, int64_t t0, int64_t t1) {
+        bool backward, const float *bias, int64_t t0, int64_t t1) {
     const int64_t ld = ceil_div(pl.tb, 16) * 16;  // rows of V and M padded to whole vectors
     FloatBuffer u(16 * pl.cb * base.cin);
     FloatBuffer v(16 * base.cin * ld);
     FloatBuffer m(16 * pl.cb * ld);
     if (!u.ok() || !v.ok() || !m.ok()) return C4J_ERR_OUT_OF_MEMORY;
     const WinoKernels &kern = wino_kernels();
+    const int cin = base.cin;
     int64_t have = -1;  // (group, channel block) whose filters are in u
     for (int64_t t = t0; t < t1; ++t) {
         int64_t key = t / pl.ntb;
         int grp = static_cast<int>(key / pl.ncb);
         int o0 = static_cast<int>((key % pl.ncb) * pl.cb);
         int on = static_cast<int>(std::min<int64_t>(pl.cb, base.cout - o0));
+        const int64_t kstride = static_cast<int64_t>(on) * cin;
         if (key != have) {
-            transform_filters(w + filt_grp * grp + o0 * so, so, si, flip, on, base.cin, u.get());
+            const float *wg = w + filt_grp * grp;
+            if (!backward) {
+                for (int o = 0; o < on; ++o)
+                    for (int i = 0; i < cin; i += 16)
+                        kern.filters(wg + (int64_t(o0 + o) * cin + i) * 9, std::min(16, cin - i), false,
+                                     u.get() + int64_t(o) * cin + i, kstride);
+            } else {
+                for (int i = 0; i < cin; ++i)
+                    for (int o = 0; o < on; o += 16)
+                        kern.filters(wg + (int64_t(i) * base.cout + o0 + o) * 9, std::min(16, on - o), true,
+                                     u.get() + int64_t(i) * on + o, kstride);
+            }
             have = key;
         }
         WinoProblem p = base;
@@ -185,8 +197,8 @@ int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, c
         int nt = static_cast<int>(std::min<int64_t>(pl.tb, p.tiles - tile0));
         kern.input(p, tile0, nt, v.get(), ld);
         for (int k = 0; k < 16; ++k) {
-            sgemm(false, false, on, nt, p.cin, 1.f, u.get() + int64_t(k) * on * p.cin, p.cin,
-                  v.get() + int64_t(k) * p.cin * ld, ld, 0.f, m.get() + int64_t(k) * on * ld, ld);
+            sgemm(backward, false, on, nt, cin, 1.f, u.get() + k * kstride, backward ? on : cin,
+                  v.get() + int64_t(k) * cin * ld, ld, 0.f, m.get() + int64_t(k) * on * ld, ld);
         }
         kern.output(p, m.get(), ld, o0, on, tile0, nt, bias != nullptr ? bias + int64_t(grp) * p.cout : nullptr);
     }
@@ -196,14 +208,14 @@ int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, c
 }  // namespace
 
 const WinoKernels &wino_kernels_scalar() {
-    static const WinoKernels k{input_scalar, output_scalar};
+    static const WinoKernels k{filters_scalar, input_scalar, output_scalar};
     return k;
 }
 
 const WinoKernels &wino_kernels() {
     if (!cpu_scalar_forced() && cpu_has_avx512()) {
         const WinoKernels &k = wino_kernels_avx512();
-        if (k.input != nullptr) return k;
+        if (k.filters != nullptr) return k;
     }
     return wino_kernels_scalar();
 }
@@ -245,8 +257,7 @@ int winograd_forward(const ConvGeo &g, const WinoPlan &pl, const float *x, const
                      float *y, int64_t t0, int64_t t1) {
     WinoProblem p = problem(x, g.cin * g.in_plane, g.h, g.w, g.cig, y, g.cout * g.hw, g.hout, g.wout, g.cog, g.pt,
                             g.pl, g.n);
-    return run(pl, p, g.cig * g.in_plane, g.cog * g.hw, w, int64_t(g.cog) * g.kg, int64_t(g.cig) * 9, 9, false, bias,
-               t0, t1);
+    return run(pl, p, g.cig * g.in_plane, g.cog * g.hw, w, int64_t(g.cog) * g.kg, false, bias, t0, t1);
 }
 
 int winograd_backward_data(const ConvGeo &g, const WinoPlan &pl, const float *dy, const float *w, float *dx,
@@ -254,8 +265,7 @@ int winograd_backward_data(const ConvGeo &g, const WinoPlan &pl, const float *dy
     WinoProblem p = problem(dy, g.cout * g.hw, g.hout, g.wout, g.cog, dx, g.cin * g.in_plane, g.h, g.w, g.cig,
                             2 - g.pt, 2 - g.pl, g.n);
     // filter (o = dx channel, i = dy channel) of group grp: w[grp * cog + i][o], rotated
-    return run(pl, p, g.cog * g.hw, g.cig * g.in_plane, w, int64_t(g.cog) * g.kg, 9, int64_t(g.cig) * 9, true,
-               nullptr, t0, t1);
+    return run(pl, p, g.cog * g.hw, g.cig * g.in_plane, w, int64_t(g.cog) * g.kg, true, nullptr, t0, t1);
 }
 
 }  // namespace c4j

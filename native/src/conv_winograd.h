@@ -35,7 +35,10 @@ struct WinoProblem {
 // The transforms, scalar (portable) and AVX-512 (conv_winograd_avx512.cpp). Tiles [t0, t0 + nt) of p.
 // Input: V[(k * cin + i) * ldv + j] for k < 16, i < cin, j < nt.
 // Output: out channels [o0, o0 + on) from M[(k * on + o) * ldm + j]; bias (may be null) indexed by o0 + o.
+// Filters: count <= 16 consecutive 3x3 filters at src (9 floats apart; rotated by 180 degrees when flip)
+// give u[k * kstride + c] = (G f_c G^T)[k].
 struct WinoKernels {
+    void (*filters)(const float *src, int count, bool flip, float *u, int64_t kstride);
     void (*input)(const WinoProblem &p, int64_t t0, int nt, float *v, int64_t ldv);
     void (*output)(const WinoProblem &p, const float *m, int64_t ldm, int o0, int on, int64_t t0, int nt,
                    const float *bias);

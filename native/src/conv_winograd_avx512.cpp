@@ -58,6 +58,62 @@ inline float *shifted(float *base, int64_t off) {
     return reinterpret_cast<float *>(reinterpret_cast<uintptr_t>(base) + static_cast<uintptr_t>(off * 4));
 }
 
+// Filter transform of 16 consecutive filters (144 floats): tap t of filter j is float 9j + t, gathered
+// from pairs of loaded registers by permutes (a table per tap and pair of registers), then G f G^T on
+// whole vectors.
+struct TapTables {
+    __m512i idx[9][5];
+    __mmask16 lanes[9][5];
+    TapTables() {
+        for (int t = 0; t < 9; ++t) {
+            for (int p = 0; p < 5; ++p) {
+                alignas(64) int32_t ix[16];
+                unsigned m = 0;
+                for (int j = 0; j < 16; ++j) {
+                    int f = 9 * j + t - 32 * p;
+                    ix[j] = f >= 0 && f < 32 ? f : 0;
+                    if (f >= 0 && f < 32) m |= 1u << j;
+                }
+                idx[t][p] = _mm512_load_si512(ix);
+                lanes[t][p] = static_cast<__mmask16>(m);
+            }
+        }
+    }
+};
+
+void filters_avx512(const float *src, int count, bool flip, float *u, int64_t kstride) {
+    static const TapTables tables;
+    __m512 r[10];
+    const int floats = 9 * count;
+    for (int q = 0; q < 9; ++q) r[q] = _mm512_maskz_loadu_ps(range_mask(0, floats - 16 * q), src + 16 * q);
+    r[9] = _mm512_setzero_ps();
+    __m512 g[3][3];
+    for (int t = 0; t < 9; ++t) {
+        __m512 v = _mm512_setzero_ps();
+        for (int p = 0; p < 5; ++p)
+            v = _mm512_mask_mov_ps(v, tables.lanes[t][p], _mm512_permutex2var_ps(r[2 * p], tables.idx[t][p], r[2 * p + 1]));
+        int tap = flip ? 8 - t : t;
+        g[tap / 3][tap % 3] = v;
+    }
+    const __m512 half = _mm512_set1_ps(0.5f);
+    __m512 h[4][3];  // G f
+    for (int b = 0; b < 3; ++b) {
+        h[0][b] = g[0][b];
+        h[1][b] = _mm512_mul_ps(half, _mm512_add_ps(_mm512_add_ps(g[0][b], g[1][b]), g[2][b]));
+        h[2][b] = _mm512_mul_ps(half, _mm512_add_ps(_mm512_sub_ps(g[0][b], g[1][b]), g[2][b]));
+        h[3][b] = g[2][b];
+    }
+    const __mmask16 store = range_mask(0, count);
+    for (int a = 0; a < 4; ++a) {  // (G f) G^T
+        _mm512_mask_storeu_ps(u + (4 * a + 0) * kstride, store, h[a][0]);
+        _mm512_mask_storeu_ps(u + (4 * a + 1) * kstride, store,
+                              _mm512_mul_ps(half, _mm512_add_ps(_mm512_add_ps(h[a][0], h[a][1]), h[a][2])));
+        _mm512_mask_storeu_ps(u + (4 * a + 2) * kstride, store,
+                              _mm512_mul_ps(half, _mm512_add_ps(_mm512_sub_ps(h[a][0], h[a][1]), h[a][2])));
+        _mm512_mask_storeu_ps(u + (4 * a + 3) * kstride, store, h[a][2]);
+    }
+}
+
 void input_avx512(const WinoProblem &p, int64_t t0, int nt, float *v, int64_t ldv) {
     const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
@@ -192,14 +248,14 @@ void output_avx512(const WinoProblem &p, const float *m, int64_t ldm, int o0, in
 }  // namespace
 
 const WinoKernels &wino_kernels_avx512() {
-    static const WinoKernels k{input_avx512, output_avx512};
+    static const WinoKernels k{filters_avx512, input_avx512, output_avx512};
     return k;
 }
 
 #else  // not built for AVX-512 (arm64, or a compiler without it): never selected
 
 const WinoKernels &wino_kernels_avx512() {
-    static const WinoKernels k{nullptr, nullptr};
+    static const WinoKernels k{nullptr, nullptr, nullptr};
     return k;
 }
 

@@ -139,10 +139,57 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
         // conv4j splits every GEMM into tasks for its own pool; an OpenBLAS thread pool on top of that
         // would oversubscribe the cores (notably with several Java threads calling at once).
         CpuNative.c4j_cpu_set_blas_threads(1);
+        applyWinogradProperty();
         String core = CpuNative.c4j_cpu_blas_core_name().getString();
         blasCore = core + " (" + describeCoreChoice(requestedCore, coreStatus, core) + ")";
         LOG.log(System.Logger.Level.DEBUG, "cpu backend: OpenBLAS kernels {0}", blasCore);
         loaded = true;
+    }
+
+    /** -Dconv4j.cpu.winograd=auto|always|off (see {@link #winograd(String)}); anything else warns and keeps auto. */
+    private static void applyWinogradProperty() {
+        String mode = System.getProperty("conv4j.cpu.winograd", "auto").trim();
+        if (!setWinograd(mode)) {
+            LOG.log(System.Logger.Level.WARNING, "-Dconv4j.cpu.winograd=" + mode
+                    + " ignored: expected auto, always or off");
+        }
+    }
+
+    private static boolean setWinograd(String mode) {
+        switch (mode.toLowerCase(java.util.Locale.ROOT)) {
+            case "off":
+                CpuNative.c4j_cpu_set_winograd(0);
+                return true;
+            case "auto":
+                CpuNative.c4j_cpu_set_winograd(1);
+                return true;
+            case "always":
+                CpuNative.c4j_cpu_set_winograd(2);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * For tests and benchmarks: when 3x3, stride-1, undilated convolutions (forward and backward data) use
+     * Winograd F(2x2, 3x3) rather than im2col + GEMM. {@code "auto"} (the default, or
+     * {@code -Dconv4j.cpu.winograd}) where it measured faster, {@code "always"} wherever it applies,
+     * {@code "off"} never. Process-wide; change it only while no convolution runs.
+     *
+     * @throws IllegalArgumentException for any other mode
+     */
+    static void winograd(String mode) {
+        load();
+        if (!setWinograd(mode)) {
+            throw new IllegalArgumentException("winograd mode must be auto, always or off, got " + mode);
+        }
+    }
+
+    /** For tests: whether a convolution of this geometry runs the Winograd path now, forward or backward data. */
+    static boolean usesWinograd(ConvGeometry g, boolean backwardData) {
+        load();
+        return CpuNative.c4j_conv2d_uses_winograd(g.toDescriptor(), backwardData ? 1 : 0, Parallel.threads()) == 1;
     }
 
     private static final int CORE_NOT_ASKED = -100;

@@ -1,0 +1,236 @@
+package org.conv4j.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.conv4j.ConvParams;
+import org.conv4j.Tensor;
+import org.conv4j.spi.ConvGeometry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The cpu backend's Winograd F(2x2, 3x3) path, forced on ({@code CpuBackend.winograd("always")}), on random
+ * 3x3 stride-1 shapes (odd sizes, asymmetric padding 0 to 3, groups, partial tiles, bias), with the AVX-512
+ * and the portable transforms, against a double-precision reference of the definitions: random data within
+ * the conformance suite's tolerance 4 (n + 1) u sum |term|, small-integer data exactly.
+ */
+@DisabledIfSystemProperty(named = "conv4j.test.skipNative", matches = "true",
+        disabledReason = "native build skipped (-Dconv4j.skipNative=true)")
+class CpuWinogradTest {
+    private static final double U = Math.pow(2, -24);
+
+    @AfterAll
+    static void restore() {
+        restoreMode();
+        CpuBackend.forceScalar(false);
+    }
+
+    /** Back to the mode of this JVM (-Dconv4j.cpu.winograd, as the conformance run with "always" sets it). */
+    private static void restoreMode() {
+        CpuBackend.winograd(System.getProperty("conv4j.cpu.winograd", "auto"));
+    }
+
+    /** One 3x3 stride-1 case. */
+    private record Case(int n, int cin, int h, int w, int cout, int pt, int pb, int pl, int pr, int groups,
+                        boolean bias) {
+        ConvParams params() {
+            return ConvParams.defaults().padding(pt, pb, pl, pr).groups(groups);
+        }
+
+        int hout() {
+            return h + pt + pb - 2;
+        }
+
+        int wout() {
+            return w + pl + pr - 2;
+        }
+
+        int[] xShape() {
+            return new int[] {n, cin, h, w};
+        }
+
+        int[] wShape() {
+            return new int[] {cout, cin / groups, 3, 3};
+        }
+
+        int[] yShape() {
+            return new int[] {n, cout, hout(), wout()};
+        }
+    }
+
+    private static Case randomCase(Random r, int minChannels) {
+        while (true) {
+            int groups = r.nextInt(4) == 0 ? 2 : 1;
+            int cig = minChannels + r.nextInt(12), cog = minChannels + r.nextInt(12);
+            Case c = new Case(1 + r.nextInt(2), cig * groups, 1 + r.nextInt(13), 1 + r.nextInt(19), cog * groups,
+                    r.nextInt(4), r.nextInt(4), r.nextInt(4), r.nextInt(4), groups, r.nextBoolean());
+            if (c.hout() >= 1 && c.wout() >= 1) {
+                return c;
+            }
+        }
+    }
+
+    /** y and sum |term| of y (double) by the definition; backward data scatters dy through the filters. */
+    private static double[][] forward(Case c, float[] x, float[] w, float[] b) {
+        int cig = c.cin / c.groups, cog = c.cout / c.groups, ho = c.hout(), wo = c.wout();
+        double[] y = new double[c.n * c.cout * ho * wo], abs = new double[y.length];
+        for (int i = 0; i < c.n; i++) {
+            for (int o = 0; o < c.cout; o++) {
+                int g = o / cog;
+                for (int r = 0; r < ho; r++) {
+                    for (int q = 0; q < wo; q++) {
+                        double s = b == null ? 0 : b[o], a = b == null ? 0 : Math.abs(b[o]);
+                        for (int ci = 0; ci < cig; ci++) {
+                            for (int kr = 0; kr < 3; kr++) {
+                                for (int kc = 0; kc < 3; kc++) {
+                                    int xr = r - c.pt + kr, xc = q - c.pl + kc;
+                                    if (xr < 0 || xr >= c.h || xc < 0 || xc >= c.w) {
+                                        continue;
+                                    }
+                                    double t = (double) x[((i * c.cin + g * cig + ci) * c.h + xr) * c.w + xc]
+                                            * w[((o * cig + ci) * 3 + kr) * 3 + kc];
+                                    s += t;
+                                    a += Math.abs(t);
+                                }
+                            }
+                        }
+                        int at = ((i * c.cout + o) * ho + r) * wo + q;
+                        y[at] = s;
+                        abs[at] = a;
+                    }
+                }
+            }
+        }
+        return new double[][] {y, abs};
+    }
+
+    private static double[][] backwardData(Case c, float[] dy, float[] w) {
+        int cig = c.cin / c.groups, cog = c.cout / c.groups, ho = c.hout(), wo = c.wout();
+        double[] dx = new double[c.n * c.cin * c.h * c.w], abs = new double[dx.length];
+        for (int i = 0; i < c.n; i++) {
+            for (int o = 0; o < c.cout; o++) {
+                int g = o / cog;
+                for (int r = 0; r < ho; r++) {
+                    for (int q = 0; q < wo; q++) {
+                        double d = dy[((i * c.cout + o) * ho + r) * wo + q];
+                        for (int ci = 0; ci < cig; ci++) {
+                            for (int kr = 0; kr < 3; kr++) {
+                                for (int kc = 0; kc < 3; kc++) {
+                                    int xr = r - c.pt + kr, xc = q - c.pl + kc;
+                                    if (xr < 0 || xr >= c.h || xc < 0 || xc >= c.w) {
+                                        continue;
+                                    }
+                                    double t = d * w[((o * cig + ci) * 3 + kr) * 3 + kc];
+                                    int at = ((i * c.cin + g * cig + ci) * c.h + xr) * c.w + xc;
+                                    dx[at] += t;
+                                    abs[at] += Math.abs(t);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new double[][] {dx, abs};
+    }
+
+    private static float[] values(Random r, int count, boolean ints) {
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = ints ? r.nextInt(9) - 4 : r.nextFloat() * 2 - 1;
+        }
+        return v;
+    }
+
+    /** Conformance.assertMatches's rule: |a - e| <= 4 (terms + 1) u sum|term|, or exact. */
+    private static void check(String what, Tensor actual, double[][] expected, int terms, boolean exact) {
+        try (actual) {
+            float[] a = actual.toArray();
+            assertEquals(expected[0].length, a.length, what + ": size");
+            List<String> bad = new ArrayList<>();
+            for (int i = 0; i < a.length && bad.size() < 5; i++) {
+                double tol = exact ? 0 : 4.0 * (terms + 1) * U * expected[1][i];
+                if (!(Math.abs(a[i] - expected[0][i]) <= tol)) {
+                    bad.add("[" + i + "] = " + a[i] + ", expected " + expected[0][i] + (exact ? " exactly" : " +- " + tol));
+                }
+            }
+            if (!bad.isEmpty()) {
+                fail(what + ": " + String.join("; ", bad));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "scalar transforms {0}")
+    @ValueSource(booleans = {false, true})
+    void forcedWinogradMatchesTheDefinition(boolean scalar) {
+        CpuBackend cpu = CpuBackend.create(0, true);
+        CpuBackend.winograd("always");
+        CpuBackend.forceScalar(scalar);
+        try {
+            Random r = new Random(scalar ? 31 : 32);
+            for (int iter = 0; iter < 60; iter++) {
+                boolean ints = iter % 2 == 1;
+                Case c = randomCase(r, ints ? 1 : 4);
+                String what = c + (ints ? " small integers" : "") + (scalar ? " scalar" : "");
+                float[] x = values(r, c.n * c.cin * c.h * c.w, ints), w = values(r, c.cout * c.cin / c.groups * 9, ints);
+                float[] b = c.bias ? values(r, c.cout, ints) : null;
+                float[] dy = values(r, c.n * c.cout * c.hout() * c.wout(), ints);
+                Tensor xt = Tensor.of(x, c.xShape()), wt = Tensor.of(w, c.wShape()), dyt = Tensor.of(dy, c.yShape());
+                Tensor bt = b == null ? null : Tensor.of(b, c.cout);
+                ConvGeometry fg = ConvGeometry.forward(xt, wt, bt, c.params());
+                ConvGeometry bg = ConvGeometry.backwardData(dyt, wt, c.xShape(), c.params());
+                assertTrue(CpuBackend.usesWinograd(fg, false), what + ": forward not on the Winograd path");
+                assertTrue(CpuBackend.usesWinograd(bg, true), what + ": backward data not on the Winograd path");
+                int cig = c.cin / c.groups, cog = c.cout / c.groups;
+                check("conv2d " + what, cpu.conv2d(xt, wt, bt, c.params()), forward(c, x, w, b),
+                        cig * 9 + (b == null ? 0 : 1), ints);
+                check("conv2dBackwardData " + what, cpu.conv2dBackwardData(dyt, wt, c.xShape(), c.params()),
+                        backwardData(c, dy, w), cog * 9, ints);
+            }
+        } finally {
+            restoreMode();
+            CpuBackend.forceScalar(false);
+        }
+    }
+
+    @Test
+    void thePropertySetTheMode() {
+        CpuBackend.create(0, true);
+        String mode = System.getProperty("conv4j.cpu.winograd", "auto");
+        int expected = mode.equals("off") ? 0 : mode.equals("always") ? 2 : 1;
+        assertEquals(expected, CpuNative.c4j_cpu_winograd(), "-Dconv4j.cpu.winograd=" + mode);
+    }
+
+    @Test
+    void theSwitchChoosesThePath() {
+        CpuBackend.create(0, true);
+        Tensor x = Tensor.zeros(8, 64, 56, 56), w = Tensor.zeros(64, 64, 3, 3), dy = Tensor.zeros(8, 64, 56, 56);
+        ConvParams p = ConvParams.defaults().padding(1, 1);
+        ConvGeometry fg = ConvGeometry.forward(x, w, null, p);
+        ConvGeometry bg = ConvGeometry.backwardData(dy, w, new int[] {8, 64, 56, 56}, p);
+        ConvGeometry strided = ConvGeometry.forward(x, w, null, p.stride(2, 2));
+        try {
+            CpuBackend.winograd("off");
+            assertFalse(CpuBackend.usesWinograd(fg, false));
+            assertFalse(CpuBackend.usesWinograd(bg, true));
+            CpuBackend.winograd("auto");
+            assertTrue(CpuBackend.usesWinograd(fg, false), "auto: ResNet stage 1 forward");
+            assertTrue(CpuBackend.usesWinograd(bg, true), "auto: ResNet stage 1 backward data");
+            CpuBackend.winograd("always");
+            assertFalse(CpuBackend.usesWinograd(strided, false), "stride 2 has no Winograd path");
+            assertThrows(IllegalArgumentException.class, () -> CpuBackend.winograd("sometimes"));
+        } finally {
+            restoreMode();
+        }
+    }
+}
