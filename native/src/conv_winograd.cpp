@@ -28,6 +28,11 @@ constexpr int64_t kMinBlock = 128;
 constexpr int64_t kMaxBlock = 512;
 // Auto rule: both channel counts at least this (measured, native/README.md).
 constexpr int kMinChannels = 32;
+// Summed channels per group below which Winograd is never used: its transforms add products that cancel in
+// exact arithmetic, so with 1 to 4 summed channels its rounding exceeded the conformance tolerance
+// 4 (n + 1) u sum |term| on near-cancelling outputs (test_winograd.cpp, 1500 random shapes); none did
+// with 5 to 12. It is slower there anyway (GEMMs with K < 8).
+constexpr int kMinSummed = 8;
 
 WinoPlan plan_common(const ConvGeo &g, int cin, int cout, int64_t tiles, int parts, bool chosen) {
     WinoPlan p{};
@@ -53,7 +58,7 @@ WinoPlan plan_common(const ConvGeo &g, int cin, int cout, int64_t tiles, int par
 
 bool chosen(const ConvGeo &g, int cin, int cout) {
     int mode = g_mode.load(std::memory_order_relaxed);
-    if (mode == C4J_WINOGRAD_OFF || !winograd_applicable(g)) return false;
+    if (mode == C4J_WINOGRAD_OFF || !winograd_applicable(g) || cin < kMinSummed) return false;
     if (mode == C4J_WINOGRAD_ALWAYS) return true;
     return cin >= kMinChannels && cout >= kMinChannels;
 }

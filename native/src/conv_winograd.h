@@ -56,7 +56,8 @@ struct WinoPlan {
     int64_t tasks;   // groups * ncb * ntb, channel block major within a group
 };
 
-// 3x3, stride 1, dilation 1: what Winograd F(2x2, 3x3) can compute (any padding, any groups).
+// 3x3, stride 1, dilation 1: what Winograd F(2x2, 3x3) can compute (any padding, any groups). The plans
+// also ask for at least 8 summed channels per group (accuracy; see conv_winograd.cpp).
 bool winograd_applicable(const ConvGeo &g);
 
 // Whether the current mode (c4j_cpu_set_winograd) and the measured rule pick Winograd, and its plan.

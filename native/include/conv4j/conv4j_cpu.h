@@ -52,7 +52,8 @@ const char *c4j_cpu_blas_core_name(void);
 /*
  * Winograd F(2x2, 3x3) for 3x3, stride-1, undilated convolutions (forward and backward data; see
  * native/README.md). C4J_WINOGRAD_AUTO (the default) uses it where it measured faster than im2col + GEMM,
- * C4J_WINOGRAD_ALWAYS wherever it applies, C4J_WINOGRAD_OFF never. A process-wide setting for tests and
+ * C4J_WINOGRAD_ALWAYS wherever it applies (3x3, stride 1, dilation 1 and at least 8 summed channels per group:
+ * input channels forward, output channels backward), C4J_WINOGRAD_OFF never. A process-wide setting for tests and
  * benchmarks: change it only while no convolution runs (a task count and its operation must see one mode).
  * Other values are ignored.
  */
