@@ -91,6 +91,15 @@ void filters_scalar(const float *src, int count, bool flip, float *u, int64_t ks
     }
 }
 
+// OpenBLAS (or conv4j's small-GEMM kernel), U row-major or transposed.
+void gemm_blas(int on, int nt, int cin, const float *u, int64_t so, int64_t si, const float *v, int64_t ldv,
+               float *m, int64_t ldm) {
+    if (si == 1)
+        sgemm(false, false, on, nt, cin, 1.f, u, so, v, ldv, 0.f, m, ldm);
+    else
+        sgemm(true, false, on, nt, cin, 1.f, u, si, v, ldv, 0.f, m, ldm);
+}
+
 void input_scalar(const WinoProblem &p, int64_t t0, int nt, float *v, int64_t ldv) {
     const int64_t per_img = static_cast<int64_t>(p.th) * p.tw;
     const int64_t plane = static_cast<int64_t>(p.hin) * p.win;
@@ -202,8 +211,8 @@ int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, c
         int nt = static_cast<int>(std::min<int64_t>(pl.tb, p.tiles - tile0));
         kern.input(p, tile0, nt, v.get(), ld);
         for (int k = 0; k < 16; ++k) {
-            sgemm(backward, false, on, nt, cin, 1.f, u.get() + k * kstride, backward ? on : cin,
-                  v.get() + int64_t(k) * cin * ld, ld, 0.f, m.get() + int64_t(k) * on * ld, ld);
+            kern.gemm(on, nt, cin, u.get() + k * kstride, backward ? 1 : cin, backward ? on : 1,
+                      v.get() + int64_t(k) * cin * ld, ld, m.get() + int64_t(k) * on * ld, ld);
         }
         kern.output(p, m.get(), ld, o0, on, tile0, nt, bias != nullptr ? bias + int64_t(grp) * p.cout : nullptr);
     }
@@ -213,7 +222,7 @@ int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, c
 }  // namespace
 
 const WinoKernels &wino_kernels_scalar() {
-    static const WinoKernels k{filters_scalar, input_scalar, output_scalar};
+    static const WinoKernels k{filters_scalar, gemm_blas, input_scalar, output_scalar};
     return k;
 }
 

@@ -37,8 +37,12 @@ struct WinoProblem {
 // Output: out channels [o0, o0 + on) from M[(k * on + o) * ldm + j]; bias (may be null) indexed by o0 + o.
 // Filters: count <= 16 consecutive 3x3 filters at src (9 floats apart; rotated by 180 degrees when flip)
 // give u[k * kstride + c] = (G f_c G^T)[k].
+// Gemm: m[o * ldm + j] = sum_i u[o * so + i * si] * v[i * ldv + j] for o < on, j < nt, i < cin (one of
+// the 16 products; so or si is 1).
 struct WinoKernels {
     void (*filters)(const float *src, int count, bool flip, float *u, int64_t kstride);
+    void (*gemm)(int on, int nt, int cin, const float *u, int64_t so, int64_t si, const float *v, int64_t ldv,
+                 float *m, int64_t ldm);
     void (*input)(const WinoProblem &p, int64_t t0, int nt, float *v, int64_t ldv);
     void (*output)(const WinoProblem &p, const float *m, int64_t ldm, int o0, int on, int64_t t0, int nt,
                    const float *bias);

@@ -114,6 +114,64 @@ void filters_avx512(const float *src, int count, bool flip, float *u, int64_t ks
     }
 }
 
+// Accumulators are named variables: GCC keeps an array of vectors on the stack and stores it every step.
+#define C4J_ROW(r)                                          \
+    __m512 c##r##a = _mm512_setzero_ps(), c##r##b = _mm512_setzero_ps()
+#define C4J_FMA(r)                                          \
+    {                                                       \
+        const __m512 a = _mm512_set1_ps(ui[(r) * so]);      \
+        c##r##a = _mm512_fmadd_ps(a, b0, c##r##a);          \
+        c##r##b = _mm512_fmadd_ps(a, b1, c##r##b);          \
+    }
+#define C4J_STORE(r)                                        \
+    _mm512_mask_storeu_ps(m + (r) * ldm, m0, c##r##a);      \
+    _mm512_mask_storeu_ps(m + (r) * ldm + 16, m1, c##r##b)
+
+// R (8, 4 or 1) output channels x 32 tiles: m[r][j] = sum_i u[r * so + i * si] * v[i * ldv + j].
+template <int R>
+void gemm_block(const float *u, int64_t so, int64_t si, const float *v, int64_t ldv, int cin, float *m,
+                int64_t ldm, __mmask16 m0, __mmask16 m1) {
+    C4J_ROW(0); C4J_ROW(1); C4J_ROW(2); C4J_ROW(3); C4J_ROW(4); C4J_ROW(5); C4J_ROW(6); C4J_ROW(7);
+    for (int i = 0; i < cin; ++i) {
+        const float *vi = v + i * ldv;
+        const __m512 b0 = _mm512_maskz_loadu_ps(m0, vi);
+        const __m512 b1 = _mm512_maskz_loadu_ps(m1, vi + 16);
+        const float *ui = u + i * si;
+        C4J_FMA(0);
+        if (R >= 4) { C4J_FMA(1); C4J_FMA(2); C4J_FMA(3); }
+        if (R >= 8) { C4J_FMA(4); C4J_FMA(5); C4J_FMA(6); C4J_FMA(7); }
+    }
+    C4J_STORE(0);
+    if (R >= 4) { C4J_STORE(1); C4J_STORE(2); C4J_STORE(3); }
+    if (R >= 8) { C4J_STORE(4); C4J_STORE(5); C4J_STORE(6); C4J_STORE(7); }
+}
+
+#undef C4J_ROW
+#undef C4J_FMA
+#undef C4J_STORE
+
+// The 16 products' GEMMs without OpenBLAS's packing (U and V are already laid out for streaming): blocks of
+// 8 output channels x 32 tiles in 16 accumulators; an output channel block's U rows stay in L1 while the
+// tile blocks stream V[k] from L2.
+void gemm_avx512(int on, int nt, int cin, const float *u, int64_t so, int64_t si, const float *v, int64_t ldv,
+                 float *m, int64_t ldm) {
+    for (int o0 = 0; o0 < on;) {
+        const int r = on - o0 >= 8 ? 8 : on - o0 >= 4 ? 4 : 1;
+        const float *ub = u + o0 * so;
+        float *mb = m + o0 * ldm;
+        for (int j0 = 0; j0 < nt; j0 += 32) {
+            const __mmask16 m0 = range_mask(0, nt - j0), m1 = range_mask(0, nt - j0 - 16);
+            if (r == 8)
+                gemm_block<8>(ub, so, si, v + j0, ldv, cin, mb + j0, ldm, m0, m1);
+            else if (r == 4)
+                gemm_block<4>(ub, so, si, v + j0, ldv, cin, mb + j0, ldm, m0, m1);
+            else
+                gemm_block<1>(ub, so, si, v + j0, ldv, cin, mb + j0, ldm, m0, m1);
+        }
+        o0 += r;
+    }
+}
+
 void input_avx512(const WinoProblem &p, int64_t t0, int nt, float *v, int64_t ldv) {
     const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
@@ -248,14 +306,14 @@ void output_avx512(const WinoProblem &p, const float *m, int64_t ldm, int o0, in
 }  // namespace
 
 const WinoKernels &wino_kernels_avx512() {
-    static const WinoKernels k{filters_avx512, input_avx512, output_avx512};
+    static const WinoKernels k{filters_avx512, gemm_avx512, input_avx512, output_avx512};
     return k;
 }
 
 #else  // not built for AVX-512 (arm64, or a compiler without it): never selected
 
 const WinoKernels &wino_kernels_avx512() {
-    static const WinoKernels k{nullptr, nullptr, nullptr};
+    static const WinoKernels k{nullptr, nullptr, nullptr, nullptr};
     return k;
 }
 
