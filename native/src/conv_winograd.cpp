@@ -26,8 +26,11 @@ constexpr int64_t kVTarget = int64_t(1) << 15;
 // 128 tiles 184-256, 256 tiles 179-250.
 constexpr int64_t kMinBlock = 128;
 constexpr int64_t kMaxBlock = 512;
-// Auto rule: both channel counts at least this (measured, native/README.md).
-constexpr int kMinChannels = 32;
+// Auto rule (measured on 2 threads, native/README.md): both channel counts at least kMinChannels, and
+// kManyChannels where partial tiles waste work (7x7 planes: 8x64 -> 64 channels ran 0.6-0.8x im2col's
+// speed, 8x512 -> 512 1.25-1.7x; 8x16x56x56 -> 16 ran 2.9-3.2x faster, 8x8 -> 64 0.7-1.6x).
+constexpr int kMinChannels = 16;
+constexpr int kManyChannels = 128;
 // Summed channels per group below which Winograd is never used: its transforms add products that cancel in
 // exact arithmetic, so with 1 to 4 summed channels its rounding exceeded the conformance tolerance
 // 4 (n + 1) u sum |term| on near-cancelling outputs (test_winograd.cpp, 1500 random shapes); none did
@@ -56,11 +59,17 @@ WinoPlan plan_common(const ConvGeo &g, int cin, int cout, int64_t tiles, int par
     return p;
 }
 
-bool chosen(const ConvGeo &g, int cin, int cout) {
+bool chosen(const ConvGeo &g, int cin, int cout, int hout, int wout) {
     int mode = g_mode.load(std::memory_order_relaxed);
     if (mode == C4J_WINOGRAD_OFF || !winograd_applicable(g) || cin < kMinSummed) return false;
     if (mode == C4J_WINOGRAD_ALWAYS) return true;
-    return cin >= kMinChannels && cout >= kMinChannels;
+    if (cin < kMinChannels || cout < kMinChannels) return false;
+    // Winograd's GEMM multiplications over the direct ones: 4/9 for even sizes, more where partial tiles
+    // waste work (7x7: 0.58, 5x5: 0.64, 3x3: 0.79)
+    double ratio = 16.0 * ceil_div(hout, 2) * ceil_div(wout, 2) / (9.0 * hout * wout);
+    if (ratio > 0.6) return false;
+    // small planes: the per-tile transforms weigh more against the GEMMs unless channels are many
+    return ratio <= 0.5 || (cin >= kManyChannels && cout >= kManyChannels);
 }
 
 int64_t tiles_of(const ConvGeo &g, int hout, int wout) {
@@ -239,11 +248,11 @@ bool winograd_applicable(const ConvGeo &g) {
 }
 
 WinoPlan plan_winograd_forward(const ConvGeo &g, int parts) {
-    return plan_common(g, g.cig, g.cog, tiles_of(g, g.hout, g.wout), parts, chosen(g, g.cig, g.cog));
+    return plan_common(g, g.cig, g.cog, tiles_of(g, g.hout, g.wout), parts, chosen(g, g.cig, g.cog, g.hout, g.wout));
 }
 
 WinoPlan plan_winograd_backward_data(const ConvGeo &g, int parts) {
-    return plan_common(g, g.cog, g.cig, tiles_of(g, g.h, g.w), parts, chosen(g, g.cog, g.cig));
+    return plan_common(g, g.cog, g.cig, tiles_of(g, g.h, g.w), parts, chosen(g, g.cog, g.cig, g.h, g.w));
 }
 
 static WinoProblem problem(const float *in, int64_t in_img, int hin, int win, int cin, float *out, int64_t out_img,

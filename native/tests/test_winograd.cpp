@@ -186,6 +186,17 @@ void suite_winograd() {
     c4j_cpu_set_winograd(C4J_WINOGRAD_AUTO);
     T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 0, 2) == 1, "auto: s4 forward not on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 1, 2) == 1, "auto: s4 backward data not on Winograd");
+    // the auto rule: >= 16 channels, planes where partial tiles waste little, or many channels
+    Conv s8{8, 512, 7, 7, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    Conv small_plane{8, 64, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    Conv few{8, 8, 56, 56, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    Conv tiny{1, 256, 3, 3, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    auto d8 = s8.desc(), dp = small_plane.desc(), df = few.desc(), dt = tiny.desc();
+    T4J_EXPECT(c4j_conv2d_uses_winograd(d8.data(), 0, 2) == 1, "auto: s8 forward not on Winograd");
+    T4J_EXPECT(c4j_conv2d_uses_winograd(d8.data(), 1, 2) == 1, "auto: s8 backward data not on Winograd");
+    T4J_EXPECT(c4j_conv2d_uses_winograd(dp.data(), 0, 2) == 0, "auto: 7x7 with 64 channels on Winograd");
+    T4J_EXPECT(c4j_conv2d_uses_winograd(df.data(), 0, 2) == 0, "auto: 8 channels on Winograd");
+    T4J_EXPECT(c4j_conv2d_uses_winograd(dt.data(), 1, 2) == 0, "auto: 3x3 plane on Winograd");
     c4j_cpu_set_winograd(7);  // ignored
     T4J_EXPECT(c4j_cpu_winograd() == C4J_WINOGRAD_AUTO, "an unknown mode changed the setting");
     c4j_cpu_set_winograd(before);
