@@ -31,6 +31,7 @@ constexpr int64_t kMaxBlock = 512;
 // speed, 8x512 -> 512 1.25-1.7x; 8x16x56x56 -> 16 ran 2.9-3.2x faster, 8x8 -> 64 0.7-1.6x).
 constexpr int kMinChannels = 16;
 constexpr int kManyChannels = 128;
+constexpr int64_t kMaxFilterFloats = int64_t(1) << 26;
 // Summed channels per group below which Winograd is never used: its transforms add products that cancel in
 // exact arithmetic, so with 1 to 4 summed channels its rounding exceeded the conformance tolerance
 // 4 (n + 1) u sum |term| on near-cancelling outputs (test_winograd.cpp, 1500 random shapes); none did
@@ -64,6 +65,8 @@ bool chosen(const ConvGeo &g, int cin, int cout, int hout, int wout) {
     if (mode == C4J_WINOGRAD_OFF || !winograd_applicable(g) || cin < kMinSummed) return false;
     if (mode == C4J_WINOGRAD_ALWAYS) return true;
     if (cin < kMinChannels || cout < kMinChannels) return false;
+    // a group's transformed filters (16/9 of its weights) are a per-call workspace: at most 256 MiB
+    if (int64_t(16) * cin * cout > kMaxFilterFloats) return false;
     // Winograd's GEMM multiplications over the direct ones: 4/9 for even sizes, more where partial tiles
     // waste work (7x7: 0.58, 5x5: 0.64, 3x3: 0.79)
     double ratio = 16.0 * ceil_div(hout, 2) * ceil_div(wout, 2) / (9.0 * hout * wout);
