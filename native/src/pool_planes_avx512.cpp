@@ -1,0 +1,370 @@
+// AVX-512 whole-plane pooling kernels (pool_planes.h). This file alone is compiled with AVX-512 flags and
+// is only reached after cpu_has_avx512() (pool_planes.cpp). Sixteen windows per vector: the input row is
+// loaded as 32 floats and split into even and odd columns, so a stride-2 window reads whole vectors.
+// Max backward gathers: each dx cell is written once, as the sum (in row-major window order, from +0) of
+// the gradients of the windows whose first maximum it is, so dx needs no zeroing pass and no scatter.
+#include "pool_planes.h"
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512DQ__)
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace c4j {
+namespace {
+
+// The first min(n, 16) lanes (none when n <= 0).
+inline __mmask16 lanes(int64_t n) {
+    return n >= 16 ? static_cast<__mmask16>(0xFFFF) : n <= 0 ? static_cast<__mmask16>(0) : static_cast<__mmask16>((1u << n) - 1);
+}
+
+// v beats the current maximum m: greater, or NaN over a number (so the first maximum and the first NaN win)
+inline __mmask16 beats(__m512 v, __m512 m) {
+    return _kor_mask16(_mm512_cmp_ps_mask(v, m, _CMP_GT_OQ),
+                       _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(m, m, _CMP_ORD_Q), v, v, _CMP_UNORD_Q));
+}
+
+// [prev[15], v[0 .. 15)]: the value one column pair to the left
+inline __m512 shift_in(__m512 v, __m512 prev) {
+    return _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(v), _mm512_castps_si512(prev), 15));
+}
+
+struct Split {
+    __m512 even, odd;  // columns 2l and 2l + 1 of the 32 loaded
+};
+
+struct Perms {
+    __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    __m512i dup_lo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    __m512i dup_hi = _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+};
+
+// Columns [c, c + 32) of a row of w floats, zero past the row's end (no address past it is formed).
+inline Split load_split(const Perms &p, const float *row, int64_t c, int64_t w) {
+    __m512 a = _mm512_setzero_ps(), b = _mm512_setzero_ps();
+    if (c + 32 <= w) {
+        a = _mm512_loadu_ps(row + c);
+        b = _mm512_loadu_ps(row + c + 16);
+        return Split{_mm512_permutex2var_ps(a, p.even, b), _mm512_permutex2var_ps(a, p.odd, b)};
+    }
+    if (c < w) a = _mm512_maskz_loadu_ps(lanes(w - c), row + c);
+    if (c + 16 < w) b = _mm512_maskz_loadu_ps(lanes(w - c - 16), row + c + 16);
+    return Split{_mm512_permutex2var_ps(a, p.even, b), _mm512_permutex2var_ps(a, p.odd, b)};
+}
+
+// Writes columns [c, c + 32) of a row of w floats (those inside it) from even / odd column values.
+inline void store_pairs(const Perms &p, float *row, int64_t c, int64_t w, __m512 even, __m512 odd) {
+    if (c < w) _mm512_mask_storeu_ps(row + c, lanes(w - c), _mm512_permutex2var_ps(even, p.lo, odd));
+    if (c + 16 < w) _mm512_mask_storeu_ps(row + c + 16, lanes(w - c - 16), _mm512_permutex2var_ps(even, p.hi, odd));
+}
+
+// Writes columns [2 j0 - 1, 2 j0 + 31) of a row of w floats: col 2j - 1 from om[j], col 2j from e[j].
+// For j0 == 0 column -1 is padding: the pairs are moved down one lane instead of writing before the row.
+inline void store_pairs_left(const Perms &p, float *row, int64_t j0, int64_t w, __m512 om, __m512 e) {
+    if (j0 > 0) {
+        store_pairs(p, row, 2 * j0 - 1, w, om, e);
+        return;
+    }
+    __m512i lo = _mm512_castps_si512(_mm512_permutex2var_ps(om, p.lo, e));
+    __m512i hi = _mm512_castps_si512(_mm512_permutex2var_ps(om, p.hi, e));
+    _mm512_mask_storeu_ps(row, lanes(w), _mm512_castsi512_ps(_mm512_alignr_epi32(hi, lo, 1)));
+    if (16 < w) _mm512_mask_storeu_ps(row + 16, lanes(std::min<int64_t>(w - 16, 15)), _mm512_castsi512_ps(_mm512_alignr_epi32(hi, hi, 1)));
+}
+
+// Clears columns [from, w) of a row and rows [r0, h) of a plane: cells no window covers.
+inline void clear_uncovered_cols(float *row, int64_t from, int64_t w) {
+    if (from < w) std::memset(row + from, 0, sizeof(float) * static_cast<size_t>(w - from));
+}
+
+}  // namespace
+
+void k2s2_max_forward_avx512(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
+    const Perms p;
+    const int64_t w = g.w, plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
+    for (int64_t t = t0; t < t1; ++t) {
+        for (int i = 0; i < g.hout; ++i) {
+            const float *r0 = x + t * plane + 2 * i * w, *r1 = r0 + w;
+            float *yr = y + t * oplane + static_cast<int64_t>(i) * g.wout;
+            for (int64_t j = 0; j < g.wout; j += 16) {
+                Split u = load_split(p, r0, 2 * j, 2 * static_cast<int64_t>(g.wout));
+                Split d = load_split(p, r1, 2 * j, 2 * static_cast<int64_t>(g.wout));
+                // the generic path's order, columns first (it decides which of -0 and +0, or which NaN, is kept)
+                __m512 m0 = _mm512_mask_mov_ps(u.even, beats(d.even, u.even), d.even);
+                __m512 m1 = _mm512_mask_mov_ps(u.odd, beats(d.odd, u.odd), d.odd);
+                _mm512_mask_storeu_ps(yr + j, lanes(g.wout - j), _mm512_mask_mov_ps(m0, beats(m1, m0), m1));
+            }
+        }
+    }
+}
+
+void k2s2_max_backward_avx512(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1) {
+    const Perms p;
+    const __m512 zero = _mm512_setzero_ps();
+    const int64_t w = g.w, w2 = 2 * static_cast<int64_t>(g.wout);
+    const int64_t plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
+    for (int64_t t = t0; t < t1; ++t) {
+        float *dxp = dx + t * plane;
+        for (int i = 0; i < g.hout; ++i) {
+            const float *r0 = x + t * plane + 2 * i * w, *r1 = r0 + w;
+            float *d0 = dxp + 2 * i * w, *d1 = d0 + w;
+            const float *dr = dy + t * oplane + static_cast<int64_t>(i) * g.wout;
+            for (int64_t j = 0; j < g.wout; j += 16) {
+                Split u = load_split(p, r0, 2 * j, w2);
+                Split d = load_split(p, r1, 2 * j, w2);
+                // +0 + dy, as the generic path adds into a zeroed dx (a -0 gradient lands as +0)
+                __m512 gr = _mm512_add_ps(zero, _mm512_maskz_loadu_ps(lanes(g.wout - j), dr + j));
+                __m512 m = u.even;
+                __mmask16 kb = beats(u.odd, m);
+                m = _mm512_mask_mov_ps(m, kb, u.odd);
+                __mmask16 kc = beats(d.even, m);
+                m = _mm512_mask_mov_ps(m, kc, d.even);
+                __mmask16 kd = beats(d.odd, m);
+                // the last window cell that beat the running maximum is the first maximal one
+                __mmask16 mc = static_cast<__mmask16>(kc & ~kd), mb = static_cast<__mmask16>(kb & ~(kc | kd));
+                __mmask16 ma = static_cast<__mmask16>(~(kb | kc | kd));
+                store_pairs(p, d0, 2 * j, w2, _mm512_maskz_mov_ps(ma, gr), _mm512_maskz_mov_ps(mb, gr));
+                store_pairs(p, d1, 2 * j, w2, _mm512_maskz_mov_ps(mc, gr), _mm512_maskz_mov_ps(kd, gr));
+            }
+            clear_uncovered_cols(d0, w2, w);
+            clear_uncovered_cols(d1, w2, w);
+        }
+        const int64_t covered = 2 * static_cast<int64_t>(g.hout) * w;
+        if (covered < plane) std::memset(dxp + covered, 0, sizeof(float) * static_cast<size_t>(plane - covered));
+    }
+}
+
+void k2s2_avg_forward_avx512(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
+    const Perms p;
+    const __m512 quarter = _mm512_set1_ps(0.25f);  // x * 0.25 == x / 4 exactly (the generic path divides)
+    const int64_t w = g.w, w2 = 2 * static_cast<int64_t>(g.wout);
+    const int64_t plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
+    for (int64_t t = t0; t < t1; ++t) {
+        for (int i = 0; i < g.hout; ++i) {
+            const float *r0 = x + t * plane + 2 * i * w, *r1 = r0 + w;
+            float *yr = y + t * oplane + static_cast<int64_t>(i) * g.wout;
+            for (int64_t j = 0; j < g.wout; j += 16) {
+                Split u = load_split(p, r0, 2 * j, w2);
+                Split d = load_split(p, r1, 2 * j, w2);
+                // the generic path's order: column sums first, then along the row
+                __m512 s = _mm512_add_ps(_mm512_add_ps(u.even, d.even), _mm512_add_ps(u.odd, d.odd));
+                _mm512_mask_storeu_ps(yr + j, lanes(g.wout - j), _mm512_mul_ps(s, quarter));
+            }
+        }
+    }
+}
+
+void k2s2_avg_backward_avx512(const PoolGeo &g, const float *dy, float *dx, int64_t t0, int64_t t1) {
+    const Perms p;
+    const __m512 quarter = _mm512_set1_ps(0.25f), zero = _mm512_setzero_ps();
+    const int64_t w = g.w, w2 = 2 * static_cast<int64_t>(g.wout);
+    const int64_t plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
+    for (int64_t t = t0; t < t1; ++t) {
+        float *dxp = dx + t * plane;
+        for (int i = 0; i < g.hout; ++i) {
+            float *d0 = dxp + 2 * i * w, *d1 = d0 + w;
+            const float *dr = dy + t * oplane + static_cast<int64_t>(i) * g.wout;
+            for (int64_t j = 0; j < g.wout; j += 16) {
+                __m512 v = _mm512_add_ps(zero, _mm512_mul_ps(_mm512_maskz_loadu_ps(lanes(g.wout - j), dr + j), quarter));
+                __m512 lo = _mm512_permutexvar_ps(p.dup_lo, v), hi = _mm512_permutexvar_ps(p.dup_hi, v);
+                const int64_t c = 2 * j;
+                _mm512_mask_storeu_ps(d0 + c, lanes(w2 - c), lo);
+                _mm512_mask_storeu_ps(d1 + c, lanes(w2 - c), lo);
+                if (c + 16 < w2) {
+                    _mm512_mask_storeu_ps(d0 + c + 16, lanes(w2 - c - 16), hi);
+                    _mm512_mask_storeu_ps(d1 + c + 16, lanes(w2 - c - 16), hi);
+                }
+            }
+            clear_uncovered_cols(d0, w2, w);
+            clear_uncovered_cols(d1, w2, w);
+        }
+        const int64_t covered = 2 * static_cast<int64_t>(g.hout) * w;
+        if (covered < plane) std::memset(dxp + covered, 0, sizeof(float) * static_cast<size_t>(plane - covered));
+    }
+}
+
+namespace {
+
+// The valid cells of 16 windows of a 3x3 stride-2 padding-1 pool at one kernel row: columns 2j - 1, 2j,
+// 2j + 1 of window j (om, e, o) and which of them lie inside the input.
+struct K3Cols {
+    __mmask16 v0, v1, v2;
+};
+
+inline K3Cols k3_cols(int64_t j0, int64_t w) {
+    const __m512i c = _mm512_slli_epi32(_mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(j0)),
+                                                         _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)),
+                                        1);  // 2j
+    const __m512i wv = _mm512_set1_epi32(static_cast<int>(w));
+    const __m512i one = _mm512_set1_epi32(1);
+    K3Cols k;
+    k.v0 = static_cast<__mmask16>(_mm512_cmpgt_epi32_mask(c, _mm512_setzero_si512()) &
+                                  _mm512_cmplt_epi32_mask(_mm512_sub_epi32(c, one), wv));
+    k.v1 = _mm512_cmplt_epi32_mask(c, wv);
+    k.v2 = _mm512_cmplt_epi32_mask(_mm512_add_epi32(c, one), wv);
+    return k;
+}
+
+inline __m512i shift_in_i(__m512i v, __m512i prev) { return _mm512_alignr_epi32(v, prev, 15); }
+
+// A candidate maximum per lane and the kernel row it comes from.
+struct ColArg {
+    __m512 v;
+    __m512i r;
+    // the next row down: taken when it beats (so the first maximum, the first NaN, stays)
+    inline void down(__m512 x, __m512i row) {
+        const __mmask16 win = beats(x, v);
+        v = _mm512_mask_mov_ps(v, win, x);
+        r = _mm512_mask_mov_epi32(r, win, row);
+    }
+    // the next column's candidate c (cells inside the input where valid): taken where no cell was yet, or
+    // where it beats, or ties at an earlier row; returns where it was taken
+    inline __mmask16 across(const ColArg &c, __mmask16 valid, __mmask16 &have) {
+        const __mmask16 tie = _kor_mask16(_mm512_cmp_ps_mask(c.v, v, _CMP_EQ_OQ),
+                                          _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), c.v, c.v, _CMP_UNORD_Q));
+        const __mmask16 earlier = _mm512_mask_cmplt_epi32_mask(tie, c.r, r);
+        const __mmask16 win = _kand_mask16(valid, _kor_mask16(_knot_mask16(have), _kor_mask16(beats(c.v, v), earlier)));
+        v = _mm512_mask_mov_ps(v, win, c.v);
+        r = _mm512_mask_mov_epi32(r, win, c.r);
+        have = _kor_mask16(have, valid);
+        return win;
+    }
+};
+
+// One step of the running first maximum over a window's cells in row-major order; cells outside the input
+// (mask clear) are skipped, and the first cell inside wins whatever its value (padding never wins).
+struct Running {
+    __m512 m = _mm512_set1_ps(0.f);
+    __mmask16 have = 0;
+    inline __mmask16 step(__m512 v, __mmask16 valid) {
+        const __mmask16 win = _kand_mask16(valid, _kor_mask16(_knot_mask16(have), beats(v, m)));
+        m = _mm512_mask_mov_ps(m, win, v);
+        have = _kor_mask16(have, valid);
+        return win;
+    }
+};
+
+}  // namespace
+
+void k3s2p1_max_forward_avx512(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
+    const Perms p;
+    const int64_t w = g.w, plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
+    for (int64_t t = t0; t < t1; ++t) {
+        const float *xp = x + t * plane;
+        for (int i = 0; i < g.hout; ++i) {
+            float *yr = y + t * oplane + static_cast<int64_t>(i) * g.wout;
+            const int r0 = std::max(2 * i - 1, 0), r1 = std::min(2 * i + 2, g.h);  // at least one row
+            __m512 prev_odd = _mm512_setzero_ps();
+            for (int64_t j0 = 0; j0 < g.wout; j0 += 16) {
+                const K3Cols k = k3_cols(j0, w);
+                // the generic path's order: each column's maximum over the rows, then along the row
+                Split c = load_split(p, xp + static_cast<int64_t>(r0) * w, 2 * j0, w);
+                for (int r = r0 + 1; r < r1; ++r) {
+                    Split s = load_split(p, xp + static_cast<int64_t>(r) * w, 2 * j0, w);
+                    c.even = _mm512_mask_mov_ps(c.even, beats(s.even, c.even), s.even);
+                    c.odd = _mm512_mask_mov_ps(c.odd, beats(s.odd, c.odd), s.odd);
+                }
+                Running run;
+                run.step(shift_in(c.odd, prev_odd), k.v0);
+                run.step(c.even, k.v1);
+                run.step(c.odd, k.v2);
+                prev_odd = c.odd;
+                _mm512_mask_storeu_ps(yr + j0, lanes(g.wout - j0), run.m);
+            }
+        }
+    }
+}
+
+void k3s2p1_max_backward_avx512(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1,
+                                float *carry) {
+    const Perms p;
+    const __m512 zero = _mm512_setzero_ps();
+    const int64_t w = g.w, plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
+    const int64_t jend = static_cast<int64_t>(g.wout) + 1;  // window j = wout has no cells but ends column 2 wout - 1
+    for (int64_t t = t0; t < t1; ++t) {
+        const float *xp = x + t * plane;
+        float *dxp = dx + t * plane;
+        // carry: per block of 16 column pairs, dx row 2i + 1 so far (odd-left, even columns), from window row i
+        for (int i = 0; i < g.hout; ++i) {
+            const float *dr = dy + t * oplane + static_cast<int64_t>(i) * g.wout;
+            __m512 prev_g2[3] = {zero, zero, zero};
+            ColArg prev_odd{zero, _mm512_setzero_si512()};
+            const int top = 2 * i - 1;  // dx rows top, top + 1, top + 2
+            const int r0 = std::max(top, 0), r1 = std::min(top + 3, g.h);  // at least one row
+            for (int64_t j0 = 0, b = 0; j0 < jend; j0 += 16, ++b) {
+                const K3Cols k = k3_cols(j0, w);
+                // each column's first maximum over the window's rows (value, row), then along the row:
+                // a later column wins with a larger value, or an equal one at an earlier row (row-major order)
+                Split s = load_split(p, xp + static_cast<int64_t>(r0) * w, 2 * j0, w);
+                ColArg e{s.even, _mm512_set1_epi32(r0 - top)}, o{s.odd, e.r};
+                for (int r = r0 + 1; r < r1; ++r) {
+                    s = load_split(p, xp + static_cast<int64_t>(r) * w, 2 * j0, w);
+                    const __m512i rv = _mm512_set1_epi32(r - top);
+                    e.down(s.even, rv);
+                    o.down(s.odd, rv);
+                }
+                ColArg best{shift_in(o.v, prev_odd.v), shift_in_i(o.r, prev_odd.r)};
+                prev_odd = o;
+                __mmask16 have = k.v0;
+                __m512i col = _mm512_setzero_si512();
+                col = _mm512_mask_mov_epi32(col, best.across(e, k.v1, have), _mm512_set1_epi32(1));
+                col = _mm512_mask_mov_epi32(col, best.across(o, k.v2, have), _mm512_set1_epi32(2));
+                const __m512i arg = _mm512_add_epi32(_mm512_mullo_epi32(best.r, _mm512_set1_epi32(3)), col);
+                const __m512 gr = j0 < g.wout ? _mm512_maskz_loadu_ps(lanes(g.wout - j0), dr + j0) : zero;
+                __m512 gk[9];
+                for (int c = 0; c < 9; ++c) {
+                    gk[c] = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(arg, _mm512_set1_epi32(c)), gr);
+                }
+                float *cb = carry + 32 * b;
+                for (int ro = 0; ro < 3; ++ro) {
+                    // column 2j - 1 takes window j - 1's right cell, then window j's left cell; 2j its middle
+                    __m512 base_o = zero, base_e = zero;
+                    if (ro == 0 && i > 0) {  // window row i - 1's bottom row
+                        base_o = _mm512_loadu_ps(cb);
+                        base_e = _mm512_loadu_ps(cb + 16);
+                    }
+                    __m512 om = _mm512_add_ps(_mm512_add_ps(base_o, shift_in(gk[3 * ro + 2], prev_g2[ro])), gk[3 * ro]);
+                    __m512 e = _mm512_add_ps(base_e, gk[3 * ro + 1]);
+                    prev_g2[ro] = gk[3 * ro + 2];
+                    const int r = top + ro;
+                    if (ro == 2) {
+                        _mm512_storeu_ps(cb, om);
+                        _mm512_storeu_ps(cb + 16, e);
+                    } else if (r >= 0 && r < g.h) {
+                        store_pairs_left(p, dxp + static_cast<int64_t>(r) * w, j0, w, om, e);
+                    }
+                }
+            }
+        }
+        // the last window row's bottom dx row is complete
+        const int last = 2 * g.hout - 1;
+        if (last < g.h) {
+            for (int64_t j0 = 0, b = 0; j0 < jend; j0 += 16, ++b) {
+                store_pairs_left(p, dxp + static_cast<int64_t>(last) * w, j0, w, _mm512_loadu_ps(carry + 32 * b),
+                                 _mm512_loadu_ps(carry + 32 * b + 16));
+            }
+        }
+        // 2 hout >= h and 2 wout >= w here (floor((h - 1) / 2) + 1 windows at least), so every dx cell was written
+    }
+}
+
+bool pool_planes_avx512_built() { return true; }
+
+}  // namespace c4j
+
+#else  // not built with AVX-512 (another architecture or compiler): never selected, see pool_planes.cpp
+
+namespace c4j {
+bool pool_planes_avx512_built() { return false; }
+void k2s2_max_forward_avx512(const PoolGeo &, const float *, float *, int64_t, int64_t) {}
+void k2s2_max_backward_avx512(const PoolGeo &, const float *, const float *, float *, int64_t, int64_t) {}
+void k2s2_avg_forward_avx512(const PoolGeo &, const float *, float *, int64_t, int64_t) {}
+void k2s2_avg_backward_avx512(const PoolGeo &, const float *, float *, int64_t, int64_t) {}
+void k3s2p1_max_forward_avx512(const PoolGeo &, const float *, float *, int64_t, int64_t) {}
+void k3s2p1_max_backward_avx512(const PoolGeo &, const float *, const float *, float *, int64_t, int64_t, float *) {}
+}  // namespace c4j
+
+#endif
