@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 namespace c4j {
 namespace {
@@ -56,8 +57,26 @@ inline Split load_split(const Perms &p, const float *row, int64_t c, int64_t w) 
     return Split{_mm512_permutex2var_ps(a, p.even, b), _mm512_permutex2var_ps(a, p.odd, b)};
 }
 
+// As load_split, filling past the row's end with fill.
+inline Split load_split_fill(const Perms &p, const float *row, int64_t c, int64_t w, __m512 fill) {
+    __m512 a = fill, b = fill;
+    if (c + 32 <= w) {
+        a = _mm512_loadu_ps(row + c);
+        b = _mm512_loadu_ps(row + c + 16);
+    } else {
+        if (c < w) a = _mm512_mask_loadu_ps(fill, lanes(w - c), row + c);
+        if (c + 16 < w) b = _mm512_mask_loadu_ps(fill, lanes(w - c - 16), row + c + 16);
+    }
+    return Split{_mm512_permutex2var_ps(a, p.even, b), _mm512_permutex2var_ps(a, p.odd, b)};
+}
+
 // Writes columns [c, c + 32) of a row of w floats (those inside it) from even / odd column values.
 inline void store_pairs(const Perms &p, float *row, int64_t c, int64_t w, __m512 even, __m512 odd) {
+    if (c + 32 <= w) {
+        _mm512_storeu_ps(row + c, _mm512_permutex2var_ps(even, p.lo, odd));
+        _mm512_storeu_ps(row + c + 16, _mm512_permutex2var_ps(even, p.hi, odd));
+        return;
+    }
     if (c < w) _mm512_mask_storeu_ps(row + c, lanes(w - c), _mm512_permutex2var_ps(even, p.lo, odd));
     if (c + 16 < w) _mm512_mask_storeu_ps(row + c + 16, lanes(w - c - 16), _mm512_permutex2var_ps(even, p.hi, odd));
 }
@@ -210,29 +229,71 @@ inline K3Cols k3_cols(int64_t j0, int64_t w) {
 
 inline __m512i shift_in_i(__m512i v, __m512i prev) { return _mm512_alignr_epi32(v, prev, 15); }
 
-// A candidate maximum per lane and the kernel row it comes from.
-struct ColArg {
+// Max backward of the 3x3 kernel: per lane (window) a candidate cell, its value and kernel row 0..2.
+// Column -1 (padding) is (-inf, kOutside): any real cell beats or out-ties it. Columns past the input's end
+// are loaded as -inf and keep the first real row, so they cannot win either: a real best that is -inf has
+// the first real row too (nothing in its column beats -inf), and a tie needs a strictly earlier row.
+// No "is there a cell yet" mask is needed. kNan: the block holds a NaN, so compares follow the NaN rule
+// (NaN beats a number, NaNs tie); without NaNs a plain compare gives the same answer, cheaper. (A NaN
+// shifted in from the previous block comes first in its window and stays best under either rule.)
+constexpr int kOutside = 3;
+
+struct Cand {
     __m512 v;
     __m512i r;
-    // the next row down: taken when it beats (so the first maximum, the first NaN, stays)
-    inline void down(__m512 x, __m512i row) {
-        const __mmask16 win = beats(x, v);
-        v = _mm512_mask_mov_ps(v, win, x);
-        r = _mm512_mask_mov_epi32(r, win, row);
-    }
-    // the next column's candidate c (cells inside the input where valid): taken where no cell was yet, or
-    // where it beats, or ties at an earlier row; returns where it was taken
-    inline __mmask16 across(const ColArg &c, __mmask16 valid, __mmask16 &have) {
-        const __mmask16 tie = _kor_mask16(_mm512_cmp_ps_mask(c.v, v, _CMP_EQ_OQ),
-                                          _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), c.v, c.v, _CMP_UNORD_Q));
-        const __mmask16 earlier = _mm512_mask_cmplt_epi32_mask(tie, c.r, r);
-        const __mmask16 win = _kand_mask16(valid, _kor_mask16(_knot_mask16(have), _kor_mask16(beats(c.v, v), earlier)));
-        v = _mm512_mask_mov_ps(v, win, c.v);
-        r = _mm512_mask_mov_epi32(r, win, c.r);
-        have = _kor_mask16(have, valid);
-        return win;
-    }
 };
+
+template <bool kNan>
+inline __mmask16 gt(__m512 v, __m512 m) {
+    return kNan ? beats(v, m) : _mm512_cmp_ps_mask(v, m, _CMP_GT_OQ);
+}
+
+template <bool kNan>
+inline __mmask16 tie(__m512 v, __m512 m) {
+    const __mmask16 eq = _mm512_cmp_ps_mask(v, m, _CMP_EQ_OQ);
+    return kNan ? _kor_mask16(eq, _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(m, m, _CMP_UNORD_Q), v, v, _CMP_UNORD_Q)) : eq;
+}
+
+// the next row down in the same column: taken only when it beats (the first maximum stays)
+template <bool kNan>
+inline void down(Cand &c, __m512 x, __m512i row) {
+    const __mmask16 win = gt<kNan>(x, c.v);
+    c.v = _mm512_mask_mov_ps(c.v, win, x);
+    c.r = _mm512_mask_mov_epi32(c.r, win, row);
+}
+
+// the next column's candidate: taken when it beats, or ties at an earlier row (row-major order)
+template <bool kNan>
+inline __mmask16 across(Cand &best, const Cand &c) {
+    const __mmask16 win = _kor_mask16(gt<kNan>(c.v, best.v), _mm512_mask_cmplt_epi32_mask(tie<kNan>(c.v, best.v), c.r, best.r));
+    best.v = _mm512_mask_mov_ps(best.v, win, c.v);
+    best.r = _mm512_mask_mov_epi32(best.r, win, c.r);
+    return win;
+}
+
+// Where each window's first maximum is: kernel row r (0..2), and column masks (middle c1, right c2, else left).
+struct K3Arg {
+    __m512i r;
+    __mmask16 c1, c2;
+};
+
+// rows[0 .. n): the window rows inside the input, the first at kernel row r0; prev: the previous block's
+// right column (window j - 1's, which is column 2j - 1 of window j).
+template <bool kNan>
+inline K3Arg k3_argmax(const Split *rows, int n, int r0, Cand &prev) {
+    const __m512i first = _mm512_set1_epi32(r0);
+    Cand e{rows[0].even, first}, o{rows[0].odd, first};
+    for (int k = 1; k < n; ++k) {
+        const __m512i rv = _mm512_set1_epi32(r0 + k);
+        down<kNan>(e, rows[k].even, rv);
+        down<kNan>(o, rows[k].odd, rv);
+    }
+    Cand best{shift_in(o.v, prev.v), shift_in_i(o.r, prev.r)};
+    prev = o;
+    const __mmask16 w1 = across<kNan>(best, e);
+    const __mmask16 w2 = across<kNan>(best, o);
+    return K3Arg{best.r, _kandn_mask16(w2, w1), w2};
+}
 
 // One step of the running first maximum over a window's cells in row-major order; cells outside the input
 // (mask clear) are skipped, and the first cell inside wins whatever its value (padding never wins).
@@ -281,54 +342,46 @@ void k3s2p1_max_forward_avx512(const PoolGeo &g, const float *x, float *y, int64
 void k3s2p1_max_backward_avx512(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1,
                                 float *carry) {
     const Perms p;
-    const __m512 zero = _mm512_setzero_ps();
+    const __m512 zero = _mm512_setzero_ps(), neg_inf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
     const int64_t w = g.w, plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
     const int64_t jend = static_cast<int64_t>(g.wout) + 1;  // window j = wout has no cells but ends column 2 wout - 1
     for (int64_t t = t0; t < t1; ++t) {
         const float *xp = x + t * plane;
         float *dxp = dx + t * plane;
-        // carry: per block of 16 column pairs, dx row 2i + 1 so far (odd-left, even columns), from window row i
+        // carry: per block of 16 column pairs, dx row 2i + 1 so far (columns 2j - 1, 2j), from window row i
         for (int i = 0; i < g.hout; ++i) {
             const float *dr = dy + t * oplane + static_cast<int64_t>(i) * g.wout;
-            __m512 prev_g2[3] = {zero, zero, zero};
-            ColArg prev_odd{zero, _mm512_setzero_si512()};
             const int top = 2 * i - 1;  // dx rows top, top + 1, top + 2
             const int r0 = std::max(top, 0), r1 = std::min(top + 3, g.h);  // at least one row
+            __m512 prev_g2[3] = {zero, zero, zero};
+            Cand prev{neg_inf, _mm512_set1_epi32(kOutside)};  // column -1 is padding
             for (int64_t j0 = 0, b = 0; j0 < jend; j0 += 16, ++b) {
-                const K3Cols k = k3_cols(j0, w);
-                // each column's first maximum over the window's rows (value, row), then along the row:
-                // a later column wins with a larger value, or an equal one at an earlier row (row-major order)
-                Split s = load_split(p, xp + static_cast<int64_t>(r0) * w, 2 * j0, w);
-                ColArg e{s.even, _mm512_set1_epi32(r0 - top)}, o{s.odd, e.r};
-                for (int r = r0 + 1; r < r1; ++r) {
-                    s = load_split(p, xp + static_cast<int64_t>(r) * w, 2 * j0, w);
-                    const __m512i rv = _mm512_set1_epi32(r - top);
-                    e.down(s.even, rv);
-                    o.down(s.odd, rv);
+                Split rows[3];
+                __mmask16 nan = 0;
+                for (int r = r0; r < r1; ++r) {
+                    rows[r - r0] = load_split_fill(p, xp + static_cast<int64_t>(r) * w, 2 * j0, w, neg_inf);
+                    nan = _kor_mask16(nan, _mm512_cmp_ps_mask(rows[r - r0].even, rows[r - r0].odd, _CMP_UNORD_Q));
                 }
-                ColArg best{shift_in(o.v, prev_odd.v), shift_in_i(o.r, prev_odd.r)};
-                prev_odd = o;
-                __mmask16 have = k.v0;
-                __m512i col = _mm512_setzero_si512();
-                col = _mm512_mask_mov_epi32(col, best.across(e, k.v1, have), _mm512_set1_epi32(1));
-                col = _mm512_mask_mov_epi32(col, best.across(o, k.v2, have), _mm512_set1_epi32(2));
-                const __m512i arg = _mm512_add_epi32(_mm512_mullo_epi32(best.r, _mm512_set1_epi32(3)), col);
-                const __m512 gr = j0 < g.wout ? _mm512_maskz_loadu_ps(lanes(g.wout - j0), dr + j0) : zero;
-                __m512 gk[9];
-                for (int c = 0; c < 9; ++c) {
-                    gk[c] = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(arg, _mm512_set1_epi32(c)), gr);
-                }
+                const K3Arg a = nan != 0 ? k3_argmax<true>(rows, r1 - r0, r0 - top, prev)
+                                         : k3_argmax<false>(rows, r1 - r0, r0 - top, prev);
+                const __m512 gr = j0 + 16 <= g.wout ? _mm512_loadu_ps(dr + j0)
+                                  : j0 < g.wout     ? _mm512_maskz_loadu_ps(lanes(g.wout - j0), dr + j0)
+                                                    : zero;
+                const __mmask16 c0 = _knot_mask16(_kor_mask16(a.c1, a.c2));
                 float *cb = carry + 32 * b;
                 for (int ro = 0; ro < 3; ++ro) {
+                    const __m512 gro = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(a.r, _mm512_set1_epi32(ro)), gr);
+                    const __m512 g0 = _mm512_maskz_mov_ps(c0, gro), g1 = _mm512_maskz_mov_ps(a.c1, gro);
+                    const __m512 g2 = _mm512_maskz_mov_ps(a.c2, gro);
                     // column 2j - 1 takes window j - 1's right cell, then window j's left cell; 2j its middle
                     __m512 base_o = zero, base_e = zero;
                     if (ro == 0 && i > 0) {  // window row i - 1's bottom row
                         base_o = _mm512_loadu_ps(cb);
                         base_e = _mm512_loadu_ps(cb + 16);
                     }
-                    __m512 om = _mm512_add_ps(_mm512_add_ps(base_o, shift_in(gk[3 * ro + 2], prev_g2[ro])), gk[3 * ro]);
-                    __m512 e = _mm512_add_ps(base_e, gk[3 * ro + 1]);
-                    prev_g2[ro] = gk[3 * ro + 2];
+                    const __m512 om = _mm512_add_ps(_mm512_add_ps(base_o, shift_in(g2, prev_g2[ro])), g0);
+                    const __m512 e = _mm512_add_ps(base_e, g1);
+                    prev_g2[ro] = g2;
                     const int r = top + ro;
                     if (ro == 2) {
                         _mm512_storeu_ps(cb, om);
