@@ -44,21 +44,9 @@ struct Perms {
     __m512i dup_hi = _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
 };
 
-// Columns [c, c + 32) of a row of w floats, zero past the row's end (no address past it is formed).
-inline Split load_split(const Perms &p, const float *row, int64_t c, int64_t w) {
-    __m512 a = _mm512_setzero_ps(), b = _mm512_setzero_ps();
-    if (c + 32 <= w) {
-        a = _mm512_loadu_ps(row + c);
-        b = _mm512_loadu_ps(row + c + 16);
-        return Split{_mm512_permutex2var_ps(a, p.even, b), _mm512_permutex2var_ps(a, p.odd, b)};
-    }
-    if (c < w) a = _mm512_maskz_loadu_ps(lanes(w - c), row + c);
-    if (c + 16 < w) b = _mm512_maskz_loadu_ps(lanes(w - c - 16), row + c + 16);
-    return Split{_mm512_permutex2var_ps(a, p.even, b), _mm512_permutex2var_ps(a, p.odd, b)};
-}
-
-// As load_split, filling past the row's end with fill.
-inline Split load_split_fill(const Perms &p, const float *row, int64_t c, int64_t w, __m512 fill) {
+// Columns [c, c + 32) of a row of w floats split into even and odd ones, fill past the row's end (no
+// address past it is formed).
+inline Split load_split(const Perms &p, const float *row, int64_t c, int64_t w, __m512 fill = _mm512_setzero_ps()) {
     __m512 a = fill, b = fill;
     if (c + 32 <= w) {
         a = _mm512_loadu_ps(row + c);
@@ -94,7 +82,21 @@ inline void store_pairs_left(const Perms &p, float *row, int64_t j0, int64_t w, 
     if (16 < w) _mm512_mask_storeu_ps(row + 16, lanes(std::min<int64_t>(w - 16, 15)), _mm512_castsi512_ps(_mm512_alignr_epi32(hi, hi, 1)));
 }
 
-// Clears columns [from, w) of a row and rows [r0, h) of a plane: cells no window covers.
+// Copies n floats of an L1-resident row to dst with streaming stores on its 64-byte aligned lines: dx rows
+// are written once, so reading their old lines in first (read-for-ownership) would be wasted bandwidth.
+// The caller ends with _mm_sfence() so that the values are visible once the task returns.
+inline void stream_row(float *dst, const float *src, int64_t n) {
+    const uintptr_t a = reinterpret_cast<uintptr_t>(dst);
+    int64_t k = 0;
+    if ((a & 3) == 0) {  // else no line can be streamed whole: plain stores below
+        k = std::min<int64_t>(n, static_cast<int64_t>(((64 - (a & 63)) & 63) / 4));
+        if (k > 0) _mm512_mask_storeu_ps(dst, lanes(k), _mm512_maskz_loadu_ps(lanes(k), src));
+        for (; k + 16 <= n; k += 16) _mm512_stream_ps(dst + k, _mm512_loadu_ps(src + k));
+    }
+    for (; k < n; k += 16) _mm512_mask_storeu_ps(dst + k, lanes(n - k), _mm512_maskz_loadu_ps(lanes(n - k), src + k));
+}
+
+// Clears columns [from, w) of a row: cells no window covers.
 inline void clear_uncovered_cols(float *row, int64_t from, int64_t w) {
     if (from < w) std::memset(row + from, 0, sizeof(float) * static_cast<size_t>(w - from));
 }
@@ -340,7 +342,10 @@ void k3s2p1_max_forward_avx512(const PoolGeo &g, const float *x, float *y, int64
 }
 
 void k3s2p1_max_backward_avx512(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1,
-                                float *carry) {
+                                float *scratch) {
+    float *carry = scratch;  // see k3s2p1_scratch_floats
+    float *rowbuf[2] = {scratch + 2 * (static_cast<int64_t>(g.wout) + 16) + 32, nullptr};
+    rowbuf[1] = rowbuf[0] + g.w + 32;
     const Perms p;
     const __m512 zero = _mm512_setzero_ps(), neg_inf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
     const int64_t w = g.w, plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
@@ -359,7 +364,7 @@ void k3s2p1_max_backward_avx512(const PoolGeo &g, const float *dy, const float *
                 Split rows[3];
                 __mmask16 nan = 0;
                 for (int r = r0; r < r1; ++r) {
-                    rows[r - r0] = load_split_fill(p, xp + static_cast<int64_t>(r) * w, 2 * j0, w, neg_inf);
+                    rows[r - r0] = load_split(p, xp + static_cast<int64_t>(r) * w, 2 * j0, w, neg_inf);
                     nan = _kor_mask16(nan, _mm512_cmp_ps_mask(rows[r - r0].even, rows[r - r0].odd, _CMP_UNORD_Q));
                 }
                 const K3Arg a = nan != 0 ? k3_argmax<true>(rows, r1 - r0, r0 - top, prev)
@@ -387,21 +392,26 @@ void k3s2p1_max_backward_avx512(const PoolGeo &g, const float *dy, const float *
                         _mm512_storeu_ps(cb, om);
                         _mm512_storeu_ps(cb + 16, e);
                     } else if (r >= 0 && r < g.h) {
-                        store_pairs_left(p, dxp + static_cast<int64_t>(r) * w, j0, w, om, e);
+                        store_pairs_left(p, rowbuf[ro], j0, w, om, e);
                     }
                 }
+            }
+            for (int ro = 0; ro < 2; ++ro) {
+                const int r = top + ro;
+                if (r >= 0 && r < g.h) stream_row(dxp + static_cast<int64_t>(r) * w, rowbuf[ro], w);
             }
         }
         // the last window row's bottom dx row is complete
         const int last = 2 * g.hout - 1;
         if (last < g.h) {
             for (int64_t j0 = 0, b = 0; j0 < jend; j0 += 16, ++b) {
-                store_pairs_left(p, dxp + static_cast<int64_t>(last) * w, j0, w, _mm512_loadu_ps(carry + 32 * b),
-                                 _mm512_loadu_ps(carry + 32 * b + 16));
+                store_pairs_left(p, rowbuf[0], j0, w, _mm512_loadu_ps(carry + 32 * b), _mm512_loadu_ps(carry + 32 * b + 16));
             }
+            stream_row(dxp + static_cast<int64_t>(last) * w, rowbuf[0], w);
         }
         // 2 hout >= h and 2 wout >= w here (floor((h - 1) / 2) + 1 windows at least), so every dx cell was written
     }
+    _mm_sfence();
 }
 
 bool pool_planes_avx512_built() { return true; }
