@@ -42,9 +42,9 @@ bool pool_planes_max_backward(const PoolGeo &g, const float *dy, const float *x,
         return true;
     }
     if (is_k3s2p1(g)) {
-        FloatBuffer scratch(k3s2p1_scratch_floats(g));
-        if (!scratch.ok()) return false;  // the generic path reports the allocation failure
-        k3s2p1_max_backward_avx512(g, dy, x, dx, t0, t1, scratch.get());
+        FloatBuffer carry(2 * (static_cast<int64_t>(g.wout) + 16) + 32);
+        if (!carry.ok()) return false;  // the generic path reports the allocation failure
+        k3s2p1_max_backward_avx512(g, dy, x, dx, t0, t1, carry.get());
         return true;
     }
     return false;

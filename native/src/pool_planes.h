@@ -27,12 +27,9 @@ void k2s2_max_backward_avx512(const PoolGeo &g, const float *dy, const float *x,
 void k2s2_avg_forward_avx512(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1);
 void k2s2_avg_backward_avx512(const PoolGeo &g, const float *dy, float *dx, int64_t t0, int64_t t1);
 void k3s2p1_max_forward_avx512(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1);
-// scratch: k3s2p1_scratch_floats(g) floats (a carried dx row and two dx rows being assembled).
+// Needs a scratch row of at least 2 * (wout + 16) + 32 floats.
 void k3s2p1_max_backward_avx512(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1,
-                                float *scratch);
-inline int64_t k3s2p1_scratch_floats(const PoolGeo &g) {
-    return 2 * (static_cast<int64_t>(g.wout) + 16) + 32 + 2 * (static_cast<int64_t>(g.w) + 32);
-}
+                                float *carry);
 
 }  // namespace c4j
 

@@ -82,20 +82,6 @@ inline void store_pairs_left(const Perms &p, float *row, int64_t j0, int64_t w, 
     if (16 < w) _mm512_mask_storeu_ps(row + 16, lanes(std::min<int64_t>(w - 16, 15)), _mm512_castsi512_ps(_mm512_alignr_epi32(hi, hi, 1)));
 }
 
-// Copies n floats of an L1-resident row to dst with streaming stores on its 64-byte aligned lines: dx rows
-// are written once, so reading their old lines in first (read-for-ownership) would be wasted bandwidth.
-// The caller ends with _mm_sfence() so that the values are visible once the task returns.
-inline void stream_row(float *dst, const float *src, int64_t n) {
-    const uintptr_t a = reinterpret_cast<uintptr_t>(dst);
-    int64_t k = 0;
-    if ((a & 3) == 0) {  // else no line can be streamed whole: plain stores below
-        k = std::min<int64_t>(n, static_cast<int64_t>(((64 - (a & 63)) & 63) / 4));
-        if (k > 0) _mm512_mask_storeu_ps(dst, lanes(k), _mm512_maskz_loadu_ps(lanes(k), src));
-        for (; k + 16 <= n; k += 16) _mm512_stream_ps(dst + k, _mm512_loadu_ps(src + k));
-    }
-    for (; k < n; k += 16) _mm512_mask_storeu_ps(dst + k, lanes(n - k), _mm512_maskz_loadu_ps(lanes(n - k), src + k));
-}
-
 // Clears columns [from, w) of a row: cells no window covers.
 inline void clear_uncovered_cols(float *row, int64_t from, int64_t w) {
     if (from < w) std::memset(row + from, 0, sizeof(float) * static_cast<size_t>(w - from));
@@ -342,10 +328,7 @@ void k3s2p1_max_forward_avx512(const PoolGeo &g, const float *x, float *y, int64
 }
 
 void k3s2p1_max_backward_avx512(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1,
-                                float *scratch) {
-    float *carry = scratch;  // see k3s2p1_scratch_floats
-    float *rowbuf[2] = {scratch + 2 * (static_cast<int64_t>(g.wout) + 16) + 32, nullptr};
-    rowbuf[1] = rowbuf[0] + g.w + 32;
+                                float *carry) {
     const Perms p;
     const __m512 zero = _mm512_setzero_ps(), neg_inf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
     const int64_t w = g.w, plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
@@ -392,26 +375,21 @@ void k3s2p1_max_backward_avx512(const PoolGeo &g, const float *dy, const float *
                         _mm512_storeu_ps(cb, om);
                         _mm512_storeu_ps(cb + 16, e);
                     } else if (r >= 0 && r < g.h) {
-                        store_pairs_left(p, rowbuf[ro], j0, w, om, e);
+                        store_pairs_left(p, dxp + static_cast<int64_t>(r) * w, j0, w, om, e);
                     }
                 }
-            }
-            for (int ro = 0; ro < 2; ++ro) {
-                const int r = top + ro;
-                if (r >= 0 && r < g.h) stream_row(dxp + static_cast<int64_t>(r) * w, rowbuf[ro], w);
             }
         }
         // the last window row's bottom dx row is complete
         const int last = 2 * g.hout - 1;
         if (last < g.h) {
             for (int64_t j0 = 0, b = 0; j0 < jend; j0 += 16, ++b) {
-                store_pairs_left(p, rowbuf[0], j0, w, _mm512_loadu_ps(carry + 32 * b), _mm512_loadu_ps(carry + 32 * b + 16));
+                store_pairs_left(p, dxp + static_cast<int64_t>(last) * w, j0, w, _mm512_loadu_ps(carry + 32 * b),
+                                 _mm512_loadu_ps(carry + 32 * b + 16));
             }
-            stream_row(dxp + static_cast<int64_t>(last) * w, rowbuf[0], w);
         }
         // 2 hout >= h and 2 wout >= w here (floor((h - 1) / 2) + 1 windows at least), so every dx cell was written
     }
-    _mm_sfence();
 }
 
 bool pool_planes_avx512_built() { return true; }
