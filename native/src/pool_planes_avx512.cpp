@@ -89,21 +89,47 @@ inline void clear_uncovered_cols(float *row, int64_t from, int64_t w) {
 
 }  // namespace
 
+// Calls block(j, n) for outputs [j, j + n) of a 2x2 stride-2 row, n = 16 except on rows narrower than 16
+// outputs; the last partial block moves back to end at wout (its outputs are recomputed, same values) so
+// that every load and store is a whole vector.
+template <class F>
+inline void k2s2_blocks(int wout, F block) {
+    if (wout < 16) {
+        block(0, static_cast<int64_t>(wout));
+        return;
+    }
+    for (int64_t j = 0; j < wout; j += 16) block(std::min<int64_t>(j, wout - 16), int64_t{16});
+}
+
+// Even and odd columns [2j, 2j + 32) of op(row r0, row r1) for n <= 16 outputs, op applied to the raw rows
+// first (column pairs reduce before the split: one split per block instead of two).
+template <class Op>
+inline Split k2s2_columns(const Perms &p, const float *r0, const float *r1, int64_t j, int64_t n, Op op) {
+    const float *a0 = r0 + 2 * j, *a1 = r1 + 2 * j;
+    __m512 a, b = _mm512_setzero_ps();
+    if (n == 16) {
+        a = op(_mm512_loadu_ps(a0), _mm512_loadu_ps(a1));
+        b = op(_mm512_loadu_ps(a0 + 16), _mm512_loadu_ps(a1 + 16));
+    } else {
+        a = op(_mm512_maskz_loadu_ps(lanes(2 * n), a0), _mm512_maskz_loadu_ps(lanes(2 * n), a1));
+        if (n > 8) b = op(_mm512_maskz_loadu_ps(lanes(2 * n - 16), a0 + 16), _mm512_maskz_loadu_ps(lanes(2 * n - 16), a1 + 16));
+    }
+    return Split{_mm512_permutex2var_ps(a, p.even, b), _mm512_permutex2var_ps(a, p.odd, b)};
+}
+
 void k2s2_max_forward_avx512(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
     const Perms p;
     const int64_t w = g.w, plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
+    // the generic path's order, columns first (it decides which of -0 and +0, or which NaN, is kept)
+    auto colmax = [](__m512 top, __m512 bottom) { return _mm512_mask_mov_ps(top, beats(bottom, top), bottom); };
     for (int64_t t = t0; t < t1; ++t) {
         for (int i = 0; i < g.hout; ++i) {
             const float *r0 = x + t * plane + 2 * i * w, *r1 = r0 + w;
             float *yr = y + t * oplane + static_cast<int64_t>(i) * g.wout;
-            for (int64_t j = 0; j < g.wout; j += 16) {
-                Split u = load_split(p, r0, 2 * j, 2 * static_cast<int64_t>(g.wout));
-                Split d = load_split(p, r1, 2 * j, 2 * static_cast<int64_t>(g.wout));
-                // the generic path's order, columns first (it decides which of -0 and +0, or which NaN, is kept)
-                __m512 m0 = _mm512_mask_mov_ps(u.even, beats(d.even, u.even), d.even);
-                __m512 m1 = _mm512_mask_mov_ps(u.odd, beats(d.odd, u.odd), d.odd);
-                _mm512_mask_storeu_ps(yr + j, lanes(g.wout - j), _mm512_mask_mov_ps(m0, beats(m1, m0), m1));
-            }
+            k2s2_blocks(g.wout, [&](int64_t j, int64_t n) {
+                const Split c = k2s2_columns(p, r0, r1, j, n, colmax);
+                _mm512_mask_storeu_ps(yr + j, lanes(n), colmax(c.even, c.odd));
+            });
         }
     }
 }
@@ -147,19 +173,17 @@ void k2s2_max_backward_avx512(const PoolGeo &g, const float *dy, const float *x,
 void k2s2_avg_forward_avx512(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
     const Perms p;
     const __m512 quarter = _mm512_set1_ps(0.25f);  // x * 0.25 == x / 4 exactly (the generic path divides)
-    const int64_t w = g.w, w2 = 2 * static_cast<int64_t>(g.wout);
-    const int64_t plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
+    const int64_t w = g.w, plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
+    // the generic path's order: column sums first, then along the row
+    auto add = [](__m512 top, __m512 bottom) { return _mm512_add_ps(top, bottom); };
     for (int64_t t = t0; t < t1; ++t) {
         for (int i = 0; i < g.hout; ++i) {
             const float *r0 = x + t * plane + 2 * i * w, *r1 = r0 + w;
             float *yr = y + t * oplane + static_cast<int64_t>(i) * g.wout;
-            for (int64_t j = 0; j < g.wout; j += 16) {
-                Split u = load_split(p, r0, 2 * j, w2);
-                Split d = load_split(p, r1, 2 * j, w2);
-                // the generic path's order: column sums first, then along the row
-                __m512 s = _mm512_add_ps(_mm512_add_ps(u.even, d.even), _mm512_add_ps(u.odd, d.odd));
-                _mm512_mask_storeu_ps(yr + j, lanes(g.wout - j), _mm512_mul_ps(s, quarter));
-            }
+            k2s2_blocks(g.wout, [&](int64_t j, int64_t n) {
+                const Split c = k2s2_columns(p, r0, r1, j, n, add);
+                _mm512_mask_storeu_ps(yr + j, lanes(n), _mm512_mul_ps(_mm512_add_ps(c.even, c.odd), quarter));
+            });
         }
     }
 }
