@@ -6,6 +6,11 @@
 #include "pool_planes.h"
 
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512DQ__)
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+// GCC 12's AVX-512 headers start some intrinsics from _mm512_undefined_*, which it then reports as
+// "may be used uninitialized" wherever they inline (GCC bug 105593, fixed in GCC 13)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include <algorithm>
