@@ -224,26 +224,6 @@ void k2s2_avg_backward_avx512(const PoolGeo &g, const float *dy, float *dx, int6
 
 namespace {
 
-// The valid cells of 16 windows of a 3x3 stride-2 padding-1 pool at one kernel row: columns 2j - 1, 2j,
-// 2j + 1 of window j (om, e, o) and which of them lie inside the input.
-struct K3Cols {
-    __mmask16 v0, v1, v2;
-};
-
-inline K3Cols k3_cols(int64_t j0, int64_t w) {
-    const __m512i c = _mm512_slli_epi32(_mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(j0)),
-                                                         _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)),
-                                        1);  // 2j
-    const __m512i wv = _mm512_set1_epi32(static_cast<int>(w));
-    const __m512i one = _mm512_set1_epi32(1);
-    K3Cols k;
-    k.v0 = static_cast<__mmask16>(_mm512_cmpgt_epi32_mask(c, _mm512_setzero_si512()) &
-                                  _mm512_cmplt_epi32_mask(_mm512_sub_epi32(c, one), wv));
-    k.v1 = _mm512_cmplt_epi32_mask(c, wv);
-    k.v2 = _mm512_cmplt_epi32_mask(_mm512_add_epi32(c, one), wv);
-    return k;
-}
-
 inline __m512i shift_in_i(__m512i v, __m512i prev) { return _mm512_alignr_epi32(v, prev, 15); }
 
 // Max backward of the 3x3 kernel: per lane (window) a candidate cell, its value and kernel row 0..2.
@@ -312,45 +292,32 @@ inline K3Arg k3_argmax(const Split *rows, int n, int r0, Cand &prev) {
     return K3Arg{best.r, _kandn_mask16(w2, w1), w2};
 }
 
-// One step of the running first maximum over a window's cells in row-major order; cells outside the input
-// (mask clear) are skipped, and the first cell inside wins whatever its value (padding never wins).
-struct Running {
-    __m512 m = _mm512_set1_ps(0.f);
-    __mmask16 have = 0;
-    inline __mmask16 step(__m512 v, __mmask16 valid) {
-        const __mmask16 win = _kand_mask16(valid, _kor_mask16(_knot_mask16(have), beats(v, m)));
-        m = _mm512_mask_mov_ps(m, win, v);
-        have = _kor_mask16(have, valid);
-        return win;
-    }
-};
-
 }  // namespace
 
 void k3s2p1_max_forward_avx512(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
     const Perms p;
+    const __m512 neg_inf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
     const int64_t w = g.w, plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
     for (int64_t t = t0; t < t1; ++t) {
         const float *xp = x + t * plane;
         for (int i = 0; i < g.hout; ++i) {
             float *yr = y + t * oplane + static_cast<int64_t>(i) * g.wout;
             const int r0 = std::max(2 * i - 1, 0), r1 = std::min(2 * i + 2, g.h);  // at least one row
-            __m512 prev_odd = _mm512_setzero_ps();
+            __m512 prev_odd = neg_inf;  // column -1: padding
             for (int64_t j0 = 0; j0 < g.wout; j0 += 16) {
-                const K3Cols k = k3_cols(j0, w);
-                // the generic path's order: each column's maximum over the rows, then along the row
-                Split c = load_split(p, xp + static_cast<int64_t>(r0) * w, 2 * j0, w);
+                // the generic path's order: each column's maximum over the rows, then along the row, with
+                // padding and columns past the end as -inf (the generic path pads with -inf too)
+                Split c = load_split(p, xp + static_cast<int64_t>(r0) * w, 2 * j0, w, neg_inf);
                 for (int r = r0 + 1; r < r1; ++r) {
-                    Split s = load_split(p, xp + static_cast<int64_t>(r) * w, 2 * j0, w);
+                    Split s = load_split(p, xp + static_cast<int64_t>(r) * w, 2 * j0, w, neg_inf);
                     c.even = _mm512_mask_mov_ps(c.even, beats(s.even, c.even), s.even);
                     c.odd = _mm512_mask_mov_ps(c.odd, beats(s.odd, c.odd), s.odd);
                 }
-                Running run;
-                run.step(shift_in(c.odd, prev_odd), k.v0);
-                run.step(c.even, k.v1);
-                run.step(c.odd, k.v2);
+                __m512 m = shift_in(c.odd, prev_odd);
+                m = _mm512_mask_mov_ps(m, beats(c.even, m), c.even);
+                m = _mm512_mask_mov_ps(m, beats(c.odd, m), c.odd);
                 prev_odd = c.odd;
-                _mm512_mask_storeu_ps(yr + j0, lanes(g.wout - j0), run.m);
+                _mm512_mask_storeu_ps(yr + j0, lanes(g.wout - j0), m);
             }
         }
     }
