@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 namespace c4j {
 namespace {
@@ -274,13 +275,13 @@ struct K3Arg {
     __mmask16 c1, c2;
 };
 
-// rows[0 .. n): the window rows inside the input, the first at kernel row r0; prev: the previous block's
+// rows[0 .. N): the window rows inside the input, the first at kernel row r0; prev: the previous block's
 // right column (window j - 1's, which is column 2j - 1 of window j).
-template <bool kNan>
-inline K3Arg k3_argmax(const Split *rows, int n, int r0, Cand &prev) {
+template <bool kNan, int N>
+inline K3Arg k3_argmax(const Split (&rows)[N], int r0, Cand &prev) {
     const __m512i first = _mm512_set1_epi32(r0);
     Cand e{rows[0].even, first}, o{rows[0].odd, first};
-    for (int k = 1; k < n; ++k) {
+    for (int k = 1; k < N; ++k) {
         const __m512i rv = _mm512_set1_epi32(r0 + k);
         down<kNan>(e, rows[k].even, rv);
         down<kNan>(o, rows[k].odd, rv);
@@ -337,43 +338,55 @@ void k3s2p1_max_backward_avx512(const PoolGeo &g, const float *dy, const float *
             const float *dr = dy + t * oplane + static_cast<int64_t>(i) * g.wout;
             const int top = 2 * i - 1;  // dx rows top, top + 1, top + 2
             const int r0 = std::max(top, 0), r1 = std::min(top + 3, g.h);  // at least one row
-            __m512 prev_g2[3] = {zero, zero, zero};
-            Cand prev{neg_inf, _mm512_set1_epi32(kOutside)};  // column -1 is padding
-            for (int64_t j0 = 0, b = 0; j0 < jend; j0 += 16, ++b) {
-                Split rows[3];
-                __mmask16 nan = 0;
-                for (int r = r0; r < r1; ++r) {
-                    rows[r - r0] = load_split(p, xp + static_cast<int64_t>(r) * w, 2 * j0, w, neg_inf);
-                    nan = _kor_mask16(nan, _mm512_cmp_ps_mask(rows[r - r0].even, rows[r - r0].odd, _CMP_UNORD_Q));
-                }
-                const K3Arg a = nan != 0 ? k3_argmax<true>(rows, r1 - r0, r0 - top, prev)
-                                         : k3_argmax<false>(rows, r1 - r0, r0 - top, prev);
-                const __m512 gr = j0 + 16 <= g.wout ? _mm512_loadu_ps(dr + j0)
-                                  : j0 < g.wout     ? _mm512_maskz_loadu_ps(lanes(g.wout - j0), dr + j0)
-                                                    : zero;
-                const __mmask16 c0 = _knot_mask16(_kor_mask16(a.c1, a.c2));
-                float *cb = carry + 32 * b;
-                for (int ro = 0; ro < 3; ++ro) {
-                    const __m512 gro = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(a.r, _mm512_set1_epi32(ro)), gr);
-                    const __m512 g0 = _mm512_maskz_mov_ps(c0, gro), g1 = _mm512_maskz_mov_ps(a.c1, gro);
-                    const __m512 g2 = _mm512_maskz_mov_ps(a.c2, gro);
-                    // column 2j - 1 takes window j - 1's right cell, then window j's left cell; 2j its middle
-                    __m512 base_o = zero, base_e = zero;
-                    if (ro == 0 && i > 0) {  // window row i - 1's bottom row
-                        base_o = _mm512_loadu_ps(cb);
-                        base_e = _mm512_loadu_ps(cb + 16);
+            // one pass over the window row's blocks, for its N rows inside the input (a constant, so the
+            // rows stay in registers)
+            auto pass = [&](auto rows_inside) {
+                constexpr int N = decltype(rows_inside)::value;
+                __m512 prev_g2[3] = {zero, zero, zero};
+                Cand prev{neg_inf, _mm512_set1_epi32(kOutside)};  // column -1 is padding
+                const float *xr = xp + static_cast<int64_t>(r0) * w;
+                for (int64_t j0 = 0, b = 0; j0 < jend; j0 += 16, ++b) {
+                    Split rows[N];
+                    __mmask16 nan = 0;
+                    for (int k = 0; k < N; ++k) {
+                        rows[k] = load_split(p, xr + k * w, 2 * j0, w, neg_inf);
+                        nan = _kor_mask16(nan, _mm512_cmp_ps_mask(rows[k].even, rows[k].odd, _CMP_UNORD_Q));
                     }
-                    const __m512 om = _mm512_add_ps(_mm512_add_ps(base_o, shift_in(g2, prev_g2[ro])), g0);
-                    const __m512 e = _mm512_add_ps(base_e, g1);
-                    prev_g2[ro] = g2;
-                    const int r = top + ro;
-                    if (ro == 2) {
-                        _mm512_storeu_ps(cb, om);
-                        _mm512_storeu_ps(cb + 16, e);
-                    } else if (r >= 0 && r < g.h) {
-                        store_pairs_left(p, dxp + static_cast<int64_t>(r) * w, j0, w, om, e);
+                    const K3Arg a = nan != 0 ? k3_argmax<true, N>(rows, r0 - top, prev) : k3_argmax<false, N>(rows, r0 - top, prev);
+                    const __m512 gr = j0 + 16 <= g.wout ? _mm512_loadu_ps(dr + j0)
+                                      : j0 < g.wout     ? _mm512_maskz_loadu_ps(lanes(g.wout - j0), dr + j0)
+                                                        : zero;
+                    const __mmask16 c0 = _knot_mask16(_kor_mask16(a.c1, a.c2));
+                    float *cb = carry + 32 * b;
+                    for (int ro = 0; ro < 3; ++ro) {
+                        const __m512 gro = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(a.r, _mm512_set1_epi32(ro)), gr);
+                        const __m512 g0 = _mm512_maskz_mov_ps(c0, gro), g1 = _mm512_maskz_mov_ps(a.c1, gro);
+                        const __m512 g2 = _mm512_maskz_mov_ps(a.c2, gro);
+                        // column 2j - 1 takes window j - 1's right cell, then window j's left cell; 2j its middle
+                        __m512 base_o = zero, base_e = zero;
+                        if (ro == 0 && i > 0) {  // window row i - 1's bottom row
+                            base_o = _mm512_loadu_ps(cb);
+                            base_e = _mm512_loadu_ps(cb + 16);
+                        }
+                        const __m512 om = _mm512_add_ps(_mm512_add_ps(base_o, shift_in(g2, prev_g2[ro])), g0);
+                        const __m512 e = _mm512_add_ps(base_e, g1);
+                        prev_g2[ro] = g2;
+                        const int r = top + ro;
+                        if (ro == 2) {
+                            _mm512_storeu_ps(cb, om);
+                            _mm512_storeu_ps(cb + 16, e);
+                        } else if (r >= 0 && r < g.h) {
+                            store_pairs_left(p, dxp + static_cast<int64_t>(r) * w, j0, w, om, e);
+                        }
                     }
                 }
+            };
+            if (r1 - r0 == 3) {
+                pass(std::integral_constant<int, 3>{});
+            } else if (r1 - r0 == 2) {
+                pass(std::integral_constant<int, 2>{});
+            } else {
+                pass(std::integral_constant<int, 1>{});
             }
         }
         // the last window row's bottom dx row is complete
