@@ -353,9 +353,11 @@ void k3s2p1_max_backward_avx512(const PoolGeo &g, const float *dy, const float *
                         nan = _kor_mask16(nan, _mm512_cmp_ps_mask(rows[k].even, rows[k].odd, _CMP_UNORD_Q));
                     }
                     const K3Arg a = nan != 0 ? k3_argmax<true, N>(rows, r0 - top, prev) : k3_argmax<false, N>(rows, r0 - top, prev);
-                    const __m512 gr = j0 + 16 <= g.wout ? _mm512_loadu_ps(dr + j0)
-                                      : j0 < g.wout     ? _mm512_maskz_loadu_ps(lanes(g.wout - j0), dr + j0)
-                                                        : zero;
+                    // +0 + dy: a -0 gradient lands as +0, as in the generic path's sums from a zeroed dx; then
+                    // no term below is -0, so the sums that start from zero can leave the zero out
+                    const __m512 gr = _mm512_add_ps(zero, j0 + 16 <= g.wout ? _mm512_loadu_ps(dr + j0)
+                                                          : j0 < g.wout     ? _mm512_maskz_loadu_ps(lanes(g.wout - j0), dr + j0)
+                                                                            : zero);
                     const __mmask16 c0 = _knot_mask16(_kor_mask16(a.c1, a.c2));
                     float *cb = carry + 32 * b;
                     for (int ro = 0; ro < 3; ++ro) {
@@ -363,13 +365,11 @@ void k3s2p1_max_backward_avx512(const PoolGeo &g, const float *dy, const float *
                         const __m512 g0 = _mm512_maskz_mov_ps(c0, gro), g1 = _mm512_maskz_mov_ps(a.c1, gro);
                         const __m512 g2 = _mm512_maskz_mov_ps(a.c2, gro);
                         // column 2j - 1 takes window j - 1's right cell, then window j's left cell; 2j its middle
-                        __m512 base_o = zero, base_e = zero;
-                        if (ro == 0 && i > 0) {  // window row i - 1's bottom row
-                            base_o = _mm512_loadu_ps(cb);
-                            base_e = _mm512_loadu_ps(cb + 16);
+                        __m512 om = _mm512_add_ps(shift_in(g2, prev_g2[ro]), g0), e = g1;
+                        if (ro == 0 && i > 0) {  // window row i - 1's bottom row comes first
+                            om = _mm512_add_ps(_mm512_add_ps(_mm512_loadu_ps(cb), shift_in(g2, prev_g2[ro])), g0);
+                            e = _mm512_add_ps(_mm512_loadu_ps(cb + 16), g1);
                         }
-                        const __m512 om = _mm512_add_ps(_mm512_add_ps(base_o, shift_in(g2, prev_g2[ro])), g0);
-                        const __m512 e = _mm512_add_ps(base_e, g1);
                         prev_g2[ro] = g2;
                         const int r = top + ro;
                         if (ro == 2) {
