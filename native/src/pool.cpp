@@ -11,6 +11,7 @@
 #include "buffer.h"
 #include "conv4j/conv4j_cpu.h"
 #include "geometry.h"
+#include "pool_planes.h"
 #include "pool_rows.h"
 
 namespace c4j {
@@ -72,6 +73,7 @@ extern "C" int c4j_max_pool2d_forward(const int32_t *desc, const float *x, float
     PoolGeo g;
     if (!c4j::load_pool(desc, g) || !c4j::check_range(g, t0, t1)) return C4J_ERR_BAD_DESCRIPTOR;
     if (x == nullptr || y == nullptr) return C4J_ERR_NULL_POINTER;
+    if (c4j::pool_planes_max_forward(g, x, y, t0, t1)) return C4J_OK;
     const c4j::PaddedRow pr(g);
     c4j::FloatBuffer vbuf(pr.len), hbuf(pr.len);
     if (!vbuf.ok() || !hbuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
@@ -97,6 +99,7 @@ extern "C" int c4j_max_pool2d_backward(const int32_t *desc, const float *dy, con
     PoolGeo g;
     if (!c4j::load_pool(desc, g) || !c4j::check_range(g, t0, t1)) return C4J_ERR_BAD_DESCRIPTOR;
     if (dy == nullptr || x == nullptr || dx == nullptr) return C4J_ERR_NULL_POINTER;
+    if (c4j::pool_planes_max_backward(g, dy, x, dx, t0, t1)) return C4J_OK;
     const c4j::PaddedRow pr(g);
     // value and first row of the column maxima (padded), then per window: value, row, column
     c4j::FloatBuffer vbuf(pr.len), abuf(pr.len), hv(pr.len), hr(pr.len), hc(pr.len);
@@ -138,6 +141,7 @@ extern "C" int c4j_avg_pool2d_forward(const int32_t *desc, const float *x, float
     PoolGeo g;
     if (!c4j::load_pool(desc, g) || !c4j::check_range(g, t0, t1)) return C4J_ERR_BAD_DESCRIPTOR;
     if (x == nullptr || y == nullptr) return C4J_ERR_NULL_POINTER;
+    if (c4j::pool_planes_avg_forward(g, x, y, t0, t1)) return C4J_OK;
     const c4j::PaddedRow pr(g);
     c4j::FloatBuffer vbuf(pr.len), hbuf(pr.len), cext(g.wout);
     if (!vbuf.ok() || !hbuf.ok() || !cext.ok()) return C4J_ERR_OUT_OF_MEMORY;
@@ -165,6 +169,7 @@ extern "C" int c4j_avg_pool2d_backward(const int32_t *desc, const float *dy, flo
     PoolGeo g;
     if (!c4j::load_pool(desc, g) || !c4j::check_range(g, t0, t1)) return C4J_ERR_BAD_DESCRIPTOR;
     if (dy == nullptr || dx == nullptr) return C4J_ERR_NULL_POINTER;
+    if (c4j::pool_planes_avg_backward(g, dy, dx, t0, t1)) return C4J_OK;
     c4j::FloatBuffer rowbuf(g.w);
     if (!rowbuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
     const c4j::PoolRowKernels &k = c4j::pool_rows();
