@@ -1,4 +1,4 @@
-// Backward weights: per group and block of input channels, dW_g[:, block] = sum over images and spatial
+// Backward weights: per group and block of im2col rows, dW_g[:, block] = sum over images and spatial
 // sub-blocks of dy_g[:, sub] * im2col(x)[block, sub]^T (Caffe's weight_cpu_gemm, accumulating with
 // beta = 1). Blocks own disjoint column ranges of dW.
 #include <algorithm>
@@ -13,34 +13,33 @@
 namespace c4j {
 namespace {
 
-int run_backward_weights(const ConvGeo &g, const ChannelPlan &p, const float *dy, const float *x, float *dw,
-                         int64_t t0, int64_t t1) {
+int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, const float *x, float *dw, int64_t t0,
+                         int64_t t1) {
     if (use_direct(g)) {
         for (int64_t t = t0; t < t1; ++t) direct_backward_weights_filter(g, dy, x, dw, static_cast<int>(t));
         return C4J_OK;
     }
     const bool pw = g.pointwise();
-    const int64_t max_rows = p.cb * g.khkw;
-    FloatBuffer col(pw ? 0 : sub_block_buffer(g, max_rows));
+    FloatBuffer col(pw ? 0 : sub_block_buffer(g, p.rb));
     if (!pw && !col.ok()) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {
         int grp = static_cast<int>(t / p.nb);
-        int64_t c0 = (t % p.nb) * p.cb;
-        int64_t c1 = std::min<int64_t>(g.cig, c0 + p.cb);
-        int64_t rows = (c1 - c0) * g.khkw;
-        float *c = dw + static_cast<int64_t>(grp) * g.cog * g.kg + c0 * g.khkw;
-        // pointwise: x is the column matrix, one GEMM per image over all positions
+        int64_t r0 = (t % p.nb) * p.rb;
+        int64_t r1 = std::min<int64_t>(g.kg, r0 + p.rb);
+        int64_t rows = r1 - r0;
+        float *c = dw + static_cast<int64_t>(grp) * g.cog * g.kg + r0;
+        // pointwise: x is the column matrix (row r = channel r), one GEMM per image over all positions
         int64_t len = pw ? g.hw : sub_block_columns(g, rows);
         bool first = true;
         for (int64_t img = 0; img < g.n; ++img) {
-            const float *xs = x + (img * g.cin + static_cast<int64_t>(grp) * g.cig + c0) * g.in_plane;
+            const float *xg = x + (img * g.cin + static_cast<int64_t>(grp) * g.cig) * g.in_plane;
             const float *a = dy + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw;
             for (int64_t q0 = 0; q0 < g.hw; q0 += len) {
                 int64_t q1 = std::min<int64_t>(g.hw, q0 + len);
-                const float *b = xs + q0;
+                const float *b = xg + r0 * g.in_plane + q0;
                 int64_t ldb = g.hw;
                 if (!pw) {  // the sub-block stays in L2 between im2col and the GEMM
-                    im2col_range(g, xs, static_cast<int>(c1 - c0), q0, q1, col.get(), q1 - q0);
+                    im2col_rows(g, xg, r0, r1, q0, q1, col.get(), q1 - q0);
                     b = col.get();
                     ldb = q1 - q0;
                 }
@@ -66,7 +65,7 @@ extern "C" int c4j_conv2d_backward_weights(const int32_t *desc, const float *dy,
     c4j::ConvGeo g;
     if (!c4j::load_conv(desc, g)) return C4J_ERR_BAD_DESCRIPTOR;
     if (dy == nullptr || x == nullptr || dw == nullptr) return C4J_ERR_NULL_POINTER;
-    c4j::ChannelPlan p = c4j::plan_backward_weights(g, parts);
+    c4j::RowPlan p = c4j::plan_backward_weights(g, parts);
     if (task_begin < 0 || task_end < task_begin || task_end > p.tasks) return C4J_ERR_BAD_DESCRIPTOR;
     try {
         return c4j::run_backward_weights(g, p, dy, x, dw, task_begin, task_end);

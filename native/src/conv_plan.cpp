@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "conv_implicit.h"
 #include "conv_small.h"
 
 namespace c4j {
@@ -14,6 +15,14 @@ FwdPlan plan_forward(const ConvGeo &g, int parts) {
         p.blocks_per_image = 1;
         p.blk = g.hw;
         p.tasks = static_cast<int64_t>(g.n) * g.cout;
+        return p;
+    }
+    if (conv_implicit_active(g)) {
+        // (image, block of output rows); about four blocks per thread in all, so the blocks balance
+        p.implicit512 = true;
+        int64_t blocks = std::min<int64_t>(g.hout, std::max<int64_t>(1, ceil_div(4 * parts, g.n)));
+        p.rows_per_task = ceil_div(g.hout, blocks);
+        p.tasks = g.n * ceil_div(g.hout, p.rows_per_task);
         return p;
     }
     if (conv_small_active(g)) {  // one task per image, or per block of rows when images are fewer than threads
@@ -66,9 +75,15 @@ ChannelPlan plan_backward_data(const ConvGeo &g, int parts) {
     return plan_channels(g, parts, static_cast<int64_t>(g.n) * g.groups);
 }
 
-ChannelPlan plan_backward_weights(const ConvGeo &g, int parts) {
-    if (use_direct(g)) return ChannelPlan{1, 1, g.cout};  // one task per output channel's filter
-    return plan_channels(g, parts, g.groups);
+RowPlan plan_backward_weights(const ConvGeo &g, int parts) {
+    if (use_direct(g)) return RowPlan{1, 1, g.cout};  // one task per output channel's filter
+    if (parts < 1) parts = 1;
+    RowPlan p{};
+    p.nb = std::min<int64_t>(g.kg, std::max<int64_t>(1, ceil_div(parts, g.groups)));
+    p.rb = ceil_div(g.kg, p.nb);
+    p.nb = ceil_div(g.kg, p.rb);
+    p.tasks = static_cast<int64_t>(g.groups) * p.nb;
+    return p;
 }
 
 }  // namespace c4j
