@@ -7,6 +7,7 @@
 #include "buffer.h"
 #include "conv4j/conv4j_cpu.h"
 #include "conv_direct.h"
+#include "conv_implicit.h"
 #include "conv_plan.h"
 #include "im2col.h"
 
@@ -17,6 +18,16 @@ int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, co
                          int64_t t1) {
     if (use_direct(g)) {
         for (int64_t t = t0; t < t1; ++t) direct_backward_weights_filter(g, dy, x, dw, static_cast<int>(t));
+        return C4J_OK;
+    }
+    if (conv_implicit_wgrad_active(g)) {  // short filters: no im2col at all
+        FloatBuffer ws(conv_implicit_wgrad_workspace(g, p.rb));
+        if (!ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
+        for (int64_t t = t0; t < t1; ++t) {
+            int64_t r0 = (t % p.nb) * p.rb;
+            conv_implicit_backward_weights_avx512(g, dy, x, dw, static_cast<int>(t / p.nb), r0,
+                                                  std::min<int64_t>(g.kg, r0 + p.rb), ws.get());
+        }
         return C4J_OK;
     }
     const bool pw = g.pointwise();

@@ -27,6 +27,29 @@ int64_t conv_implicit_workspace(const ConvGeo &g, int64_t rows);
 void conv_implicit_forward_avx512(const ConvGeo &g, const float *x, const float *w, const float *bias, float *y,
                                   int64_t img, int i0, int i1, float *ws);
 
+// Weight gradient of group grp, taps (dW columns) [r0, r1), every output channel, over the whole batch:
+// dW[co][t] = sum over images, output rows and columns of dy * the tap's input. Images are taken in
+// chunks of conv_implicit_wgrad_images(g) (a fixed order, so results do not depend on the thread count).
+// ws: conv_implicit_wgrad_workspace(g, r1 - r0) floats, 64-byte aligned.
+void conv_implicit_backward_weights_avx512(const ConvGeo &g, const float *dy, const float *x, float *dw, int grp,
+                                           int64_t r0, int64_t r1, float *ws);
+
+// Padded input rows that `rows` consecutive output rows read, and floats per phase row.
+inline int64_t conv_implicit_rows(const ConvGeo &g, int64_t rows) {
+    return (rows - 1) * g.sh + static_cast<int64_t>(g.kh - 1) * g.dh + 1;
+}
+inline int64_t conv_implicit_mlen(const ConvGeo &g) { return g.wout + static_cast<int64_t>(g.kw - 1) * g.dw / g.sw; }
+
+// Images per weight-gradient chunk (their padded copies together about 1 MiB, at least one image), and
+// the workspace of a task owning `rows` taps: one chunk plus 16 vector partial sums per dW element.
+int64_t conv_implicit_wgrad_images(const ConvGeo &g);
+int64_t conv_implicit_wgrad_workspace(const ConvGeo &g, int64_t rows);
+// Floats of the padded chunk, rounded up to whole 64-byte lines (the partial sums follow it).
+int64_t conv_implicit_wgrad_padded(const ConvGeo &g);
+
+// Whether the weight gradient takes the implicit kernel (active, and its partial sums stay small).
+bool conv_implicit_wgrad_active(const ConvGeo &g);
+
 // Whether this build holds the AVX-512 body (false on other architectures).
 bool conv_implicit_compiled();
 

@@ -1,6 +1,6 @@
-// AVX-512 implicit-GEMM forward convolution (see conv_implicit.h). For each output row, blocks of up to
-// 4 output channels x up to 6 strips of 16 output columns live in 24 registers while the (channel,
-// kernel row, kernel column) taps run; each tap is one broadcast weight per channel and one contiguous
+// AVX-512 implicit-GEMM forward and weight-gradient convolution (see conv_implicit.h). Forward: for each
+// output row, blocks of up to 6 output channels x up to 4 strips of 16 output columns live in 24
+// registers while the (channel, kernel row, kernel column) taps run; each tap is one broadcast weight per channel and one contiguous
 // load per strip from the phase-split input, whose columns m hold padded column m * sw + phase, so tap
 // column b of output column j is phase (b * dw) % sw at m = j + (b * dw) / sw. Compiled with the AVX-512
 // flags; reached only after CPUID (conv_implicit_active).
@@ -15,12 +15,19 @@
 namespace c4j {
 namespace {
 
-#ifndef C4J_MAXS
-#define C4J_MAXS 4
-#define C4J_R 6
-#endif
-constexpr int kMaxS = C4J_MAXS;
-constexpr int kR = C4J_R;
+// Forward register block: kR output channels x up to kMaxS strips (24 accumulators). Measured on the stem
+// (one thread, Zen 5): 6 x 4 ran at 200 GFLOP/s, 4 x 6 and 4 x 4 at 60-80 (register spills).
+constexpr int kMaxS = 4;
+constexpr int kR = 6;
+
+// Horizontal sum in a fixed order (GCC 12's _mm512_reduce_add_ps trips -Wuninitialized in its header).
+inline float hsum(__m512 v) {
+    const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    q = _mm_add_ss(q, _mm_shuffle_ps(q, q, 1));
+    return _mm_cvtss_f32(q);
+}
 
 inline __mmask16 lane_mask(int n) { return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1u); }
 
@@ -111,8 +118,7 @@ void conv_implicit_forward_avx512(const ConvGeo &g, const float *x, const float 
                                   int64_t img, int i0, int i1, float *ws) {
     if (i1 <= i0) return;
     const int64_t r0 = static_cast<int64_t>(i0) * g.sh;
-    const int64_t nr = static_cast<int64_t>(i1 - 1 - i0) * g.sh + static_cast<int64_t>(g.kh - 1) * g.dh + 1;
-    const int64_t mlen = g.wout + static_cast<int64_t>(g.kw - 1) * g.dw / g.sw;
+    const int64_t nr = conv_implicit_rows(g, i1 - i0), mlen = conv_implicit_mlen(g);
     // tap t = (c, a, b) of output row i reads stored row (i * sh - r0) + a * dh of channel c, phase
     // (b * dw) % sw, from column (b * dw) / sw on (kg <= 256 bounds the table)
     int64_t tap_off[256];
@@ -143,6 +149,122 @@ void conv_implicit_forward_avx512(const ConvGeo &g, const float *x, const float 
     }
 }
 
+namespace {
+
+// Weight-gradient register block: kWR output channels x kWT taps (24 accumulators; 6 x 4 measured slower),
+// over spans of about kSpan output columns (2048 and 128 measured slower on the stem).
+constexpr int kWR = 4;
+constexpr int kWT = 6;
+constexpr int64_t kSpan = 512;
+
+// Where one block's (n, i) rows come from: the flattened (image, output row) positions [p0, p1) of a
+// chunk of images, whose padded copies lie img_floats apart in ws.
+struct Span {
+    const float *ws;
+    int64_t img_floats, row_step;  // row_step: floats between the taps of consecutive output rows
+    const float *dy_grp;           // dy of the chunk's first image, the group's first channel
+    int64_t p0, p1;
+};
+
+// Vector partial sums (16 output columns each) of dW[co0 .. co0 + R][taps t .. t + T] over the positions
+// of a span, in R x T registers, loaded from and stored back to part (row stride ld vectors); `first`
+// starts them at zero. The (image, row, strip) order is fixed, so results do not depend on threads.
+template <int R, int T>
+void wblock(const ConvGeo &g, const Span &sp, const int64_t *tap_off, int co0, float *part, int64_t ld, bool first) {
+    __m512 acc[R * T];
+    for (int r = 0; r < R; ++r)
+        for (int k = 0; k < T; ++k)
+            acc[r * T + k] = first ? _mm512_setzero_ps() : _mm512_load_ps(part + (r * ld + k) * 16);
+    const int strips = static_cast<int>((g.wout + 15) / 16);
+    const __mmask16 tail = lane_mask(g.wout - 16 * (strips - 1));
+    const int64_t dy_img = static_cast<int64_t>(g.cout) * g.hw;
+    for (int64_t q = sp.p0; q < sp.p1; ++q) {
+        const int64_t n = q / g.hout, i = q % g.hout;
+        const float *src = sp.ws + n * sp.img_floats + i * sp.row_step;
+        const float *d = sp.dy_grp + n * dy_img + static_cast<int64_t>(co0) * g.hw + i * g.wout;
+        for (int s = 0; s < strips; ++s) {
+            const __mmask16 m = s == strips - 1 ? tail : __mmask16(0xFFFF);
+            __m512 dv[R];
+#pragma GCC unroll 8
+            for (int r = 0; r < R; ++r) dv[r] = _mm512_maskz_loadu_ps(m, d + r * g.hw + 16 * s);
+#pragma GCC unroll 8
+            for (int k = 0; k < T; ++k) {
+                const __m512 v = _mm512_maskz_loadu_ps(m, src + tap_off[k] + 16 * s);
+#pragma GCC unroll 8
+                for (int r = 0; r < R; ++r) acc[r * T + k] = _mm512_fmadd_ps(dv[r], v, acc[r * T + k]);
+            }
+        }
+    }
+    for (int r = 0; r < R; ++r)
+        for (int k = 0; k < T; ++k) _mm512_store_ps(part + (r * ld + k) * 16, acc[r * T + k]);
+}
+
+template <int R>
+void wblock_taps(const ConvGeo &g, const Span &sp, const int64_t *tap_off, int co0, float *part, int64_t ld, int T,
+                 bool first) {
+    switch (T) {
+        case 1: wblock<R, 1>(g, sp, tap_off, co0, part, ld, first); break;
+        case 2: wblock<R, 2>(g, sp, tap_off, co0, part, ld, first); break;
+        case 3: wblock<R, 3>(g, sp, tap_off, co0, part, ld, first); break;
+        case 4: wblock<R, 4>(g, sp, tap_off, co0, part, ld, first); break;
+        case 5: wblock<R, 5>(g, sp, tap_off, co0, part, ld, first); break;
+        case 6: wblock<R, 6>(g, sp, tap_off, co0, part, ld, first); break;
+        default: break;
+    }
+}
+
+}  // namespace
+
+void conv_implicit_backward_weights_avx512(const ConvGeo &g, const float *dy, const float *x, float *dw, int grp,
+                                           int64_t r0, int64_t r1, float *ws) {
+    if (r1 <= r0) return;
+    const int64_t nr = conv_implicit_rows(g, g.hout), mlen = conv_implicit_mlen(g);
+    const int64_t img_floats = conv_implicit_workspace(g, g.hout);
+    const int64_t chunk = conv_implicit_wgrad_images(g);
+    const int64_t rows = r1 - r0;
+    float *part = ws + conv_implicit_wgrad_padded(g);  // [cog][rows][16], 64-byte aligned
+    int64_t tap_off[256];
+    for (int64_t r = r0; r < r1; ++r) {
+        const int64_t c = r / g.khkw, a = (r % g.khkw) / g.kw, b = r % g.kw;
+        tap_off[r - r0] = ((c * nr + a * g.dh) * g.sw + (b * g.dw) % g.sw) * mlen + (b * g.dw) / g.sw;
+    }
+    // taps in blocks of at most kWT, sized evenly (74 taps -> 13 blocks of 5 or 6); (image, row) positions
+    // in spans of about 512 output columns, so one block's dy and input rows stay in L1 while all
+    // blocks run over the span
+    const int64_t nblk = (rows + kWT - 1) / kWT;
+    const int64_t span = std::max<int64_t>(1, kSpan / g.wout);
+    for (int64_t n0 = 0; n0 < g.n; n0 += chunk) {
+        const int64_t nimg = std::min<int64_t>(chunk, g.n - n0);
+        for (int64_t k = 0; k < nimg; ++k) {
+            const float *xg = x + ((n0 + k) * g.cin + static_cast<int64_t>(grp) * g.cig) * g.in_plane;
+            fill_rows(g, xg, 0, nr, mlen, ws + k * img_floats);
+        }
+        Span sp{ws, img_floats, static_cast<int64_t>(g.sh) * g.sw * mlen,
+                dy + (n0 * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw, 0, 0};
+        for (sp.p0 = 0; sp.p0 < nimg * g.hout; sp.p0 = sp.p1) {
+            sp.p1 = std::min<int64_t>(nimg * g.hout, sp.p0 + span);
+            const bool first = n0 == 0 && sp.p0 == 0;
+            int64_t t = 0;
+            for (int64_t b = 0; b < nblk; ++b) {
+                const int T = static_cast<int>((rows - t + (nblk - b) - 1) / (nblk - b));
+                int co = 0;
+                for (; co + kWR <= g.cog; co += kWR)
+                    wblock_taps<kWR>(g, sp, tap_off + t, co, part + (co * rows + t) * 16, rows, T, first);
+                switch (g.cog - co) {
+                    case 3: wblock_taps<3>(g, sp, tap_off + t, co, part + (co * rows + t) * 16, rows, T, first); break;
+                    case 2: wblock_taps<2>(g, sp, tap_off + t, co, part + (co * rows + t) * 16, rows, T, first); break;
+                    case 1: wblock_taps<1>(g, sp, tap_off + t, co, part + (co * rows + t) * 16, rows, T, first); break;
+                    default: break;
+                }
+                t += T;
+            }
+        }
+    }
+    float *dw_grp = dw + static_cast<int64_t>(grp) * g.cog * g.kg;
+    for (int64_t co = 0; co < g.cog; ++co)
+        for (int64_t t = 0; t < rows; ++t) dw_grp[co * g.kg + r0 + t] = hsum(_mm512_load_ps(part + (co * rows + t) * 16));
+}
+
 bool conv_implicit_compiled() { return true; }
 
 }  // namespace c4j
@@ -152,6 +274,8 @@ bool conv_implicit_compiled() { return true; }
 namespace c4j {
 void conv_implicit_forward_avx512(const ConvGeo &, const float *, const float *, const float *, float *, int64_t, int,
                                   int, float *) {}
+void conv_implicit_backward_weights_avx512(const ConvGeo &, const float *, const float *, float *, int, int64_t,
+                                           int64_t, float *) {}
 bool conv_implicit_compiled() { return false; }
 }  // namespace c4j
 
