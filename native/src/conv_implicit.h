@@ -12,6 +12,9 @@
 
 namespace c4j {
 
+// Most filter taps per group (cig * kh * kw) any caller may pass to the kernels below.
+constexpr int64_t kImplicitMaxTaps = 512;
+
 // Shapes the kernel is meant for: not the depthwise path, <= 256 filter taps per group, rows of at
 // least 8 outputs (narrower rows waste most of a 16-lane vector).
 bool conv_implicit_fits(const ConvGeo &g);
@@ -49,6 +52,20 @@ int64_t conv_implicit_wgrad_padded(const ConvGeo &g);
 
 // Whether the weight gradient takes the implicit kernel (active, and its partial sums stay small).
 bool conv_implicit_wgrad_active(const ConvGeo &g);
+
+// Backward data of a stride-1 convolution as the forward implicit kernel over dy: a correlation with the
+// filters flipped and their channel axes swapped (the transposed geometry below). For few input
+// channels (LeNet's second layer), where dcol = W^T dy has a 16-long inner dimension that no GEMM runs
+// well, and col2im costs as much again.
+bool conv_implicit_bwd_data_active(const ConvGeo &g);
+
+// The transposed geometry: input dy [n, cout, hout, wout], output dx [n, cin, h, w], stride 1, padding
+// (k - 1) * d - p on each side. Valid when conv_implicit_bwd_data_active(g).
+ConvGeo conv_implicit_transposed(const ConvGeo &g);
+
+// Filters of the transposed convolution: wt[grp][ci][co][kh-1-a][kw-1-b] = w[grp][co][ci][a][b]
+// (cin * cog * kh * kw floats).
+void conv_implicit_flip_filters(const ConvGeo &g, const float *w, float *wt);
 
 // Whether this build holds the AVX-512 body (false on other architectures).
 bool conv_implicit_compiled();

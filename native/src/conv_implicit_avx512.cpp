@@ -20,23 +20,32 @@ namespace {
 constexpr int kMaxS = 4;
 constexpr int kR = 6;
 
-// Horizontal sum in a fixed order (GCC 12's _mm512_reduce_add_ps trips -Wuninitialized in its header).
+// Horizontal sum in a fixed pairwise order (through memory: GCC 12's 512-to-256-bit casts and
+// _mm512_reduce_add_ps trip -Wmaybe-uninitialized in its own header; this runs once per dW element).
 inline float hsum(__m512 v) {
-    const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
-    __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    q = _mm_add_ss(q, _mm_shuffle_ps(q, q, 1));
-    return _mm_cvtss_f32(q);
+    alignas(64) float t[16];
+    _mm512_store_ps(t, v);
+    for (int w = 8; w >= 1; w /= 2)
+        for (int k = 0; k < w; ++k) t[k] += t[k + w];
+    return t[0];
 }
 
 inline __mmask16 lane_mask(int n) { return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1u); }
 
-// Output row i, channels co0 .. co0 + R (of this group), strips [s0, s0 + S) of 16 columns; the last
-// strip of the row may be partial (mask `tail`, applied to the loads and stores of strip s0 + S - 1).
+// A group of up to kMaxS strips of 16 output columns, from one or several output rows (narrow images
+// put several rows in one register block): where each strip's taps start in ws, where it goes in the
+// output plane, and which of its lanes exist.
+struct Strips {
+    const float *src[kMaxS];
+    int64_t out[kMaxS];
+    __mmask16 mask[kMaxS];
+};
+
+// Channels co0 .. co0 + R (of this group) of S strips: one flat loop over the kg taps with fixed R and S,
+// so the R x S accumulators stay in registers.
 template <int R, int S>
-void block(const ConvGeo &g, const float *src, const int64_t *tap_off, const float *w, const float *bias, int co0,
-           int64_t out_off, __mmask16 tail, float *y_grp) {
-    // one flat loop over the kg taps with fixed R and S, so the accumulators stay in registers
+void block(const ConvGeo &g, const Strips &st, const int64_t *tap_off, const float *w, const float *bias, int co0,
+           float *y_grp) {
     __m512 acc[R * S];
     for (int r = 0; r < R; ++r) {
         const __m512 b = _mm512_set1_ps(bias != nullptr ? bias[co0 + r] : 0.f);
@@ -45,11 +54,10 @@ void block(const ConvGeo &g, const float *src, const int64_t *tap_off, const flo
     const float *wr = w + static_cast<int64_t>(co0) * g.kg;
     const int64_t kg = g.kg;
     for (int64_t t = 0; t < kg; ++t) {
-        const float *p = src + tap_off[t];
+        const int64_t off = tap_off[t];
         __m512 v[S];
 #pragma GCC unroll 8
-        for (int s = 0; s < S - 1; ++s) v[s] = _mm512_loadu_ps(p + 16 * s);
-        v[S - 1] = _mm512_maskz_loadu_ps(tail, p + 16 * (S - 1));
+        for (int s = 0; s < S; ++s) v[s] = _mm512_maskz_loadu_ps(st.mask[s], st.src[s] + off);
 #pragma GCC unroll 8
         for (int r = 0; r < R; ++r) {
             const __m512 wv = _mm512_set1_ps(wr[r * kg + t]);
@@ -58,34 +66,20 @@ void block(const ConvGeo &g, const float *src, const int64_t *tap_off, const flo
         }
     }
     for (int r = 0; r < R; ++r) {
-        float *dst = y_grp + (static_cast<int64_t>(co0) + r) * g.hw + out_off;
-        for (int s = 0; s < S - 1; ++s) _mm512_storeu_ps(dst + 16 * s, acc[r * S + s]);
-        _mm512_mask_storeu_ps(dst + 16 * (S - 1), tail, acc[r * S + S - 1]);
+        float *dst = y_grp + (static_cast<int64_t>(co0) + r) * g.hw;
+        for (int s = 0; s < S; ++s) _mm512_mask_storeu_ps(dst + st.out[s], st.mask[s], acc[r * S + s]);
     }
 }
 
-// Output row i (whose taps start at src: stored row i * sh of channel 0, phase 0), channels
-// co0 .. co0 + R: the row's strips in groups of at most kMaxS, sized evenly (7 strips -> 4 + 3).
 template <int R>
-void row_strips(const ConvGeo &g, const float *src, const int64_t *tap_off, const float *w, const float *bias, int co0,
-                int i, float *y_grp) {
-    const int strips = static_cast<int>((g.wout + 15) / 16);
-    const int groups = (strips + kMaxS - 1) / kMaxS;
-    int s0 = 0;
-    for (int k = 0; k < groups; ++k) {
-        const int S = (strips - s0 + (groups - k) - 1) / (groups - k);
-        const bool last = s0 + S == strips;
-        const __mmask16 tail = last ? lane_mask(g.wout - 16 * (strips - 1)) : __mmask16(0xFFFF);
-        const float *p = src + 16 * s0;
-        const int64_t out = static_cast<int64_t>(i) * g.wout + 16 * s0;
-        switch (S) {
-            case 1: block<R, 1>(g, p, tap_off, w, bias, co0, out, tail, y_grp); break;
-            case 2: block<R, 2>(g, p, tap_off, w, bias, co0, out, tail, y_grp); break;
-            case 3: block<R, 3>(g, p, tap_off, w, bias, co0, out, tail, y_grp); break;
-            case 4: block<R, 4>(g, p, tap_off, w, bias, co0, out, tail, y_grp); break;
-            default: break;
-        }
-        s0 += S;
+void strips_block(const ConvGeo &g, const Strips &st, int S, const int64_t *tap_off, const float *w,
+                  const float *bias, int co0, float *y_grp) {
+    switch (S) {
+        case 1: block<R, 1>(g, st, tap_off, w, bias, co0, y_grp); break;
+        case 2: block<R, 2>(g, st, tap_off, w, bias, co0, y_grp); break;
+        case 3: block<R, 3>(g, st, tap_off, w, bias, co0, y_grp); break;
+        case 4: block<R, 4>(g, st, tap_off, w, bias, co0, y_grp); break;
+        default: break;
     }
 }
 
@@ -120,8 +114,8 @@ void conv_implicit_forward_avx512(const ConvGeo &g, const float *x, const float 
     const int64_t r0 = static_cast<int64_t>(i0) * g.sh;
     const int64_t nr = conv_implicit_rows(g, i1 - i0), mlen = conv_implicit_mlen(g);
     // tap t = (c, a, b) of output row i reads stored row (i * sh - r0) + a * dh of channel c, phase
-    // (b * dw) % sw, from column (b * dw) / sw on (kg <= 256 bounds the table)
-    int64_t tap_off[256];
+    // (b * dw) % sw, from column (b * dw) / sw on (callers keep kg <= kImplicitMaxTaps)
+    int64_t tap_off[kImplicitMaxTaps];
     for (int c = 0, t = 0; c < g.cig; ++c)
         for (int a = 0; a < g.kh; ++a)
             for (int b = 0; b < g.kw; ++b, ++t)
@@ -133,16 +127,29 @@ void conv_implicit_forward_avx512(const ConvGeo &g, const float *x, const float 
         const float *wg = w + static_cast<int64_t>(grp) * g.cog * g.kg;
         const float *bg = bias != nullptr ? bias + static_cast<int64_t>(grp) * g.cog : nullptr;
         float *yg = y + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw;
-        for (int i = i0; i < i1; ++i) {
-            const float *src = ws + (static_cast<int64_t>(i) * g.sh - r0) * g.sw * mlen;
+        // the task's (row, strip) items in groups of kMaxS, the last group's size evened out with the one before
+        const int strips = static_cast<int>((g.wout + 15) / 16);
+        const __mmask16 tail = lane_mask(g.wout - 16 * (strips - 1));
+        const int64_t items = static_cast<int64_t>(i1 - i0) * strips;
+        const int64_t ngroups = (items + kMaxS - 1) / kMaxS;
+        int64_t it = 0;
+        for (int64_t k = 0; k < ngroups; ++k) {
+            const int S = static_cast<int>((items - it + (ngroups - k) - 1) / (ngroups - k));
+            Strips st{};
+            for (int s = 0; s < S; ++s, ++it) {
+                const int64_t i = i0 + it / strips, j0 = 16 * (it % strips);
+                st.src[s] = ws + (i * g.sh - r0) * g.sw * mlen + j0;
+                st.out[s] = i * g.wout + j0;
+                st.mask[s] = it % strips == strips - 1 ? tail : __mmask16(0xFFFF);
+            }
             int co = 0;
-            for (; co + kR <= g.cog; co += kR) row_strips<kR>(g, src, tap_off, wg, bg, co, i, yg);
+            for (; co + kR <= g.cog; co += kR) strips_block<kR>(g, st, S, tap_off, wg, bg, co, yg);
             switch (g.cog - co) {
-                case 5: row_strips<5>(g, src, tap_off, wg, bg, co, i, yg); break;
-                case 4: row_strips<4>(g, src, tap_off, wg, bg, co, i, yg); break;
-                case 3: row_strips<3>(g, src, tap_off, wg, bg, co, i, yg); break;
-                case 2: row_strips<2>(g, src, tap_off, wg, bg, co, i, yg); break;
-                case 1: row_strips<1>(g, src, tap_off, wg, bg, co, i, yg); break;
+                case 5: strips_block<5>(g, st, S, tap_off, wg, bg, co, yg); break;
+                case 4: strips_block<4>(g, st, S, tap_off, wg, bg, co, yg); break;
+                case 3: strips_block<3>(g, st, S, tap_off, wg, bg, co, yg); break;
+                case 2: strips_block<2>(g, st, S, tap_off, wg, bg, co, yg); break;
+                case 1: strips_block<1>(g, st, S, tap_off, wg, bg, co, yg); break;
                 default: break;
             }
         }
@@ -223,7 +230,7 @@ void conv_implicit_backward_weights_avx512(const ConvGeo &g, const float *dy, co
     const int64_t chunk = conv_implicit_wgrad_images(g);
     const int64_t rows = r1 - r0;
     float *part = ws + conv_implicit_wgrad_padded(g);  // [cog][rows][16], 64-byte aligned
-    int64_t tap_off[256];
+    int64_t tap_off[kImplicitMaxTaps];
     for (int64_t r = r0; r < r1; ++r) {
         const int64_t c = r / g.khkw, a = (r % g.khkw) / g.kw, b = r % g.kw;
         tap_off[r - r0] = ((c * nr + a * g.dh) * g.sw + (b * g.dw) % g.sw) * mlen + (b * g.dw) / g.sw;

@@ -72,6 +72,14 @@ static ChannelPlan plan_channels(const ConvGeo &g, int parts, int64_t outer_task
 
 ChannelPlan plan_backward_data(const ConvGeo &g, int parts) {
     if (use_direct(g)) return ChannelPlan{1, 1, static_cast<int64_t>(g.n) * g.cin};  // one task per dx plane
+    if (conv_implicit_bwd_data_active(g)) {  // (image, block of dx rows), about four blocks per thread
+        ChannelPlan p{};
+        p.implicit = true;
+        int64_t blocks = std::min<int64_t>(g.h, std::max<int64_t>(1, ceil_div(4 * std::max(parts, 1), g.n)));
+        p.rows_per_task = ceil_div(g.h, blocks);
+        p.tasks = g.n * ceil_div(g.h, p.rows_per_task);
+        return p;
+    }
     return plan_channels(g, parts, static_cast<int64_t>(g.n) * g.groups);
 }
 

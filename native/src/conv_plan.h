@@ -44,6 +44,8 @@ struct ChannelPlan {  // backward data (per image and group) and backward weight
     int64_t cb;       // channels per block: whole groups unless more tasks are needed for the threads
     int64_t nb;       // blocks per group
     int64_t tasks;
+    bool implicit = false;      // backward data by conv_implicit: tasks are (image, block of dx rows)
+    int64_t rows_per_task = 0;  // implicit: dx rows per task
 };
 
 ChannelPlan plan_backward_data(const ConvGeo &g, int parts);

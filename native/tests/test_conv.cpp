@@ -56,6 +56,8 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({1, 1, 5, 14, 7, 1, 3, 1, 1, 0, 0, 2, 2, 1, 1, 1});      // exactly one full strip
     v.push_back({1, 3, 64, 64, 64, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1});    // the ResNet stem, smaller
     v.push_back({3, 1, 300, 450, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1});   // weight gradient: one image per chunk
+    v.push_back({2, 10, 11, 13, 6, 3, 4, 1, 1, 2, 0, 1, 3, 2, 1, 2});    // implicit backward data: grouped, dilated
+    v.push_back({2, 4, 3, 40, 9, 2, 5, 1, 1, 1, 0, 0, 4, 1, 1, 1});      // narrow rows: strips of several rows
     return v;
 }
 
