@@ -184,19 +184,21 @@ void wblock(const ConvGeo &g, const Span &sp, const int64_t *tap_off, int co0, f
             acc[r * T + k] = first ? _mm512_setzero_ps() : _mm512_load_ps(part + (r * ld + k) * 16);
     const int strips = static_cast<int>((g.wout + 15) / 16);
     const __mmask16 tail = lane_mask(g.wout - 16 * (strips - 1));
-    const int64_t dy_img = static_cast<int64_t>(g.cout) * g.hw;
+    const int64_t dy_img = static_cast<int64_t>(g.cout) * g.hw, hw = g.hw;
+    int64_t off[T];  // a local copy the compiler can keep in registers (tap_off may alias part)
+    for (int k = 0; k < T; ++k) off[k] = tap_off[k];
     for (int64_t q = sp.p0; q < sp.p1; ++q) {
         const int64_t n = q / g.hout, i = q % g.hout;
         const float *src = sp.ws + n * sp.img_floats + i * sp.row_step;
-        const float *d = sp.dy_grp + n * dy_img + static_cast<int64_t>(co0) * g.hw + i * g.wout;
-        for (int s = 0; s < strips; ++s) {
+        const float *d = sp.dy_grp + n * dy_img + static_cast<int64_t>(co0) * hw + i * g.wout;
+        for (int s = 0; s < strips; ++s, src += 16, d += 16) {
             const __mmask16 m = s == strips - 1 ? tail : __mmask16(0xFFFF);
             __m512 dv[R];
 #pragma GCC unroll 8
-            for (int r = 0; r < R; ++r) dv[r] = _mm512_maskz_loadu_ps(m, d + r * g.hw + 16 * s);
+            for (int r = 0; r < R; ++r) dv[r] = _mm512_maskz_loadu_ps(m, d + r * hw);
 #pragma GCC unroll 8
             for (int k = 0; k < T; ++k) {
-                const __m512 v = _mm512_maskz_loadu_ps(m, src + tap_off[k] + 16 * s);
+                const __m512 v = _mm512_maskz_loadu_ps(m, src + off[k]);
 #pragma GCC unroll 8
                 for (int r = 0; r < R; ++r) acc[r * T + k] = _mm512_fmadd_ps(dv[r], v, acc[r * T + k]);
             }
