@@ -1,9 +1,12 @@
-// AVX-512 implicit-GEMM forward and weight-gradient convolution (see conv_implicit.h). Forward: for each
-// output row, blocks of up to 6 output channels x up to 4 strips of 16 output columns live in 24
-// registers while the (channel, kernel row, kernel column) taps run; each tap is one broadcast weight per channel and one contiguous
-// load per strip from the phase-split input, whose columns m hold padded column m * sw + phase, so tap
-// column b of output column j is phase (b * dw) % sw at m = j + (b * dw) / sw. Compiled with the AVX-512
-// flags; reached only after CPUID (conv_implicit_active).
+// AVX-512 implicit-GEMM convolution (see conv_implicit.h). Input rows are copied zero-padded and split by
+// column phase: phase row p of a padded row holds its columns m * sw + p, so tap column b of output
+// column j is phase (b * dw) % sw at m = j + (b * dw) / sw, and every strip of 16 outputs reads 16
+// contiguous floats per tap whatever the stride.
+// Forward: 6 output channels x up to 4 strips in 24 registers while the (channel, kernel row, kernel
+// column) taps run: per tap one broadcast weight per channel and one load per strip.
+// Weight gradient: 4 output channels x 6 taps of 16-lane partial sums in 24 registers while the strips of
+// a span of output rows run: per strip one dy load per channel and one input load per tap.
+// Compiled with the AVX-512 flags; reached only after CPUID (conv_implicit_active and friends).
 #include "conv_implicit.h"
 
 #include <algorithm>
@@ -13,11 +16,20 @@
 #if defined(__AVX512F__)
 #include <immintrin.h>
 
+// Full unrolling of the register-block loops (their trip counts are template constants; MSVC does not
+// know this pragma and unrolls such loops on its own).
+#if defined(__GNUC__)
+#define C4J_UNROLL _Pragma("GCC unroll 8")
+#else
+#define C4J_UNROLL
+#endif
+
 namespace c4j {
 namespace {
 
 // Forward register block: kR output channels x up to kMaxS strips (24 accumulators). Measured on the stem
-// (one thread, Zen 5): 6 x 4 ran at 200 GFLOP/s, 4 x 6 and 4 x 4 at 60-80 (register spills).
+// (one thread, Zen 5): 6 x 4 and 6 x 3 ran at 200 GFLOP/s, 8 x 3 at 157; 4 x 6, 4 x 4 and 5 x 4 at
+// 60-80 (GCC kept their accumulators on the stack).
 constexpr int kMaxS = 4;
 constexpr int kR = 6;
 
@@ -57,13 +69,13 @@ void block(const ConvGeo &g, const Strips &st, const int64_t *tap_off, const flo
     for (int64_t t = 0; t < kg; ++t) {
         const int64_t off = tap_off[t];
         __m512 v[S];
-#pragma GCC unroll 8
+C4J_UNROLL
         for (int s = 0; s < S; ++s)
             v[s] = Masked ? _mm512_maskz_loadu_ps(st.mask[s], st.src[s] + off) : _mm512_loadu_ps(st.src[s] + off);
-#pragma GCC unroll 8
+C4J_UNROLL
         for (int r = 0; r < R; ++r) {
             const __m512 wv = _mm512_set1_ps(wr[r * kg + t]);
-#pragma GCC unroll 8
+C4J_UNROLL
             for (int s = 0; s < S; ++s) acc[r * S + s] = _mm512_fmadd_ps(wv, v[s], acc[r * S + s]);
         }
     }
@@ -210,12 +222,12 @@ void wblock(const ConvGeo &g, const Span &sp, const int64_t *tap_off, int co0, f
         const float *d = dy0 + sp.dy_off[e];
         const __mmask16 m = Masked ? sp.mask[e] : __mmask16(0xFFFF);
         __m512 dv[R];
-#pragma GCC unroll 8
+C4J_UNROLL
         for (int r = 0; r < R; ++r) dv[r] = Masked ? _mm512_maskz_loadu_ps(m, d + r * hw) : _mm512_loadu_ps(d + r * hw);
-#pragma GCC unroll 8
+C4J_UNROLL
         for (int k = 0; k < T; ++k) {
             const __m512 v = Masked ? _mm512_maskz_loadu_ps(m, src + off[k]) : _mm512_loadu_ps(src + off[k]);
-#pragma GCC unroll 8
+C4J_UNROLL
             for (int r = 0; r < R; ++r) acc[r * T + k] = _mm512_fmadd_ps(dv[r], v, acc[r * T + k]);
         }
     }
@@ -311,7 +323,8 @@ void conv_implicit_backward_weights_avx512(const ConvGeo &g, const float *dy, co
     }
     float *dw_grp = dw + static_cast<int64_t>(grp) * g.cog * g.kg;
     for (int64_t co = 0; co < g.cog; ++co)
-        for (int64_t t = 0; t < rows; ++t) dw_grp[co * g.kg + r0 + t] = hsum(_mm512_load_ps(part + (co * rows + t) * 16));
+        for (int64_t t = 0; t < rows; ++t)
+            dw_grp[co * g.kg + r0 + t] = hsum(_mm512_load_ps(part + (co * rows + t) * 16));
 }
 
 bool conv_implicit_compiled() { return true; }
