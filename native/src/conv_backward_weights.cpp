@@ -44,7 +44,12 @@ int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, co
     const bool tr = transposed_gemm(g, p);
     FloatBuffer col(pw ? 0 : sub_block_buffer(g, p.rb));
     FloatBuffer ct(tr ? p.rb * g.cog : 0);
-    if ((!pw && !col.ok()) || (tr && !ct.ok())) return C4J_ERR_OUT_OF_MEMORY;
+    // a padded copy of the block's input channels per image, so im2col needs no bounds checks (at most
+    // 16 MiB; a block spans at most rb / khkw + 2 channels)
+    const int64_t pad_ch = std::min<int64_t>(g.cig, p.rb / g.khkw + 2);
+    const bool padded = !pw && pad_ch * padded_plane(g) <= (int64_t(1) << 22);
+    FloatBuffer xp(padded ? pad_ch * padded_plane(g) : 0);
+    if ((!pw && !col.ok()) || (tr && !ct.ok()) || (padded && !xp.ok())) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {
         int grp = static_cast<int>(t / p.nb);
         int64_t r0 = (t % p.nb) * p.rb;
@@ -57,12 +62,20 @@ int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, co
         for (int64_t img = 0; img < g.n; ++img) {
             const float *xg = x + (img * g.cin + static_cast<int64_t>(grp) * g.cig) * g.in_plane;
             const float *a = dy + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw;
+            const int64_t c_first = r0 / g.khkw;
+            if (padded) {
+                pad_planes(g, xg + c_first * g.in_plane, static_cast<int>((r1 - 1) / g.khkw - c_first + 1), xp.get());
+            }
             for (int64_t q0 = 0; q0 < g.hw; q0 += len) {
                 int64_t q1 = std::min<int64_t>(g.hw, q0 + len);
                 const float *b = xg + r0 * g.in_plane + q0;
                 int64_t ldb = g.hw;
                 if (!pw) {  // the sub-block stays in L2 between im2col and the GEMM
-                    im2col_rows(g, xg, r0, r1, q0, q1, col.get(), q1 - q0);
+                    if (padded) {
+                        im2col_rows_padded(g, xp.get(), c_first, r0, r1, q0, q1, col.get(), q1 - q0);
+                    } else {
+                        im2col_rows(g, xg, r0, r1, q0, q1, col.get(), q1 - q0);
+                    }
                     b = col.get();
                     ldb = q1 - q0;
                 }

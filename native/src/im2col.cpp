@@ -56,6 +56,51 @@ void im2col_rows(const ConvGeo &g, const float *x_grp, int64_t r0, int64_t r1, i
     }
 }
 
+int64_t padded_plane(const ConvGeo &g) {
+    return (static_cast<int64_t>(g.h) + g.pt + g.pb) * (static_cast<int64_t>(g.w) + g.pl + g.pr);
+}
+
+void pad_planes(const ConvGeo &g, const float *x_ch, int nch, float *xp) {
+    const int64_t wp = static_cast<int64_t>(g.w) + g.pl + g.pr, hp = static_cast<int64_t>(g.h) + g.pt + g.pb;
+    for (int c = 0; c < nch; ++c) {
+        const float *src = x_ch + c * g.in_plane;
+        float *dst = xp + c * hp * wp;
+        std::memset(dst, 0, sizeof(float) * g.pt * wp);
+        for (int r = 0; r < g.h; ++r) {
+            float *row = dst + (static_cast<int64_t>(r) + g.pt) * wp;
+            for (int j = 0; j < g.pl; ++j) row[j] = 0.f;
+            std::memcpy(row + g.pl, src + static_cast<int64_t>(r) * g.w, sizeof(float) * g.w);
+            for (int64_t j = g.pl + g.w; j < wp; ++j) row[j] = 0.f;
+        }
+        std::memset(dst + (static_cast<int64_t>(g.h) + g.pt) * wp, 0, sizeof(float) * g.pb * wp);
+    }
+}
+
+void im2col_rows_padded(const ConvGeo &g, const float *xp, int64_t c_first, int64_t r0, int64_t r1, int64_t q0,
+                        int64_t q1, float *col, int64_t ldcol) {
+    const int64_t wp = static_cast<int64_t>(g.w) + g.pl + g.pr, plane = padded_plane(g);
+    for (int64_t r = r0; r < r1; ++r) {
+        const int64_t c = r / g.khkw - c_first, tap = r % g.khkw;
+        const int64_t a = tap / g.kw, b = tap % g.kw;
+        const float *base = xp + c * plane + a * g.dh * wp + b * g.dw;
+        float *dst = col + (r - r0) * ldcol;
+        int64_t q = q0, i = q0 / g.wout, j0 = q0 % g.wout;
+        while (q < q1) {
+            const int64_t j1 = std::min<int64_t>(g.wout, j0 + (q1 - q));
+            const float *src = base + i * g.sh * wp;
+            if (g.sw == 1) {
+                for (int64_t j = j0; j < j1; ++j) dst[j - j0] = src[j];
+            } else {
+                for (int64_t j = j0; j < j1; ++j) dst[j - j0] = src[j * g.sw];
+            }
+            dst += j1 - j0;
+            q += j1 - j0;
+            ++i;
+            j0 = 0;
+        }
+    }
+}
+
 void col2im_add(const ConvGeo &g, const float *col, int nch, float *dx_ch) {
     int64_t r = 0;
     for (int c = 0; c < nch; ++c) {
