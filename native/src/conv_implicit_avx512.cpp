@@ -123,11 +123,18 @@ void fill_rows(const ConvGeo &g, const float *x_grp, int64_t r0, int64_t nr, int
                     continue;
                 }
                 const float *row = plane + ih * g.w;
-                // m covers input column m * sw + p - pl: zero outside [0, w)
-                for (int64_t m = 0; m < mlen; ++m) {
-                    const int64_t col = m * g.sw + p - g.pl;
-                    dst[m] = (col >= 0 && col < g.w) ? row[col] : 0.f;
+                // m covers input column m * sw + p - pl: zeros outside [0, w), one plain copy inside
+                const int64_t lo = std::min<int64_t>(mlen, std::max<int64_t>(0, (g.pl - p + g.sw - 1) / g.sw));
+                const int64_t hi =
+                    std::max<int64_t>(lo, std::min<int64_t>(mlen, (g.w + g.pl - p + g.sw - 1) / g.sw));
+                const int64_t shift = p - g.pl;
+                for (int64_t m = 0; m < lo; ++m) dst[m] = 0.f;
+                if (g.sw == 1) {
+                    for (int64_t m = lo; m < hi; ++m) dst[m] = row[m + shift];
+                } else {
+                    for (int64_t m = lo; m < hi; ++m) dst[m] = row[m * g.sw + shift];
                 }
+                for (int64_t m = hi; m < mlen; ++m) dst[m] = 0.f;
             }
         }
     }
