@@ -111,8 +111,8 @@ void strips_block(const ConvGeo &g, const Strips &st, int S, const int64_t *tap_
 }
 
 // Copies padded rows [r0, r0 + nr) of the group's cig planes into ws, split by column phase.
-void fill_rows(const ConvGeo &g, const float *x_grp, int64_t r0, int64_t nr, int64_t mlen, float *ws) {
-    for (int c = 0; c < g.cig; ++c) {
+void fill_rows(const ConvGeo &g, const float *x_grp, int nch, int64_t r0, int64_t nr, int64_t mlen, float *ws) {
+    for (int c = 0; c < nch; ++c) {
         const float *plane = x_grp + c * g.in_plane;
         for (int64_t rr = r0; rr < r0 + nr; ++rr) {
             const int64_t ih = rr - g.pt;
@@ -157,7 +157,7 @@ void conv_implicit_forward_avx512(const ConvGeo &g, const float *x, const float 
                              (b * g.dw) / g.sw;
     for (int grp = 0; grp < g.groups; ++grp) {
         const float *xg = x + (img * g.cin + static_cast<int64_t>(grp) * g.cig) * g.in_plane;
-        fill_rows(g, xg, r0, nr, mlen, ws);
+        fill_rows(g, xg, g.cig, r0, nr, mlen, ws);
         const float *wg = w + static_cast<int64_t>(grp) * g.cog * g.kg;
         const float *bg = bias != nullptr ? bias + static_cast<int64_t>(grp) * g.cog : nullptr;
         float *yg = y + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw;
@@ -272,13 +272,15 @@ void conv_implicit_backward_weights_avx512(const ConvGeo &g, const float *dy, co
                                            int64_t r0, int64_t r1, float *ws) {
     if (r1 <= r0) return;
     const int64_t nr = conv_implicit_rows(g, g.hout), mlen = conv_implicit_mlen(g);
-    const int64_t img_floats = conv_implicit_workspace(g, g.hout);
+    // only the channels this task's taps read: c_first .. c_first + nch
+    const int64_t c_first = r0 / g.khkw, nch = (r1 - 1) / g.khkw - c_first + 1;
+    const int64_t img_floats = nch * nr * g.sw * mlen;
     const int64_t chunk = conv_implicit_wgrad_images(g);
     const int64_t rows = r1 - r0;
     float *part = ws + conv_implicit_wgrad_padded(g);  // [cog][rows][16], 64-byte aligned
     int64_t tap_off[kImplicitMaxTaps];
     for (int64_t r = r0; r < r1; ++r) {
-        const int64_t c = r / g.khkw, a = (r % g.khkw) / g.kw, b = r % g.kw;
+        const int64_t c = r / g.khkw - c_first, a = (r % g.khkw) / g.kw, b = r % g.kw;
         tap_off[r - r0] = ((c * nr + a * g.dh) * g.sw + (b * g.dw) % g.sw) * mlen + (b * g.dw) / g.sw;
     }
     // taps in blocks of at most kWT, sized evenly (74 taps -> 13 blocks of 5 or 6); (image, row) positions
@@ -294,7 +296,7 @@ void conv_implicit_backward_weights_avx512(const ConvGeo &g, const float *dy, co
         const int64_t nimg = std::min<int64_t>(chunk, g.n - n0);
         for (int64_t k = 0; k < nimg; ++k) {
             const float *xg = x + ((n0 + k) * g.cin + static_cast<int64_t>(grp) * g.cig) * g.in_plane;
-            fill_rows(g, xg, 0, nr, mlen, ws + k * img_floats);
+            fill_rows(g, xg + c_first * g.in_plane, static_cast<int>(nch), 0, nr, mlen, ws + k * img_floats);
         }
         const int64_t positions = nimg * g.hout;
         const int64_t row_step = static_cast<int64_t>(g.sh) * g.sw * mlen, dy_img = static_cast<int64_t>(g.cout) * g.hw;

@@ -87,7 +87,10 @@ RowPlan plan_backward_weights(const ConvGeo &g, int parts) {
     if (use_direct(g)) return RowPlan{1, 1, g.cout};  // one task per output channel's filter
     if (parts < 1) parts = 1;
     RowPlan p{};
-    p.nb = std::min<int64_t>(g.kg, std::max<int64_t>(1, ceil_div(parts, g.groups)));
+    // the implicit kernel (conv_implicit_wgrad_active) gets about two blocks per thread: with exactly one
+    // each, a pool thread that starts late leaves the caller running both (measured through Java)
+    const int64_t want = conv_implicit_wgrad_active(g) ? 2 * static_cast<int64_t>(parts) : parts;
+    p.nb = std::min<int64_t>(g.kg, std::max<int64_t>(1, ceil_div(want, g.groups)));
     p.rb = ceil_div(g.kg, p.nb);
     p.nb = ceil_div(g.kg, p.rb);
     p.tasks = static_cast<int64_t>(g.groups) * p.nb;
