@@ -9,6 +9,7 @@
 #include "buffer.h"
 #include "conv4j/conv4j_cpu.h"
 #include "conv_direct.h"
+#include "conv_implicit.h"
 #include "conv_plan.h"
 #include "conv_winograd.h"
 #include "im2col.h"
@@ -20,6 +21,20 @@ int run_backward_data(const ConvGeo &g, const ChannelPlan &p, const float *dy, c
                       int64_t t0, int64_t t1) {
     if (use_direct(g)) {
         for (int64_t t = t0; t < t1; ++t) direct_backward_data_plane(g, dy, w, dx, t);
+        return C4J_OK;
+    }
+    if (p.implicit) {  // a forward correlation of dy with the flipped filters (conv_implicit.h)
+        const ConvGeo t = conv_implicit_transposed(g);
+        FloatBuffer wt(static_cast<int64_t>(g.cin) * g.cog * g.khkw);
+        FloatBuffer ws(conv_implicit_workspace(t, p.rows_per_task));
+        if (!wt.ok() || !ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
+        conv_implicit_flip_filters(g, w, wt.get());
+        const int64_t blocks = ceil_div(g.h, p.rows_per_task);
+        for (int64_t k = t0; k < t1; ++k) {
+            int i0 = static_cast<int>((k % blocks) * p.rows_per_task);
+            int i1 = static_cast<int>(std::min<int64_t>(g.h, i0 + p.rows_per_task));
+            conv_implicit_forward_avx512(t, dy, wt.get(), nullptr, dx, k / blocks, i0, i1, ws.get());
+        }
         return C4J_OK;
     }
     const bool pw = g.pointwise();

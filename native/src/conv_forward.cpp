@@ -10,6 +10,7 @@
 #include "buffer.h"
 #include "conv4j/conv4j_cpu.h"
 #include "conv_direct.h"
+#include "conv_implicit.h"
 #include "conv_plan.h"
 #include "conv_small.h"
 #include "conv_winograd.h"
@@ -30,6 +31,18 @@ int run_forward(const ConvGeo &g, const FwdPlan &p, const float *x, const float 
                 int64_t t0, int64_t t1) {
     if (use_direct(g)) {
         for (int64_t t = t0; t < t1; ++t) direct_forward_plane(g, x, w, bias, y, t);
+        return C4J_OK;
+    }
+    if (p.implicit512) {
+        FloatBuffer ws(conv_implicit_workspace(g, p.rows_per_task));
+        if (!ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
+        const int64_t blocks = ceil_div(g.hout, p.rows_per_task);
+        for (int64_t t = t0; t < t1; ++t) {
+            int64_t img = t / blocks;
+            int i0 = static_cast<int>((t % blocks) * p.rows_per_task);
+            int i1 = static_cast<int>(std::min<int64_t>(g.hout, i0 + p.rows_per_task));
+            conv_implicit_forward_avx512(g, x, w, bias, y, img, i0, i1, ws.get());
+        }
         return C4J_OK;
     }
     if (p.implicit) {

@@ -30,6 +30,7 @@ inline bool use_direct(const ConvGeo &g) { return g.groups > 1 && g.cog <= 4; }
 
 struct FwdPlan {
     bool implicit;            // conv_small path: tasks are (image, block of output rows)
+    bool implicit512;         // conv_implicit (AVX-512) path: tasks are (image, block of output rows)
     int64_t rows_per_task;    // implicit path: output rows per task
     int64_t images_per_task;  // > 1: whole images batched into one wide GEMM (small outputs)
     int64_t blocks_per_image; // > 1: one image's output columns split into blocks
@@ -43,10 +44,21 @@ struct ChannelPlan {  // backward data (per image and group) and backward weight
     int64_t cb;       // channels per block: whole groups unless more tasks are needed for the threads
     int64_t nb;       // blocks per group
     int64_t tasks;
+    bool implicit = false;      // backward data by conv_implicit: tasks are (image, block of dx rows)
+    int64_t rows_per_task = 0;  // implicit: dx rows per task
 };
 
 ChannelPlan plan_backward_data(const ConvGeo &g, int parts);
-ChannelPlan plan_backward_weights(const ConvGeo &g, int parts);
+
+struct RowPlan {     // backward weights: per group, blocks of rows of the im2col matrix (= columns of dW)
+    int64_t rb;      // rows per block: the whole group unless more tasks are needed for the threads
+    int64_t nb;      // blocks per group
+    int64_t tasks;
+};
+
+// Blocks of rows rather than of channels, so a convolution with few input channels (an RGB stem, a
+// one-channel image) still splits evenly: each task owns a disjoint range of dW's columns.
+RowPlan plan_backward_weights(const ConvGeo &g, int parts);
 
 }  // namespace c4j
 

@@ -49,6 +49,15 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // LeNet conv2: implicit GEMM, 6+6+4 rows
     v.push_back({2, 6, 8, 19, 20, 3, 3, 2, 1, 1, 0, 2, 1, 2, 1, 2});     // implicit GEMM, grouped, dilated, sh=2
     v.push_back({1, 1, 5, 40, 7, 1, 3, 1, 1, 0, 0, 3, 3, 1, 3, 1});      // implicit GEMM, wide rows, strips
+    // AVX-512 implicit GEMM (conv_implicit): masked last strip, 6+6+1 channels, strided phases
+    v.push_back({2, 3, 20, 70, 13, 3, 5, 2, 2, 1, 2, 3, 1, 1, 1, 1});
+    v.push_back({1, 2, 9, 300, 11, 2, 3, 1, 3, 0, 1, 2, 2, 2, 2, 1});    // 7 strips (4 + 3), sw 3, dilated
+    v.push_back({2, 4, 12, 33, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2});    // grouped, 5 channels per group
+    v.push_back({1, 1, 5, 14, 7, 1, 3, 1, 1, 0, 0, 2, 2, 1, 1, 1});      // exactly one full strip
+    v.push_back({1, 3, 64, 64, 64, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1});    // the ResNet stem, smaller
+    v.push_back({3, 1, 300, 450, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1});   // weight gradient: one image per chunk
+    v.push_back({2, 10, 11, 13, 6, 3, 4, 1, 1, 2, 0, 1, 3, 2, 1, 2});    // implicit backward data: grouped, dilated
+    v.push_back({2, 4, 3, 40, 9, 2, 5, 1, 1, 1, 0, 0, 4, 1, 1, 1});      // narrow rows: strips of several rows
     return v;
 }
 

@@ -44,6 +44,20 @@ void suite_im2col() {
                 for (int q = 0; q < 3; ++q) T4J_EXPECT(part[r * (len + 3) + len + q] == -7.f, "%s: wrote past the range", c.str().c_str());
             }
         }
+        // rows [r0, r1) from padded copies of the channels they touch equal the same rows of the full matrix
+        int64_t r0 = std::uniform_int_distribution<int64_t>(0, g.kg - 1)(rng);
+        int64_t r1 = std::uniform_int_distribution<int64_t>(r0 + 1, g.kg)(rng);
+        int64_t c_first = r0 / g.khkw, nch = (r1 - 1) / g.khkw - c_first + 1;
+        std::vector<float> xp(static_cast<size_t>(nch * c4j::padded_plane(g)), NAN);
+        c4j::pad_planes(g, x.data() + c_first * g.in_plane, static_cast<int>(nch), xp.data());
+        std::vector<float> rows(static_cast<size_t>((r1 - r0) * len), NAN);
+        c4j::im2col_rows_padded(g, xp.data(), c_first, r0, r1, q0, q1, rows.data(), len);
+        int bad = 0;
+        for (int64_t r = r0; r < r1 && bad == 0; ++r)
+            for (int64_t q = 0; q < len; ++q)
+                if (!(rows[(r - r0) * len + q] == col[r * g.hw + q0 + q])) ++bad;
+        T4J_EXPECT(bad == 0, "%s: padded rows [%lld, %lld) columns [%lld, %lld) differ", c.str().c_str(),
+                   (long long)r0, (long long)r1, (long long)q0, (long long)q1);
     }
 }
 

@@ -90,22 +90,31 @@ class CpuVsJavaTest {
         }
     }
 
-    @Test
-    void largerShapesReachEveryNativePlan() {
+    @ParameterizedTest(name = "scalar kernels {0}")
+    @ValueSource(booleans = {false, true})
+    void largerShapesReachEveryNativePlan(boolean scalar) {
         CpuBackend cpu = CpuBackend.create(0, true);
+        CpuBackend.forceScalar(scalar);
         Random r = new Random(3);
-        // blocked columns, pointwise blocked, batched small images, one image split across threads
+        // blocked columns, pointwise blocked, batched small images, one image split across threads; then
+        // the implicit-GEMM shapes (AVX-512 where present): the ResNet stem and LeNet's two layers
         int[][][] shapes = {
             {{2, 64, 30, 30}, {8, 64, 3, 3}},
             {{1, 300, 40, 40}, {5, 300, 1, 1}},
             {{5, 32, 5, 5}, {16, 32, 3, 3}},
             {{1, 3, 37, 41}, {8, 3, 7, 7}},
+            {{1, 3, 224, 224}, {64, 3, 7, 7}},
+            {{32, 1, 28, 28}, {6, 1, 5, 5}},
+            {{32, 6, 14, 14}, {16, 6, 5, 5}},
         };
         org.conv4j.ConvParams[] ps = {
             org.conv4j.ConvParams.defaults().padding(1, 1),
             org.conv4j.ConvParams.defaults(),
             org.conv4j.ConvParams.defaults().padding(1, 1),
             org.conv4j.ConvParams.defaults().stride(2, 2).padding(3, 3),
+            org.conv4j.ConvParams.defaults().stride(2, 2).padding(3, 3),
+            org.conv4j.ConvParams.defaults().padding(2, 2),
+            org.conv4j.ConvParams.defaults(),
         };
         for (int i = 0; i < shapes.length; i++) {
             Tensor x = random(r, shapes[i][0]), w = random(r, shapes[i][1]), b = random(r, shapes[i][1][0]);
