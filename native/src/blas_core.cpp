@@ -1,15 +1,13 @@
-// OPENBLAS_CORETYPE chosen from CPUID before OpenBLAS loads (see conv4j_blas_core.h). Built into its own
+// OPENBLAS_CORETYPE requested before OpenBLAS loads (see conv4j_blas_core.h). Built into its own
 // library, libconv4j_blas_core, which must never link OpenBLAS.
 #include "conv4j/conv4j_blas_core.h"
 
 #include <cstdlib>
 
-#include "cpu_probe.h"
-
 namespace {
 
 bool valid_name(const char *s) {
-    if (*s == '\0') return false;
+    if (s == nullptr || *s == '\0') return false;
     for (; *s; ++s) {
         const char c = *s;
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
@@ -17,24 +15,13 @@ bool valid_name(const char *s) {
     return true;
 }
 
-bool set_env(const char *value) {
-#if defined(_WIN32)
-    return _putenv_s("OPENBLAS_CORETYPE", value) == 0;
-#else
-    return setenv("OPENBLAS_CORETYPE", value, 0) == 0;  // 0: never overwrite a value set meanwhile
-#endif
-}
-
 }  // namespace
 
-extern "C" int c4j_blas_core_prepare(const char *requested) {
-    const char *current = std::getenv("OPENBLAS_CORETYPE");
-    if (current != nullptr && *current != '\0') return C4J_BLAS_CORE_ENV_KEPT;
-    const char *name = requested;
-    if (name == nullptr || *name == '\0') {
-        if (!c4j::cpuid_is_amd() || !c4j::cpuid_avx512()) return C4J_BLAS_CORE_NO_CHOICE;
-        name = "SKYLAKEX";
-    }
+extern "C" int c4j_blas_core_request(const char *name) {
     if (!valid_name(name)) return C4J_BLAS_CORE_FAILED;
-    return set_env(name) ? C4J_BLAS_CORE_SET : C4J_BLAS_CORE_FAILED;
+#if defined(_WIN32)
+    return _putenv_s("OPENBLAS_CORETYPE", name) == 0 ? C4J_BLAS_CORE_SET : C4J_BLAS_CORE_FAILED;
+#else
+    return setenv("OPENBLAS_CORETYPE", name, 1) == 0 ? C4J_BLAS_CORE_SET : C4J_BLAS_CORE_FAILED;
+#endif
 }

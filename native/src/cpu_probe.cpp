@@ -10,8 +10,6 @@
 #endif
 #endif
 
-#include <cstring>
-
 namespace c4j {
 
 #ifdef C4J_X86_64
@@ -69,20 +67,9 @@ bool cpuid_avx512() {
     return (ebx & need) == need;
 }
 
-bool cpuid_is_amd() {
-    unsigned r[4];
-    cpuid(0, 0, r);
-    char vendor[13];
-    std::memcpy(vendor, &r[1], 4);
-    std::memcpy(vendor + 4, &r[3], 4);
-    std::memcpy(vendor + 8, &r[2], 4);
-    vendor[12] = '\0';
-    return std::strcmp(vendor, "AuthenticAMD") == 0;
-}
 #else
 bool cpuid_avx2_fma() { return false; }
 bool cpuid_avx512() { return false; }
-bool cpuid_is_amd() { return false; }
 #endif
 
 }  // namespace c4j

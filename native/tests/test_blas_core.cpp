@@ -1,11 +1,10 @@
-// c4j_blas_core_prepare: the OPENBLAS_CORETYPE choice made before OpenBLAS loads. Its own executable,
-// linked without OpenBLAS, which also proves libconv4j_blas_core does not need it.
+// c4j_blas_core_request: OPENBLAS_CORETYPE set before OpenBLAS loads. Its own executable, linked
+// without OpenBLAS, which also proves libconv4j_blas_core does not need it.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "conv4j/conv4j_blas_core.h"
-#include "cpu_probe.h"
 
 namespace {
 
@@ -31,34 +30,30 @@ bool env_is(const char *v) {
     return e != nullptr && std::strcmp(e, v) == 0;
 }
 
+bool env_unset() {
+    const char *e = std::getenv("OPENBLAS_CORETYPE");
+    return e == nullptr || *e == '\0';
+}
+
 }  // namespace
 
 int main() {
-    const bool avx512_amd = c4j::cpuid_is_amd() && c4j::cpuid_avx512();
-    std::printf("AMD: %d, AVX-512: %d\n", c4j::cpuid_is_amd(), c4j::cpuid_avx512());
+    set(nullptr);
+    expect(c4j_blas_core_request("SKYLAKEX") == C4J_BLAS_CORE_SET && env_is("SKYLAKEX"), "a name is set");
+
+    set("Haswell");
+    expect(c4j_blas_core_request("COOPERLAKE") == C4J_BLAS_CORE_SET && env_is("COOPERLAKE"),
+           "a request replaces the environment's value");
 
     set(nullptr);
-    const int automatic = c4j_blas_core_prepare(nullptr);
-    if (avx512_amd) {
-        expect(automatic == C4J_BLAS_CORE_SET && env_is("SKYLAKEX"), "auto on AMD with AVX-512 sets SKYLAKEX");
-    } else {
-        expect(automatic == C4J_BLAS_CORE_NO_CHOICE && std::getenv("OPENBLAS_CORETYPE") == nullptr,
-               "auto elsewhere leaves OpenBLAS's own detection");
-    }
-
-    set(nullptr);
-    expect(c4j_blas_core_prepare("") == automatic, "empty request means auto");
-
-    set(nullptr);
-    expect(c4j_blas_core_prepare("HASWELL") == C4J_BLAS_CORE_SET && env_is("HASWELL"), "explicit name is set");
+    expect(c4j_blas_core_request("SKYLAKEX; rm") == C4J_BLAS_CORE_FAILED && env_unset(),
+           "names other than [A-Za-z0-9]+ are refused and change nothing");
+    expect(c4j_blas_core_request("") == C4J_BLAS_CORE_FAILED && env_unset(), "an empty name is refused");
+    expect(c4j_blas_core_request(nullptr) == C4J_BLAS_CORE_FAILED && env_unset(), "NULL is refused");
 
     set("ZEN");
-    expect(c4j_blas_core_prepare("HASWELL") == C4J_BLAS_CORE_ENV_KEPT && env_is("ZEN"), "user's variable wins");
-    expect(c4j_blas_core_prepare(nullptr) == C4J_BLAS_CORE_ENV_KEPT && env_is("ZEN"), "user's variable wins (auto)");
-
-    set(nullptr);
-    expect(c4j_blas_core_prepare("SKYLAKEX; rm") == C4J_BLAS_CORE_FAILED, "names other than [A-Za-z0-9]+ refused");
-    expect(std::getenv("OPENBLAS_CORETYPE") == nullptr, "a refused name leaves the environment alone");
+    expect(c4j_blas_core_request("bad-name") == C4J_BLAS_CORE_FAILED && env_is("ZEN"),
+           "a refused name leaves the user's value alone");
 
     if (failures == 0) std::printf("blas_core: all passed\n");
     return failures == 0 ? 0 : 1;

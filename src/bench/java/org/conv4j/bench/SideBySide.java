@@ -55,7 +55,8 @@ public final class SideBySide {
         int threads = Integer.parseInt(Shapes.prop("side.threads", "2"));
         Conv4j.setThreads(threads);
         System.setProperty("conv4j.threads", Integer.toString(threads));
-        OneDnn.init(threads);
+        // The backends load before oneDNN: the cpu backend must choose OpenBLAS's kernels (OPENBLAS_CORETYPE)
+        // before anything in this JVM loads OpenBLAS, or OpenBLAS keeps its own (on Zen 5: Haswell) choice.
         List<String> backends = new ArrayList<>();
         StringBuilder notes = new StringBuilder();
         for (String b : Shapes.prop("side.backends", "cpu,java").split(",")) {
@@ -66,6 +67,7 @@ public final class SideBySide {
                 notes.append("- backend `").append(b.trim()).append("` left out: ").append(reason).append('\n');
             }
         }
+        OneDnn.init(threads);
         String load0 = loadAverage();
         List<String> conv = new ArrayList<>();
         List<String> pool = new ArrayList<>();
@@ -231,7 +233,8 @@ public final class SideBySide {
     private static String cpuBlasThreads() {
         try {
             return org.conv4j.cpu.CpuBackend.blasThreads()
-                    + " (single-threaded sgemm by design: conv4j splits each operation into tasks on its own pool)";
+                    + " (single-threaded sgemm by design: conv4j splits each operation into tasks on its own pool),"
+                    + " kernels " + org.conv4j.cpu.CpuBackend.openBlasCore();
         } catch (Throwable t) {
             return "n/a (" + t + ")";
         }

@@ -198,62 +198,66 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
     private static volatile String blasCore;
 
     /**
-     * Sets OPENBLAS_CORETYPE before OpenBLAS loads (see conv4j_blas_core.h). Never fatal: on any problem
-     * OpenBLAS keeps its own detection and the outcome is described by {@link #openBlasCore()}.
+     * Sets OPENBLAS_CORETYPE before OpenBLAS loads when {@code -Dconv4j.cpu.openblasCore=NAME} asks for a
+     * core (see conv4j_blas_core.h). Never fatal: on any problem OpenBLAS keeps its own choice and
+     * {@link #openBlasCore()} says so.
      */
     private static int prepareBlasCore(String requested) {
-        if (requested.equalsIgnoreCase("openblas")) {
+        if (requested.isEmpty() || requested.equalsIgnoreCase("auto")) {
             return CORE_NOT_ASKED;
         }
-        boolean auto = requested.isEmpty() || requested.equalsIgnoreCase("auto");
-        if (!auto && !requested.matches("[A-Za-z0-9]+")) {
+        if (!requested.matches("[A-Za-z0-9]+")) {
             LOG.log(System.Logger.Level.WARNING, "-Dconv4j.cpu.openblasCore=" + requested
-                    + " ignored: expected auto, openblas or an OpenBLAS core name such as SKYLAKEX or HASWELL");
+                    + " ignored: expected auto or an OpenBLAS core name such as COOPERLAKE, SKYLAKEX or HASWELL");
             return CORE_BAD_NAME;
         }
         try {
             Loader.load(BlasCoreNative.class);
         } catch (Throwable t) {
-            LOG.log(System.Logger.Level.DEBUG, "cpu backend: OpenBLAS core choice unavailable: " + t);
+            LOG.log(System.Logger.Level.WARNING, "-Dconv4j.cpu.openblasCore=" + requested
+                    + " ignored: the core-request library did not load: " + t);
             return CORE_NO_LIBRARY;
         }
-        return BlasCoreNative.c4j_blas_core_prepare(auto ? null : requested);
+        return BlasCoreNative.c4j_blas_core_request(requested);
     }
 
     private static String describeCoreChoice(String requested, int status, String core) {
+        String env = System.getenv("OPENBLAS_CORETYPE"); // the JVM's start-up environment, not ours
+        String own = env == null || env.isEmpty() ? "OpenBLAS's own CPU detection"
+                : "OPENBLAS_CORETYPE=" + env + " from the environment";
         switch (status) {
-            case 0: // C4J_BLAS_CORE_ENV_KEPT
-                return "OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE") + " from the environment";
             case 1: { // C4J_BLAS_CORE_SET
-                boolean auto = requested.isEmpty() || requested.equalsIgnoreCase("auto");
-                String asked = auto ? "SKYLAKEX" : requested;
-                String why = auto ? "chosen by conv4j: AMD CPU with AVX-512" : "from -Dconv4j.cpu.openblasCore";
-                return core.equalsIgnoreCase(asked) ? asked + " " + why
-                        : asked + " " + why + ", but OpenBLAS was already loaded in this process or does not know"
-                        + " that name, so it kept " + core;
+                String why = requested + " from -Dconv4j.cpu.openblasCore"
+                        + (env == null || env.isEmpty() ? "" : ", over OPENBLAS_CORETYPE=" + env + " in the environment");
+                return core.equalsIgnoreCase(requested) ? why
+                        : why + ", but OpenBLAS was already loaded in this process or does not know that name,"
+                        + " so it runs " + core;
             }
-            case 2: // C4J_BLAS_CORE_NO_CHOICE
-                return "OpenBLAS's own CPU detection";
             case CORE_NOT_ASKED:
-                return "OpenBLAS's own CPU detection, as -Dconv4j.cpu.openblasCore=openblas asks";
+                return own;
             case CORE_BAD_NAME:
-                return "OpenBLAS's own CPU detection: -Dconv4j.cpu.openblasCore=" + requested + " is not a core name";
+                return own + "; -Dconv4j.cpu.openblasCore=" + requested + " is not a core name";
             case CORE_NO_LIBRARY:
-                return "OpenBLAS's own CPU detection: the core-choice library did not load";
+                return own + "; the core-request library did not load";
             default:
-                return "OpenBLAS's own CPU detection: OPENBLAS_CORETYPE could not be set";
+                return own + "; OPENBLAS_CORETYPE could not be set";
         }
     }
 
     /**
-     * The OpenBLAS kernel family the cpu backend's {@code sgemm} runs, and how it was chosen, e.g.
-     * {@code "SkylakeX (SKYLAKEX chosen by conv4j: AMD CPU with AVX-512)"}.
+     * The OpenBLAS kernel family the cpu backend's {@code sgemm} runs, and where the choice came from,
+     * e.g. {@code "Cooperlake (OpenBLAS's own CPU detection)"} or
+     * {@code "Haswell (OPENBLAS_CORETYPE=Haswell from the environment)"}.
      *
-     * <p>OpenBLAS picks its kernels once, when it loads. On AMD processors with AVX-512, which OpenBLAS
-     * 0.3.31 may not recognise (Zen 5 falls back to its AVX2 Haswell kernels, half the speed), conv4j sets
-     * {@code OPENBLAS_CORETYPE=SKYLAKEX} first. {@code -Dconv4j.cpu.openblasCore=NAME} asks for another
-     * core, {@code =openblas} leaves the choice to OpenBLAS, and an {@code OPENBLAS_CORETYPE} set in the
-     * environment always wins. None of this has an effect if OpenBLAS was loaded before the cpu backend.
+     * <p>OpenBLAS picks its kernels once, when it loads: from the environment variable
+     * {@code OPENBLAS_CORETYPE} if set, from CPUID otherwise. Machine images sometimes set that variable for
+     * every process as a workaround for virtual CPUs, which can cost half the GEMM speed (on this project's
+     * AVX-512 build machines, which set {@code Haswell}: about 100 against 200 GFLOP/s on one core).
+     * {@code -Dconv4j.cpu.openblasCore=NAME} (an OpenBLAS core name such as {@code COOPERLAKE},
+     * {@code SKYLAKEX} or {@code HASWELL}) makes the cpu backend set the variable itself before it loads
+     * OpenBLAS, replacing the environment's value for this process; the default, {@code auto}, leaves the
+     * choice to the environment and OpenBLAS. A request has no effect if OpenBLAS was loaded before the
+     * cpu backend, and the description then says so.
      *
      * @throws BackendUnavailableException if the native library cannot be loaded
      */
