@@ -192,17 +192,12 @@ void output_scalar(const WinoProblem &p, const float *m, int64_t ldm, int o0, in
 int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, const float *w, int64_t filt_grp,
         bool backward, const float *bias, int64_t t0, int64_t t1) {
     const int64_t ld = ceil_div(pl.tb, 16) * 16;  // rows of V and M padded to whole vectors
-    const int cin = base.cin;
-    // A task's only tile block uses its U once: transform it a chunk of channels at a time, just before the
-    // chunk's GEMMs, so it stays in L2 instead of going out to memory and back
-    const int chunk = static_cast<int>(std::max<int64_t>(16, kChunkFloats / (16 * int64_t(cin)) / 16 * 16));
-    const bool chunked = pl.ntb == 1 && pl.cb > chunk;
-    const int64_t most = chunked ? chunk : pl.cb;  // channels in u and m at once
-    FloatBuffer u(16 * most * cin);
-    FloatBuffer v(16 * cin * ld);
-    FloatBuffer m(16 * most * ld);
+    FloatBuffer u(16 * pl.cb * base.cin);
+    FloatBuffer v(16 * base.cin * ld);
+    FloatBuffer m(16 * pl.cb * ld);
     if (!u.ok() || !v.ok() || !m.ok()) return C4J_ERR_OUT_OF_MEMORY;
     const WinoKernels &kern = wino_kernels();
+    const int cin = base.cin;
     // pl.cb >= every block's channel count; a panel of 8 or of a whole block (then 16 | o keeps panels whole)
     int panel = kern.bwd_panel == 8 ? 8 : static_cast<int>(std::max<int64_t>(1, pl.cb));
     // U for output channels [o0, o0 + on) of group grp, U[k] at k * on * cin
@@ -246,6 +241,10 @@ int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, c
             }
         }
     };
+    // A task's only tile block uses its U once: transform it a chunk of channels at a time, just before the
+    // chunk's GEMMs, so it stays in L2 instead of going out to memory and back
+    int chunk = static_cast<int>(std::max<int64_t>(16, kChunkFloats / (16 * int64_t(cin)) / 16 * 16));
+    const bool chunked = pl.ntb == 1 && pl.cb > chunk;
     int64_t have = -1;  // (group, channel block) whose filters are in u
     for (int64_t t = t0; t < t1; ++t) {
         int64_t key = t / pl.ntb;
