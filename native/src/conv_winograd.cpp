@@ -26,10 +26,6 @@ constexpr int64_t kVTarget = int64_t(1) << 15;
 // 128 tiles 184-256, 256 tiles 179-250.
 constexpr int64_t kMinBlock = 128;
 constexpr int64_t kMaxBlock = 512;
-// Transformed filters per chunk when a task's U is used once (see run): 1 MiB (a Zen 5 L2). s8 one thread
-// (8x512x7x7 -> 512, half the output channels): fwd 1.13-1.27 s -> 0.94-0.97 s per 300 calls, bwd-data
-// 1.43-1.54 -> 1.20-1.30 (chunks of 32 channels; 16 about the same, 64 worse).
-constexpr int64_t kChunkFloats = int64_t(1) << 18;
 // Auto rule (measured on 2 threads, native/README.md): both channel counts at least kMinChannels, and
 // kManyChannels where partial tiles waste work (7x7 planes: 8x64 -> 64 channels ran 0.6-0.8x im2col's
 // speed, 8x512 -> 512 1.25-1.7x; 8x16x56x56 -> 16 ran 2.9-3.2x faster, 8x8 -> 64 0.7-1.6x).
@@ -84,7 +80,7 @@ int64_t tiles_of(const ConvGeo &g, int hout, int wout) {
 }
 
 // G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]; u = G f G^T.
-void filters_scalar(const float *src, int count, bool flip, float *u, int64_t kstride, int64_t hi) {
+void filters_scalar(const float *src, int count, bool flip, float *u, int64_t kstride) {
     for (int c = 0; c < count; ++c) {
         const float *f = src + 9 * c;
         float gg[3][3];
@@ -97,7 +93,7 @@ void filters_scalar(const float *src, int count, bool flip, float *u, int64_t ks
             t[2][b] = 0.5f * (gg[0][b] - gg[1][b] + gg[2][b]);
             t[3][b] = gg[2][b];
         }
-        float *dst = u + (c < 8 ? c : hi + c - 8);
+        float *dst = u + c;
         for (int a = 0; a < 4; ++a) {
             dst[(4 * a + 0) * kstride] = t[a][0];
             dst[(4 * a + 1) * kstride] = 0.5f * (t[a][0] + t[a][1] + t[a][2]);
@@ -198,82 +194,39 @@ int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, c
     if (!u.ok() || !v.ok() || !m.ok()) return C4J_ERR_OUT_OF_MEMORY;
     const WinoKernels &kern = wino_kernels();
     const int cin = base.cin;
-    // pl.cb >= every block's channel count; a panel of 8 or of a whole block (then 16 | o keeps panels whole)
-    int panel = kern.bwd_panel == 8 ? 8 : static_cast<int>(std::max<int64_t>(1, pl.cb));
-    // U for output channels [o0, o0 + on) of group grp, U[k] at k * on * cin
-    auto transform_filters = [&](int grp, int o0, int on) {
-        const int64_t kstride = static_cast<int64_t>(on) * cin;
-        const float *wg = w + filt_grp * grp;
-        if (!backward) {
-            for (int o = 0; o < on; ++o)
-                for (int i = 0; i < cin; i += 16)
-                    kern.filters(wg + (int64_t(o0 + o) * cin + i) * 9, std::min(16, cin - i), false,
-                                 u.get() + int64_t(o) * cin + i, kstride, 8);
-            return;
-        }
-        // U[k] panel q0 (channels [q0, q0 + qw)) at q0 * cin, [in x qw]: filter (i, o) at
-        // q0 * cin + i * qw + o - q0; 16 filters along o fill one wide panel or two of 8. o outer: the
-        // stores of consecutive i are consecutive in the panels (i outer wrote 32 panels x 16 k streams at
-        // once: 44% of s8's time)
-        for (int o = 0; o < on; o += 16)
-            for (int i = 0; i < cin; ++i) {
-                const int q0 = o / panel * panel, qw = std::min(panel, on - q0);
-                const int64_t lo = int64_t(q0) * cin + int64_t(i) * qw + (o - q0);
-                int64_t hi = 8;
-                if (panel == 8 && o + 8 < on) hi = int64_t(o + 8) * cin + int64_t(i) * std::min(8, on - o - 8) - lo;
-                kern.filters(wg + (int64_t(i) * base.cout + o0 + o) * 9, std::min(16, on - o), true, u.get() + lo,
-                             kstride, hi);
-            }
-    };
-    // M[k] = U[k] V[k] for on channels and nt tiles
-    auto multiply = [&](int on, int nt) {
-        const int64_t kstride = static_cast<int64_t>(on) * cin;
-        for (int k = 0; k < 16; ++k) {
-            const float *vk = v.get() + int64_t(k) * cin * ld;
-            float *mk = m.get() + int64_t(k) * on * ld;
-            if (!backward) {
-                kern.gemm(on, nt, cin, u.get() + k * kstride, cin, 1, vk, ld, mk, ld);
-                continue;
-            }
-            for (int q0 = 0; q0 < on; q0 += panel) {
-                const int qw = std::min(panel, on - q0);
-                kern.gemm(qw, nt, cin, u.get() + k * kstride + int64_t(q0) * cin, 1, qw, vk, ld, mk + q0 * ld, ld);
-            }
-        }
-    };
-    // A task's only tile block uses its U once: transform it a chunk of channels at a time, just before the
-    // chunk's GEMMs, so it stays in L2 instead of going out to memory and back
-    int chunk = static_cast<int>(std::max<int64_t>(16, kChunkFloats / (16 * int64_t(cin)) / 16 * 16));
-    const bool chunked = pl.ntb == 1 && pl.cb > chunk;
     int64_t have = -1;  // (group, channel block) whose filters are in u
     for (int64_t t = t0; t < t1; ++t) {
         int64_t key = t / pl.ntb;
         int grp = static_cast<int>(key / pl.ncb);
         int o0 = static_cast<int>((key % pl.ncb) * pl.cb);
         int on = static_cast<int>(std::min<int64_t>(pl.cb, base.cout - o0));
+        const int64_t kstride = static_cast<int64_t>(on) * cin;
+        if (key != have) {
+            const float *wg = w + filt_grp * grp;
+            if (!backward) {
+                for (int o = 0; o < on; ++o)
+                    for (int i = 0; i < cin; i += 16)
+                        kern.filters(wg + (int64_t(o0 + o) * cin + i) * 9, std::min(16, cin - i), false,
+                                     u.get() + int64_t(o) * cin + i, kstride);
+            } else {
+                for (int i = 0; i < cin; ++i)
+                    for (int o = 0; o < on; o += 16)
+                        kern.filters(wg + (int64_t(i) * base.cout + o0 + o) * 9, std::min(16, on - o), true,
+                                     u.get() + int64_t(i) * on + o, kstride);
+            }
+            have = key;
+        }
         WinoProblem p = base;
         p.in += in_grp * grp;
         p.out += out_grp * grp;
-        const float *bg = bias != nullptr ? bias + int64_t(grp) * p.cout : nullptr;
         int64_t tile0 = (t % pl.ntb) * pl.tb;
         int nt = static_cast<int>(std::min<int64_t>(pl.tb, p.tiles - tile0));
-        if (chunked) {
-            kern.input(p, tile0, nt, v.get(), ld);
-            for (int c0 = 0; c0 < on; c0 += chunk) {
-                const int cn = std::min(chunk, on - c0);
-                transform_filters(grp, o0 + c0, cn);
-                multiply(cn, nt);
-                kern.output(p, m.get(), ld, o0 + c0, cn, tile0, nt, bg);
-            }
-            continue;
-        }
-        if (key != have) {
-            transform_filters(grp, o0, on);
-            have = key;
-        }
         kern.input(p, tile0, nt, v.get(), ld);
-        multiply(on, nt);
-        kern.output(p, m.get(), ld, o0, on, tile0, nt, bg);
+        for (int k = 0; k < 16; ++k) {
+            kern.gemm(on, nt, cin, u.get() + k * kstride, backward ? 1 : cin, backward ? on : 1,
+                      v.get() + int64_t(k) * cin * ld, ld, m.get() + int64_t(k) * on * ld, ld);
+        }
+        kern.output(p, m.get(), ld, o0, on, tile0, nt, bias != nullptr ? bias + int64_t(grp) * p.cout : nullptr);
     }
     return C4J_OK;
 }
@@ -281,7 +234,7 @@ int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, c
 }  // namespace
 
 const WinoKernels &wino_kernels_scalar() {
-    static const WinoKernels k{filters_scalar, gemm_blas, input_scalar, output_scalar, 0};
+    static const WinoKernels k{filters_scalar, gemm_blas, input_scalar, output_scalar};
     return k;
 }
 

@@ -36,21 +36,16 @@ struct WinoProblem {
 // Input: V[(k * cin + i) * ldv + j] for k < 16, i < cin, j < nt.
 // Output: out channels [o0, o0 + on) from M[(k * on + o) * ldm + j]; bias (may be null) indexed by o0 + o.
 // Filters: count <= 16 consecutive 3x3 filters at src (9 floats apart; rotated by 180 degrees when flip)
-// give u[k * kstride + d(c)] = (G f_c G^T)[k], d(c) = c for c < 8 and hi + c - 8 from c = 8 on (hi = 8:
-// contiguous; otherwise the second 8 land in another panel, see bwd_panel).
+// give u[k * kstride + c] = (G f_c G^T)[k].
 // Gemm: m[o * ldm + j] = sum_i u[o * so + i * si] * v[i * ldv + j] for o < on, j < nt, i < cin (one of
 // the 16 products; so or si is 1).
 struct WinoKernels {
-    void (*filters)(const float *src, int count, bool flip, float *u, int64_t kstride, int64_t hi);
+    void (*filters)(const float *src, int count, bool flip, float *u, int64_t kstride);
     void (*gemm)(int on, int nt, int cin, const float *u, int64_t so, int64_t si, const float *v, int64_t ldv,
                  float *m, int64_t ldm);
     void (*input)(const WinoProblem &p, int64_t t0, int nt, float *v, int64_t ldv);
     void (*output)(const WinoProblem &p, const float *m, int64_t ldm, int o0, int on, int64_t t0, int nt,
                    const float *bias);
-    // Backward data keeps U[k] as panels of this many output channels, each [in x panel] (0: one panel of
-    // all of a block's channels), so a kernel that multiplies a few channels at a time reads its U rows
-    // contiguously instead of a few floats of every row of a wide [in x out] matrix.
-    int bwd_panel;
 };
 const WinoKernels &wino_kernels_scalar();
 const WinoKernels &wino_kernels_avx512();  // only when cpu_has_avx512(); a null table elsewhere

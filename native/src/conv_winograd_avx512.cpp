@@ -81,7 +81,7 @@ struct TapTables {
     }
 };
 
-void filters_avx512(const float *src, int count, bool flip, float *u, int64_t kstride, int64_t hi) {
+void filters_avx512(const float *src, int count, bool flip, float *u, int64_t kstride) {
     static const TapTables tables;
     __m512 r[10];
     const int floats = 9 * count;
@@ -104,21 +104,13 @@ void filters_avx512(const float *src, int count, bool flip, float *u, int64_t ks
         h[3][b] = g[2][b];
     }
     const __mmask16 store = range_mask(0, count);
-    __m512 out[16];
     for (int a = 0; a < 4; ++a) {  // (G f) G^T
-        out[4 * a + 0] = h[a][0];
-        out[4 * a + 1] = _mm512_mul_ps(half, _mm512_add_ps(_mm512_add_ps(h[a][0], h[a][1]), h[a][2]));
-        out[4 * a + 2] = _mm512_mul_ps(half, _mm512_add_ps(_mm512_sub_ps(h[a][0], h[a][1]), h[a][2]));
-        out[4 * a + 3] = h[a][2];
-    }
-    if (hi == 8) {
-        for (int k = 0; k < 16; ++k) _mm512_mask_storeu_ps(u + k * kstride, store, out[k]);
-    } else {  // lanes 8..15 to u + hi: store the upper half as a 256-bit vector (no pointer before u + hi)
-        const __mmask8 lo8 = static_cast<__mmask8>(store), hi8 = static_cast<__mmask8>(store >> 8);
-        for (int k = 0; k < 16; ++k) {
-            _mm256_mask_storeu_ps(u + k * kstride, lo8, _mm512_castps512_ps256(out[k]));
-            _mm256_mask_storeu_ps(u + k * kstride + hi, hi8, _mm512_extractf32x8_ps(out[k], 1));
-        }
+        _mm512_mask_storeu_ps(u + (4 * a + 0) * kstride, store, h[a][0]);
+        _mm512_mask_storeu_ps(u + (4 * a + 1) * kstride, store,
+                              _mm512_mul_ps(half, _mm512_add_ps(_mm512_add_ps(h[a][0], h[a][1]), h[a][2])));
+        _mm512_mask_storeu_ps(u + (4 * a + 2) * kstride, store,
+                              _mm512_mul_ps(half, _mm512_add_ps(_mm512_sub_ps(h[a][0], h[a][1]), h[a][2])));
+        _mm512_mask_storeu_ps(u + (4 * a + 3) * kstride, store, h[a][2]);
     }
 }
 
@@ -314,14 +306,14 @@ void output_avx512(const WinoProblem &p, const float *m, int64_t ldm, int o0, in
 }  // namespace
 
 const WinoKernels &wino_kernels_avx512() {
-    static const WinoKernels k{filters_avx512, gemm_avx512, input_avx512, output_avx512, 8};
+    static const WinoKernels k{filters_avx512, gemm_avx512, input_avx512, output_avx512};
     return k;
 }
 
 #else  // not built for AVX-512 (arm64, or a compiler without it): never selected
 
 const WinoKernels &wino_kernels_avx512() {
-    static const WinoKernels k{nullptr, nullptr, nullptr, nullptr, 0};
+    static const WinoKernels k{nullptr, nullptr, nullptr, nullptr};
     return k;
 }
 
