@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -27,6 +28,13 @@ bool close_enough(const std::vector<float> &expected, const std::vector<float> &
                   float tol = 1e-4f);
 
 std::vector<float> random_values(std::mt19937 &rng, int64_t n);
+
+// One call of a kernel on tasks [t0, t1) of a plan cut into `parts`; returns a C4J_* status.
+using TaskRunner = std::function<int(int parts, int t0, int t1)>;
+
+// Runs tasks [0, tasks) in random chunks and in shuffled order, as concurrent Java threads would;
+// returns false (and reports) on a non-OK status.
+bool run_tasks_shuffled(std::mt19937 &rng, int tasks, int parts, const TaskRunner &run, const std::string &what);
 
 // Suites
 void suite_im2col();

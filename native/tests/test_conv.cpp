@@ -13,28 +13,6 @@
 namespace t4j {
 namespace {
 
-using Runner = std::function<int(int parts, int t0, int t1)>;
-
-// Runs tasks [0, tasks) in random chunks and order; returns false (and reports) on a non-OK status.
-bool run_split(std::mt19937 &rng, int tasks, int parts, const Runner &run, const std::string &what) {
-    std::vector<std::pair<int, int>> chunks;
-    int t = 0;
-    while (t < tasks) {
-        int len = std::uniform_int_distribution<int>(1, std::max(1, tasks - t))(rng);
-        chunks.emplace_back(t, t + len);
-        t += len;
-    }
-    std::shuffle(chunks.begin(), chunks.end(), rng);
-    for (auto &c : chunks) {
-        int s = run(parts, c.first, c.second);
-        if (s != C4J_OK) {
-            T4J_EXPECT(s == C4J_OK, "%s: status %d for tasks [%d, %d)", what.c_str(), s, c.first, c.second);
-            return false;
-        }
-    }
-    return true;
-}
-
 std::vector<Conv> shapes(std::mt19937 &rng) {
     std::vector<Conv> v;
     for (int i = 0; i < 250; ++i) v.push_back(random_conv(rng));
@@ -78,7 +56,7 @@ void suite_conv_forward() {
                 int tasks = c4j_conv2d_forward_tasks(d.data(), parts);
                 T4J_EXPECT(tasks >= 1, "%s", c.str().c_str());
                 std::string what = c.str() + (with_bias ? " bias" : "") + " parts " + std::to_string(parts);
-                if (run_split(rng, tasks, parts, [&](int p, int t0, int t1) {
+                if (run_tasks_shuffled(rng, tasks, parts, [&](int p, int t0, int t1) {
                         return c4j_conv2d_forward(d.data(), x.data(), w.data(), bias, y.data(), p, t0, t1);
                     }, what))
                     close_enough(expected, y, "forward " + what, tol_for(c));
@@ -97,7 +75,7 @@ void suite_conv_backward_data() {
             std::vector<float> dx(expected.size(), NAN);
             int tasks = c4j_conv2d_backward_data_tasks(d.data(), parts);
             std::string what = c.str() + " parts " + std::to_string(parts);
-            if (run_split(rng, tasks, parts, [&](int p, int t0, int t1) {
+            if (run_tasks_shuffled(rng, tasks, parts, [&](int p, int t0, int t1) {
                     return c4j_conv2d_backward_data(d.data(), dy.data(), w.data(), dx.data(), p, t0, t1);
                 }, what))
                 close_enough(expected, dx, "backward data " + what, tol_for(c));
@@ -115,7 +93,7 @@ void suite_conv_backward_weights() {
             std::vector<float> dw(expected.size(), NAN);
             int tasks = c4j_conv2d_backward_weights_tasks(d.data(), parts);
             std::string what = c.str() + " parts " + std::to_string(parts);
-            if (run_split(rng, tasks, parts, [&](int p, int t0, int t1) {
+            if (run_tasks_shuffled(rng, tasks, parts, [&](int p, int t0, int t1) {
                     return c4j_conv2d_backward_weights(d.data(), dy.data(), x.data(), dw.data(), p, t0, t1);
                 }, what))
                 close_enough(expected, dw, "backward weights " + what, 1e-3f);

@@ -1,4 +1,5 @@
 // Runs one suite by name (ctest registers each suite as its own test) or all suites without arguments.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -21,6 +22,24 @@ bool close_enough(const std::vector<float> &e, const std::vector<float> &a, cons
         if (!same_nan && !(std::fabs(e[i] - a[i]) <= tol * std::fmax(1.f, std::fabs(e[i])))) {
             ++g_failures;
             std::fprintf(stderr, "FAILED %s: value %zu is %.8g, expected %.8g\n", what.c_str(), i, a[i], e[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool run_tasks_shuffled(std::mt19937 &rng, int tasks, int parts, const TaskRunner &run, const std::string &what) {
+    std::vector<std::pair<int, int>> chunks;
+    for (int t = 0; t < tasks;) {
+        int len = std::uniform_int_distribution<int>(1, std::max(1, (tasks - t + 1) / 2))(rng);
+        chunks.emplace_back(t, t + len);
+        t += len;
+    }
+    std::shuffle(chunks.begin(), chunks.end(), rng);
+    for (auto &c : chunks) {
+        int s = run(parts, c.first, c.second);
+        if (s != C4J_OK) {
+            T4J_EXPECT(s == C4J_OK, "%s: status %d for tasks [%d, %d)", what.c_str(), s, c.first, c.second);
             return false;
         }
     }

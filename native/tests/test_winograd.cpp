@@ -16,26 +16,6 @@
 namespace t4j {
 namespace {
 
-using Runner = std::function<int(int parts, int t0, int t1)>;
-
-bool run_shuffled(std::mt19937 &rng, int tasks, int parts, const Runner &run, const std::string &what) {
-    std::vector<std::pair<int, int>> chunks;
-    for (int t = 0; t < tasks;) {
-        int len = std::uniform_int_distribution<int>(1, std::max(1, (tasks - t + 1) / 2))(rng);
-        chunks.emplace_back(t, t + len);
-        t += len;
-    }
-    std::shuffle(chunks.begin(), chunks.end(), rng);
-    for (auto &c : chunks) {
-        int s = run(parts, c.first, c.second);
-        if (s != C4J_OK) {
-            T4J_EXPECT(s == C4J_OK, "%s: status %d for tasks [%d, %d)", what.c_str(), s, c.first, c.second);
-            return false;
-        }
-    }
-    return true;
-}
-
 Conv random_3x3(std::mt19937 &rng) {
     auto r = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
     for (;;) {
@@ -118,7 +98,7 @@ void check_forward(std::mt19937 &rng, const Conv &c, bool ints) {
             std::vector<float> y(expected.size(), NAN);
             int tasks = c4j_conv2d_forward_tasks(d.data(), parts);
             T4J_EXPECT(tasks >= 1, "%s", what.c_str());
-            if (run_shuffled(rng, tasks, parts, [&](int p, int t0, int t1) {
+            if (run_tasks_shuffled(rng, tasks, parts, [&](int p, int t0, int t1) {
                     return c4j_conv2d_forward(d.data(), x.data(), w.data(), bias, y.data(), p, t0, t1);
                 }, what))
                 within(expected, abs_sum, terms, y, ints, what);
@@ -140,7 +120,7 @@ void check_backward_data(std::mt19937 &rng, const Conv &c, bool ints) {
         std::vector<float> dx(expected.size(), NAN);
         int tasks = c4j_conv2d_backward_data_tasks(d.data(), parts);
         T4J_EXPECT(tasks >= 1, "%s", what.c_str());
-        if (run_shuffled(rng, tasks, parts, [&](int p, int t0, int t1) {
+        if (run_tasks_shuffled(rng, tasks, parts, [&](int p, int t0, int t1) {
                 return c4j_conv2d_backward_data(d.data(), dy.data(), w.data(), dx.data(), p, t0, t1);
             }, what))
             within(expected, abs_sum, terms, dx, ints, what);
