@@ -12,7 +12,7 @@ namespace c4j {
 bool conv_implicit_fits(const ConvGeo &g) { return !use_direct(g) && g.kg <= 256 && g.wout >= 8; }
 
 bool conv_implicit_active(const ConvGeo &g) {
-    return conv_implicit_fits(g) && conv_implicit_compiled() && cpu_has_avx512() && !cpu_scalar_forced();
+    return conv_implicit_fits(g) && conv_implicit_compiled() && cpu_use_avx512();
 }
 
 int64_t conv_implicit_workspace(const ConvGeo &g, int64_t rows) {
@@ -47,7 +47,7 @@ bool conv_implicit_bwd_data_active(const ConvGeo &g) {
     if (g.pt > (g.kh - 1) * g.dh || g.pb > (g.kh - 1) * g.dh || g.pl > (g.kw - 1) * g.dw || g.pr > (g.kw - 1) * g.dw)
         return false;
     if (static_cast<int64_t>(g.cog) * g.khkw > kImplicitMaxTaps) return false;
-    return conv_implicit_compiled() && cpu_has_avx512() && !cpu_scalar_forced();
+    return conv_implicit_compiled() && cpu_use_avx512();
 }
 
 ConvGeo conv_implicit_transposed(const ConvGeo &g) {

@@ -239,7 +239,7 @@ const WinoKernels &wino_kernels_scalar() {
 }
 
 const WinoKernels &wino_kernels() {
-    if (!cpu_scalar_forced() && cpu_has_avx512()) {
+    if (cpu_use_avx512()) {
         const WinoKernels &k = wino_kernels_avx512();
         if (k.filters != nullptr) return k;
     }

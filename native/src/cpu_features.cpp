@@ -26,18 +26,22 @@ bool cpu_has_avx512() {
 
 bool cpu_scalar_forced() { return g_force_scalar.load(std::memory_order_relaxed) != 0; }
 
+bool cpu_use_avx2_fma() { return !cpu_scalar_forced() && cpu_has_avx2_fma(); }
+
+bool cpu_use_avx512() { return !cpu_scalar_forced() && cpu_has_avx512(); }
+
 const PoolRowKernels &pool_rows() {
-    if (!g_force_scalar.load(std::memory_order_relaxed) && cpu_has_avx2_fma()) return pool_rows_avx2();
+    if (cpu_use_avx2_fma()) return pool_rows_avx2();
     return pool_rows_scalar();
 }
 
 SmallGemmFn small_gemm() {
-    if (!g_force_scalar.load(std::memory_order_relaxed) && cpu_has_avx2_fma()) return small_gemm_avx2;
+    if (cpu_use_avx2_fma()) return small_gemm_avx2;
     return small_gemm_scalar;
 }
 
 SmallGemmNtFn small_gemm_nt() {
-    if (!g_force_scalar.load(std::memory_order_relaxed) && cpu_has_avx2_fma()) return small_gemm_nt_avx2;
+    if (cpu_use_avx2_fma()) return small_gemm_nt_avx2;
     return small_gemm_nt_scalar;
 }
 
@@ -46,7 +50,7 @@ SmallGemmNtFn small_gemm_nt() {
 extern "C" int c4j_cpu_api_version(void) { return 2; }
 
 extern "C" int c4j_cpu_features(void) {
-    return (!c4j::g_force_scalar.load() && c4j::cpu_has_avx2_fma()) ? C4J_CPU_AVX2_FMA : 0;
+    return c4j::cpu_use_avx2_fma() ? C4J_CPU_AVX2_FMA : 0;
 }
 
 extern "C" void c4j_cpu_force_scalar(int force) { c4j::g_force_scalar.store(force != 0 ? 1 : 0); }

@@ -13,4 +13,8 @@ bool cpu_has_avx512();
 // True while c4j_cpu_force_scalar(1) is in effect: every family must use its portable kernels.
 bool cpu_scalar_forced();
 
+// What a kernel family may use now: the CPU supports it and the portable kernels are not forced.
+bool cpu_use_avx2_fma();
+bool cpu_use_avx512();
+
 }  // namespace c4j

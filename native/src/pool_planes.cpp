@@ -7,7 +7,7 @@
 namespace c4j {
 namespace {
 
-bool avx512_on() { return pool_planes_avx512_built() && cpu_has_avx512() && !cpu_scalar_forced(); }
+bool avx512_on() { return pool_planes_avx512_built() && cpu_use_avx512(); }
 
 // 2x2 windows, stride 2, no padding, every window inside the input (ceil mode's partial windows excluded).
 bool is_k2s2(const PoolGeo &g) {

@@ -223,12 +223,12 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
 
     private static String describeCoreChoice(String requested, int status, String core) {
         String env = System.getenv("OPENBLAS_CORETYPE"); // the JVM's start-up environment, not ours
-        String own = env == null || env.isEmpty() ? "OpenBLAS's own CPU detection"
-                : "OPENBLAS_CORETYPE=" + env + " from the environment";
+        boolean envSet = env != null && !env.isEmpty();
+        String own = envSet ? "OPENBLAS_CORETYPE=" + env + " from the environment" : "OpenBLAS's own CPU detection";
         switch (status) {
             case 1: { // C4J_BLAS_CORE_SET
                 String why = requested + " from -Dconv4j.cpu.openblasCore"
-                        + (env == null || env.isEmpty() ? "" : ", over OPENBLAS_CORETYPE=" + env + " in the environment");
+                        + (envSet ? ", over OPENBLAS_CORETYPE=" + env + " in the environment" : "");
                 return core.equalsIgnoreCase(requested) ? why
                         : why + ", but OpenBLAS was already loaded in this process or does not know that name,"
                         + " so it runs " + core;
