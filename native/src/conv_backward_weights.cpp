@@ -9,6 +9,7 @@
 #include "conv_direct.h"
 #include "conv_implicit.h"
 #include "conv_plan.h"
+#include "conv_winograd.h"
 #include "im2col.h"
 
 namespace c4j {
@@ -102,6 +103,8 @@ int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, co
 extern "C" int c4j_conv2d_backward_weights_tasks(const int32_t *desc, int parts) {
     c4j::ConvGeo g;
     if (!c4j::load_conv(desc, g)) return 0;
+    c4j::WinoPlan wp = c4j::plan_winograd_backward_weights(g, parts);  // 3x3 stride 1: Winograd where it pays
+    if (wp.use) return static_cast<int>(wp.tasks);
     return static_cast<int>(c4j::plan_backward_weights(g, parts).tasks);
 }
 
@@ -110,6 +113,11 @@ extern "C" int c4j_conv2d_backward_weights(const int32_t *desc, const float *dy,
     c4j::ConvGeo g;
     if (!c4j::load_conv(desc, g)) return C4J_ERR_BAD_DESCRIPTOR;
     if (dy == nullptr || x == nullptr || dw == nullptr) return C4J_ERR_NULL_POINTER;
+    c4j::WinoPlan wp = c4j::plan_winograd_backward_weights(g, parts);
+    if (wp.use) {
+        if (task_begin < 0 || task_end < task_begin || task_end > wp.tasks) return C4J_ERR_BAD_DESCRIPTOR;
+        return c4j::winograd_backward_weights(g, wp, dy, x, dw, task_begin, task_end);
+    }
     c4j::RowPlan p = c4j::plan_backward_weights(g, parts);
     if (task_begin < 0 || task_end < task_begin || task_end > p.tasks) return C4J_ERR_BAD_DESCRIPTOR;
     try {

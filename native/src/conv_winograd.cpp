@@ -60,9 +60,11 @@ WinoPlan plan_common(const ConvGeo &g, int cin, int cout, int64_t tiles, int par
     return p;
 }
 
-bool chosen(const ConvGeo &g, int cin, int cout, int hout, int wout) {
+}  // namespace
+
+bool winograd_chosen(const ConvGeo &g, int cin, int cout, int hout, int wout, int64_t summed, int64_t min_summed) {
     int mode = g_mode.load(std::memory_order_relaxed);
-    if (mode == C4J_WINOGRAD_OFF || !winograd_applicable(g) || cin < kMinSummed) return false;
+    if (mode == C4J_WINOGRAD_OFF || !winograd_applicable(g) || summed < min_summed) return false;
     if (mode == C4J_WINOGRAD_ALWAYS) return true;
     if (cin < kMinChannels || cout < kMinChannels) return false;
     // a group's transformed filters (16/9 of its weights) are a per-call workspace: at most 256 MiB
@@ -74,6 +76,8 @@ bool chosen(const ConvGeo &g, int cin, int cout, int hout, int wout) {
     // small planes: the per-tile transforms weigh more against the GEMMs unless channels are many
     return ratio <= 0.5 || (cin >= kManyChannels && cout >= kManyChannels);
 }
+
+namespace {
 
 int64_t tiles_of(const ConvGeo &g, int hout, int wout) {
     return static_cast<int64_t>(g.n) * ceil_div(hout, 2) * ceil_div(wout, 2);
@@ -103,13 +107,71 @@ void filters_scalar(const float *src, int count, bool flip, float *u, int64_t ks
     }
 }
 
-// OpenBLAS (or conv4j's small-GEMM kernel), U row-major or transposed.
+// OpenBLAS (or conv4j's small-GEMM kernel), U row-major or transposed; beta 0 (gemm) or 1 (gemm_acc).
+void gemm_blas_beta(float beta, int on, int nt, int cin, const float *u, int64_t so, int64_t si, const float *v,
+                    int64_t ldv, float *m, int64_t ldm) {
+    if (si == 1)
+        sgemm(false, false, on, nt, cin, 1.f, u, so, v, ldv, beta, m, ldm);
+    else
+        sgemm(true, false, on, nt, cin, 1.f, u, si, v, ldv, beta, m, ldm);
+}
 void gemm_blas(int on, int nt, int cin, const float *u, int64_t so, int64_t si, const float *v, int64_t ldv,
                float *m, int64_t ldm) {
-    if (si == 1)
-        sgemm(false, false, on, nt, cin, 1.f, u, so, v, ldv, 0.f, m, ldm);
-    else
-        sgemm(true, false, on, nt, cin, 1.f, u, si, v, ldv, 0.f, m, ldm);
+    gemm_blas_beta(0.f, on, nt, cin, u, so, si, v, ldv, m, ldm);
+}
+void gemm_blas_acc(int on, int nt, int cin, const float *u, int64_t so, int64_t si, const float *v, int64_t ldv,
+                   float *m, int64_t ldm) {
+    gemm_blas_beta(1.f, on, nt, cin, u, so, si, v, ldv, m, ldm);
+}
+
+// A h A^T of each 2x2 dy tile, A = [1 0; 1 1; 1 -1; 0 -1] (Winograd F(3x3, 2x2)'s "filter" transform).
+void grad_tiles_scalar(const WinoProblem &p, const float *dy, int64_t t0, int nt, int on, float *u, int64_t kstride,
+                       int64_t ldu) {
+    const int64_t per_img = static_cast<int64_t>(p.th) * p.tw;
+    const int64_t plane = static_cast<int64_t>(p.hout) * p.wout;
+    for (int j = 0; j < nt; ++j) {
+        int64_t t = t0 + j;
+        int64_t img = t / per_img;
+        int64_t rem = t % per_img;
+        int r0 = static_cast<int>(rem / p.tw) * 2;
+        int c0 = static_cast<int>(rem % p.tw) * 2;
+        const bool r1 = r0 + 1 < p.hout, c1 = c0 + 1 < p.wout;
+        for (int o = 0; o < on; ++o) {
+            const float *src = dy + img * p.out_img + o * plane + static_cast<int64_t>(r0) * p.wout + c0;
+            const float h00 = src[0], h01 = c1 ? src[1] : 0.f;
+            const float h10 = r1 ? src[p.wout] : 0.f, h11 = r1 && c1 ? src[p.wout + 1] : 0.f;
+            const float s[4][2] = {{h00, h01}, {h00 + h10, h01 + h11}, {h00 - h10, h01 - h11}, {-h10, -h11}};
+            float *dst = u + j * ldu + o;
+            for (int a = 0; a < 4; ++a) {
+                dst[(4 * a + 0) * kstride] = s[a][0];
+                dst[(4 * a + 1) * kstride] = s[a][0] + s[a][1];
+                dst[(4 * a + 2) * kstride] = s[a][0] - s[a][1];
+                dst[(4 * a + 3) * kstride] = -s[a][1];
+            }
+        }
+    }
+}
+
+// G^T M G per filter, G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1].
+void grad_filters_scalar(const float *m, int64_t kstride, int64_t ldm, int in, int on, float *dw, int64_t kg) {
+    for (int o = 0; o < on; ++o) {
+        for (int i = 0; i < in; ++i) {
+            float mm[4][4];
+            for (int k = 0; k < 16; ++k) mm[k / 4][k % 4] = m[k * kstride + i * ldm + o];
+            float r[3][4];  // G^T M
+            for (int b = 0; b < 4; ++b) {
+                r[0][b] = mm[0][b] + 0.5f * (mm[1][b] + mm[2][b]);
+                r[1][b] = 0.5f * (mm[1][b] - mm[2][b]);
+                r[2][b] = 0.5f * (mm[1][b] + mm[2][b]) + mm[3][b];
+            }
+            float *f = dw + o * kg + 9 * i;
+            for (int a = 0; a < 3; ++a) {  // (G^T M) G
+                f[3 * a + 0] = r[a][0] + 0.5f * (r[a][1] + r[a][2]);
+                f[3 * a + 1] = 0.5f * (r[a][1] - r[a][2]);
+                f[3 * a + 2] = 0.5f * (r[a][1] + r[a][2]) + r[a][3];
+            }
+        }
+    }
 }
 
 void input_scalar(const WinoProblem &p, int64_t t0, int nt, float *v, int64_t ldv) {
@@ -234,7 +296,8 @@ int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, c
 }  // namespace
 
 const WinoKernels &wino_kernels_scalar() {
-    static const WinoKernels k{filters_scalar, gemm_blas, input_scalar, output_scalar};
+    static const WinoKernels k{filters_scalar,      gemm_blas,    gemm_blas_acc, grad_tiles_scalar,
+                               grad_filters_scalar, input_scalar, output_scalar};
     return k;
 }
 
@@ -251,14 +314,14 @@ bool winograd_applicable(const ConvGeo &g) {
 }
 
 WinoPlan plan_winograd_forward(const ConvGeo &g, int parts) {
-    return plan_common(g, g.cig, g.cog, tiles_of(g, g.hout, g.wout), parts, chosen(g, g.cig, g.cog, g.hout, g.wout));
+    return plan_common(g, g.cig, g.cog, tiles_of(g, g.hout, g.wout), parts, winograd_chosen(g, g.cig, g.cog, g.hout, g.wout, g.cig, kMinSummed));
 }
 
 WinoPlan plan_winograd_backward_data(const ConvGeo &g, int parts) {
-    return plan_common(g, g.cog, g.cig, tiles_of(g, g.h, g.w), parts, chosen(g, g.cog, g.cig, g.h, g.w));
+    return plan_common(g, g.cog, g.cig, tiles_of(g, g.h, g.w), parts, winograd_chosen(g, g.cog, g.cig, g.h, g.w, g.cog, kMinSummed));
 }
 
-static WinoProblem problem(const float *in, int64_t in_img, int hin, int win, int cin, float *out, int64_t out_img,
+WinoProblem wino_problem(const float *in, int64_t in_img, int hin, int win, int cin, float *out, int64_t out_img,
                            int hout, int wout, int cout, int offh, int offw, int n) {
     WinoProblem p{};
     p.in = in;
@@ -281,14 +344,14 @@ static WinoProblem problem(const float *in, int64_t in_img, int hin, int win, in
 
 int winograd_forward(const ConvGeo &g, const WinoPlan &pl, const float *x, const float *w, const float *bias,
                      float *y, int64_t t0, int64_t t1) {
-    WinoProblem p = problem(x, g.cin * g.in_plane, g.h, g.w, g.cig, y, g.cout * g.hw, g.hout, g.wout, g.cog, g.pt,
+    WinoProblem p = wino_problem(x, g.cin * g.in_plane, g.h, g.w, g.cig, y, g.cout * g.hw, g.hout, g.wout, g.cog, g.pt,
                             g.pl, g.n);
     return run(pl, p, g.cig * g.in_plane, g.cog * g.hw, w, int64_t(g.cog) * g.kg, false, bias, t0, t1);
 }
 
 int winograd_backward_data(const ConvGeo &g, const WinoPlan &pl, const float *dy, const float *w, float *dx,
                            int64_t t0, int64_t t1) {
-    WinoProblem p = problem(dy, g.cout * g.hw, g.hout, g.wout, g.cog, dx, g.cin * g.in_plane, g.h, g.w, g.cig,
+    WinoProblem p = wino_problem(dy, g.cout * g.hw, g.hout, g.wout, g.cog, dx, g.cin * g.in_plane, g.h, g.w, g.cig,
                             2 - g.pt, 2 - g.pl, g.n);
     // filter (o = dx channel, i = dy channel) of group grp: w[grp * cog + i][o], rotated
     return run(pl, p, g.cog * g.hw, g.cig * g.in_plane, w, int64_t(g.cog) * g.kg, true, nullptr, t0, t1);
@@ -303,8 +366,13 @@ extern "C" void c4j_cpu_set_winograd(int mode) {
 
 extern "C" int c4j_cpu_winograd(void) { return c4j::g_mode.load(); }
 
-extern "C" int c4j_conv2d_uses_winograd(const int32_t *desc, int backward_data, int parts) {
+extern "C" int c4j_conv2d_uses_winograd(const int32_t *desc, int direction, int parts) {
     c4j::ConvGeo g;
     if (!c4j::load_conv(desc, g)) return 0;
-    return (backward_data ? c4j::plan_winograd_backward_data(g, parts) : c4j::plan_winograd_forward(g, parts)).use;
+    switch (direction) {
+        case 0: return c4j::plan_winograd_forward(g, parts).use;
+        case 1: return c4j::plan_winograd_backward_data(g, parts).use;
+        case 2: return c4j::plan_winograd_backward_weights(g, parts).use;
+        default: return 0;
+    }
 }

@@ -47,10 +47,10 @@ SmallGemmNtFn small_gemm_nt() {
 
 }  // namespace c4j
 
-extern "C" int c4j_cpu_api_version(void) { return 2; }
+extern "C" int c4j_cpu_api_version(void) { return 3; }
 
 extern "C" int c4j_cpu_features(void) {
-    return c4j::cpu_use_avx2_fma() ? C4J_CPU_AVX2_FMA : 0;
+    return (c4j::cpu_use_avx2_fma() ? C4J_CPU_AVX2_FMA : 0) | (c4j::cpu_use_avx512() ? C4J_CPU_AVX512 : 0);
 }
 
 extern "C" void c4j_cpu_force_scalar(int force) { c4j::g_force_scalar.store(force != 0 ? 1 : 0); }

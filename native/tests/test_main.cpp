@@ -87,7 +87,8 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "unknown suite %s\n", argv[1]);
         return 2;
     }
-    std::printf("cpu features: %s, OpenBLAS threads %d\n", c4j_cpu_features() & C4J_CPU_AVX2_FMA ? "AVX2+FMA" : "scalar",
-                c4j_cpu_blas_threads());
+    const int f = c4j_cpu_features();
+    std::printf("cpu features: %s%s, OpenBLAS threads %d\n", f & C4J_CPU_AVX2_FMA ? "AVX2+FMA" : "scalar",
+                f & C4J_CPU_AVX512 ? " AVX-512" : "", c4j_cpu_blas_threads());
     return t4j::g_failures == 0 ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 // out exactly. Task ranges run in shuffled order into NaN-filled outputs, so an unwritten value shows.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <string>
 
@@ -127,6 +128,36 @@ void check_backward_data(std::mt19937 &rng, const Conv &c, bool ints) {
     }
 }
 
+void check_backward_weights(std::mt19937 &rng, const Conv &c, bool ints) {
+    std::vector<int32_t> d = c.desc();
+    if (int64_t(c.n) * c.hout() * c.wout() < 64) return;  // below the weight gradient's minimum (checked below)
+    auto gen = [&](int64_t n) { return ints ? small_ints(rng, n) : random_values(rng, n); };
+    auto dy = gen(c.ysize()), x = gen(c.xsize());
+    auto expected = ref_conv_backward_weights(c, dy, x);
+    auto abs_sum = ref_conv_backward_weights(c, abs_of(dy), abs_of(x));
+    auto terms = ref_conv_backward_weights(c, std::vector<float>(dy.size(), 1.f), std::vector<float>(x.size(), 1.f));
+    std::vector<float> first;
+    for (int parts = 1; parts <= 3; ++parts) {
+        std::string what = "winograd backward weights " + c.str() + (ints ? " ints" : "") + " parts " +
+                           std::to_string(parts);
+        T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 2, parts) == 1, "%s: not on the Winograd path", what.c_str());
+        std::vector<float> dw(expected.size(), NAN);
+        int tasks = c4j_conv2d_backward_weights_tasks(d.data(), parts);
+        T4J_EXPECT(tasks >= 1, "%s", what.c_str());
+        if (!run_tasks_shuffled(rng, tasks, parts, [&](int p, int t0, int t1) {
+                return c4j_conv2d_backward_weights(d.data(), dy.data(), x.data(), dw.data(), p, t0, t1);
+            }, what))
+            continue;
+        within(expected, abs_sum, terms, dw, ints, what);
+        // with conv4j's own GEMM every weight sums its products in one order whatever the thread count
+        // (OpenBLAS's order depends on the block sizes, which depend on the thread count)
+        if (parts == 1) first = dw;
+        else if (c4j_cpu_features() & C4J_CPU_AVX512)
+            T4J_EXPECT(std::memcmp(first.data(), dw.data(), dw.size() * sizeof(float)) == 0,
+                       "%s: differs from the result with one part", what.c_str());
+    }
+}
+
 }  // namespace
 
 void suite_winograd() {
@@ -137,10 +168,17 @@ void suite_winograd() {
         for (int ints = 0; ints < 2; ++ints) {
             check_forward(rng, c, ints != 0);
             check_backward_data(rng, c, ints != 0);
+            check_backward_weights(rng, c, ints != 0);
         }
     }
+    // weight gradient: few output positions never take Winograd, whatever the channels
+    Conv few_pos{1, 16, 7, 7, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};  // 49 positions
+    auto fp = few_pos.desc();
+    T4J_EXPECT(c4j_conv2d_uses_winograd(fp.data(), 2, 2) == 0, "49 summed positions: weight gradient on Winograd");
+    T4J_EXPECT(c4j_conv2d_uses_winograd(fp.data(), 3, 2) == 0, "direction 3 answered");
     // the switch: off never, always wherever it applies (never for 5x5, stride 2, dilation 2 or fewer than 8
-    // summed channels per group: forward sums input channels, backward data output channels)
+    // summed channels per group: forward sums input channels, backward data output channels; the weight
+    // gradient sums n * hout * wout products)
     Conv s4{8, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
     Conv k5{1, 64, 20, 20, 64, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1};
     Conv s2{1, 64, 20, 20, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1};
@@ -149,6 +187,7 @@ void suite_winograd() {
         auto d = c.desc();
         T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 0, 2) == 0, "%s: Winograd does not apply", c.str().c_str());
         T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 1, 2) == 0, "%s: Winograd does not apply", c.str().c_str());
+        T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 2, 2) == 0, "%s: Winograd does not apply", c.str().c_str());
     }
     Conv few_in{1, 7, 20, 20, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
     auto fd = few_in.desc();
@@ -163,9 +202,11 @@ void suite_winograd() {
     T4J_EXPECT(c4j_cpu_winograd() == C4J_WINOGRAD_OFF, "mode");
     T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 0, 2) == 0, "off: forward still on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 1, 2) == 0, "off: backward data still on Winograd");
+    T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 2, 2) == 0, "off: backward weights still on Winograd");
     c4j_cpu_set_winograd(C4J_WINOGRAD_AUTO);
     T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 0, 2) == 1, "auto: s4 forward not on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 1, 2) == 1, "auto: s4 backward data not on Winograd");
+    T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 2, 2) == 1, "auto: s4 backward weights not on Winograd");
     // the auto rule: >= 16 channels, planes where partial tiles waste little, or many channels
     Conv s8{8, 512, 7, 7, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
     Conv small_plane{8, 64, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
@@ -174,6 +215,8 @@ void suite_winograd() {
     auto d8 = s8.desc(), dp = small_plane.desc(), df = few.desc(), dt = tiny.desc();
     T4J_EXPECT(c4j_conv2d_uses_winograd(d8.data(), 0, 2) == 1, "auto: s8 forward not on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(d8.data(), 1, 2) == 1, "auto: s8 backward data not on Winograd");
+    T4J_EXPECT(c4j_conv2d_uses_winograd(d8.data(), 2, 2) == 1, "auto: s8 backward weights not on Winograd");
+    T4J_EXPECT(c4j_conv2d_uses_winograd(dp.data(), 2, 2) == 0, "auto: 7x7 with 64 channels: weights on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(dp.data(), 0, 2) == 0, "auto: 7x7 with 64 channels on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(df.data(), 0, 2) == 0, "auto: 8 channels on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(dt.data(), 1, 2) == 0, "auto: 3x3 plane on Winograd");

@@ -26,6 +26,7 @@ extern "C" {
 
 /* Bits of c4j_cpu_features(). */
 #define C4J_CPU_AVX2_FMA 1 /* the AVX2+FMA pooling kernels are in use */
+#define C4J_CPU_AVX512 2   /* the AVX-512 kernels (Winograd, implicit GEMM, whole-plane pooling) are in use */
 
 /* Version of this C API (bumped on incompatible change). */
 int c4j_cpu_api_version(void);
@@ -50,10 +51,11 @@ int c4j_cpu_blas_threads(void);
 const char *c4j_cpu_blas_core_name(void);
 
 /*
- * Winograd F(2x2, 3x3) for 3x3, stride-1, undilated convolutions (forward and backward data; see
- * native/README.md). C4J_WINOGRAD_AUTO (the default) uses it where it measured faster than im2col + GEMM,
- * C4J_WINOGRAD_ALWAYS wherever it applies (3x3, stride 1, dilation 1 and at least 8 summed channels per group:
- * input channels forward, output channels backward), C4J_WINOGRAD_OFF never. A process-wide setting for tests and
+ * Winograd F(2x2, 3x3) for 3x3, stride-1, undilated convolutions (forward and backward data), and F(3x3, 2x2)
+ * for their weight gradient (see native/README.md). C4J_WINOGRAD_AUTO (the default) uses it where it measured
+ * faster than im2col + GEMM, C4J_WINOGRAD_ALWAYS wherever it applies (3x3, stride 1, dilation 1 and enough
+ * summed products: at least 8 channels per group, input channels forward, output channels backward data; at
+ * least 64 output positions n * hout * wout for the weight gradient), C4J_WINOGRAD_OFF never. A process-wide setting for tests and
  * benchmarks: change it only while no convolution runs (a task count and its operation must see one mode).
  * Other values are ignored.
  */
@@ -65,9 +67,10 @@ void c4j_cpu_set_winograd(int mode);
 /* The current C4J_WINOGRAD_* mode. */
 int c4j_cpu_winograd(void);
 
-/* 1 when a convolution with this descriptor, cut for `parts` threads, runs the Winograd path now (forward,
- * or backward data when backward_data is non-zero); 0 otherwise or for a bad descriptor. */
-int c4j_conv2d_uses_winograd(const int32_t *desc, int backward_data, int parts);
+/* 1 when a convolution with this descriptor, cut for `parts` threads, runs the Winograd path now in
+ * `direction` (0 forward, 1 backward data, 2 backward weights); 0 otherwise, for another direction or for a
+ * bad descriptor. */
+int c4j_conv2d_uses_winograd(const int32_t *desc, int direction, int parts);
 
 /* Convolution forward: y = x (*) w + bias. bias may be NULL. */
 int c4j_conv2d_forward_tasks(const int32_t *desc, int parts);

@@ -47,7 +47,7 @@ import org.conv4j.spi.SmallProblemRouting;
 public final class CpuBackend extends BaseBackend implements SmallProblemRouting {
     private static final System.Logger LOG = System.getLogger("org.conv4j.cpu");
     /** Version of conv4j_cpu.h this class was written against. */
-    private static final int API_VERSION = 2;
+    private static final int API_VERSION = 3;
     /**
      * Default routing threshold in multiply-adds (convolutions; pooling counts four per window element):
      * measured on a 2-core Zen3 (see native/README.md), where the native path costs about 2 to 4
@@ -186,10 +186,13 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
         }
     }
 
-    /** For tests: whether a convolution of this geometry runs the Winograd path now, forward or backward data. */
-    static boolean usesWinograd(ConvGeometry g, boolean backwardData) {
+    /** Directions of {@link #usesWinograd}: the C API's codes. */
+    static final int FORWARD = 0, BACKWARD_DATA = 1, BACKWARD_WEIGHTS = 2;
+
+    /** For tests: whether a convolution of this geometry runs the Winograd path now in that direction. */
+    static boolean usesWinograd(ConvGeometry g, int direction) {
         load();
-        return CpuNative.c4j_conv2d_uses_winograd(g.toDescriptor(), backwardData ? 1 : 0, Parallel.threads()) == 1;
+        return CpuNative.c4j_conv2d_uses_winograd(g.toDescriptor(), direction, Parallel.threads()) == 1;
     }
 
     private static final int CORE_NOT_ASKED = -100;

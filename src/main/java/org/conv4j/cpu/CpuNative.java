@@ -42,7 +42,7 @@ final class CpuNative {
 
     static native int c4j_cpu_winograd();
 
-    static native int c4j_conv2d_uses_winograd(int[] desc, int backwardData, int parts);
+    static native int c4j_conv2d_uses_winograd(int[] desc, int direction, int parts);
 
     static native int c4j_conv2d_forward_tasks(int[] desc, int parts);
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The cpu backend's Winograd F(2x2, 3x3) path, forced on ({@code CpuBackend.winograd("always")}), on random
+ * The cpu backend's Winograd F(2x2, 3x3) path (and F(3x3, 2x2) for the weight gradient), forced on ({@code CpuBackend.winograd("always")}), on random
  * 3x3 stride-1 shapes (odd sizes, asymmetric padding 0 to 3, groups, partial tiles, bias), with the AVX-512
  * and the portable transforms, against a double-precision reference of the definitions: random data within
  * the conformance suite's tolerance 4 (n + 1) u sum |term|, small-integer data exactly.
@@ -80,68 +80,74 @@ class CpuWinogradTest {
         }
     }
 
-    /** y and sum |term| of y (double) by the definition; backward data scatters dy through the filters. */
-    private static double[][] forward(Case c, float[] x, float[] w, float[] b) {
+    /** Receives one product of the convolution: the flat indices of its x, w and y elements. */
+    private interface Term {
+        void at(int xi, int wi, int yi);
+    }
+
+    /** Visits every product x[xi] * w[wi] that the definition adds into y[yi] (zero padding skipped). */
+    private static void forEachTerm(Case c, Term term) {
         int cig = c.cin / c.groups, cog = c.cout / c.groups, ho = c.hout(), wo = c.wout();
-        double[] y = new double[c.n * c.cout * ho * wo], abs = new double[y.length];
         for (int i = 0; i < c.n; i++) {
             for (int o = 0; o < c.cout; o++) {
                 int g = o / cog;
                 for (int r = 0; r < ho; r++) {
                     for (int q = 0; q < wo; q++) {
-                        double s = b == null ? 0 : b[o], a = b == null ? 0 : Math.abs(b[o]);
+                        int yi = ((i * c.cout + o) * ho + r) * wo + q;
                         for (int ci = 0; ci < cig; ci++) {
                             for (int kr = 0; kr < 3; kr++) {
                                 for (int kc = 0; kc < 3; kc++) {
                                     int xr = r - c.pt + kr, xc = q - c.pl + kc;
-                                    if (xr < 0 || xr >= c.h || xc < 0 || xc >= c.w) {
-                                        continue;
+                                    if (xr >= 0 && xr < c.h && xc >= 0 && xc < c.w) {
+                                        term.at(((i * c.cin + g * cig + ci) * c.h + xr) * c.w + xc,
+                                                ((o * cig + ci) * 3 + kr) * 3 + kc, yi);
                                     }
-                                    double t = (double) x[((i * c.cin + g * cig + ci) * c.h + xr) * c.w + xc]
-                                            * w[((o * cig + ci) * 3 + kr) * 3 + kc];
-                                    s += t;
-                                    a += Math.abs(t);
                                 }
                             }
                         }
-                        int at = ((i * c.cout + o) * ho + r) * wo + q;
-                        y[at] = s;
-                        abs[at] = a;
                     }
                 }
             }
         }
+    }
+
+    /** y and sum |term| of y (double) by the definition. */
+    private static double[][] forward(Case c, float[] x, float[] w, float[] b) {
+        double[] y = new double[c.n * c.cout * c.hout() * c.wout()], abs = new double[y.length];
+        if (b != null) {
+            for (int yi = 0; yi < y.length; yi++) {
+                y[yi] = b[yi / (c.hout() * c.wout()) % c.cout];
+                abs[yi] = Math.abs(y[yi]);
+            }
+        }
+        forEachTerm(c, (xi, wi, yi) -> {
+            double t = (double) x[xi] * w[wi];
+            y[yi] += t;
+            abs[yi] += Math.abs(t);
+        });
         return new double[][] {y, abs};
     }
 
+    /** dx and sum |term| of dx: dy scattered through the filters. */
     private static double[][] backwardData(Case c, float[] dy, float[] w) {
-        int cig = c.cin / c.groups, cog = c.cout / c.groups, ho = c.hout(), wo = c.wout();
         double[] dx = new double[c.n * c.cin * c.h * c.w], abs = new double[dx.length];
-        for (int i = 0; i < c.n; i++) {
-            for (int o = 0; o < c.cout; o++) {
-                int g = o / cog;
-                for (int r = 0; r < ho; r++) {
-                    for (int q = 0; q < wo; q++) {
-                        double d = dy[((i * c.cout + o) * ho + r) * wo + q];
-                        for (int ci = 0; ci < cig; ci++) {
-                            for (int kr = 0; kr < 3; kr++) {
-                                for (int kc = 0; kc < 3; kc++) {
-                                    int xr = r - c.pt + kr, xc = q - c.pl + kc;
-                                    if (xr < 0 || xr >= c.h || xc < 0 || xc >= c.w) {
-                                        continue;
-                                    }
-                                    double t = d * w[((o * cig + ci) * 3 + kr) * 3 + kc];
-                                    int at = ((i * c.cin + g * cig + ci) * c.h + xr) * c.w + xc;
-                                    dx[at] += t;
-                                    abs[at] += Math.abs(t);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        forEachTerm(c, (xi, wi, yi) -> {
+            double t = (double) dy[yi] * w[wi];
+            dx[xi] += t;
+            abs[xi] += Math.abs(t);
+        });
         return new double[][] {dx, abs};
+    }
+
+    /** dw and sum |term| of dw: dy times the input each weight touched, over the batch. */
+    private static double[][] backwardWeights(Case c, float[] dy, float[] x) {
+        double[] dw = new double[c.cout * c.cin / c.groups * 9], abs = new double[dw.length];
+        forEachTerm(c, (xi, wi, yi) -> {
+            double t = (double) dy[yi] * x[xi];
+            dw[wi] += t;
+            abs[wi] += Math.abs(t);
+        });
+        return new double[][] {dw, abs};
     }
 
     private static float[] values(Random r, int count, boolean ints) {
@@ -178,7 +184,7 @@ class CpuWinogradTest {
         CpuBackend.forceScalar(scalar);
         try {
             Random r = new Random(scalar ? 31 : 32);
-            for (int iter = 0; iter < 60; iter++) {
+            for (int iter = 0; iter < 80; iter++) {
                 boolean ints = iter % 2 == 1;
                 Case c = randomCase(r, 8);  // Winograd sums at least 8 channels per group
                 String what = c + (ints ? " small integers" : "") + (scalar ? " scalar" : "");
@@ -189,13 +195,21 @@ class CpuWinogradTest {
                 Tensor bt = b == null ? null : Tensor.of(b, c.cout);
                 ConvGeometry fg = ConvGeometry.forward(xt, wt, bt, c.params());
                 ConvGeometry bg = ConvGeometry.backwardData(dyt, wt, c.xShape(), c.params());
-                assertTrue(CpuBackend.usesWinograd(fg, false), what + ": forward not on the Winograd path");
-                assertTrue(CpuBackend.usesWinograd(bg, true), what + ": backward data not on the Winograd path");
+                ConvGeometry wg = ConvGeometry.backwardWeights(dyt, xt, c.wShape(), c.params());
+                assertTrue(CpuBackend.usesWinograd(fg, CpuBackend.FORWARD), what + ": forward not on the Winograd path");
+                assertTrue(CpuBackend.usesWinograd(bg, CpuBackend.BACKWARD_DATA),
+                        what + ": backward data not on the Winograd path");
+                // the weight gradient sums n * hout * wout products and takes Winograd from 64 of them
+                int summed = c.n * c.hout() * c.wout();
+                assertEquals(summed >= 64, CpuBackend.usesWinograd(wg, CpuBackend.BACKWARD_WEIGHTS),
+                        what + ": weight gradient path for " + summed + " summed products");
                 int cig = c.cin / c.groups, cog = c.cout / c.groups;
                 check("conv2d " + what, cpu.conv2d(xt, wt, bt, c.params()), forward(c, x, w, b),
                         cig * 9 + (b == null ? 0 : 1), ints);
                 check("conv2dBackwardData " + what, cpu.conv2dBackwardData(dyt, wt, c.xShape(), c.params()),
                         backwardData(c, dy, w), cog * 9, ints);
+                check("conv2dBackwardWeights " + what, cpu.conv2dBackwardWeights(dyt, xt, c.wShape(), c.params()),
+                        backwardWeights(c, dy, x), summed, ints);
             }
         } finally {
             restoreMode();
@@ -218,16 +232,19 @@ class CpuWinogradTest {
         ConvParams p = ConvParams.defaults().padding(1, 1);
         ConvGeometry fg = ConvGeometry.forward(x, w, null, p);
         ConvGeometry bg = ConvGeometry.backwardData(dy, w, new int[] {8, 64, 56, 56}, p);
+        ConvGeometry wg = ConvGeometry.backwardWeights(dy, x, new int[] {64, 64, 3, 3}, p);
         ConvGeometry strided = ConvGeometry.forward(x, w, null, p.stride(2, 2));
         try {
             CpuBackend.winograd("off");
-            assertFalse(CpuBackend.usesWinograd(fg, false));
-            assertFalse(CpuBackend.usesWinograd(bg, true));
+            assertFalse(CpuBackend.usesWinograd(fg, CpuBackend.FORWARD));
+            assertFalse(CpuBackend.usesWinograd(bg, CpuBackend.BACKWARD_DATA));
+            assertFalse(CpuBackend.usesWinograd(wg, CpuBackend.BACKWARD_WEIGHTS));
             CpuBackend.winograd("auto");
-            assertTrue(CpuBackend.usesWinograd(fg, false), "auto: ResNet stage 1 forward");
-            assertTrue(CpuBackend.usesWinograd(bg, true), "auto: ResNet stage 1 backward data");
+            assertTrue(CpuBackend.usesWinograd(fg, CpuBackend.FORWARD), "auto: ResNet stage 1 forward");
+            assertTrue(CpuBackend.usesWinograd(bg, CpuBackend.BACKWARD_DATA), "auto: ResNet stage 1 backward data");
+            assertTrue(CpuBackend.usesWinograd(wg, CpuBackend.BACKWARD_WEIGHTS), "auto: ResNet stage 1 weights");
             CpuBackend.winograd("always");
-            assertFalse(CpuBackend.usesWinograd(strided, false), "stride 2 has no Winograd path");
+            assertFalse(CpuBackend.usesWinograd(strided, CpuBackend.FORWARD), "stride 2 has no Winograd path");
             assertThrows(IllegalArgumentException.class, () -> CpuBackend.winograd("sometimes"));
         } finally {
             restoreMode();
