@@ -11,6 +11,7 @@
 #include "conv_direct.h"
 #include "conv_implicit.h"
 #include "conv_plan.h"
+#include "conv_pointwise.h"
 #include "conv_winograd.h"
 #include "im2col.h"
 
@@ -50,8 +51,11 @@ int run_backward_data(const ConvGeo &g, const ChannelPlan &p, const float *dy, c
         const float *dyg = dy + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw;
         const float *a = w + static_cast<int64_t>(grp) * g.cog * g.kg + c0 * g.khkw;
         int64_t rows = (c1 - c0) * g.khkw;
-        if (pw) {
-            sgemm(true, false, rows, g.hw, g.cog, 1.f, a, g.kg, dyg, g.hw, 0.f, dxp, g.hw);
+        if (pw) {  // dx = W^T dy: conv4j's AVX-512 GEMM reads W^T in place (OpenBLAS may run AVX2 kernels)
+            if (pointwise_avx512_active())
+                pointwise_gemm_avx512(false, static_cast<int>(rows), g.hw, g.cog, a, 1, g.kg, dyg, g.hw, dxp, g.hw);
+            else
+                sgemm(true, false, rows, g.hw, g.cog, 1.f, a, g.kg, dyg, g.hw, 0.f, dxp, g.hw);
             continue;
         }
         // column sub-blocks: dcol stays in L2 between the GEMM that writes it and col2im that reads it

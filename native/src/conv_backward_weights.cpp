@@ -9,6 +9,7 @@
 #include "conv_direct.h"
 #include "conv_implicit.h"
 #include "conv_plan.h"
+#include "conv_pointwise.h"
 #include "conv_winograd.h"
 #include "im2col.h"
 
@@ -38,6 +39,21 @@ int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, co
         return C4J_OK;
     }
     const bool pw = g.pointwise();
+    if (pw && pointwise_avx512_active()) {  // conv4j's AVX-512 GEMM, x^T built per chunk of positions
+        FloatBuffer xt(pointwise_wgrad_workspace(static_cast<int>(p.rb)));
+        if (!xt.ok()) return C4J_ERR_OUT_OF_MEMORY;
+        for (int64_t t = t0; t < t1; ++t) {
+            const int grp = static_cast<int>(t / p.nb);
+            const int64_t r0 = (t % p.nb) * p.rb, r1 = std::min<int64_t>(g.kg, r0 + p.rb);
+            float *c = dw + static_cast<int64_t>(grp) * g.cog * g.kg + r0;
+            for (int64_t img = 0; img < g.n; ++img) {
+                const float *xg = x + (img * g.cin + static_cast<int64_t>(grp) * g.cig + r0) * g.in_plane;
+                const float *a = dy + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw;
+                pointwise_wgrad_avx512(a, g.cog, xg, static_cast<int>(r1 - r0), g.hw, c, g.kg, img == 0, xt.get());
+            }
+        }
+        return C4J_OK;
+    }
     // transposed GEMM: dW^T[rows x cog] = col[rows x len] * dy[cog x len]^T into a task-local buffer,
     // copied into dW at the end. OpenBLAS runs it faster with the long side as M (one thread, Zen 5:
     // 8x64x56x56 -> 64 3x3 12.2-12.3 ms against 14.8; 8x128x28x28 -> 128 11.3-11.6 against 12.4-12.5;

@@ -12,6 +12,7 @@
 #include "conv_direct.h"
 #include "conv_implicit.h"
 #include "conv_plan.h"
+#include "conv_pointwise.h"
 #include "conv_small.h"
 #include "conv_winograd.h"
 #include "im2col.h"
@@ -108,7 +109,10 @@ int run_forward(const ConvGeo &g, const FwdPlan &p, const float *x, const float 
                 const float *bg = bias != nullptr ? bias + static_cast<int64_t>(grp) * g.cog : nullptr;
                 if (bg != nullptr) fill_rows(c, g.cog, len, g.hw, bg);
                 const float *wg = w + static_cast<int64_t>(grp) * g.cog * g.kg;
-                sgemm(false, false, g.cog, len, g.kg, 1.f, wg, g.kg, b, ldb, bg != nullptr ? 1.f : 0.f, c, g.hw);
+                if (pw && pointwise_avx512_active())  // conv4j's AVX-512 GEMM on x in place
+                    pointwise_gemm_avx512(bg != nullptr, g.cog, len, g.kg, wg, g.kg, 1, b, ldb, c, g.hw);
+                else
+                    sgemm(false, false, g.cog, len, g.kg, 1.f, wg, g.kg, b, ldb, bg != nullptr ? 1.f : 0.f, c, g.hw);
             }
         }
     }

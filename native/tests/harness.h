@@ -46,6 +46,7 @@ void suite_pool_max();
 void suite_pool_avg();
 void suite_bad_input();
 void suite_winograd();
+void suite_pointwise();
 
 }  // namespace t4j
 

@@ -67,7 +67,8 @@ int main(int argc, char **argv) {
                   {"pool_max", t4j::suite_pool_max},
                   {"pool_avg", t4j::suite_pool_avg},
                   {"bad_input", t4j::suite_bad_input},
-                  {"conv_winograd", t4j::suite_winograd}};
+                  {"conv_winograd", t4j::suite_winograd},
+                  {"conv_pointwise", t4j::suite_pointwise}};
     c4j_cpu_set_blas_threads(1);
     int ran = 0;
     for (const Suite &s : suites) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "conv4j/conv4j_cpu.h"
+#include "conv_check.h"
 #include "harness.h"
 #include "reference.h"
 
@@ -50,112 +51,11 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     return v;
 }
 
-std::vector<float> small_ints(std::mt19937 &rng, int64_t n) {
-    std::uniform_int_distribution<int> d(-4, 4);
-    std::vector<float> v(static_cast<size_t>(n));
-    for (auto &x : v) x = float(d(rng));
-    return v;
-}
-
-std::vector<float> abs_of(std::vector<float> v) {
-    for (auto &x : v) x = std::fabs(x);
-    return v;
-}
-
-const double kU = std::ldexp(1.0, -24);
-
-// |actual - expected| <= 4 (terms + 1) u abs_sum (terms: the output's products, plus its bias), or exactly
-// equal when exact (NaN shows a missed write).
-bool within(const std::vector<float> &expected, const std::vector<float> &abs_sum, const std::vector<float> &terms,
-            const std::vector<float> &actual, bool exact, const std::string &what) {
-    for (size_t i = 0; i < expected.size(); ++i) {
-        double tol = exact ? 0 : 4 * (terms[i] + 1) * kU * abs_sum[i];
-        double err = std::fabs(double(actual[i]) - double(expected[i]));
-        if (!(err <= tol)) {
-            T4J_EXPECT(err <= tol, "%s: value %zu is %.9g, expected %.9g +- %.3g", what.c_str(), i, actual[i],
-                       expected[i], tol);
-            return false;
-        }
-    }
-    return true;
-}
-
-void check_forward(std::mt19937 &rng, const Conv &c, bool ints) {
-    std::vector<int32_t> d = c.desc();
-    auto gen = [&](int64_t n) { return ints ? small_ints(rng, n) : random_values(rng, n); };
-    auto x = gen(c.xsize()), w = gen(c.wsize()), b = gen(c.cout);
-    for (int with_bias = 0; with_bias < 2; ++with_bias) {
-        const float *bias = with_bias ? b.data() : nullptr;
-        auto expected = ref_conv_forward(c, x, w, bias);
-        auto ab = abs_of(b);
-        auto abs_sum = ref_conv_forward(c, abs_of(x), abs_of(w), with_bias ? ab.data() : nullptr);
-        std::vector<float> ones_b(c.cout, 1.f);
-        auto terms = ref_conv_forward(c, std::vector<float>(x.size(), 1.f), std::vector<float>(w.size(), 1.f),
-                                      with_bias ? ones_b.data() : nullptr);
-        for (int parts = 1; parts <= 3; ++parts) {
-            std::string what = "winograd forward " + c.str() + (with_bias ? " bias" : "") + (ints ? " ints" : "") +
-                               " parts " + std::to_string(parts);
-            T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 0, parts) == 1, "%s: not on the Winograd path", what.c_str());
-            std::vector<float> y(expected.size(), NAN);
-            int tasks = c4j_conv2d_forward_tasks(d.data(), parts);
-            T4J_EXPECT(tasks >= 1, "%s", what.c_str());
-            if (run_tasks_shuffled(rng, tasks, parts, [&](int p, int t0, int t1) {
-                    return c4j_conv2d_forward(d.data(), x.data(), w.data(), bias, y.data(), p, t0, t1);
-                }, what))
-                within(expected, abs_sum, terms, y, ints, what);
-        }
-    }
-}
-
-void check_backward_data(std::mt19937 &rng, const Conv &c, bool ints) {
-    std::vector<int32_t> d = c.desc();
-    auto gen = [&](int64_t n) { return ints ? small_ints(rng, n) : random_values(rng, n); };
-    auto dy = gen(c.ysize()), w = gen(c.wsize());
-    auto expected = ref_conv_backward_data(c, dy, w);
-    auto abs_sum = ref_conv_backward_data(c, abs_of(dy), abs_of(w));
-    auto terms = ref_conv_backward_data(c, std::vector<float>(dy.size(), 1.f), std::vector<float>(w.size(), 1.f));
-    for (int parts = 1; parts <= 3; ++parts) {
-        std::string what = "winograd backward data " + c.str() + (ints ? " ints" : "") + " parts " +
-                           std::to_string(parts);
-        T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 1, parts) == 1, "%s: not on the Winograd path", what.c_str());
-        std::vector<float> dx(expected.size(), NAN);
-        int tasks = c4j_conv2d_backward_data_tasks(d.data(), parts);
-        T4J_EXPECT(tasks >= 1, "%s", what.c_str());
-        if (run_tasks_shuffled(rng, tasks, parts, [&](int p, int t0, int t1) {
-                return c4j_conv2d_backward_data(d.data(), dy.data(), w.data(), dx.data(), p, t0, t1);
-            }, what))
-            within(expected, abs_sum, terms, dx, ints, what);
-    }
-}
-
-void check_backward_weights(std::mt19937 &rng, const Conv &c, bool ints) {
-    std::vector<int32_t> d = c.desc();
-    if (int64_t(c.n) * c.hout() * c.wout() < 64) return;  // below the weight gradient's minimum (checked below)
-    auto gen = [&](int64_t n) { return ints ? small_ints(rng, n) : random_values(rng, n); };
-    auto dy = gen(c.ysize()), x = gen(c.xsize());
-    auto expected = ref_conv_backward_weights(c, dy, x);
-    auto abs_sum = ref_conv_backward_weights(c, abs_of(dy), abs_of(x));
-    auto terms = ref_conv_backward_weights(c, std::vector<float>(dy.size(), 1.f), std::vector<float>(x.size(), 1.f));
-    std::vector<float> first;
-    for (int parts = 1; parts <= 3; ++parts) {
-        std::string what = "winograd backward weights " + c.str() + (ints ? " ints" : "") + " parts " +
-                           std::to_string(parts);
-        T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 2, parts) == 1, "%s: not on the Winograd path", what.c_str());
-        std::vector<float> dw(expected.size(), NAN);
-        int tasks = c4j_conv2d_backward_weights_tasks(d.data(), parts);
-        T4J_EXPECT(tasks >= 1, "%s", what.c_str());
-        if (!run_tasks_shuffled(rng, tasks, parts, [&](int p, int t0, int t1) {
-                return c4j_conv2d_backward_weights(d.data(), dy.data(), x.data(), dw.data(), p, t0, t1);
-            }, what))
-            continue;
-        within(expected, abs_sum, terms, dw, ints, what);
-        // with conv4j's own GEMM every weight sums its products in one order whatever the thread count
-        // (OpenBLAS's order depends on the block sizes, which depend on the thread count)
-        if (parts == 1) first = dw;
-        else if (c4j_cpu_features() & C4J_CPU_AVX512)
-            T4J_EXPECT(std::memcmp(first.data(), dw.data(), dw.size() * sizeof(float)) == 0,
-                       "%s: differs from the result with one part", what.c_str());
-    }
+// The check that the Winograd path ran, in one direction.
+PathCheck on_winograd(int direction) {
+    return [direction](const std::vector<int32_t> &d, int parts) {
+        return c4j_conv2d_uses_winograd(d.data(), direction, parts) == 1;
+    };
 }
 
 }  // namespace
@@ -166,9 +66,12 @@ void suite_winograd() {
     c4j_cpu_set_winograd(C4J_WINOGRAD_ALWAYS);
     for (const Conv &c : shapes(rng)) {
         for (int ints = 0; ints < 2; ++ints) {
-            check_forward(rng, c, ints != 0);
-            check_backward_data(rng, c, ints != 0);
-            check_backward_weights(rng, c, ints != 0);
+            const bool exact = ints != 0;
+            check_conv_forward(rng, c, exact, "winograd", on_winograd(0));
+            check_conv_backward_data(rng, c, exact, "winograd", on_winograd(1));
+            // the weight gradient takes Winograd from 64 summed products (checked below)
+            if (int64_t(c.n) * c.hout() * c.wout() >= 64)
+                check_conv_backward_weights(rng, c, exact, "winograd", on_winograd(2), true);
         }
     }
     // weight gradient: few output positions never take Winograd, whatever the channels
