@@ -109,7 +109,9 @@ int run_forward(const ConvGeo &g, const FwdPlan &p, const float *x, const float 
                 const float *bg = bias != nullptr ? bias + static_cast<int64_t>(grp) * g.cog : nullptr;
                 if (bg != nullptr) fill_rows(c, g.cog, len, g.hw, bg);
                 const float *wg = w + static_cast<int64_t>(grp) * g.cog * g.kg;
-                if (pw && pointwise_avx512_active())  // conv4j's AVX-512 GEMM on x in place
+                // conv4j's AVX-512 GEMM on x in place (reached where the implicit kernel does not apply: more
+                // than 256 input channels per group, or rows narrower than 8)
+                if (pw && pointwise_avx512_active())
                     pointwise_gemm_avx512(bg != nullptr, g.cog, len, g.kg, wg, g.kg, 1, b, ldb, c, g.hw);
                 else
                     sgemm(false, false, g.cog, len, g.kg, 1.f, wg, g.kg, b, ldb, bg != nullptr ? 1.f : 0.f, c, g.hw);
