@@ -8,8 +8,10 @@ import org.conv4j.spi.Storage;
  * {@code cpu} backend returns. Such tensors can be passed straight back into {@code cpu} operations
  * without a copy.
  *
- * <p>The memory is freed by {@link #close()} (idempotent), or, if the owner forgets, by JavaCPP's
- * deallocator once the storage is unreachable. Closing a storage while another thread still uses it
+ * <p>The memory is released by {@link #close()} (idempotent), or, if the owner forgets, freed by JavaCPP's
+ * deallocator once the storage is unreachable. A closed block of 1 MiB or more may be kept for the next
+ * result of about its size instead of being freed at once (a small bounded cache, see
+ * {@code -Dconv4j.cpu.resultCacheMiB} in the README): fresh pages cost a page fault each. Closing a storage while another thread still uses it
  * in an operation is a programming error (as for any resource); reading it after {@code close()}
  * throws {@link IllegalStateException}.
  */
@@ -33,7 +35,8 @@ public final class NativeStorage implements Storage {
         if (length < 1) {
             throw new IllegalArgumentException("NativeStorage: length must be at least 1, got " + length);
         }
-        return new NativeStorage(new FloatPointer(length), length);
+        FloatPointer kept = NativeBlockCache.RESULTS.take(length);
+        return new NativeStorage(kept != null ? kept : new FloatPointer(length), length);
     }
 
     /**
@@ -90,6 +93,8 @@ public final class NativeStorage implements Storage {
             }
             closed = true;
         }
-        pointer.close();
+        if (!NativeBlockCache.RESULTS.offer(pointer)) {
+            pointer.close();
+        }
     }
 }
