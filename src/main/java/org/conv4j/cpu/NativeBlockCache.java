@@ -21,8 +21,8 @@ import org.bytedeco.javacpp.Pointer;
  * before. Thread-safe.
  */
 final class NativeBlockCache {
-    /** Smallest block kept: 1 MiB. */
-    static final long MIN_BYTES = 1L << 20;
+    /** Smallest block kept: 256 KiB. */
+    static final long MIN_BYTES = 1L << 18;
     /** Most blocks kept at once. */
     static final int MAX_BLOCKS = 8;
 
