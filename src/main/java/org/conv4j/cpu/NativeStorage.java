@@ -9,7 +9,7 @@ import org.conv4j.spi.Storage;
  * without a copy.
  *
  * <p>The memory is released by {@link #close()} (idempotent), or, if the owner forgets, freed by JavaCPP's
- * deallocator once the storage is unreachable. A closed block of 1 MiB or more may be kept for the next
+ * deallocator once the storage is unreachable. A closed block of 256 KiB or more may be kept for the next
  * result of about its size instead of being freed at once (a small bounded cache, see
  * {@code -Dconv4j.cpu.resultCacheMiB} in the README): fresh pages cost a page fault each. Closing a storage while another thread still uses it
  * in an operation is a programming error (as for any resource); reading it after {@code close()}

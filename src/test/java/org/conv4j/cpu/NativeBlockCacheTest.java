@@ -40,8 +40,8 @@ class NativeBlockCacheTest {
     @Test
     void smallBlocksAreNotKeptAndTheBoundsHold() {
         NativeBlockCache cache = new NativeBlockCache(20L << 20);
-        FloatPointer small = new FloatPointer(MIB_FLOATS / 2);
-        assertFalse(cache.offer(small), "blocks under 1 MiB are freed by the caller");
+        FloatPointer small = new FloatPointer(MIB_FLOATS / 8);
+        assertFalse(cache.offer(small), "blocks under 256 KiB are freed by the caller");
         small.close();
         long before = Pointer.totalBytes();
         for (int i = 0; i < 6; i++) {
