@@ -128,17 +128,23 @@ void gemm_blas_acc(int on, int nt, int cin, const float *u, int64_t so, int64_t 
     gemm_blas_beta(1.f, on, nt, cin, u, so, si, v, ldv, m, ldm);
 }
 
+// Tile t (numbered image by image, row by row): its image and its top-left output cell.
+struct TileAt {
+    int64_t img;
+    int r0, c0;
+};
+TileAt tile_at(const WinoProblem &p, int64_t t) {
+    const int64_t per_img = static_cast<int64_t>(p.th) * p.tw;
+    const int64_t rem = t % per_img;
+    return TileAt{t / per_img, static_cast<int>(rem / p.tw) * 2, static_cast<int>(rem % p.tw) * 2};
+}
+
 // A h A^T of each 2x2 dy tile, A = [1 0; 1 1; 1 -1; 0 -1] (Winograd F(3x3, 2x2)'s "filter" transform).
 void grad_tiles_scalar(const WinoProblem &p, const float *dy, int64_t t0, int nt, int on, float *u, int64_t kstride,
                        int64_t ldu) {
-    const int64_t per_img = static_cast<int64_t>(p.th) * p.tw;
     const int64_t plane = static_cast<int64_t>(p.hout) * p.wout;
     for (int j = 0; j < nt; ++j) {
-        int64_t t = t0 + j;
-        int64_t img = t / per_img;
-        int64_t rem = t % per_img;
-        int r0 = static_cast<int>(rem / p.tw) * 2;
-        int c0 = static_cast<int>(rem % p.tw) * 2;
+        const auto [img, r0, c0] = tile_at(p, t0 + j);
         const bool r1 = r0 + 1 < p.hout, c1 = c0 + 1 < p.wout;
         for (int o = 0; o < on; ++o) {
             const float *src = dy + img * p.out_img + o * plane + static_cast<int64_t>(r0) * p.wout + c0;
@@ -179,15 +185,12 @@ void grad_filters_scalar(const float *m, int64_t kstride, int64_t ldm, int in, i
 }
 
 void input_scalar(const WinoProblem &p, int64_t t0, int nt, float *v, int64_t ldv) {
-    const int64_t per_img = static_cast<int64_t>(p.th) * p.tw;
     const int64_t plane = static_cast<int64_t>(p.hin) * p.win;
     const int64_t kstride = static_cast<int64_t>(p.cin) * ldv;
     for (int j = 0; j < nt; ++j) {
-        int64_t t = t0 + j;
-        int64_t img = t / per_img;
-        int64_t rem = t % per_img;
-        int r0 = static_cast<int>(rem / p.tw) * 2 - p.offh;
-        int c0 = static_cast<int>(rem % p.tw) * 2 - p.offw;
+        const TileAt at = tile_at(p, t0 + j);
+        const int64_t img = at.img;
+        const int r0 = at.r0 - p.offh, c0 = at.c0 - p.offw;
         for (int i = 0; i < p.cin; ++i) {
             const float *src = p.in + img * p.in_img + i * plane;
             float d[4][4];
@@ -218,15 +221,10 @@ void input_scalar(const WinoProblem &p, int64_t t0, int nt, float *v, int64_t ld
 
 void output_scalar(const WinoProblem &p, const float *m, int64_t ldm, int o0, int on, int64_t t0, int nt,
                    const float *bias) {
-    const int64_t per_img = static_cast<int64_t>(p.th) * p.tw;
     const int64_t plane = static_cast<int64_t>(p.hout) * p.wout;
     const int64_t kstride = static_cast<int64_t>(on) * ldm;
     for (int j = 0; j < nt; ++j) {
-        int64_t t = t0 + j;
-        int64_t img = t / per_img;
-        int64_t rem = t % per_img;
-        int r0 = static_cast<int>(rem / p.tw) * 2;
-        int c0 = static_cast<int>(rem % p.tw) * 2;
+        const auto [img, r0, c0] = tile_at(p, t0 + j);
         for (int o = 0; o < on; ++o) {
             const float *src = m + o * ldm + j;
             float mm[4][4];
