@@ -1,6 +1,8 @@
 // Per-thread workspace cache behind FloatBuffer (see buffer.h).
 #include "buffer.h"
 
+#include "conv4j/conv4j_cpu.h"
+
 #include <cstdint>
 #include <cstdlib>
 #if defined(_WIN32)
@@ -99,3 +101,10 @@ void workspace_release(float *p, size_t bytes) {
 }
 
 }  // namespace c4j
+
+extern "C" void *c4j_cpu_alloc(int64_t bytes) {
+    if (bytes < 1 || static_cast<uint64_t>(bytes) > SIZE_MAX - 64) return nullptr;
+    return c4j::aligned_malloc((static_cast<size_t>(bytes) + 63) & ~static_cast<size_t>(63));  // aligned_alloc wants whole lines
+}
+
+extern "C" void c4j_cpu_free(void *p) { c4j::aligned_free(p); }

@@ -37,6 +37,11 @@ inline __m512 shift_in(__m512 v, __m512 prev) {
     return _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(v), _mm512_castps_si512(prev), 15));
 }
 
+// [prev[1 .. 16), v[0]]: the value one column pair to the right
+inline __m512 shift_out(__m512 v, __m512 prev) {
+    return _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(v), _mm512_castps_si512(prev), 1));
+}
+
 struct Split {
     __m512 even, odd;  // columns 2l and 2l + 1 of the 32 loaded
 };
@@ -65,27 +70,23 @@ inline Split load_split(const Perms &p, const float *row, int64_t c, int64_t w, 
 }
 
 // Writes columns [c, c + 32) of a row of w floats (those inside it) from even / odd column values.
+// kStream: whole vectors go out as streaming stores (row + c on 64 bytes and w % 16 == 0, so a vector is
+// whole or outside); dx is not read again here and the line is not fetched before it is overwritten.
+template <bool kStream = false>
 inline void store_pairs(const Perms &p, float *row, int64_t c, int64_t w, __m512 even, __m512 odd) {
+    const __m512 lo = _mm512_permutex2var_ps(even, p.lo, odd), hi = _mm512_permutex2var_ps(even, p.hi, odd);
+    if (kStream) {
+        if (c < w) _mm512_stream_ps(row + c, lo);
+        if (c + 16 < w) _mm512_stream_ps(row + c + 16, hi);
+        return;
+    }
     if (c + 32 <= w) {
-        _mm512_storeu_ps(row + c, _mm512_permutex2var_ps(even, p.lo, odd));
-        _mm512_storeu_ps(row + c + 16, _mm512_permutex2var_ps(even, p.hi, odd));
+        _mm512_storeu_ps(row + c, lo);
+        _mm512_storeu_ps(row + c + 16, hi);
         return;
     }
-    if (c < w) _mm512_mask_storeu_ps(row + c, lanes(w - c), _mm512_permutex2var_ps(even, p.lo, odd));
-    if (c + 16 < w) _mm512_mask_storeu_ps(row + c + 16, lanes(w - c - 16), _mm512_permutex2var_ps(even, p.hi, odd));
-}
-
-// Writes columns [2 j0 - 1, 2 j0 + 31) of a row of w floats: col 2j - 1 from om[j], col 2j from e[j].
-// For j0 == 0 column -1 is padding: the pairs are moved down one lane instead of writing before the row.
-inline void store_pairs_left(const Perms &p, float *row, int64_t j0, int64_t w, __m512 om, __m512 e) {
-    if (j0 > 0) {
-        store_pairs(p, row, 2 * j0 - 1, w, om, e);
-        return;
-    }
-    __m512i lo = _mm512_castps_si512(_mm512_permutex2var_ps(om, p.lo, e));
-    __m512i hi = _mm512_castps_si512(_mm512_permutex2var_ps(om, p.hi, e));
-    _mm512_mask_storeu_ps(row, lanes(w), _mm512_castsi512_ps(_mm512_alignr_epi32(hi, lo, 1)));
-    if (16 < w) _mm512_mask_storeu_ps(row + 16, lanes(std::min<int64_t>(w - 16, 15)), _mm512_castsi512_ps(_mm512_alignr_epi32(hi, hi, 1)));
+    if (c < w) _mm512_mask_storeu_ps(row + c, lanes(w - c), lo);
+    if (c + 16 < w) _mm512_mask_storeu_ps(row + c + 16, lanes(w - c - 16), hi);
 }
 
 // Clears columns [from, w) of a row: cells no window covers.
@@ -324,80 +325,121 @@ void k3s2p1_max_forward_avx512(const PoolGeo &g, const float *x, float *y, int64
     }
 }
 
-void k3s2p1_max_backward_avx512(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1,
+namespace {
+
+// Gradients of one window row i (dy row dr) for its N rows inside the input (xr: the first, kernel row r0),
+// written to dx rows 2i - 1 (top, when kTop) and 2i (mid, when inside); row 2i + 1 is left in carry for window row
+// i + 1, which adds to it first (row-major window order).
+// The rows go out in 64-byte chunks aligned to the row: chunk b is columns [32b, 32b + 32), block b's
+// middle cells (column 2j, window j's) and the cells right of them (column 2j + 1: window j's right cell,
+// then window j + 1's left cell, the next lane, for the last lane the next block's first). So chunk b is
+// written when block b + 1 is known, and a block past the last (all zero) flushes the row.
+template <int N, bool kTop, bool kStream>
+inline void k3_backward_row(const Perms &p, const PoolGeo &g, const float *xr, int r0, const float *dr, float *top,
+                            float *mid, float *carry) {
+    constexpr bool kMid = !kTop || N >= 2;  // row 2i is inside (past the end only in a ceil-mode last row)
+    const __m512 zero = _mm512_setzero_ps(), neg_inf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
+    const int64_t w = g.w, jend = static_cast<int64_t>(g.wout) + 1;  // window wout has no cells but ends column 2 wout - 1
+    Cand prev{neg_inf, _mm512_set1_epi32(kOutside)};  // column -1 is padding
+    __m512 pg[3][3] = {{zero, zero, zero}, {zero, zero, zero}, {zero, zero, zero}};  // block b - 1's, [row][column]
+    for (int64_t j0 = 0, b = 0;; j0 += 16, ++b) {
+        __m512 gc[3][3] = {{zero, zero, zero}, {zero, zero, zero}, {zero, zero, zero}};
+        const bool more = j0 < jend;
+        if (more) {
+            Split rows[N];
+            __mmask16 nan = 0;
+            for (int k = 0; k < N; ++k) {
+                rows[k] = load_split(p, xr + k * w, 2 * j0, w, neg_inf);
+                nan = _kor_mask16(nan, _mm512_cmp_ps_mask(rows[k].even, rows[k].odd, _CMP_UNORD_Q));
+            }
+            const K3Arg a = nan != 0 ? k3_argmax<true, N>(rows, r0, prev) : k3_argmax<false, N>(rows, r0, prev);
+            // +0 + dy: a -0 gradient lands as +0, as in the generic path's sums from a zeroed dx; then no term
+            // below is -0, so the sums that start from zero can leave the zero out
+            const __m512 gr = _mm512_add_ps(zero, j0 + 16 <= g.wout ? _mm512_loadu_ps(dr + j0)
+                                                  : j0 < g.wout     ? _mm512_maskz_loadu_ps(lanes(g.wout - j0), dr + j0)
+                                                                    : zero);
+            const __mmask16 c0 = _knot_mask16(_kor_mask16(a.c1, a.c2));
+            for (int ro = kTop ? 0 : 1; ro < 3; ++ro) {
+                const __m512 gro = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(a.r, _mm512_set1_epi32(ro)), gr);
+                gc[ro][0] = _mm512_maskz_mov_ps(c0, gro);
+                gc[ro][1] = _mm512_maskz_mov_ps(a.c1, gro);
+                gc[ro][2] = _mm512_maskz_mov_ps(a.c2, gro);
+            }
+        }
+        if (b > 0) {
+            float *cb = carry + 32 * (b - 1);
+            const int64_t c = 32 * (b - 1);
+            // column 2j + 1 of each dx row: window j's right cell, then window j + 1's left cell
+            __m512 odd[3];
+            for (int ro = kTop ? 0 : 1; ro < 3; ++ro) odd[ro] = shift_out(gc[ro][0], pg[ro][0]);
+            if (kTop) {  // window row i - 1's bottom row comes first
+                const __m512 o = _mm512_add_ps(_mm512_add_ps(_mm512_loadu_ps(cb), pg[0][2]), odd[0]);
+                store_pairs<kStream>(p, top, c, w, _mm512_add_ps(_mm512_loadu_ps(cb + 16), pg[0][1]), o);
+            }
+            if (kMid) store_pairs<kStream>(p, mid, c, w, pg[1][1], _mm512_add_ps(pg[1][2], odd[1]));
+            _mm512_storeu_ps(cb, _mm512_add_ps(pg[2][2], odd[2]));
+            _mm512_storeu_ps(cb + 16, pg[2][1]);
+        }
+        if (!more) break;
+        for (int ro = 0; ro < 3; ++ro)
+            for (int k = 0; k < 3; ++k) pg[ro][k] = gc[ro][k];
+    }
+}
+
+template <bool kStream>
+void k3s2p1_max_backward_planes(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1,
                                 float *carry) {
     const Perms p;
-    const __m512 zero = _mm512_setzero_ps(), neg_inf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
     const int64_t w = g.w, plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
-    const int64_t jend = static_cast<int64_t>(g.wout) + 1;  // window j = wout has no cells but ends column 2 wout - 1
+    const int64_t chunks = ceil_div(static_cast<int64_t>(g.wout) + 1, 16);
     for (int64_t t = t0; t < t1; ++t) {
         const float *xp = x + t * plane;
         float *dxp = dx + t * plane;
-        // carry: per block of 16 column pairs, dx row 2i + 1 so far (columns 2j - 1, 2j), from window row i
         for (int i = 0; i < g.hout; ++i) {
             const float *dr = dy + t * oplane + static_cast<int64_t>(i) * g.wout;
-            const int top = 2 * i - 1;  // dx rows top, top + 1, top + 2
+            const int top = 2 * i - 1;  // dx rows top, top + 1, top + 2 (to carry)
             const int r0 = std::max(top, 0), r1 = std::min(top + 3, g.h);  // at least one row
-            // one pass over the window row's blocks, for its N rows inside the input (a constant, so the
-            // rows stay in registers)
-            auto pass = [&](auto rows_inside) {
-                constexpr int N = decltype(rows_inside)::value;
-                __m512 prev_g2[3] = {zero, zero, zero};
-                Cand prev{neg_inf, _mm512_set1_epi32(kOutside)};  // column -1 is padding
-                const float *xr = xp + static_cast<int64_t>(r0) * w;
-                for (int64_t j0 = 0, b = 0; j0 < jend; j0 += 16, ++b) {
-                    Split rows[N];
-                    __mmask16 nan = 0;
-                    for (int k = 0; k < N; ++k) {
-                        rows[k] = load_split(p, xr + k * w, 2 * j0, w, neg_inf);
-                        nan = _kor_mask16(nan, _mm512_cmp_ps_mask(rows[k].even, rows[k].odd, _CMP_UNORD_Q));
-                    }
-                    const K3Arg a = nan != 0 ? k3_argmax<true, N>(rows, r0 - top, prev) : k3_argmax<false, N>(rows, r0 - top, prev);
-                    // +0 + dy: a -0 gradient lands as +0, as in the generic path's sums from a zeroed dx; then
-                    // no term below is -0, so the sums that start from zero can leave the zero out
-                    const __m512 gr = _mm512_add_ps(zero, j0 + 16 <= g.wout ? _mm512_loadu_ps(dr + j0)
-                                                          : j0 < g.wout     ? _mm512_maskz_loadu_ps(lanes(g.wout - j0), dr + j0)
-                                                                            : zero);
-                    const __mmask16 c0 = _knot_mask16(_kor_mask16(a.c1, a.c2));
-                    float *cb = carry + 32 * b;
-                    for (int ro = 0; ro < 3; ++ro) {
-                        const __m512 gro = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(a.r, _mm512_set1_epi32(ro)), gr);
-                        const __m512 g0 = _mm512_maskz_mov_ps(c0, gro), g1 = _mm512_maskz_mov_ps(a.c1, gro);
-                        const __m512 g2 = _mm512_maskz_mov_ps(a.c2, gro);
-                        // column 2j - 1 takes window j - 1's right cell, then window j's left cell; 2j its middle
-                        __m512 om = _mm512_add_ps(shift_in(g2, prev_g2[ro]), g0), e = g1;
-                        if (ro == 0 && i > 0) {  // window row i - 1's bottom row comes first
-                            om = _mm512_add_ps(_mm512_add_ps(_mm512_loadu_ps(cb), shift_in(g2, prev_g2[ro])), g0);
-                            e = _mm512_add_ps(_mm512_loadu_ps(cb + 16), g1);
-                        }
-                        prev_g2[ro] = g2;
-                        const int r = top + ro;
-                        if (ro == 2) {
-                            _mm512_storeu_ps(cb, om);
-                            _mm512_storeu_ps(cb + 16, e);
-                        } else if (r >= 0 && r < g.h) {
-                            store_pairs_left(p, dxp + static_cast<int64_t>(r) * w, j0, w, om, e);
-                        }
-                    }
+            const float *xr = xp + static_cast<int64_t>(r0) * w;
+            float *tr = i > 0 ? dxp + static_cast<int64_t>(top) * w : nullptr;
+            float *mr = top + 1 < g.h ? dxp + static_cast<int64_t>(top + 1) * w : nullptr;
+            // the rows inside the input as a constant, so they stay in registers; i == 0: row -1 is padding
+            if (i == 0) {
+                if (r1 - r0 == 2) {
+                    k3_backward_row<2, false, kStream>(p, g, xr, r0 - top, dr, nullptr, mr, carry);
+                } else {
+                    k3_backward_row<1, false, kStream>(p, g, xr, r0 - top, dr, nullptr, mr, carry);
                 }
-            };
-            if (r1 - r0 == 3) {
-                pass(std::integral_constant<int, 3>{});
+            } else if (r1 - r0 == 3) {
+                k3_backward_row<3, true, kStream>(p, g, xr, r0 - top, dr, tr, mr, carry);
             } else if (r1 - r0 == 2) {
-                pass(std::integral_constant<int, 2>{});
+                k3_backward_row<2, true, kStream>(p, g, xr, r0 - top, dr, tr, mr, carry);
             } else {
-                pass(std::integral_constant<int, 1>{});
+                k3_backward_row<1, true, kStream>(p, g, xr, r0 - top, dr, tr, nullptr, carry);
             }
         }
         // the last window row's bottom dx row is complete
         const int last = 2 * g.hout - 1;
         if (last < g.h) {
-            for (int64_t j0 = 0, b = 0; j0 < jend; j0 += 16, ++b) {
-                store_pairs_left(p, dxp + static_cast<int64_t>(last) * w, j0, w, _mm512_loadu_ps(carry + 32 * b),
-                                 _mm512_loadu_ps(carry + 32 * b + 16));
-            }
+            for (int64_t b = 0; b < chunks; ++b)
+                store_pairs<kStream>(p, dxp + static_cast<int64_t>(last) * w, 32 * b, w, _mm512_loadu_ps(carry + 32 * b + 16),
+                                     _mm512_loadu_ps(carry + 32 * b));
         }
         // 2 hout >= h and 2 wout >= w here (floor((h - 1) / 2) + 1 windows at least), so every dx cell was written
+    }
+    if (kStream) _mm_sfence();  // the streamed lines are visible before the caller's threads join
+}
+
+}  // namespace
+
+void k3s2p1_max_backward_avx512(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1,
+                                float *carry) {
+    // Streaming stores pay off once dx is larger than the caches hold anyway (and need whole 64-byte lines)
+    const bool stream = reinterpret_cast<uintptr_t>(dx) % 64 == 0 && g.w % 16 == 0 &&
+                        int64_t{g.n} * g.c * g.h * g.w * 4 >= (int64_t{16} << 20);
+    if (stream) {
+        k3s2p1_max_backward_planes<true>(g, dy, x, dx, t0, t1, carry);
+    } else {
+        k3s2p1_max_backward_planes<false>(g, dy, x, dx, t0, t1, carry);
     }
 }
 

@@ -4,6 +4,7 @@
 // to pin the "first maximum wins, NaN wins, padding never wins" rule, and -0 gradients.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "conv4j/conv4j_cpu.h"
@@ -103,6 +104,37 @@ static Pool pool_case(std::mt19937 &rng, int iter) {
     return random_pool(rng);
 }
 
+// p2's planes with dx over 16 MiB: into memory from c4j_cpu_alloc (64-byte aligned) the 3x3 kernel writes
+// whole lines with streaming stores; 4 bytes off that, ordinary stores. Both in two task ranges, against
+// the scalar path bit for bit; the allocator's blocks must be aligned.
+static void large_max_backward(std::mt19937 &rng) {
+    const Pool p{1, 336, 112, 112, 3, 3, 2, 2, 1, 1, false, false};
+    std::vector<int32_t> d = p.desc();
+    const int tasks = c4j_pool2d_tasks(d.data());
+    const int64_t nx = int64_t(p.n) * p.c * p.h * p.w;
+    auto x = max_input(rng, nx, 4);
+    auto dy = gradients(rng, int64_t(p.n) * p.c * p.hout() * p.wout());
+    T4J_EXPECT(c4j_cpu_alloc(0) == nullptr && c4j_cpu_alloc(-5) == nullptr, "c4j_cpu_alloc accepts sizes below 1");
+    c4j_cpu_free(nullptr);
+    float *block = static_cast<float *>(c4j_cpu_alloc((nx + 16) * int64_t(sizeof(float))));
+    T4J_EXPECT(block != nullptr && reinterpret_cast<uintptr_t>(block) % 64 == 0, "c4j_cpu_alloc: %p is not on 64 bytes",
+               static_cast<void *>(block));
+    if (block == nullptr) return;
+    for (int offset : {0, 1}) {
+        const std::string what = p.str() + (offset == 0 ? " streamed" : " off by 4 bytes");
+        auto dx = both_isas("max bwd " + what, [&] {
+            float *out = block + offset;
+            std::fill(out, out + nx, NAN);
+            int mid = tasks / 3;
+            T4J_EXPECT(c4j_max_pool2d_backward(d.data(), dy.data(), x.data(), out, mid, tasks) == C4J_OK, "%s", what.c_str());
+            T4J_EXPECT(c4j_max_pool2d_backward(d.data(), dy.data(), x.data(), out, 0, mid) == C4J_OK, "%s", what.c_str());
+            return std::vector<float>(out, out + nx);
+        });
+        close_enough(ref_max_pool_backward(p, dy, x), dx, "max backward " + what, 1e-5f);
+    }
+    c4j_cpu_free(block);
+}
+
 void suite_pool_max() {
     std::mt19937 rng(21);
     for (int iter = 0; iter < 400 + kPlaneCases; ++iter) {
@@ -128,6 +160,7 @@ void suite_pool_max() {
         });
         close_enough(ref_max_pool_backward(p, dy, x), dx, "max backward " + p.str(), 1e-5f);
     }
+    large_max_backward(rng);
 }
 
 void suite_pool_avg() {

@@ -31,6 +31,14 @@ extern "C" {
 /* Version of this C API (bumped on incompatible change). */
 int c4j_cpu_api_version(void);
 
+/*
+ * Native memory for results: at least `bytes` bytes on a 64-byte boundary (whole cache lines, so kernels
+ * may write them with streaming stores); NULL when bytes < 1 or the allocation fails. Not initialised.
+ * Release it with c4j_cpu_free (NULL is ignored), never with free().
+ */
+void *c4j_cpu_alloc(int64_t bytes);
+void c4j_cpu_free(void *p);
+
 /* Which optional kernels are in use (C4J_CPU_* bits), after CPUID and c4j_cpu_force_scalar. */
 int c4j_cpu_features(void);
 

@@ -47,7 +47,7 @@ import org.conv4j.spi.SmallProblemRouting;
 public final class CpuBackend extends BaseBackend implements SmallProblemRouting {
     private static final System.Logger LOG = System.getLogger("org.conv4j.cpu");
     /** Version of conv4j_cpu.h this class was written against. */
-    private static final int API_VERSION = 3;
+    private static final int API_VERSION = 4;
     /**
      * Default routing threshold in multiply-adds (convolutions; pooling counts four per window element):
      * measured on a 2-core Zen3 (see native/README.md), where the native path costs about 2 to 4

@@ -2,6 +2,7 @@ package org.conv4j.cpu;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.CriticalRegion;
 import org.bytedeco.javacpp.annotation.Platform;
@@ -31,6 +32,10 @@ final class CpuNative {
     static native int c4j_cpu_features();
 
     static native void c4j_cpu_force_scalar(int force);
+
+    static native Pointer c4j_cpu_alloc(long bytes);
+
+    static native void c4j_cpu_free(Pointer p);
 
     static native void c4j_cpu_set_blas_threads(int n);
 

@@ -36,7 +36,7 @@ public final class NativeStorage implements Storage {
             throw new IllegalArgumentException("NativeStorage: length must be at least 1, got " + length);
         }
         FloatPointer kept = NativeBlockCache.RESULTS.take(length);
-        return new NativeStorage(kept != null ? kept : new FloatPointer(length), length);
+        return new NativeStorage(kept != null ? kept : AlignedFloatPointer.allocate(length), length);
     }
 
     /**

@@ -76,6 +76,28 @@ class NativeMemoryTest {
         return now;
     }
 
+    /** Results start on a 64-byte boundary (kernels may stream whole cache lines) and count as JavaCPP bytes. */
+    @Test
+    void resultsAreAlignedAndCounted() throws InterruptedException {
+        CpuBackend cpu = CpuBackend.create(0, true);
+        for (int h : new int[] {1, 3, 17, 112}) {
+            Tensor x = CpuTestSupport.random(new java.util.Random(h), 1, 3, h, h);
+            try (Tensor y = cpu.maxPool2d(x, PoolParams.of(1, 1))) {
+                long address = ((NativeStorage) y.storage()).pointer().address();
+                assertEquals(0, address % 64, "result of " + h + "x" + h + " at " + Long.toHexString(address));
+            }
+        }
+        long before = settle();
+        org.bytedeco.javacpp.FloatPointer p = AlignedFloatPointer.allocate(1000);
+        assertEquals(1000, p.capacity());
+        assertEquals(before + 4000, Pointer.totalBytes(), "JavaCPP must count the block");
+        p.put(999, 1.5f);
+        assertEquals(1.5f, p.get(999));
+        p.close();
+        assertEquals(before, Pointer.totalBytes(), "close() must free the block");
+        assertThrows(IllegalArgumentException.class, () -> AlignedFloatPointer.allocate(0));
+    }
+
     @Test
     void closedTensorsRefuseUse() {
         CpuBackend cpu = CpuBackend.create(0, true);
