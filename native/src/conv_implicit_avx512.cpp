@@ -192,28 +192,32 @@ void conv_implicit_forward_avx512(const ConvGeo &g, const float *x, const float 
 
 namespace {
 
-// Weight-gradient register block: kWR output channels x kWT taps (24 accumulators; 6 x 4 measured slower),
-// over spans of about kSpan output columns (2048 and 128 measured slower on the stem).
+// Weight-gradient register block: kWR output channels x kWT taps (28 accumulators), over spans of about
+// kSpan output columns. On the stem (147 taps, 2 threads, per-thread time of the C++ harness): 4 x 7
+// 0.67 ms, 4 x 6 0.72, 4 x 8 (spills) 0.77, 5 x 5 0.80, 6 x 4 1.0, 3 x 8 1.3; spans of 512 0.68, 2048 0.74.
 constexpr int kWR = 4;
-constexpr int kWT = 6;
+constexpr int kWT = 7;
 constexpr int64_t kSpan = 1024;
 
-// The strips of 16 output columns of one span of (image, output row) positions of a chunk: where each
-// strip's taps start in ws, where its dy starts (the group's first channel), which lanes exist.
+// One span of (image, output row) positions of a chunk: where each row's taps start in ws and where its
+// dy starts (the group's first channel); each row is `strips` strips of 16 output columns, the last with
+// lanes `tail`.
 struct Span {
     const float *ws;
     const float *dy_grp;
-    const int64_t *src_off, *dy_off;
-    const __mmask16 *mask;
-    int64_t count;
-    bool masked;  // whether any strip is partial
+    const int64_t *src_row, *dy_row;
+    int64_t rows;
+    int strips;
+    __mmask16 tail;
+    bool masked() const { return tail != __mmask16(0xFFFF); }
 };
 
 // Vector partial sums (16 output columns each) of dW[co0 .. co0 + R][taps t .. t + T] over the strips of
 // a span, in R x T registers, loaded from and stored back to part (row stride ld vectors); `first`
-// starts them at zero. One flat loop (GCC keeps the accumulators in registers only then), in a fixed
-// order, so results do not depend on the thread count. Plain loads unless a strip is partial (masked
-// loads measured 15% slower on the stem).
+// starts them at zero. Strips in a fixed order, so results do not depend on the thread count. The strips
+// of a row are walked by pointer increments (per-strip offset tables cost loads and registers: 61% of
+// the FMA peak on the stem with them); only a partial last strip uses masked loads (masked loads measured
+// 15% slower on the stem).
 template <int R, int T, bool Masked>
 void wblock(const ConvGeo &g, const Span &sp, const int64_t *tap_off, int co0, float *part, int64_t ld, bool first) {
     __m512 acc[R * T];
@@ -224,19 +228,24 @@ void wblock(const ConvGeo &g, const Span &sp, const int64_t *tap_off, int co0, f
     int64_t off[T];  // a local copy the compiler can keep in registers (tap_off may alias part)
     for (int k = 0; k < T; ++k) off[k] = tap_off[k];
     const float *dy0 = sp.dy_grp + static_cast<int64_t>(co0) * hw;
-    for (int64_t e = 0; e < sp.count; ++e) {
-        const float *src = sp.ws + sp.src_off[e];
-        const float *d = dy0 + sp.dy_off[e];
-        const __mmask16 m = Masked ? sp.mask[e] : __mmask16(0xFFFF);
+    auto strip = [&](const float *src, const float *d, __mmask16 m, auto masked) {
+        constexpr bool kM = decltype(masked)::value;
         __m512 dv[R];
 C4J_UNROLL
-        for (int r = 0; r < R; ++r) dv[r] = Masked ? _mm512_maskz_loadu_ps(m, d + r * hw) : _mm512_loadu_ps(d + r * hw);
+        for (int r = 0; r < R; ++r) dv[r] = kM ? _mm512_maskz_loadu_ps(m, d + r * hw) : _mm512_loadu_ps(d + r * hw);
 C4J_UNROLL
         for (int k = 0; k < T; ++k) {
-            const __m512 v = Masked ? _mm512_maskz_loadu_ps(m, src + off[k]) : _mm512_loadu_ps(src + off[k]);
+            const __m512 v = kM ? _mm512_maskz_loadu_ps(m, src + off[k]) : _mm512_loadu_ps(src + off[k]);
 C4J_UNROLL
             for (int r = 0; r < R; ++r) acc[r * T + k] = _mm512_fmadd_ps(dv[r], v, acc[r * T + k]);
         }
+    };
+    const int whole = Masked ? sp.strips - 1 : sp.strips;
+    for (int64_t q = 0; q < sp.rows; ++q) {
+        const float *src = sp.ws + sp.src_row[q];
+        const float *d = dy0 + sp.dy_row[q];
+        for (int s = 0; s < whole; ++s, src += 16, d += 16) strip(src, d, __mmask16(0xFFFF), std::false_type{});
+        if (Masked) strip(src, d, sp.tail, std::true_type{});
     }
     for (int r = 0; r < R; ++r)
         for (int k = 0; k < T; ++k) _mm512_store_ps(part + (r * ld + k) * 16, acc[r * T + k]);
@@ -245,24 +254,32 @@ C4J_UNROLL
 template <int R, int T>
 void wblock_any(const ConvGeo &g, const Span &sp, const int64_t *tap_off, int co0, float *part, int64_t ld,
                 bool first) {
-    if (sp.masked) {
+    if (sp.masked()) {
         wblock<R, T, true>(g, sp, tap_off, co0, part, ld, first);
     } else {
         wblock<R, T, false>(g, sp, tap_off, co0, part, ld, first);
     }
 }
 
-template <int R>
-void wblock_taps(const ConvGeo &g, const Span &sp, const int64_t *tap_off, int co0, float *part, int64_t ld, int T,
+// T = 1 .. kWT taps as a constant (the accumulators must be registers).
+template <int R, int T = kWT>
+void wblock_taps(const ConvGeo &g, const Span &sp, const int64_t *tap_off, int co0, float *part, int64_t ld, int taps,
                  bool first) {
-    switch (T) {
-        case 1: wblock_any<R, 1>(g, sp, tap_off, co0, part, ld, first); break;
-        case 2: wblock_any<R, 2>(g, sp, tap_off, co0, part, ld, first); break;
-        case 3: wblock_any<R, 3>(g, sp, tap_off, co0, part, ld, first); break;
-        case 4: wblock_any<R, 4>(g, sp, tap_off, co0, part, ld, first); break;
-        case 5: wblock_any<R, 5>(g, sp, tap_off, co0, part, ld, first); break;
-        case 6: wblock_any<R, 6>(g, sp, tap_off, co0, part, ld, first); break;
-        default: break;
+    if (taps == T) {
+        wblock_any<R, T>(g, sp, tap_off, co0, part, ld, first);
+    } else if constexpr (T > 1) {
+        wblock_taps<R, T - 1>(g, sp, tap_off, co0, part, ld, taps, first);
+    }
+}
+
+// R = 1 .. kWR output channels as a constant.
+template <int R = kWR>
+void wblock_channels(const ConvGeo &g, const Span &sp, const int64_t *tap_off, int co0, float *part, int64_t ld,
+                     int channels, int taps, bool first) {
+    if (channels == R) {
+        wblock_taps<R>(g, sp, tap_off, co0, part, ld, taps, first);
+    } else if constexpr (R > 1) {
+        wblock_channels<R - 1>(g, sp, tap_off, co0, part, ld, channels, taps, first);
     }
 }
 
@@ -283,15 +300,14 @@ void conv_implicit_backward_weights_avx512(const ConvGeo &g, const float *dy, co
         const int64_t c = r / g.khkw - c_first, a = (r % g.khkw) / g.kw, b = r % g.kw;
         tap_off[r - r0] = ((c * nr + a * g.dh) * g.sw + (b * g.dw) % g.sw) * mlen + (b * g.dw) / g.sw;
     }
-    // taps in blocks of at most kWT, sized evenly (74 taps -> 13 blocks of 5 or 6); (image, row) positions
-    // in spans of about 512 output columns, so one block's dy and input rows stay in L1 while all
-    // blocks run over the span
+    // taps in blocks of at most kWT, sized evenly (74 taps -> 11 blocks of 6 or 7); (image, row) positions
+    // in spans of about kSpan output columns, so a channel block's dy and the input rows stay in L1 while
+    // all tap blocks run over the span
     const int64_t nblk = (rows + kWT - 1) / kWT;
     const int64_t span = std::max<int64_t>(1, kSpan / g.wout);
     const int strips = static_cast<int>((g.wout + 15) / 16);
     const __mmask16 tail = lane_mask(g.wout - 16 * (strips - 1));
-    std::vector<int64_t> src_off(span * strips), dy_off(span * strips);  // may throw: the C entry catches
-    std::vector<__mmask16> masks(span * strips);
+    std::vector<int64_t> src_row(span), dy_row(span);  // may throw: the C entry catches
     for (int64_t n0 = 0; n0 < g.n; n0 += chunk) {
         const int64_t nimg = std::min<int64_t>(chunk, g.n - n0);
         for (int64_t k = 0; k < nimg; ++k) {
@@ -302,31 +318,24 @@ void conv_implicit_backward_weights_avx512(const ConvGeo &g, const float *dy, co
         const int64_t row_step = static_cast<int64_t>(g.sh) * g.sw * mlen, dy_img = static_cast<int64_t>(g.cout) * g.hw;
         for (int64_t p0 = 0; p0 < positions; p0 += span) {
             const int64_t p1 = std::min<int64_t>(positions, p0 + span);
-            int64_t e = 0;
             for (int64_t q = p0; q < p1; ++q) {
                 const int64_t n = q / g.hout, i = q % g.hout;
-                for (int s = 0; s < strips; ++s, ++e) {
-                    src_off[e] = n * img_floats + i * row_step + 16 * s;
-                    dy_off[e] = n * dy_img + i * g.wout + 16 * s;
-                    masks[e] = s == strips - 1 ? tail : __mmask16(0xFFFF);
-                }
+                src_row[q - p0] = n * img_floats + i * row_step;
+                dy_row[q - p0] = n * dy_img + i * g.wout;
             }
-            const Span sp{ws, dy + (n0 * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw, src_off.data(),
-                          dy_off.data(), masks.data(), e, tail != __mmask16(0xFFFF)};
+            const Span sp{ws, dy + (n0 * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw, src_row.data(),
+                          dy_row.data(), p1 - p0, strips, tail};
             const bool first = n0 == 0 && p0 == 0;
-            int64_t t = 0;
-            for (int64_t b = 0; b < nblk; ++b) {
-                const int T = static_cast<int>((rows - t + (nblk - b) - 1) / (nblk - b));
-                int co = 0;
-                for (; co + kWR <= g.cog; co += kWR)
-                    wblock_taps<kWR>(g, sp, tap_off + t, co, part + (co * rows + t) * 16, rows, T, first);
-                switch (g.cog - co) {
-                    case 3: wblock_taps<3>(g, sp, tap_off + t, co, part + (co * rows + t) * 16, rows, T, first); break;
-                    case 2: wblock_taps<2>(g, sp, tap_off + t, co, part + (co * rows + t) * 16, rows, T, first); break;
-                    case 1: wblock_taps<1>(g, sp, tap_off + t, co, part + (co * rows + t) * 16, rows, T, first); break;
-                    default: break;
+            // channel blocks outside: their dy span stays in L1 while every tap block runs over it (dy was
+            // the traffic that bound the kernel: one pass fewer, 7 taps a block instead of 6, was 11% faster)
+            for (int co = 0; co < g.cog; co += kWR) {
+                int64_t t = 0;
+                for (int64_t b = 0; b < nblk; ++b) {
+                    const int T = static_cast<int>((rows - t + (nblk - b) - 1) / (nblk - b));
+                    wblock_channels(g, sp, tap_off + t, co, part + (co * rows + t) * 16, rows, std::min(kWR, g.cog - co), T,
+                                    first);
+                    t += T;
                 }
-                t += T;
             }
         }
     }
