@@ -3,7 +3,8 @@ package org.conv4j.internal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.function.IntConsumer;
@@ -28,6 +29,8 @@ public final class Parallel {
     private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private static volatile int threads = initialThreads();
     private static volatile ExecutorService pool;
+    /** How long an idle worker, and a caller waiting for its workers, polls before blocking. */
+    static final long SPIN_NANOS = spinMicros() * 1000L;
 
     private Parallel() {
     }
@@ -47,6 +50,24 @@ public final class Parallel {
                     "conv4j: ignoring conv4j.threads=" + p + " (not a positive integer)");
         }
         return Runtime.getRuntime().availableProcessors();
+    }
+
+    // -Dconv4j.spinMicros (default 200; 0: block at once): see SpinningQueue
+    private static long spinMicros() {
+        String p = System.getProperty("conv4j.spinMicros");
+        if (p != null && !p.isBlank()) {
+            try {
+                long v = Long.parseLong(p.trim());
+                if (v >= 0 && v <= 1_000_000) {
+                    return v;
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to the default
+            }
+            System.getLogger("org.conv4j").log(System.Logger.Level.WARNING,
+                    "conv4j: ignoring conv4j.spinMicros=" + p + " (not an integer from 0 to 1000000)");
+        }
+        return 200;
     }
 
     /** Current thread count (at least 1). */
@@ -117,6 +138,7 @@ public final class Parallel {
         }
         for (Future<?> f : futures) {
             try {
+                awaitSpinning(f);
                 f.get();
             } catch (ExecutionException e) {
                 if (failure == null) {
@@ -170,6 +192,16 @@ public final class Parallel {
         forRange(Math.min(t, pieces), 1, loop);
     }
 
+    // A worker that finishes after the caller would otherwise have to wake it (see SpinningQueue).
+    private static void awaitSpinning(Future<?> f) {
+        if (SPIN_NANOS > 0 && !f.isDone()) {
+            long end = System.nanoTime() + SPIN_NANOS;
+            while (!f.isDone() && System.nanoTime() - end < 0) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
     private static ExecutorService executor() {
         ExecutorService ex = pool;
         if (ex == null) {
@@ -177,7 +209,7 @@ public final class Parallel {
                 ex = pool;
                 if (ex == null) {
                     int workers = Math.max(1, threads - 1);
-                    ex = Executors.newFixedThreadPool(workers, r -> {
+                    ex = new ThreadPoolExecutor(workers, workers, 0L, TimeUnit.MILLISECONDS, new SpinningQueue(SPIN_NANOS), r -> {
                         Thread th = new Thread(() -> {
                             IN_WORKER.set(Boolean.TRUE);
                             r.run();
