@@ -15,13 +15,7 @@ class SpinningQueueTest {
     void takeReturnsWorkOfferedDuringTheSpin() throws Exception {
         SpinningQueue q = new SpinningQueue(TimeUnit.SECONDS.toNanos(5));
         Runnable job = () -> { };
-        CompletableFuture<Runnable> taken = CompletableFuture.supplyAsync(() -> {
-            try {
-                return q.take();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Runnable> taken = takeAsync(q);
         Thread.sleep(20);
         q.offer(job);
         assertSame(job, taken.get(5, TimeUnit.SECONDS));
@@ -33,17 +27,21 @@ class SpinningQueueTest {
         for (long spin : new long[] {0, TimeUnit.MICROSECONDS.toNanos(100)}) {
             SpinningQueue q = new SpinningQueue(spin);
             Runnable job = () -> { };
-            CompletableFuture<Runnable> taken = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return q.take();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Runnable> taken = takeAsync(q);
             Thread.sleep(50);  // far past the spin: the taker is blocked
             q.offer(job);
             assertSame(job, taken.get(5, TimeUnit.SECONDS), "spin " + spin);
         }
+    }
+
+    private static CompletableFuture<Runnable> takeAsync(SpinningQueue q) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return q.take();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test
