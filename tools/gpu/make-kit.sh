@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Packs what the GPU machine needs to run conv4j's own Java test suite there: it has python3 + PyTorch + the CUDA
+# toolkit but no JDK and no network. The kit holds a jlink'ed JRE (xz), the runtime jars (JavaCPP, OpenBLAS), the
+# JUnit console launcher, target/classes, target/test-classes, the natives stage folder (cpu + cuda JNI) and the
+# CUDA C API test binaries. About 45 MB, under the device tool's 64 MiB carry limit.
+#   mvn -B package -DskipTests && tools/gpu/make-kit.sh        -> build/gpukit (ignored by git)
+# then on the GPU machine: tools/gpu/run-checks.sh build/gpukit java check bench ...
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+KIT=build/gpukit
+for need in target/classes target/test-classes target/native-stage/org/conv4j/cuda \
+            target/native-build/cuda/c4j_cuda_test_c_api target/native-build/cuda/c4j_cuda_host_replay; do
+  [ -e "$need" ] || { echo "make-kit: $need missing (run mvn -B package -DskipTests on a machine with nvcc)"; exit 1; }
+done
+rm -rf "$KIT"
+mkdir -p "$KIT/lib" "$KIT/cuda"
+jlink --add-modules java.base,java.logging,java.management,java.naming,java.scripting,java.xml,java.instrument,jdk.unsupported,jdk.management,jdk.zipfs \
+      --compress=2 --strip-debug --no-header-files --no-man-pages --output "$KIT/jre"
+tar -C "$KIT" -cJf "$KIT/jre.tar.xz" jre
+rm -rf "$KIT/jre"
+mvn -o -q dependency:build-classpath -Dmdep.outputFile="$KIT/cp.txt" -Dmdep.includeScope=runtime >/dev/null
+tr ':' '\n' < "$KIT/cp.txt" | grep '/org/bytedeco/' | xargs -I{} cp {} "$KIT/lib/"
+rm "$KIT/cp.txt"
+CONSOLE="$HOME/.m2/repository/org/junit/platform/junit-platform-console-standalone/1.10.2/junit-platform-console-standalone-1.10.2.jar"
+[ -f "$CONSOLE" ] || mvn -q dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:1.10.2 >/dev/null
+cp "$CONSOLE" "$KIT/lib/"
+cp -r target/classes target/test-classes "$KIT/"
+# the folder name "native-stage" matters: FallbackTest drops class path entries containing it
+cp -r target/native-stage "$KIT/native-stage"
+cp target/native-build/cuda/c4j_cuda_test_c_api target/native-build/cuda/c4j_cuda_host_replay \
+   target/native-stage/org/conv4j/cuda/linux-x86_64/libconv4j_cuda.so "$KIT/cuda/"
+du -sh "$KIT"
