@@ -48,6 +48,21 @@ def timed(fn, iters):
     return statistics.median(times)
 
 
+def kernel_us(fn, reps=20):
+    """GPU time of the kernels (and copies) one call runs, from the CUDA profiler (CUPTI sees our statically
+    linked runtime's kernels too): the device work without the per-call host overhead and synchronisation."""
+    from torch.autograd import DeviceType
+    from torch.profiler import ProfilerActivity, profile
+    fn()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        for _ in range(reps):
+            fn()
+        torch.cuda.synchronize()
+    evs = [e for e in prof.events() if e.device_type == DeviceType.CUDA]
+    return sum(e.time_range.elapsed_us() for e in evs) / reps if evs else float("nan")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, nargs="+", default=[8, 64])
@@ -60,7 +75,9 @@ def main():
     c4j = Conv4jCuda(a.lib, sync=False)
     dev = torch.device("cuda")
     print("device:", c4j.device, "| torch", torch.__version__, "| cuDNN", torch.backends.cudnn.version())
-    print(f"{'shape':6} {'N':>3} {'dir':5} {'conv4j us':>10} {'cuDNN us':>10} {'cuDNN/conv4j':>12} {'conv4j GFLOP/s':>14}")
+    print("per call: median wall time of one synchronised call; kern: GPU time of its kernels (profiler)")
+    print(f"{'shape':6} {'N':>3} {'dir':5} {'conv4j us':>10} {'cuDNN us':>10} {'cuDNN/conv4j':>12} {'conv4j GFLOP/s':>14}"
+          f" {'conv4j kern':>11} {'cuDNN kern':>10} {'kern ratio':>10}")
     for n in a.n:
         for sid, (cin, h, w, cout, k, s, p) in SHAPES.items():
             x = torch.randn(n, cin, h, w, device=dev, requires_grad=True)
@@ -89,12 +106,14 @@ def main():
             }
             for d, (ours, theirs) in runs.items():
                 t_ours, t_theirs = timed(ours, a.iters), timed(theirs, a.iters)
+                k_ours, k_theirs = kernel_us(ours), kernel_us(theirs)
                 print(f"{sid:6} {n:>3} {d:5} {t_ours:10.1f} {t_theirs:10.1f} {t_theirs / t_ours:12.2f} "
-                      f"{flops / t_ours / 1e3:14.1f}")
+                      f"{flops / t_ours / 1e3:14.1f} {k_ours:11.1f} {k_theirs:10.1f} {k_theirs / k_ours:10.2f}")
 
     # Pooling: our max backward recomputes each window's argmax from x; PyTorch saves indices in the forward.
     # The pair of rows per shape is the measurement the issue asks for (recompute vs saved indices).
-    print(f"{'pool':6} {'N':>3} {'dir':5} {'conv4j us':>10} {'torch us':>10} {'torch/conv4j':>12}")
+    print(f"{'pool':6} {'N':>3} {'dir':5} {'conv4j us':>10} {'torch us':>10} {'torch/conv4j':>12} {'conv4j kern':>11} "
+          f"{'torch kern':>10} {'kern ratio':>10}")
     for pid, (n, c, h, w, is_max, k, s, p) in POOLS.items():
         x = torch.randn(n, c, h, w, device=dev)
         desc = Conv4jCuda.pool_desc(x.shape, (k, k), (s, s), (p, p))
@@ -116,7 +135,9 @@ def main():
                 f()
                 torch.cuda.synchronize()
             t_ours, t_theirs = timed(ours, a.iters), timed(synced, a.iters)
-            print(f"{pid:6} {n:>3} {d:5} {t_ours:10.1f} {t_theirs:10.1f} {t_theirs / t_ours:12.2f}")
+            k_ours, k_theirs = kernel_us(ours), kernel_us(synced)
+            print(f"{pid:6} {n:>3} {d:5} {t_ours:10.1f} {t_theirs:10.1f} {t_theirs / t_ours:12.2f} {k_ours:11.1f} "
+                  f"{k_theirs:10.1f} {k_theirs / k_ours:10.2f}")
 
 
 if __name__ == "__main__":

@@ -70,6 +70,44 @@ def pool_case(c4j, rng, dev):
     close(c4j.avg_pool2d_backward(desc, dy), torch.autograd.grad(ya, x, dy)[0], "avg backward " + what)
 
 
+def close_scaled(a, ref64, what, k):
+    """fp32 result against a float64 reference: error within 2e-5 * sqrt(k) of the reference's largest value."""
+    if a.shape != ref64.shape:
+        raise AssertionError(f"{what}: shape {tuple(a.shape)} vs torch {tuple(ref64.shape)}")
+    err = (a.double() - ref64).abs().max().item()
+    bound = 2e-5 * k ** 0.5 * ref64.abs().max().item()
+    if not err <= bound:
+        raise AssertionError(f"{what}: largest error {err:.3g} over the bound {bound:.3g}")
+
+
+# Shapes on the large tiles (128x128 and 64x128 per block, picked for grids of >= 128 blocks): the benchmark
+# shapes at N = 8 and edges of the tiles (65 and 130 rows, columns not a multiple of 128, groups, stride).
+LARGE = [  # N, C_in, H, W, C_out, k, stride, pad, groups
+    (8, 64, 56, 56, 64, 3, 1, 1, 1), (8, 256, 56, 56, 64, 1, 1, 0, 1), (8, 128, 28, 28, 128, 3, 1, 1, 1),
+    (8, 3, 224, 224, 64, 7, 2, 3, 1), (8, 512, 7, 7, 512, 3, 1, 1, 1), (5, 65, 37, 41, 130, 3, 2, 1, 1),
+    (3, 130, 45, 43, 65, 2, 1, 0, 1), (4, 96, 33, 35, 192, 3, 1, 2, 2), (2, 33, 70, 69, 40, 3, 1, 1, 1),
+]
+
+
+def large_cases(c4j, dev):
+    for n, cin, h, w, cout, k, s, p, g in LARGE:
+        x = torch.randn(n, cin, h, w, device=dev, dtype=torch.float64)
+        wt = torch.randn(cout, cin // g, k, k, device=dev, dtype=torch.float64)
+        b = torch.randn(cout, device=dev, dtype=torch.float64)
+        desc = Conv4jCuda.conv_desc(x.shape, wt.shape, (s, s), (p, p, p, p), (1, 1), g)
+        x.requires_grad_(True)
+        wt.requires_grad_(True)
+        y_ref = F.conv2d(x, wt, b, stride=s, padding=p, groups=g)
+        dy = torch.randn_like(y_ref)
+        gx, gw = torch.autograd.grad(y_ref, [x, wt], dy)
+        f = lambda t: t.detach().float().contiguous()
+        what = f"conv {desc}"
+        close_scaled(c4j.conv2d(desc, f(x), f(wt), f(b)), y_ref.detach(), "forward " + what, cin // g * k * k)
+        close_scaled(c4j.conv2d_backward_data(desc, f(dy), f(wt)), gx, "backward-data " + what, cout // g * k * k)
+        close_scaled(c4j.conv2d_backward_weights(desc, f(dy), f(x)), gw, "backward-weights " + what,
+                     n * y_ref.shape[2] * y_ref.shape[3])
+
+
 def determinism(c4j, dev):
     x, dy = torch.randn(64, 64, 56, 56, device=dev), torch.randn(64, 64, 56, 56, device=dev)
     desc = Conv4jCuda.conv_desc(x.shape, (64, 64, 3, 3), padding=(1, 1, 1, 1))
@@ -96,6 +134,7 @@ def main():
     ap.add_argument("--cases", type=int, default=300)
     ap.add_argument("--lib", default=None)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-large", action="store_true", help="skip the large-tile shapes (e.g. under a sanitizer)")
     a = ap.parse_args()
     torch.backends.cudnn.deterministic = True
     torch.backends.cuda.matmul.allow_tf32 = False
@@ -106,10 +145,13 @@ def main():
     for i in range(a.cases):
         conv_case(c4j, rng, dev)
         pool_case(c4j, rng, dev)
+    if not a.no_large:
+        large_cases(c4j, dev)
     determinism(c4j, dev)
     refusals(c4j, dev)
     print(f"check.py: {a.cases} conv cases (fwd, bwd-data, bwd-weights, bias) and {a.cases} pool cases "
-          f"(max/avg fwd+bwd) match torch; gradients deterministic; bad descriptor refused")
+          f"(max/avg fwd+bwd) match torch; "
+          f"{0 if a.no_large else len(LARGE)} large-tile shapes match float64; gradients deterministic; bad descriptor refused")
 
 
 if __name__ == "__main__":

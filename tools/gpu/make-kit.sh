@@ -14,7 +14,7 @@ for need in target/classes target/test-classes target/native-stage/org/conv4j/cu
 done
 rm -rf "$KIT"
 mkdir -p "$KIT/lib" "$KIT/cuda"
-jlink --add-modules java.base,java.logging,java.management,java.naming,java.scripting,java.xml,java.instrument,jdk.unsupported,jdk.management,jdk.zipfs \
+jlink --add-modules java.base,jdk.compiler,java.logging,java.management,java.naming,java.scripting,java.xml,java.instrument,jdk.unsupported,jdk.management,jdk.zipfs \
       --compress=2 --strip-debug --no-header-files --no-man-pages --output "$KIT/jre"
 tar -C "$KIT" -cJf "$KIT/jre.tar.xz" jre
 rm -rf "$KIT/jre"
@@ -29,4 +29,5 @@ cp -r target/classes target/test-classes "$KIT/"
 cp -r target/native-stage "$KIT/native-stage"
 cp target/native-build/cuda/c4j_cuda_test_c_api target/native-build/cuda/c4j_cuda_host_replay \
    target/native-stage/org/conv4j/cuda/linux-x86_64/libconv4j_cuda.so "$KIT/cuda/"
+mkdir -p "$KIT/work/target" && cp README.md "$KIT/work/"   # ReadmeExampleTest compiles the README quick start
 du -sh "$KIT"

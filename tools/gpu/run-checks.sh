@@ -28,7 +28,7 @@ step() {
     info) nvidia-smi; nvcc --version | tail -n 2; echo "compute-sanitizer: ${SAN:-none}"
           python3 -c 'import torch; print("torch", torch.__version__, "cuDNN", torch.backends.cudnn.version(), torch.cuda.get_device_name())'
           nproc; free -g | head -n 2 ;;
-    capi) "$KIT/cuda/c4j_cuda_test_c_api" ;;
+    capi) LD_LIBRARY_PATH="$KIT/cuda" "$KIT/cuda/c4j_cuda_test_c_api" ;;
     java) java_ready
           mkdir -p "$KIT/work/target" && cd "$KIT/work" || return 1
           CONV4J_EXPECT_BACKENDS=java,cpu,cuda timeout 300 "$KIT/jre/bin/java" -Xmx8g -cp "$CP" \
@@ -44,10 +44,10 @@ step() {
       local rc=0
       for tool in memcheck racecheck synccheck initcheck; do
         echo "== $tool: C API test"
-        timeout 200 "$SAN" --tool "$tool" --error-exitcode 9 "$KIT/cuda/c4j_cuda_test_c_api" 2>&1 | tail -n 3 || rc=1
-        echo "== $tool: check.py --cases ${SAN_CASES:-15} (kernels of c4j only)"
-        (cd "$HERE" && timeout 300 "$SAN" --tool "$tool" --error-exitcode 9 --kernel-name kns=c4j \
-            python3 check.py --cases "${SAN_CASES:-15}" 2>&1 | tail -n 5) || rc=1
+        LD_LIBRARY_PATH="$KIT/cuda" timeout 60 "$SAN" --tool "$tool" --error-exitcode 9 "$KIT/cuda/c4j_cuda_test_c_api" 2>&1 | tail -n 3 || rc=1
+        echo "== $tool: check.py --cases ${SAN_CASES:-10} (kernels of c4j only)"
+        (cd "$HERE" && timeout 100 "$SAN" --tool "$tool" --error-exitcode 9 --kernel-name kns=c4j \
+            python3 check.py --cases "${SAN_CASES:-10}" 2>&1 | tail -n 5) || rc=1
       done
       return $rc ;;
     *) echo "unknown step $1"; return 2 ;;

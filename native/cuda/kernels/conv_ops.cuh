@@ -227,25 +227,26 @@ struct ConvBwdWeightsOp {
 
 /*
  * How backward-weights splits its K: a function of the shape only (never of the device), so every GPU gives
- * the same bits. Aims at about 512 blocks with at least 8 slices (128 values of K) per split and at most 64
- * splits; each split covers slices_per_split * BK values of K, the last one possibly fewer.
+ * the same bits. Aims at about 512 blocks of tile T with at least 128 values of K per split and at most 64
+ * splits; each split covers split_len values of K (a multiple of T::BK), the last one possibly fewer.
  */
 struct SplitPlan {
     int splits;
-    int slices_per_split;
+    int split_len;
 };
 
+template <class T>
 inline SplitPlan splitk_plan(int M, int NC, int K, int groups) {
-    long long tiles = (long long)((M + BM - 1) / BM) * ((NC + BN - 1) / BN) * groups;
-    int slices = (K + BK - 1) / BK;
+    long long tiles = (long long)((M + T::BM - 1) / T::BM) * ((NC + T::BN - 1) / T::BN) * groups;
+    int slices = (K + T::BK - 1) / T::BK;
     long long want = tiles >= 512 ? 1 : 512 / tiles;
-    int most = slices / 8 > 1 ? slices / 8 : 1;
+    int most = K / 128 > 1 ? K / 128 : 1;
     int splits = (int)(want < most ? want : most);
     if (splits > 64) splits = 64;
     if (splits < 1) splits = 1;
     SplitPlan p;
-    p.slices_per_split = (slices + splits - 1) / splits;
-    p.splits = (slices + p.slices_per_split - 1) / p.slices_per_split;  // no empty split
+    p.split_len = (slices + splits - 1) / splits * T::BK;
+    p.splits = (K + p.split_len - 1) / p.split_len;  // no empty split
     return p;
 }
 

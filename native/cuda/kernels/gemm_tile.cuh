@@ -18,6 +18,7 @@
  *                    __syncthreads();
  *
  * and the epilogue stores the micro-tile through the operation (bias, scatter to NCHW, or split-K workspace).
+ * Every function is a template over the tile shape (TileShape below); the launch picks the shape per problem.
  * Within a step no thread touches what another thread touches in that step (reads: buffer s % 2, k slot
  * (s + 1) % 2, column table; writes: buffer (s + 1) % 2, k slot s % 2), which the host harness checks by running
  * the threads of each phase in several orders.
@@ -30,35 +31,58 @@
 namespace c4j {
 namespace cuda {
 
-constexpr int BM = 64;          // rows of C per block (output channels for forward)
-constexpr int BN = 64;          // columns of C per block (output pixels for forward)
-constexpr int BK = 16;          // depth of one shared-memory slice
-constexpr int TM = 4;           // rows per thread
-constexpr int TN = 4;           // columns per thread
-constexpr int TILE_THREADS = (BM / TM) * (BN / TN);  // 256
-constexpr int LOADS_A = BM * BK / TILE_THREADS;      // 4 elements of A per thread per slice
-constexpr int LOADS_B = BK * BN / TILE_THREADS;      // 4 elements of B per thread per slice
-static_assert(LOADS_A * TILE_THREADS == BM * BK, "A slice must split evenly over the threads");
-static_assert(LOADS_B * TILE_THREADS == BK * BN, "B slice must split evenly over the threads");
+/*
+ * Shape of one thread block's tile: BM x BN of C, K slices of BK, a TM x TN micro-tile per thread. The thread's
+ * TM rows are groups of 4 consecutive rows, BM / (TM / 4) apart (likewise its columns): each group is one 128-bit
+ * shared-memory load, and the 8 threads of a quarter-warp read 128 contiguous bytes (no bank conflict).
+ */
+template <int BM_, int BN_, int BK_, int TM_, int TN_>
+struct TileShape {
+    static constexpr int BM = BM_;
+    static constexpr int BN = BN_;
+    static constexpr int BK = BK_;
+    static constexpr int TM = TM_;
+    static constexpr int TN = TN_;
+    static constexpr int THREADS = (BM / TM) * (BN / TN);
+    static constexpr int LOADS_A = BM * BK / THREADS;  // elements of A per thread per slice
+    static constexpr int LOADS_B = BK * BN / THREADS;  // elements of B per thread per slice
+    static_assert(TM % 4 == 0 && TN % 4 == 0, "micro-tile rows and columns come in groups of 4");
+    static_assert(LOADS_A * THREADS == BM * BK, "A slice must split evenly over the threads");
+    static_assert(LOADS_B * THREADS == BK * BN, "B slice must split evenly over the threads");
+    static_assert(THREADS >= BN && THREADS >= 2 * BK, "index phase: one thread per column and per k of 2 slices");
+
+    /* Row of the tile held in the thread's micro-tile row i (ty = the thread's row of threads). */
+    static CONV4J_HD int row(int ty, int i) { return (i / 4) * (BM / (TM / 4)) + ty * 4 + i % 4; }
+    /* Column of the tile held in the thread's micro-tile column j. */
+    static CONV4J_HD int col(int tx, int j) { return (j / 4) * (BN / (TN / 4)) + tx * 4 + j % 4; }
+};
+
+/* Small problems: many blocks for a short grid; every launch before the large tiles used this one. */
+using SmallTile = TileShape<64, 64, 16, 4, 4>;
+/* Large problems with M <= 64: twice the columns per block, 8 columns per thread. */
+using WideTile = TileShape<64, 128, 8, 4, 8>;
+/* Large problems: 8 x 8 per thread, 64 fused multiply-adds per 4 shared loads of 128 bits. */
+using LargeTile = TileShape<128, 128, 8, 8, 8>;
 
 /*
  * Shared memory of one block: one K slice of A (transposed, k-major) and of B, the operation's per-column
  * coordinates and its per-k coordinates for the current and the next slice.
  */
-template <class Op>
+template <class T, class Op>
 struct TileSmem {
-    // 16-byte aligned rows so each thread's TM (TN) consecutive values load as one 128-bit access; the +4 pad
-    // keeps that alignment and spreads the column-wise writes of the k-fast commit over the banks.
-    alignas(16) float a[2][BK][BM + 4];
-    alignas(16) float b[2][BK][BN];
-    typename Op::ColInfo col[BN];
-    typename Op::KInfo k[2][BK];
+    // 16-byte aligned rows so each group of 4 values loads as one 128-bit access; the +4 pad keeps that
+    // alignment and spreads the column-wise writes of the k-fast commit over the banks.
+    alignas(16) float a[2][T::BK][T::BM + 4];
+    alignas(16) float b[2][T::BK][T::BN];
+    typename Op::ColInfo col[T::BN];
+    typename Op::KInfo k[2][T::BK];
 };
 
 /* Registers of one thread between the fetch of a slice and its write to shared memory. */
+template <class T>
 struct TileStage {
-    float a[LOADS_A];
-    float b[LOADS_B];
+    float a[T::LOADS_A];
+    float b[T::LOADS_B];
 };
 
 /* What one block computes: group g, rows m0.., columns n0.., K range [kbegin, kend), split index (split-K). */
@@ -72,13 +96,15 @@ struct TileCoord {
 };
 
 /* Registers of one thread: its TM x TN partial sums. */
+template <class T>
 struct TileAcc {
-    float v[TM][TN];
+    float v[T::TM][T::TN];
 };
 
-CONV4J_HD inline void tile_acc_zero(TileAcc& acc) {
-    for (int i = 0; i < TM; i++) {
-        for (int j = 0; j < TN; j++) {
+template <class T>
+CONV4J_HD inline void tile_acc_zero(TileAcc<T>& acc) {
+    for (int i = 0; i < T::TM; i++) {
+        for (int j = 0; j < T::TN; j++) {
             acc.v[i][j] = 0.f;
         }
     }
@@ -86,40 +112,41 @@ CONV4J_HD inline void tile_acc_zero(TileAcc& acc) {
 
 /*
  * Block coordinates from the launch indices: x = column tile, y = row tile, z = group * splits + split.
- * Split s covers K slices [s * slices_per_split, (s + 1) * slices_per_split), in units of BK.
+ * Split s covers K values [s * split_len, (s + 1) * split_len), split_len a multiple of the tile's BK.
  */
-CONV4J_HD inline TileCoord tile_coord(int bx, int by, int bz, int splits, int K, int slices_per_split) {
+template <class T>
+CONV4J_HD inline TileCoord tile_coord(int bx, int by, int bz, int splits, int K, int split_len) {
     TileCoord t;
     t.g = bz / splits;
     t.split = bz % splits;
-    t.m0 = by * BM;
-    t.n0 = bx * BN;
-    t.kbegin = t.split * slices_per_split * BK;
-    int end = t.kbegin + slices_per_split * BK;
+    t.m0 = by * T::BM;
+    t.n0 = bx * T::BN;
+    t.kbegin = t.split * split_len;
+    int end = t.kbegin + split_len;
     t.kend = end < K ? end : K;
     return t;
 }
 
-/* Index phase (once per block): column table, and the k table of the block's first slice (parity 0). */
-template <class Op>
-CONV4J_HD inline void tile_index(const Op& op, const TileCoord& t, int tid, TileSmem<Op>& s) {
+/* Index phase (once per block): column table, and the k tables of the block's first two slices. */
+template <class T, class Op>
+CONV4J_HD inline void tile_index(const Op& op, const TileCoord& t, int tid, TileSmem<T, Op>& s) {
     // Columns and k beyond the matrix are clamped to its last one: their loads are masked anyway, and the clamp
     // keeps every offset computed here inside the tensors (no int overflow for any valid descriptor).
-    if (tid < BN) {
+    if (tid < T::BN) {
         s.col[tid] = op.col_info(t.g, imin(t.n0 + tid, op.NC - 1));
     }
-    if (tid < BK) {
+    if (tid < T::BK) {
         s.k[0][tid] = op.k_info(t.g, imin(t.kbegin + tid, t.kend - 1));
-    } else if (tid < 2 * BK && t.kbegin + BK < t.kend) {
-        s.k[1][tid - BK] = op.k_info(t.g, imin(t.kbegin + tid, t.kend - 1));
+    } else if (tid < 2 * T::BK && t.kbegin + T::BK < t.kend) {
+        s.k[1][tid - T::BK] = op.k_info(t.g, imin(t.kbegin + tid, t.kend - 1));
     }
 }
 
 /* Part of the step phase: threads < BK fill the k table of the slice at k0_next (slot parity_next). */
-template <class Op>
+template <class T, class Op>
 CONV4J_HD inline void tile_index_next(const Op& op, const TileCoord& t, int k0_next, int parity_next, int tid,
-                                      TileSmem<Op>& s) {
-    if (tid < BK && k0_next < t.kend) {
+                                      TileSmem<T, Op>& s) {
+    if (tid < T::BK && k0_next < t.kend) {
         s.k[parity_next][tid] = op.k_info(t.g, imin(k0_next + tid, t.kend - 1));
     }
 }
@@ -129,61 +156,61 @@ CONV4J_HD inline void tile_index_next(const Op& op, const TileCoord& t, int k0_n
  * outside the matrix. Op::A_K_FAST / Op::B_K_FAST choose whether consecutive threads walk k or m/n, whichever is
  * contiguous in the tensor the element comes from (coalescing).
  */
-template <class Op>
-CONV4J_HD inline void tile_fetch(const Op& op, const TileCoord& t, int k0, int parity, int tid, const TileSmem<Op>& s,
-                                 TileStage& r) {
-    for (int i = 0; i < LOADS_A; i++) {
-        int e = tid + i * TILE_THREADS;
-        int kk = Op::A_K_FAST ? e % BK : e / BM;
-        int mm = Op::A_K_FAST ? e / BK : e % BM;
+template <class T, class Op>
+CONV4J_HD inline void tile_fetch(const Op& op, const TileCoord& t, int k0, int parity, int tid,
+                                 const TileSmem<T, Op>& s, TileStage<T>& r) {
+    for (int i = 0; i < T::LOADS_A; i++) {
+        int e = tid + i * T::THREADS;
+        int kk = Op::A_K_FAST ? e % T::BK : e / T::BM;
+        int mm = Op::A_K_FAST ? e / T::BK : e % T::BM;
         int m = t.m0 + mm, k = k0 + kk;
         r.a[i] = (m < op.M && k < t.kend) ? op.a(t.g, m, k, s.k[parity][kk]) : 0.f;
     }
-    for (int i = 0; i < LOADS_B; i++) {
-        int e = tid + i * TILE_THREADS;
-        int kk = Op::B_K_FAST ? e % BK : e / BN;
-        int nn = Op::B_K_FAST ? e / BK : e % BN;
+    for (int i = 0; i < T::LOADS_B; i++) {
+        int e = tid + i * T::THREADS;
+        int kk = Op::B_K_FAST ? e % T::BK : e / T::BN;
+        int nn = Op::B_K_FAST ? e / T::BK : e % T::BN;
         int n = t.n0 + nn, k = k0 + kk;
         r.b[i] = (n < op.NC && k < t.kend) ? op.b(s.k[parity][kk], s.col[nn]) : 0.f;
     }
 }
 
 /* Commit: thread tid writes the registers of tile_fetch to shared buffer `buf`, at the same positions. */
-template <class Op>
-CONV4J_HD inline void tile_commit(const TileStage& r, int buf, int tid, TileSmem<Op>& s) {
-    for (int i = 0; i < LOADS_A; i++) {
-        int e = tid + i * TILE_THREADS;
-        int kk = Op::A_K_FAST ? e % BK : e / BM;
-        int mm = Op::A_K_FAST ? e / BK : e % BM;
+template <class T, class Op>
+CONV4J_HD inline void tile_commit(const TileStage<T>& r, int buf, int tid, TileSmem<T, Op>& s) {
+    for (int i = 0; i < T::LOADS_A; i++) {
+        int e = tid + i * T::THREADS;
+        int kk = Op::A_K_FAST ? e % T::BK : e / T::BM;
+        int mm = Op::A_K_FAST ? e / T::BK : e % T::BM;
         s.a[buf][kk][mm] = r.a[i];
     }
-    for (int i = 0; i < LOADS_B; i++) {
-        int e = tid + i * TILE_THREADS;
-        int kk = Op::B_K_FAST ? e % BK : e / BN;
-        int nn = Op::B_K_FAST ? e / BK : e % BN;
+    for (int i = 0; i < T::LOADS_B; i++) {
+        int e = tid + i * T::THREADS;
+        int kk = Op::B_K_FAST ? e % T::BK : e / T::BN;
+        int nn = Op::B_K_FAST ? e / T::BK : e % T::BN;
         s.b[buf][kk][nn] = r.b[i];
     }
 }
 
 /*
- * Multiply (part of the step phase): thread (ty, tx) owns rows ty*TM .. ty*TM+TM-1 and columns tx*TN .. tx*TN+TN-1
- * of the tile. Each k reads TM consecutive floats of a (the same for the 16 threads of a half-warp: a broadcast)
- * and TN consecutive floats of b (one 128-bit access each, 256 contiguous bytes per half-warp), then does TM*TN
- * fused multiply-adds. Summation order over k is fixed.
+ * Multiply (part of the step phase): thread (ty, tx) owns rows T::row(ty, i) and columns T::col(tx, j) of the
+ * tile. Each k reads its TM values of a (the same for all threads of a row of threads: a broadcast) and TN of b,
+ * in groups of 4 (128-bit loads), then does TM*TN fused multiply-adds. Summation order over k is fixed (k
+ * ascending, one accumulator per output), so the tile shape never changes the bits of a result.
  */
-template <class Op>
-CONV4J_HD inline void tile_compute(const TileSmem<Op>& s, int buf, int tid, TileAcc& acc) {
-    const int tx = tid % (BN / TN), ty = tid / (BN / TN);
-    for (int kk = 0; kk < BK; kk++) {
-        float av[TM], bv[TN];
-        for (int i = 0; i < TM; i++) {
-            av[i] = s.a[buf][kk][ty * TM + i];
+template <class T, class Op>
+CONV4J_HD inline void tile_compute(const TileSmem<T, Op>& s, int buf, int tid, TileAcc<T>& acc) {
+    const int tx = tid % (T::BN / T::TN), ty = tid / (T::BN / T::TN);
+    for (int kk = 0; kk < T::BK; kk++) {
+        float av[T::TM], bv[T::TN];
+        for (int i = 0; i < T::TM; i++) {
+            av[i] = s.a[buf][kk][T::row(ty, i)];
         }
-        for (int j = 0; j < TN; j++) {
-            bv[j] = s.b[buf][kk][tx * TN + j];
+        for (int j = 0; j < T::TN; j++) {
+            bv[j] = s.b[buf][kk][T::col(tx, j)];
         }
-        for (int i = 0; i < TM; i++) {
-            for (int j = 0; j < TN; j++) {
+        for (int i = 0; i < T::TM; i++) {
+            for (int j = 0; j < T::TN; j++) {
                 acc.v[i][j] = madd(av[i], bv[j], acc.v[i][j]);
             }
         }
@@ -194,28 +221,28 @@ CONV4J_HD inline void tile_compute(const TileSmem<Op>& s, int buf, int tid, Tile
  * The step phase of slice s (starting at k0): prefetch slice s + 1, multiply slice s, publish slice s + 1, and
  * build the k table of slice s + 2. `r` is the thread's staging registers.
  */
-template <class Op>
-CONV4J_HD inline void tile_step(const Op& op, const TileCoord& t, int k0, int slice, int tid, TileSmem<Op>& s,
-                                TileAcc& acc, TileStage& r) {
+template <class T, class Op>
+CONV4J_HD inline void tile_step(const Op& op, const TileCoord& t, int k0, int slice, int tid, TileSmem<T, Op>& s,
+                                TileAcc<T>& acc, TileStage<T>& r) {
     const int cur = slice & 1, nxt = cur ^ 1;
-    const bool more = k0 + BK < t.kend;
-    if (more) tile_fetch(op, t, k0 + BK, nxt, tid, s, r);  // global loads in flight during the multiply
-    tile_compute(s, cur, tid, acc);
-    if (more) tile_commit<Op>(r, nxt, tid, s);
-    tile_index_next(op, t, k0 + 2 * BK, cur, tid, s);
+    const bool more = k0 + T::BK < t.kend;
+    if (more) tile_fetch<T>(op, t, k0 + T::BK, nxt, tid, s, r);  // global loads in flight during the multiply
+    tile_compute<T, Op>(s, cur, tid, acc);
+    if (more) tile_commit<T, Op>(r, nxt, tid, s);
+    tile_index_next<T>(op, t, k0 + 2 * T::BK, cur, tid, s);
 }
 
 /* Epilogue: hands each in-range element of the micro-tile to the operation's store. */
-template <class Op>
-CONV4J_HD inline void tile_store(const Op& op, const TileCoord& t, int tid, const TileAcc& acc) {
-    const int tx = tid % (BN / TN), ty = tid / (BN / TN);
-    for (int i = 0; i < TM; i++) {
-        int m = t.m0 + ty * TM + i;
+template <class T, class Op>
+CONV4J_HD inline void tile_store(const Op& op, const TileCoord& t, int tid, const TileAcc<T>& acc) {
+    const int tx = tid % (T::BN / T::TN), ty = tid / (T::BN / T::TN);
+    for (int i = 0; i < T::TM; i++) {
+        int m = t.m0 + T::row(ty, i);
         if (m >= op.M) {
             continue;
         }
-        for (int j = 0; j < TN; j++) {
-            int n = t.n0 + tx * TN + j;
+        for (int j = 0; j < T::TN; j++) {
+            int n = t.n0 + T::col(tx, j);
             if (n < op.NC) {
                 op.store(t, m, n, acc.v[i][j]);
             }

@@ -10,26 +10,40 @@
 namespace c4j {
 namespace cuda {
 
-template <class Op>
-__global__ void __launch_bounds__(TILE_THREADS)
-    gemm_tile_kernel(Op op, int splits, int slices_per_split, int y0, int z0) {
-    __shared__ TileSmem<Op> smem;
-    TileAcc acc;
+template <class T, class Op>
+__global__ void __launch_bounds__(T::THREADS)
+    gemm_tile_kernel(Op op, int splits, int split_len, int y0, int z0) {
+    __shared__ TileSmem<T, Op> smem;
+    TileAcc<T> acc;
     tile_acc_zero(acc);
-    const TileCoord t = tile_coord(blockIdx.x, y0 + blockIdx.y, z0 + blockIdx.z, splits, op.K, slices_per_split);
+    const TileCoord t = tile_coord<T>(blockIdx.x, y0 + blockIdx.y, z0 + blockIdx.z, splits, op.K, split_len);
     const int tid = threadIdx.x;
-    TileStage stage;
-    tile_index(op, t, tid, smem);
+    TileStage<T> stage;
+    tile_index<T>(op, t, tid, smem);
     __syncthreads();
-    tile_fetch(op, t, t.kbegin, 0, tid, smem, stage);
-    tile_commit<Op>(stage, 0, tid, smem);
+    tile_fetch<T>(op, t, t.kbegin, 0, tid, smem, stage);
+    tile_commit<T, Op>(stage, 0, tid, smem);
     __syncthreads();
     int slice = 0;
-    for (int k0 = t.kbegin; k0 < t.kend; k0 += BK, slice++) {
-        tile_step(op, t, k0, slice, tid, smem, acc, stage);
+    for (int k0 = t.kbegin; k0 < t.kend; k0 += T::BK, slice++) {
+        tile_step<T>(op, t, k0, slice, tid, smem, acc, stage);
         __syncthreads();
     }
-    tile_store(op, t, tid, acc);
+    tile_store<T>(op, t, tid, acc);
+}
+
+template <int CH>
+__global__ void __launch_bounds__(DIRECT_THREADS)
+    conv_fwd_direct_kernel(ConvDims d, const float* x, const float* w, const float* bias, float* y, long long count) {
+    long long i = (long long)blockIdx.x * DIRECT_THREADS + threadIdx.x;
+    if (i < count) conv_fwd_direct<CH>(d, x, w, bias, y, i);
+}
+
+template <int CH>
+__global__ void __launch_bounds__(DIRECT_THREADS)
+    conv_bwd_data_direct_kernel(ConvDims d, const float* dy, const float* w, float* dx, long long count) {
+    long long i = (long long)blockIdx.x * DIRECT_THREADS + threadIdx.x;
+    if (i < count) conv_bwd_data_direct<CH>(d, dy, w, dx, i);
 }
 
 __global__ void splitk_reduce_kernel(const float* ws, float* dw, int size, int splits) {
@@ -68,14 +82,14 @@ __global__ void avgpool_bwd_kernel(PoolDims p, const float* dy, float* dx, int c
     if (e < count) avgpool_bwd(p, dy, dx, e);
 }
 
-/* Launches the tile kernel over the whole grid, in chunks that keep gridDim.y and gridDim.z <= 65535. */
-template <class Op>
-static cudaError_t launch_gemm(const Op& op, int groups, int splits, int slices_per_split) {
-    const GemmGrid g = gemm_grid(op.M, op.NC, groups, splits);
+/* Launches the tile kernel of shape T over the whole grid, in chunks that keep gridDim.y and gridDim.z <= 65535. */
+template <class T, class Op>
+static cudaError_t launch_gemm(const Op& op, int groups, int splits, int split_len) {
+    const GemmGrid g = gemm_grid<T>(op.M, op.NC, groups, splits);
     for (int y0 = 0; y0 < g.y; y0 += GRID_YZ_LIMIT) {
         for (int z0 = 0; z0 < g.z; z0 += GRID_YZ_LIMIT) {
             dim3 grid(g.x, imin(GRID_YZ_LIMIT, g.y - y0), imin(GRID_YZ_LIMIT, g.z - z0));
-            gemm_tile_kernel<Op><<<grid, TILE_THREADS, 0, cudaStreamPerThread>>>(op, splits, slices_per_split, y0, z0);
+            gemm_tile_kernel<T, Op><<<grid, T::THREADS, 0, cudaStreamPerThread>>>(op, splits, split_len, y0, z0);
             cudaError_t e = cudaGetLastError();
             if (e != cudaSuccess) return e;
         }
@@ -83,30 +97,68 @@ static cudaError_t launch_gemm(const Op& op, int groups, int splits, int slices_
     return cudaSuccess;
 }
 
+/* A one-split GEMM (forward, backward-data) with the tile shape of pick_tile. */
+template <class Op>
+static cudaError_t launch_gemm_whole_k(const Op& op, int groups) {
+    return with_tile(pick_tile(op.M, op.NC, groups), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        return launch_gemm<T>(op, groups, 1, (op.K + T::BK - 1) / T::BK * T::BK);
+    });
+}
+
+/* Launches a direct kernel instantiated for CH = 1 .. DIRECT_MAX_CH channels per thread. */
+template <template <int> class K, class... Args>
+static cudaError_t launch_direct(int ch, long long count, Args... args) {
+    const unsigned blocks = (unsigned)blocks_for(count, DIRECT_THREADS);
+    switch (ch) {
+        case 1: K<1>::launch(blocks, count, args...); break;
+        case 2: K<2>::launch(blocks, count, args...); break;
+        case 3: K<3>::launch(blocks, count, args...); break;
+        default: K<4>::launch(blocks, count, args...); break;
+    }
+    return cudaGetLastError();
+}
+
+template <int CH>
+struct FwdDirect {
+    static void launch(unsigned blocks, long long count, ConvDims d, const float* x, const float* w, const float* b,
+                       float* y) {
+        conv_fwd_direct_kernel<CH><<<blocks, DIRECT_THREADS, 0, cudaStreamPerThread>>>(d, x, w, b, y, count);
+    }
+};
+
+template <int CH>
+struct BwdDataDirect {
+    static void launch(unsigned blocks, long long count, ConvDims d, const float* dy, const float* w, float* dx) {
+        conv_bwd_data_direct_kernel<CH><<<blocks, DIRECT_THREADS, 0, cudaStreamPerThread>>>(d, dy, w, dx, count);
+    }
+};
+
 cudaError_t launch_conv_forward(const ConvDims& d, const float* x, const float* w, const float* bias, float* y) {
-    ConvFwdOp op = conv_fwd_op(d, x, w, bias, y);
-    return launch_gemm(op, d.groups, 1, (op.K + BK - 1) / BK);
+    if (direct_forward(d)) return launch_direct<FwdDirect>(d.cout_g, direct_forward_items(d), d, x, w, bias, y);
+    return launch_gemm_whole_k(conv_fwd_op(d, x, w, bias, y), d.groups);
 }
 
 cudaError_t launch_conv_backward_data(const ConvDims& d, const float* dy, const float* w, float* dx) {
-    ConvBwdDataOp op = conv_bwd_data_op(d, dy, w, dx);
-    return launch_gemm(op, d.groups, 1, (op.K + BK - 1) / BK);
+    if (direct_backward_data(d)) {
+        return launch_direct<BwdDataDirect>(d.cin_g, direct_backward_data_items(d), d, dy, w, dx);
+    }
+    return launch_gemm_whole_k(conv_bwd_data_op(d, dy, w, dx), d.groups);
 }
 
-static SplitPlan weights_plan(const ConvDims& d) {
-    return splitk_plan(d.cout_g, d.cin_g * d.kh * d.kw, d.n * d.hout * d.wout, d.groups);
-}
-
-int backward_weights_splits(const ConvDims& d) { return weights_plan(d).splits; }
+int backward_weights_splits(const ConvDims& d) { return weights_plan(d).split.splits; }
 
 cudaError_t launch_conv_backward_weights(const ConvDims& d, const float* dy, const float* x, float* dw, float* ws) {
-    const SplitPlan plan = weights_plan(d);
-    ConvBwdWeightsOp op = conv_bwd_weights_op(d, dy, x, dw, ws, plan.splits);
-    cudaError_t e = launch_gemm(op, d.groups, plan.splits, plan.slices_per_split);
-    if (e != cudaSuccess || plan.splits == 1) return e;
+    const WeightsPlan plan = weights_plan(d);
+    const int splits = plan.split.splits;
+    ConvBwdWeightsOp op = conv_bwd_weights_op(d, dy, x, dw, ws, splits);
+    cudaError_t e = with_tile(plan.tile, [&](auto tag) {
+        return launch_gemm<typename decltype(tag)::type>(op, d.groups, splits, plan.split.split_len);
+    });
+    if (e != cudaSuccess || splits == 1) return e;
     const int size = d.cout * op.NC;
     splitk_reduce_kernel<<<blocks_for(size, POOL_THREADS), POOL_THREADS, 0, cudaStreamPerThread>>>(ws, dw, size,
-                                                                                                   plan.splits);
+                                                                                                   splits);
     return cudaGetLastError();
 }
 

@@ -8,7 +8,8 @@
  *  - the threads of each phase run in an order given by the caller (ascending, descending or shuffled); results
  *    must not depend on it, which is what a phase with no intra-phase data race guarantees.
  *
- * Launch shapes come from kernels/launch_plan.cuh, the same code the real launches use.
+ * Kernel choices and launch shapes come from kernels/launch_plan.cuh, the same code the real launches use;
+ * tests can also force a tile shape or the direct kernels (Path) to cover every kernel on any shape.
  */
 #ifndef CONV4J_CUDA_HOST_EMULATOR_HPP
 #define CONV4J_CUDA_HOST_EMULATOR_HPP
@@ -17,8 +18,10 @@
 #include <cstring>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <random>
+#include <type_traits>
 #include <vector>
 
 #include "../kernels/bias_grad.cuh"
@@ -55,82 +58,145 @@ private:
 };
 
 /* Fills shared buffer `buf` with NaN. */
-template <class Op>
-void poison(TileSmem<Op>& s, int buf) {
+template <class T, class Op>
+void poison(TileSmem<T, Op>& s, int buf) {
     const float nan = std::numeric_limits<float>::quiet_NaN();
-    for (int k = 0; k < BK; k++) {
-        for (int m = 0; m < BM + 4; m++) s.a[buf][k][m] = nan;
-        for (int n = 0; n < BN; n++) s.b[buf][k][n] = nan;
+    for (int k = 0; k < T::BK; k++) {
+        for (int m = 0; m < T::BM + 4; m++) s.a[buf][k][m] = nan;
+        for (int n = 0; n < T::BN; n++) s.b[buf][k][n] = nan;
     }
 }
 
-/* gemm_tile_kernel<Op> of conv4j_cuda.cu over the whole grid. */
-template <class Op>
-void run_gemm(const Op& op, int groups, int splits, int slices_per_split, ThreadOrder& order) {
-    GemmGrid grid = gemm_grid(op.M, op.NC, groups, splits);
-    std::vector<TileAcc> acc(TILE_THREADS);
-    std::vector<TileStage> stage(TILE_THREADS);
-    TileSmem<Op> smem;
-    std::memset(&smem, 0xff, sizeof smem);  // NaN floats and -1 ints: nothing left over from another block
+/* gemm_tile_kernel<T, Op> of kernels.cu over the whole grid. */
+template <class T, class Op>
+void run_gemm(const Op& op, int groups, int splits, int split_len, ThreadOrder& order) {
+    GemmGrid grid = gemm_grid<T>(op.M, op.NC, groups, splits);
+    std::vector<TileAcc<T>> acc(T::THREADS);
+    std::vector<TileStage<T>> stage(T::THREADS);
+    auto smem_holder = std::make_unique<TileSmem<T, Op>>();
+    TileSmem<T, Op>& smem = *smem_holder;
     for (int bz = 0; bz < grid.z; bz++) {
         for (int by = 0; by < grid.y; by++) {
             for (int bx = 0; bx < grid.x; bx++) {
-                TileCoord t = tile_coord(bx, by, bz, splits, op.K, slices_per_split);
-                std::memset(&smem, 0xff, sizeof smem);
-                for (int tid : order.next(TILE_THREADS)) {
+                TileCoord t = tile_coord<T>(bx, by, bz, splits, op.K, split_len);
+                std::memset(&smem, 0xff, sizeof smem);  // NaN floats and -1 ints: nothing left over from another block
+                for (int tid : order.next(T::THREADS)) {
                     tile_acc_zero(acc[tid]);
-                    tile_index(op, t, tid, smem);
+                    tile_index<T>(op, t, tid, smem);
                 }
                 // __syncthreads()
-                for (int tid : order.next(TILE_THREADS)) {
-                    tile_fetch(op, t, t.kbegin, 0, tid, smem, stage[tid]);
-                    tile_commit<Op>(stage[tid], 0, tid, smem);
+                for (int tid : order.next(T::THREADS)) {
+                    tile_fetch<T>(op, t, t.kbegin, 0, tid, smem, stage[tid]);
+                    tile_commit<T, Op>(stage[tid], 0, tid, smem);
                 }
                 // __syncthreads()
                 int slice = 0;
-                for (int k0 = t.kbegin; k0 < t.kend; k0 += BK, slice++) {
+                for (int k0 = t.kbegin; k0 < t.kend; k0 += T::BK, slice++) {
                     // What this step rewrites is poisoned first: a slot nobody writes cannot pass unnoticed.
                     poison(smem, (slice & 1) ^ 1);
                     std::memset(smem.k[slice & 1], 0xff, sizeof smem.k[0]);
-                    for (int tid : order.next(TILE_THREADS)) tile_step(op, t, k0, slice, tid, smem, acc[tid], stage[tid]);
+                    for (int tid : order.next(T::THREADS)) tile_step<T>(op, t, k0, slice, tid, smem, acc[tid], stage[tid]);
                     // __syncthreads()
                 }
-                for (int tid : order.next(TILE_THREADS)) tile_store(op, t, tid, acc[tid]);
+                for (int tid : order.next(T::THREADS)) tile_store<T>(op, t, tid, acc[tid]);
             }
         }
     }
 }
 
-inline void conv_forward(const ConvDims& d, const float* x, const float* w, const float* bias, float* y,
-                         ThreadOrder& order) {
-    ConvFwdOp op = conv_fwd_op(d, x, w, bias, y);
-    run_gemm(op, d.groups, 1, (op.K + BK - 1) / BK, order);
-}
+/* How a test runs a convolution: as the real launch chooses (AUTO), or forced to one kernel. */
+enum class Path { AUTO, SMALL, WIDE, LARGE, DIRECT };
 
-inline void conv_backward_data(const ConvDims& d, const float* dy, const float* w, float* dx, ThreadOrder& order) {
-    ConvBwdDataOp op = conv_bwd_data_op(d, dy, w, dx);
-    run_gemm(op, d.groups, 1, (op.K + BK - 1) / BK, order);
-}
-
-/* Backward-weights with the split plan of the real launch, or a forced one (splits_override > 0) for tests. */
-inline void conv_backward_weights(const ConvDims& d, const float* dy, const float* x, float* dw, ThreadOrder& order,
-                                  int splits_override = 0) {
-    ConvBwdWeightsOp probe = conv_bwd_weights_op(d, dy, x, dw, nullptr, 1);
-    SplitPlan plan = splitk_plan(probe.M, probe.NC, probe.K, d.groups);
-    if (splits_override > 0) {
-        int slices = (probe.K + BK - 1) / BK;
-        plan.slices_per_split = (slices + splits_override - 1) / splits_override;
-        plan.splits = (slices + plan.slices_per_split - 1) / plan.slices_per_split;
+inline TileKind tile_of(Path p, TileKind automatic) {
+    switch (p) {
+        case Path::SMALL: return TILE_SMALL;
+        case Path::WIDE: return TILE_WIDE;
+        case Path::LARGE: return TILE_LARGE;
+        default: return automatic;
     }
-    const int size = d.cout * probe.NC;
-    std::vector<float> ws(plan.splits > 1 ? (size_t)plan.splits * size : 0, std::numeric_limits<float>::quiet_NaN());
-    ConvBwdWeightsOp op = conv_bwd_weights_op(d, dy, x, dw, ws.data(), plan.splits);
-    run_gemm(op, d.groups, plan.splits, plan.slices_per_split, order);
-    if (plan.splits > 1) {
-        for (int b = 0; b < blocks_for(size, POOL_THREADS); b++) {
-            for (int tid : order.next(POOL_THREADS)) splitk_reduce(ws.data(), dw, size, plan.splits, b * POOL_THREADS + tid);
+}
+
+/* A one-split GEMM with the tile of `kind`. */
+template <class Op>
+void run_gemm_whole_k(const Op& op, int groups, TileKind kind, ThreadOrder& order) {
+    with_tile(kind, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        run_gemm<T>(op, groups, 1, (op.K + T::BK - 1) / T::BK * T::BK, order);
+    });
+}
+
+/* A one-thread-per-item kernel of `threads` threads per block, the last block partly idle. */
+template <class Body>
+void run_items(long long count, int threads, ThreadOrder& order, Body body) {
+    for (long long b = 0; b < blocks_for(count, threads); b++) {
+        for (int tid : order.next(threads)) {
+            long long i = b * threads + tid;
+            if (i < count) body(i);
         }
     }
+}
+
+/* Calls f(std::integral_constant<int, ch>) for ch = 1 .. DIRECT_MAX_CH, like launch_direct of kernels.cu. */
+template <class F>
+void with_channels(int ch, F&& f) {
+    switch (ch) {
+        case 1: f(std::integral_constant<int, 1>{}); break;
+        case 2: f(std::integral_constant<int, 2>{}); break;
+        case 3: f(std::integral_constant<int, 3>{}); break;
+        default: f(std::integral_constant<int, 4>{}); break;
+    }
+}
+
+inline void conv_forward(const ConvDims& d, const float* x, const float* w, const float* bias, float* y,
+                         ThreadOrder& order, Path path = Path::AUTO) {
+    if (path == Path::DIRECT || (path == Path::AUTO && direct_forward(d))) {
+        with_channels(d.cout_g, [&](auto ch) {
+            run_items(direct_forward_items(d), DIRECT_THREADS, order,
+                      [&](long long i) { conv_fwd_direct<decltype(ch)::value>(d, x, w, bias, y, i); });
+        });
+        return;
+    }
+    ConvFwdOp op = conv_fwd_op(d, x, w, bias, y);
+    run_gemm_whole_k(op, d.groups, tile_of(path, pick_tile(op.M, op.NC, d.groups)), order);
+}
+
+inline void conv_backward_data(const ConvDims& d, const float* dy, const float* w, float* dx, ThreadOrder& order,
+                               Path path = Path::AUTO) {
+    if (path == Path::DIRECT || (path == Path::AUTO && direct_backward_data(d))) {
+        with_channels(d.cin_g, [&](auto ch) {
+            run_items(direct_backward_data_items(d), DIRECT_THREADS, order,
+                      [&](long long i) { conv_bwd_data_direct<decltype(ch)::value>(d, dy, w, dx, i); });
+        });
+        return;
+    }
+    ConvBwdDataOp op = conv_bwd_data_op(d, dy, w, dx);
+    run_gemm_whole_k(op, d.groups, tile_of(path, pick_tile(op.M, op.NC, d.groups)), order);
+}
+
+/* Backward-weights with the plan of the real launch, or a forced tile and/or split count (> 0) for tests. */
+inline void conv_backward_weights(const ConvDims& d, const float* dy, const float* x, float* dw, ThreadOrder& order,
+                                  int splits_override = 0, Path path = Path::AUTO) {
+    WeightsPlan plan = weights_plan(d);
+    plan.tile = tile_of(path, plan.tile);
+    const int M = d.cout_g, NC = d.cin_g * d.kh * d.kw, K = d.n * d.hout * d.wout;
+    with_tile(plan.tile, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if (path != Path::AUTO) plan.split = splitk_plan<T>(M, NC, K, d.groups);
+        if (splits_override > 0) {
+            int slices = (K + T::BK - 1) / T::BK;
+            plan.split.split_len = (slices + splits_override - 1) / splits_override * T::BK;
+            plan.split.splits = (K + plan.split.split_len - 1) / plan.split.split_len;
+        }
+        const int size = d.cout * NC;
+        std::vector<float> ws(plan.split.splits > 1 ? (size_t)plan.split.splits * size : 0,
+                              std::numeric_limits<float>::quiet_NaN());
+        ConvBwdWeightsOp op = conv_bwd_weights_op(d, dy, x, dw, ws.data(), plan.split.splits);
+        run_gemm<T>(op, d.groups, plan.split.splits, plan.split.split_len, order);
+        if (plan.split.splits > 1) {
+            run_items(size, POOL_THREADS, order,
+                      [&](long long i) { splitk_reduce(ws.data(), dw, size, plan.split.splits, (int)i); });
+        }
+    });
 }
 
 inline void conv_backward_bias(const float* dy, int n, int c, int hw, float* db, ThreadOrder& order) {
@@ -146,31 +212,20 @@ inline void conv_backward_bias(const float* dy, int n, int c, int hw, float* db,
     }
 }
 
-/* A one-thread-per-item kernel: blocks of POOL_THREADS threads, the last block partly idle. */
-template <class Body>
-void run_elementwise(int count, ThreadOrder& order, Body body) {
-    for (int b = 0; b < blocks_for(count, POOL_THREADS); b++) {
-        for (int tid : order.next(POOL_THREADS)) {
-            int i = b * POOL_THREADS + tid;
-            if (i < count) body(i);
-        }
-    }
-}
-
 inline void max_pool_forward(const PoolDims& p, const float* x, float* y, ThreadOrder& order) {
-    run_elementwise(p.n * p.c * p.hout * p.wout, order, [&](int o) { maxpool_fwd(p, x, y, o); });
+    run_items((long long)p.n * p.c * p.hout * p.wout, POOL_THREADS, order, [&](long long o) { maxpool_fwd(p, x, y, (int)o); });
 }
 
 inline void avg_pool_forward(const PoolDims& p, const float* x, float* y, ThreadOrder& order) {
-    run_elementwise(p.n * p.c * p.hout * p.wout, order, [&](int o) { avgpool_fwd(p, x, y, o); });
+    run_items((long long)p.n * p.c * p.hout * p.wout, POOL_THREADS, order, [&](long long o) { avgpool_fwd(p, x, y, (int)o); });
 }
 
 inline void max_pool_backward(const PoolDims& p, const float* x, const float* dy, float* dx, ThreadOrder& order) {
-    run_elementwise(p.n * p.c * p.h * p.w, order, [&](int e) { maxpool_bwd(p, x, dy, dx, e); });
+    run_items((long long)p.n * p.c * p.h * p.w, POOL_THREADS, order, [&](long long e) { maxpool_bwd(p, x, dy, dx, (int)e); });
 }
 
 inline void avg_pool_backward(const PoolDims& p, const float* dy, float* dx, ThreadOrder& order) {
-    run_elementwise(p.n * p.c * p.h * p.w, order, [&](int e) { avgpool_bwd(p, dy, dx, e); });
+    run_items((long long)p.n * p.c * p.h * p.w, POOL_THREADS, order, [&](long long e) { avgpool_bwd(p, dy, dx, (int)e); });
 }
 
 }  // namespace host

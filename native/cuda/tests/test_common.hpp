@@ -220,6 +220,23 @@ inline PoolCase random_pool(std::mt19937& rng) {
     }
 }
 
+/* Name of a forced kernel path, for failure messages. */
+inline const char* path_name(host::Path p) {
+    switch (p) {
+        case host::Path::SMALL: return "small tile";
+        case host::Path::WIDE: return "wide tile";
+        case host::Path::LARGE: return "large tile";
+        case host::Path::DIRECT: return "direct";
+        default: return "auto";
+    }
+}
+
+/* The i-th forced path of a rotation over every kernel: the three tile shapes, and the direct one if it applies. */
+inline host::Path forced_path(int i, bool direct_applies) {
+    const host::Path all[] = {host::Path::SMALL, host::Path::WIDE, host::Path::LARGE, host::Path::DIRECT};
+    return all[i % (direct_applies ? 4 : 3)];
+}
+
 inline int finish(const char* name) {
     if (g_failures) {
         std::fprintf(stderr, "%s: %d of %d checks failed\n", name, g_failures, g_checks);
