@@ -15,7 +15,8 @@ set -uo pipefail
 KIT="$(cd "$1" && pwd)"; shift
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LOGS="${OUT:-$PWD/gpu-logs}"; mkdir -p "$LOGS"
-export CONV4J_CUDA_LIB="$KIT/cuda/libconv4j_cuda.so" PYTHONUNBUFFERED=1
+CUDA_LIB_DIR="$KIT/native-stage/org/conv4j/cuda/linux-x86_64"
+export CONV4J_CUDA_LIB="$CUDA_LIB_DIR/libconv4j_cuda.so" PYTHONUNBUFFERED=1
 SAN="$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer 2>/dev/null | head -n 1)"
 
 java_ready() {
@@ -28,7 +29,7 @@ step() {
     info) nvidia-smi; nvcc --version | tail -n 2; echo "compute-sanitizer: ${SAN:-none}"
           python3 -c 'import torch; print("torch", torch.__version__, "cuDNN", torch.backends.cudnn.version(), torch.cuda.get_device_name())'
           nproc; free -g | head -n 2 ;;
-    capi) LD_LIBRARY_PATH="$KIT/cuda" "$KIT/cuda/c4j_cuda_test_c_api" ;;
+    capi) LD_LIBRARY_PATH="$CUDA_LIB_DIR" "$KIT/cuda/c4j_cuda_test_c_api" ;;
     java) java_ready
           mkdir -p "$KIT/work/target" && cd "$KIT/work" || return 1
           CONV4J_EXPECT_BACKENDS=java,cpu,cuda timeout 300 "$KIT/jre/bin/java" -Xmx8g -cp "$CP" \
@@ -44,7 +45,7 @@ step() {
       local rc=0
       for tool in memcheck racecheck synccheck initcheck; do
         echo "== $tool: C API test"
-        LD_LIBRARY_PATH="$KIT/cuda" timeout 60 "$SAN" --tool "$tool" --error-exitcode 9 "$KIT/cuda/c4j_cuda_test_c_api" 2>&1 | tail -n 3 || rc=1
+        LD_LIBRARY_PATH="$CUDA_LIB_DIR" timeout 60 "$SAN" --tool "$tool" --error-exitcode 9 "$KIT/cuda/c4j_cuda_test_c_api" 2>&1 | tail -n 3 || rc=1
         echo "== $tool: check.py --cases ${SAN_CASES:-10} (kernels of c4j only)"
         (cd "$HERE" && timeout 100 "$SAN" --tool "$tool" --error-exitcode 9 --kernel-name kns=c4j \
             python3 check.py --cases "${SAN_CASES:-10}" 2>&1 | tail -n 5) || rc=1
