@@ -9,6 +9,7 @@
 #   demo       the README demo (checks every chapter output on every available backend)
 #   check      tools/gpu/check.py: random cases against torch.nn.functional + autograd (CASES, default 300)
 #   bench      tools/gpu/bench.py: s2-s8 at N = 8 and 64 against cuDNN, p1-p3 against torch
+#   profile    Nsight Compute (ncu) on the GEMM kernel of s5 and s6 forward at N = 64 (PROFILE="s5 64 fwd;...")
 #   sanitize   compute-sanitizer memcheck / racecheck / synccheck / initcheck over the C API test and check.py
 # Every step runs even when an earlier one failed; the exit status is the number of failed steps.
 set -uo pipefail
@@ -40,12 +41,21 @@ step() {
     demo) java_ready; timeout 120 "$KIT/jre/bin/java" -cp "$CP" org.conv4j.demo.Demo ;;
     check) cd "$HERE" && timeout 400 python3 check.py --cases "${CASES:-300}" ;;
     bench) cd "$HERE" && timeout 400 python3 bench.py --n 8 64 ;;
+    profile)
+      local IFS=';'
+      for run in ${PROFILE:-s5 64 fwd;s6 64 fwd}; do
+        echo "== ncu: $run"
+        IFS=' ' read -r -a args <<< "$run"
+        (cd "$HERE" && timeout 120 ncu --kernel-name regex:gemm_tile --launch-skip 2 --launch-count 1 \
+            --section SpeedOfLight --section Occupancy --section WarpStateStats --section LaunchStats \
+            python3 one.py "${args[@]}" 2>&1 | grep -v '^==PROF==' | tail -n 80)
+      done ;;
     sanitize)
       [ -n "$SAN" ] || { echo "no compute-sanitizer"; return 1; }
       local rc=0
       for tool in memcheck racecheck synccheck initcheck; do
         echo "== $tool: C API test"
-        LD_LIBRARY_PATH="$CUDA_LIB_DIR" timeout 60 "$SAN" --tool "$tool" --error-exitcode 9 "$KIT/cuda/c4j_cuda_test_c_api" 2>&1 | tail -n 3 || rc=1
+        LD_LIBRARY_PATH="$CUDA_LIB_DIR" timeout 60 "$SAN" --tool "$tool" --error-exitcode 9 "$KIT/cuda/c4j_cuda_test_c_api" 2>&1 | tail -n 40 || rc=1
         echo "== $tool: check.py --cases ${SAN_CASES:-10} (kernels of c4j only)"
         (cd "$HERE" && timeout 100 "$SAN" --tool "$tool" --error-exitcode 9 --kernel-name kns=c4j \
             python3 check.py --cases "${SAN_CASES:-10}" 2>&1 | tail -n 5) || rc=1

@@ -3,9 +3,9 @@
  * its tile has at least 64 rows, and a GEMM with M = 3 (the RGB stem's backward-data) or M = 1 (depthwise) uses
  * under 5% of them. Here one thread computes all CH values of one pixel (CH <= DIRECT_MAX_CH, in registers):
  *
- *   forward        (cout_g <= 4): y[img, g*cout_g + 0..CH-1, oh, ow], summing ci, r, s ascending (the GEMM's k
+ *   forward        (cout_g <= 8): y[img, g*cout_g + 0..CH-1, oh, ow], summing ci, r, s ascending (the GEMM's k
  *                  order, so the bits equal the GEMM's wherever no weight is infinite), then the bias;
- *   backward-data  (cin_g <= 4):  dx[img, g*cin_g + 0..CH-1, ih, iw], summing only the taps that reach the pixel.
+ *   backward-data  (cin_g <= 8):   dx[img, g*cin_g + 0..CH-1, ih, iw], summing only the taps that reach the pixel.
  *
  * Backward-data orders the pixels of a row by stride phase: item q of a row is iw = (q % wq) * sw + q / wq with
  * wq = ceil(w / sw), so the threads of a warp share iw % sw and hence the same valid taps (no divergence), and
@@ -20,7 +20,7 @@
 namespace c4j {
 namespace cuda {
 
-constexpr int DIRECT_MAX_CH = 4;
+constexpr int DIRECT_MAX_CH = 8;
 constexpr int DIRECT_THREADS = 256;
 
 /* Items of the direct forward: one per (image, group, output pixel). */
@@ -61,7 +61,7 @@ CONV4J_HD inline void conv_fwd_direct(const ConvDims& d, const float* x, const f
 }
 
 /* Row items of the direct backward-data: sw * ceil(w / sw) (the phase-ordered row, with its idle tail). */
-inline int direct_bwd_row_items(const ConvDims& d) { return d.sw * ((d.w + d.sw - 1) / d.sw); }
+CONV4J_HD inline int direct_bwd_row_items(const ConvDims& d) { return d.sw * ((d.w + d.sw - 1) / d.sw); }
 
 inline long long direct_backward_data_items(const ConvDims& d) {
     return (long long)d.n * d.groups * d.h * direct_bwd_row_items(d);

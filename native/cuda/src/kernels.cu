@@ -106,7 +106,8 @@ static cudaError_t launch_gemm_whole_k(const Op& op, int groups) {
     });
 }
 
-/* Launches a direct kernel instantiated for CH = 1 .. DIRECT_MAX_CH channels per thread. */
+/* Launches a direct kernel instantiated for CH = 1 .. DIRECT_MAX_CH (8) channels per thread. */
+static_assert(DIRECT_MAX_CH == 8, "launch_direct instantiates CH = 1 .. 8");
 template <template <int> class K, class... Args>
 static cudaError_t launch_direct(int ch, long long count, Args... args) {
     const unsigned blocks = (unsigned)blocks_for(count, DIRECT_THREADS);
@@ -114,7 +115,11 @@ static cudaError_t launch_direct(int ch, long long count, Args... args) {
         case 1: K<1>::launch(blocks, count, args...); break;
         case 2: K<2>::launch(blocks, count, args...); break;
         case 3: K<3>::launch(blocks, count, args...); break;
-        default: K<4>::launch(blocks, count, args...); break;
+        case 4: K<4>::launch(blocks, count, args...); break;
+        case 5: K<5>::launch(blocks, count, args...); break;
+        case 6: K<6>::launch(blocks, count, args...); break;
+        case 7: K<7>::launch(blocks, count, args...); break;
+        default: K<8>::launch(blocks, count, args...); break;
     }
     return cudaGetLastError();
 }

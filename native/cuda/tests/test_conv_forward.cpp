@@ -59,8 +59,13 @@ int main() {
             check(c, rng, false, host::Path::WIDE);
         }
     }
-    // Direct kernel: 1-4 output channels per group, strided, padded, dilated; depthwise with a multiplier.
-    ConvCase d1, d2, d3;
+    // Direct kernel: 1-8 output channels per group, strided, padded, dilated; depthwise with a multiplier;
+    // LeNet's first layer (1 -> 6, 5x5 pad 2) and 8 channels with stride 2.
+    ConvCase d1, d2, d3, d4, d5;
+    make_conv(d4, 2, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1);
+    check(d4, rng, true);
+    make_conv(d5, 1, 10, 11, 12, 16, 3, 3, 2, 2, 1, 0, 1, 0, 1, 1, 2);
+    check(d5, rng, false);
     make_conv(d1, 2, 3, 23, 21, 4, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1);
     check(d1, rng, true);
     make_conv(d2, 1, 12, 13, 9, 24, 3, 3, 1, 2, 1, 0, 2, 1, 2, 1, 12);
