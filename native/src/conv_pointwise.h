@@ -20,7 +20,8 @@ void pointwise_gemm_avx512(bool acc, int m, int64_t n, int k, const float *a, in
 // One image's share of a weight gradient block: dw[o * ldw + c] (first: =, else +=) sum over q < hw of
 // dy[o * hw + q] * x[c * hw + q] for o < cout, c < cin (x: the block's first input plane). Positions are
 // summed in ascending order, in chunks of pointwise_wgrad_chunk(); ws: pointwise_wgrad_workspace(cin)
-// floats, 64-byte aligned.
+// floats, 64-byte aligned. The second operand (x) is the one transposed, chunk by chunk; the roles are
+// symmetric, so a caller with fewer output than input channels passes them swapped and gets dw^T.
 void pointwise_wgrad_avx512(const float *dy, int cout, const float *x, int cin, int64_t hw, float *dw, int64_t ldw,
                             bool first, float *ws);
 int64_t pointwise_wgrad_workspace(int cin);

@@ -42,6 +42,9 @@ void suite_pointwise() {
     shapes.push_back({1, 64, 17, 19, 70, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});  // 323 positions: 3 wgrad chunks
     shapes.push_back({3, 33, 1, 1, 9, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});     // one position per image
     shapes.push_back({2, 48, 6, 7, 48, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 3});    // groups of 16
+    // fewer output than input channels: the weight gradient transposes dy and builds dW^T (several chunks)
+    shapes.push_back({2, 70, 13, 11, 9, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});
+    shapes.push_back({1, 90, 5, 31, 18, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 2});   // and per group
     for (const Conv &c : shapes) {
         for (int ints = 0; ints < 2; ++ints) {
             check_conv_forward(rng, c, ints != 0, "pointwise", nullptr);
