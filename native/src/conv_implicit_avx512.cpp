@@ -147,17 +147,22 @@ void conv_implicit_forward_avx512(const ConvGeo &g, const float *x, const float 
     if (i1 <= i0) return;
     const int64_t r0 = static_cast<int64_t>(i0) * g.sh;
     const int64_t nr = conv_implicit_rows(g, i1 - i0), mlen = conv_implicit_mlen(g);
+    // unpadded, stride 1 in w: the stored rows would be x's rows unchanged, so read x in place (s5, 1x1 over
+    // 256 channels, C++ harness, 2 threads: the copy was about a tenth of the time)
+    const bool in_place = g.pt == 0 && g.pb == 0 && g.pl == 0 && g.pr == 0 && g.sw == 1 && mlen == g.w;
+    const int64_t chan = in_place ? g.in_plane : nr * g.sw * mlen;  // floats between stored channels
     // tap t = (c, a, b) of output row i reads stored row (i * sh - r0) + a * dh of channel c, phase
     // (b * dw) % sw, from column (b * dw) / sw on (callers keep kg <= kImplicitMaxTaps)
     int64_t tap_off[kImplicitMaxTaps];
     for (int c = 0, t = 0; c < g.cig; ++c)
         for (int a = 0; a < g.kh; ++a)
             for (int b = 0; b < g.kw; ++b, ++t)
-                tap_off[t] = ((c * nr + static_cast<int64_t>(a) * g.dh) * g.sw + (b * g.dw) % g.sw) * mlen +
+                tap_off[t] = c * chan + (static_cast<int64_t>(a) * g.dh * g.sw + (b * g.dw) % g.sw) * mlen +
                              (b * g.dw) / g.sw;
     for (int grp = 0; grp < g.groups; ++grp) {
         const float *xg = x + (img * g.cin + static_cast<int64_t>(grp) * g.cig) * g.in_plane;
-        fill_rows(g, xg, g.cig, r0, nr, mlen, ws);
+        const float *rows = in_place ? xg + r0 * g.w : ws;
+        if (!in_place) fill_rows(g, xg, g.cig, r0, nr, mlen, ws);
         const float *wg = w + static_cast<int64_t>(grp) * g.cog * g.kg;
         const float *bg = bias != nullptr ? bias + static_cast<int64_t>(grp) * g.cog : nullptr;
         float *yg = y + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw;
@@ -172,7 +177,7 @@ void conv_implicit_forward_avx512(const ConvGeo &g, const float *x, const float 
             Strips st{};
             for (int s = 0; s < S; ++s, ++it) {
                 const int64_t i = i0 + it / strips, j0 = 16 * (it % strips);
-                st.src[s] = ws + (i * g.sh - r0) * g.sw * mlen + j0;
+                st.src[s] = rows + (i * g.sh - r0) * g.sw * mlen + j0;
                 st.out[s] = i * g.wout + j0;
                 st.mask[s] = it % strips == strips - 1 ? tail : __mmask16(0xFFFF);
             }
