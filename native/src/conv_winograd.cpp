@@ -88,9 +88,9 @@ int64_t tiles_of(const ConvGeo &g, int hout, int wout) {
 }
 
 // G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]; u = G f G^T.
-void filters_scalar(const float *src, int count, bool flip, float *u, int64_t kstride) {
+void filters_scalar(const float *src, int64_t fstride, int count, bool flip, float *u, int64_t kstride) {
     for (int c = 0; c < count; ++c) {
-        const float *f = src + 9 * c;
+        const float *f = src + fstride * c;
         float gg[3][3];
         for (int a = 0; a < 3; ++a)
             for (int b = 0; b < 3; ++b) gg[a][b] = flip ? f[8 - (3 * a + b)] : f[3 * a + b];
@@ -248,7 +248,7 @@ void output_scalar(const WinoProblem &p, const float *m, int64_t ldm, int o0, in
 // Runs tasks [t0, t1) of a plan. Per group grp: the problem is base with in/out moved by in_grp/out_grp
 // floats and the filters by filt_grp. U[k] is kept as [out x in] in both directions, so the GEMM reads its
 // rows contiguously. Forward: filter (o, i) at w + o * cin * 9 + i * 9 (filters along i contiguous).
-// Backward data: filter (o, i) at w + i * cout * 9 + o * 9, rotated, gathered 16 at a time. Reading U
+// Backward data: filter (o, i) at w + i * cout * 9 + o * 9, rotated, read by that stride. Reading U
 // transposed instead (rows 256 B apart, half of each line used) cost s8 backward data, 64-channel blocks,
 // 8.6-9.1 ms against 7.2-8.1 (C++ harness, 2 threads, AMD EPYC without AVX-512 VP2INTERSECT, 2026-12-06).
 int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, const float *w, int64_t filt_grp,
@@ -273,20 +273,14 @@ int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, c
             if (!backward) {
                 for (int o = 0; o < on; ++o)
                     for (int i = 0; i < cin; i += 16)
-                        kern.filters(wg + (int64_t(o0 + o) * cin + i) * 9, std::min(16, cin - i), false,
+                        kern.filters(wg + (int64_t(o0 + o) * cin + i) * 9, 9, std::min(16, cin - i), false,
                                      u.get() + int64_t(o) * cin + i, kstride);
             } else {
-                // filters along i are base.cout * 9 floats apart: gather 16 into one contiguous run first
-                alignas(64) float run16[16 * 9];
-                for (int i = 0; i < cin; i += 16) {
-                    const int ni = std::min(16, cin - i);
-                    for (int o = 0; o < on; ++o) {
-                        const float *src = wg + (int64_t(i) * base.cout + o0 + o) * 9;
-                        for (int c = 0; c < ni; ++c)
-                            std::copy_n(src + int64_t(c) * base.cout * 9, 9, run16 + 9 * c);
-                        kern.filters(run16, ni, true, u.get() + int64_t(o) * cin + i, kstride);
-                    }
-                }
+                // filters along i are base.cout * 9 floats apart
+                for (int i = 0; i < cin; i += 16)
+                    for (int o = 0; o < on; ++o)
+                        kern.filters(wg + (int64_t(i) * base.cout + o0 + o) * 9, int64_t(base.cout) * 9,
+                                     std::min(16, cin - i), true, u.get() + int64_t(o) * cin + i, kstride);
             }
             have = key;
         }

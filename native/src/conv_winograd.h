@@ -36,8 +36,8 @@ struct WinoProblem {
 // The transforms, scalar (portable) and AVX-512 (conv_winograd_avx512.cpp). Tiles [t0, t0 + nt) of p.
 // Input: V[(k * cin + i) * ldv + j] for k < 16, i < cin, j < nt.
 // Output: out channels [o0, o0 + on) from M[(k * on + o) * ldm + j]; bias (may be null) indexed by o0 + o.
-// Filters: count <= 16 consecutive 3x3 filters at src (9 floats apart; rotated by 180 degrees when flip)
-// give u[k * kstride + c] = (G f_c G^T)[k].
+// Filters: count <= 16 3x3 filters, filter c at src + c * fstride (9 floats each; rotated by 180 degrees
+// when flip), give u[k * kstride + c] = (G f_c G^T)[k].
 // Gemm: m[o * ldm + j] = sum_i u[o * so + i * si] * v[i * ldv + j] for o < on, j < nt, i < cin (one of
 // the 16 products; so or si is 1). Gemm_acc adds the same sums onto m (summing i in ascending order after
 // m's old value, so a chain of calls sums in a fixed order).
@@ -45,7 +45,7 @@ struct WinoProblem {
 // group in image 0; geometry p.hout, p.wout, p.th, p.tw, image stride p.out_img; zero beyond the plane)
 // give u[k * kstride + j * ldu + o] = (A h A^T)[k], A = [1 0; 1 1; 1 -1; 0 -1].
 struct WinoKernels {
-    void (*filters)(const float *src, int count, bool flip, float *u, int64_t kstride);
+    void (*filters)(const float *src, int64_t fstride, int count, bool flip, float *u, int64_t kstride);
     void (*gemm)(int on, int nt, int cin, const float *u, int64_t so, int64_t si, const float *v, int64_t ldv,
                  float *m, int64_t ldm);
     void (*gemm_acc)(int on, int nt, int cin, const float *u, int64_t so, int64_t si, const float *v, int64_t ldv,
