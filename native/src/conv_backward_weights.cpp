@@ -22,6 +22,12 @@ bool transposed_gemm(const ConvGeo &g, const RowPlan &p) {
     return !g.pointwise() && p.rb >= 2 * g.cog && p.rb * g.cog <= (int64_t(1) << 17);
 }
 
+// c[o * ldc + r] = ct[r * cog + o]: a task's dW^T block into dW.
+void store_transposed(const float *ct, int64_t rows, int cog, float *c, int64_t ldc) {
+    for (int o = 0; o < cog; ++o)
+        for (int64_t r = 0; r < rows; ++r) c[o * ldc + r] = ct[r * cog + o];
+}
+
 int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, const float *x, float *dw, int64_t t0,
                          int64_t t1) {
     if (use_direct(g)) {
@@ -61,8 +67,7 @@ int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, co
                     pointwise_wgrad_avx512(a, g.cog, xg, rows, g.hw, c, g.kg, img == 0, bt.get());
             }
             if (swap)  // same products summed in the same order: the bits equal the unswapped GEMM's
-                for (int o = 0; o < g.cog; ++o)
-                    for (int r = 0; r < rows; ++r) c[int64_t(o) * g.kg + r] = ct.get()[int64_t(r) * g.cog + o];
+                store_transposed(ct.get(), rows, g.cog, c, g.kg);
         }
         return C4J_OK;
     }
@@ -117,10 +122,7 @@ int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, co
                 first = false;
             }
         }
-        if (tr) {
-            for (int co = 0; co < g.cog; ++co)
-                for (int64_t r = 0; r < rows; ++r) c[co * g.kg + r] = ct.get()[r * g.cog + co];
-        }
+        if (tr) store_transposed(ct.get(), rows, g.cog, c, g.kg);
     }
     return C4J_OK;
 }
