@@ -87,9 +87,11 @@ class ThreadsAndInterruptsTest {
                 }
             }, "compute-" + t));
         }
+        AtomicLong changes = new AtomicLong();
         threads.add(new Thread(() -> {
             for (int i = 0; !stop.get(); i++) {
                 Conv4j.setThreads(1 + i % 4);
+                changes.incrementAndGet();
                 sleep(2);
             }
         }, "set-threads"));
@@ -117,7 +119,9 @@ class ThreadsAndInterruptsTest {
         if (failure.get() != null) {
             throw new AssertionError("after " + ops.get() + " operations", failure.get());
         }
+        System.out.println(b.name() + ": " + ops.get() + " operations, " + changes.get() + " setThreads calls in 3 s");
         assertTrue(ops.get() >= 16, "only " + ops.get() + " operations in 3 s");
+        assertTrue(changes.get() >= 100, "only " + changes.get() + " setThreads calls in 3 s");
     }
 
     @ParameterizedTest(name = "{0}")
