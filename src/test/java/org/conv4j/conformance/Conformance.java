@@ -36,6 +36,19 @@ final class Conformance {
     private Conformance() {
     }
 
+    /**
+     * How many of a generator's seeded random cases run: {@code full}, or the first {@code N} of the same
+     * sequence with {@code -Dconv4j.test.randomCases=N} (for slow runs such as the arm64 JVM under
+     * emulation, see ci/arm64-java-tests.sh); never more than {@code full}.
+     */
+    static int randomCases(int full) {
+        int n = Integer.getInteger("conv4j.test.randomCases", full);
+        if (n < 0) {
+            throw new IllegalArgumentException("-Dconv4j.test.randomCases must be at least 0, got " + n);
+        }
+        return Math.min(full, n);
+    }
+
     /** The backend matrix: {@code Backends.available()} mapped through {@code Backends.get}. */
     static Stream<Backend> backends() {
         return Backends.available().stream().map(Backends::get);

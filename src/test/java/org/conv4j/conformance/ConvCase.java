@@ -49,8 +49,8 @@ record ConvCase(String label, long seed, int[] xShape, int[] wShape, ConvParams 
                 + params.groups() + (bias ? " +bias" : "") + (integer ? " int" : " float");
     }
 
-    /** Number of seeded random cases (besides the fixed ones). */
-    static final int RANDOM_COUNT = 300;
+    /** Number of seeded random cases (besides the fixed ones); {@code -Dconv4j.test.randomCases} lowers it. */
+    static final int RANDOM_COUNT = Conformance.randomCases(300);
 
     /**
      * The case list: fixed cases (1x1 stride-1 unpadded fast path, shapes large enough for blocked and

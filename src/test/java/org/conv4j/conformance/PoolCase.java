@@ -48,8 +48,8 @@ record PoolCase(String label, long seed, int[] xShape, PoolParams params, boolea
                 + (integer ? " int" : " float");
     }
 
-    /** Number of seeded random cases (besides the fixed ones). */
-    static final int RANDOM_COUNT = 250;
+    /** Number of seeded random cases (besides the fixed ones); {@code -Dconv4j.test.randomCases} lowers it. */
+    static final int RANDOM_COUNT = Conformance.randomCases(250);
 
     /** Fixed cases (ceil-mode window dropping, large shapes) followed by {@link #RANDOM_COUNT} random ones. */
     static List<PoolCase> all() {

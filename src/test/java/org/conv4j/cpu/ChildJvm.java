@@ -45,6 +45,12 @@ final class ChildJvm {
     static Result run(List<String> classPath, List<String> jvmArgs, java.util.Map<String, String> env, String mainClass)
             throws Exception {
         List<String> cmd = new ArrayList<>();
+        // -Dconv4j.test.childJvmLauncher="qemu-aarch64-static": the emulator an arm64 JVM under qemu-user needs
+        // to start another arm64 JVM where the kernel has no binfmt_misc entry for arm64 (ci/arm64-java-tests.sh)
+        String launcher = System.getProperty("conv4j.test.childJvmLauncher", "").trim();
+        if (!launcher.isEmpty()) {
+            cmd.addAll(List.of(launcher.split("\\s+")));
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
