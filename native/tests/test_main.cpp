@@ -75,7 +75,8 @@ int main(int argc, char **argv) {
         if (argc > 1 && std::strcmp(argv[1], s.name) != 0) continue;
         int before = t4j::g_failures;
         if (std::strncmp(s.name, "conv_", 5) == 0) {
-            // the small-GEMM kernel has a scalar and an AVX2 flavour: run the convolution suites on both
+            // the small-GEMM and Winograd kernels have a scalar and an AVX2 / AVX-512 / NEON flavour: run the
+            // convolution suites on both
             c4j_cpu_force_scalar(1);
             s.run();
             c4j_cpu_force_scalar(0);
@@ -89,7 +90,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     const int f = c4j_cpu_features();
-    std::printf("cpu features: %s%s, OpenBLAS threads %d\n", f & C4J_CPU_AVX2_FMA ? "AVX2+FMA" : "scalar",
+    std::printf("cpu features: %s%s, OpenBLAS threads %d\n",
+                f & C4J_CPU_AVX2_FMA ? "AVX2+FMA" : f & C4J_CPU_NEON ? "NEON" : "scalar",
                 f & C4J_CPU_AVX512 ? " AVX-512" : "", c4j_cpu_blas_threads());
     return t4j::g_failures == 0 ? 0 : 1;
 }

@@ -27,6 +27,7 @@ extern "C" {
 /* Bits of c4j_cpu_features(). */
 #define C4J_CPU_AVX2_FMA 1 /* the AVX2+FMA pooling kernels are in use */
 #define C4J_CPU_AVX512 2   /* the AVX-512 kernels (Winograd, implicit GEMM, whole-plane pooling) are in use */
+#define C4J_CPU_NEON 4     /* the NEON kernels (aarch64: small GEMM, Winograd tile transforms) are in use */
 
 /* Version of this C API (bumped on incompatible change). */
 int c4j_cpu_api_version(void);
@@ -42,7 +43,7 @@ void c4j_cpu_free(void *p);
 /* Which optional kernels are in use (C4J_CPU_* bits), after CPUID and c4j_cpu_force_scalar. */
 int c4j_cpu_features(void);
 
-/* Non-zero: use the portable scalar kernels even where AVX2 is available (for tests). */
+/* Non-zero: use the portable scalar kernels even where AVX2, AVX-512 or NEON is available (for tests). */
 void c4j_cpu_force_scalar(int force);
 
 /*

@@ -317,6 +317,10 @@ const WinoKernels &wino_kernels() {
         const WinoKernels &k = wino_kernels_avx512();
         if (k.filters != nullptr) return k;
     }
+    if (cpu_use_neon()) {
+        const WinoKernels &k = wino_kernels_neon();
+        if (k.filters != nullptr) return k;
+    }
     return wino_kernels_scalar();
 }
 

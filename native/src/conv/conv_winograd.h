@@ -33,7 +33,7 @@ struct WinoProblem {
     int64_t tiles;     // n * th * tw
 };
 
-// The transforms, scalar (portable) and AVX-512 (conv_winograd_avx512.cpp). Tiles [t0, t0 + nt) of p.
+// The transforms, scalar (portable), AVX-512 (conv_winograd_avx512.cpp) and NEON (conv_winograd_neon.cpp). Tiles [t0, t0 + nt) of p.
 // Input: V[(k * cin + i) * ldv + j] for k < 16, i < cin, j < nt.
 // Output: out channels [o0, o0 + on) from M[(k * on + o) * ldm + j]; bias (may be null) indexed by o0 + o.
 // Filters: count <= 16 3x3 filters, filter c at src + c * fstride (9 floats each; rotated by 180 degrees
@@ -61,6 +61,7 @@ struct WinoKernels {
 };
 const WinoKernels &wino_kernels_scalar();
 const WinoKernels &wino_kernels_avx512();  // only when cpu_has_avx512(); a null table elsewhere
+const WinoKernels &wino_kernels_neon();    // only when cpu_has_neon() (aarch64); a null table elsewhere
 const WinoKernels &wino_kernels();         // the one to use now (CPUID and c4j_cpu_force_scalar)
 
 struct WinoPlan {

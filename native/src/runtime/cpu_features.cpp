@@ -24,11 +24,21 @@ bool cpu_has_avx512() {
     return has;
 }
 
+bool cpu_has_neon() {
+#if defined(__aarch64__) || defined(_M_ARM64)
+    return true;
+#else
+    return false;
+#endif
+}
+
 bool cpu_scalar_forced() { return g_force_scalar.load(std::memory_order_relaxed) != 0; }
 
 bool cpu_use_avx2_fma() { return !cpu_scalar_forced() && cpu_has_avx2_fma(); }
 
 bool cpu_use_avx512() { return !cpu_scalar_forced() && cpu_has_avx512(); }
+
+bool cpu_use_neon() { return !cpu_scalar_forced() && cpu_has_neon(); }
 
 const PoolRowKernels &pool_rows() {
     if (cpu_use_avx2_fma()) return pool_rows_avx2();
@@ -37,11 +47,13 @@ const PoolRowKernels &pool_rows() {
 
 SmallGemmFn small_gemm() {
     if (cpu_use_avx2_fma()) return small_gemm_avx2;
+    if (cpu_use_neon()) return small_gemm_neon;
     return small_gemm_scalar;
 }
 
 SmallGemmNtFn small_gemm_nt() {
     if (cpu_use_avx2_fma()) return small_gemm_nt_avx2;
+    if (cpu_use_neon()) return small_gemm_nt_neon;
     return small_gemm_nt_scalar;
 }
 
@@ -50,7 +62,8 @@ SmallGemmNtFn small_gemm_nt() {
 extern "C" int c4j_cpu_api_version(void) { return 4; }
 
 extern "C" int c4j_cpu_features(void) {
-    return (c4j::cpu_use_avx2_fma() ? C4J_CPU_AVX2_FMA : 0) | (c4j::cpu_use_avx512() ? C4J_CPU_AVX512 : 0);
+    return (c4j::cpu_use_avx2_fma() ? C4J_CPU_AVX2_FMA : 0) | (c4j::cpu_use_avx512() ? C4J_CPU_AVX512 : 0) |
+           (c4j::cpu_use_neon() ? C4J_CPU_NEON : 0);
 }
 
 extern "C" void c4j_cpu_force_scalar(int force) { c4j::g_force_scalar.store(force != 0 ? 1 : 0); }

@@ -10,11 +10,15 @@ bool cpu_has_avx2_fma();
 // True when the CPU and OS support AVX-512 F/CD/BW/DQ/VL (cached CPUID; ignores the scalar switch).
 bool cpu_has_avx512();
 
+// True on aarch64 (Advanced SIMD is part of the architecture): the NEON kernels are built there only.
+bool cpu_has_neon();
+
 // True while c4j_cpu_force_scalar(1) is in effect: every family must use its portable kernels.
 bool cpu_scalar_forced();
 
 // What a kernel family may use now: the CPU supports it and the portable kernels are not forced.
 bool cpu_use_avx2_fma();
 bool cpu_use_avx512();
+bool cpu_use_neon();
 
 }  // namespace c4j

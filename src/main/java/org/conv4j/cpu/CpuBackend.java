@@ -175,10 +175,10 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
     /**
      * The processor architecture and the instruction set of conv4j's own kernels in this process, for logs
      * and bug reports: {@code "x86_64 AVX-512"}, {@code "x86_64 AVX2+FMA"}, {@code "x86_64 scalar"},
-     * {@code "arm64 scalar"}, and so on. The architecture is that of the native library JavaCPP loaded
-     * ({@code org.conv4j:conv4j:<platform>}, e.g. {@code linux-arm64}); the instruction set is the best
-     * kernel family the CPU supports and the scalar switch allows. GEMMs outside conv4j's own kernels run
-     * OpenBLAS, whose choice {@link #openBlasCore()} describes.
+     * {@code "arm64 NEON"}, {@code "arm64 scalar"}, and so on. The architecture is that of the native library
+     * JavaCPP loaded ({@code org.conv4j:conv4j:<platform>}, e.g. {@code linux-arm64}); the instruction set is
+     * the best kernel family the CPU supports and the scalar switch allows. GEMMs outside conv4j's own
+     * kernels run OpenBLAS, whose choice {@link #openBlasCore()} describes.
      *
      * @return architecture and instruction set, separated by one space
      * @throws BackendUnavailableException if the native library cannot be loaded
@@ -187,7 +187,7 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
         CpuLibrary.load();
         String platform = org.bytedeco.javacpp.Loader.getPlatform();
         int f = CpuNative.c4j_cpu_features();
-        String set = (f & 2) != 0 ? "AVX-512" : (f & 1) != 0 ? "AVX2+FMA" : "scalar";
+        String set = (f & 2) != 0 ? "AVX-512" : (f & 1) != 0 ? "AVX2+FMA" : (f & 4) != 0 ? "NEON" : "scalar";
         return platform.substring(platform.indexOf('-') + 1) + " " + set;
     }
 
