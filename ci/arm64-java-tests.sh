@@ -85,7 +85,7 @@ for c in "${classes[@]}"; do
     select+=(--select-class "$c")
 done
 
-random_cases="${CONV4J_ARM64_RANDOM_CASES:-40}"
+random_cases="${CONV4J_ARM64_RANDOM_CASES:-100}"
 printf '\n== Java tests on %s under %s: %d classes, %s random cases per generator\n' \
     "$java_arm64" "$(basename "$qemu")" "${#classes[@]}" "$random_cases"
 # OPENBLAS_NUM_THREADS=1: OpenBLAS's thread-pool start can spin forever under qemu-user (see
