@@ -43,8 +43,24 @@ void c4j_cpu_free(void *p);
 /* Which optional kernels are in use (C4J_CPU_* bits), after CPUID and c4j_cpu_force_scalar. */
 int c4j_cpu_features(void);
 
-/* Non-zero: use the portable scalar kernels even where AVX2, AVX-512 or NEON is available (for tests). */
+/* Non-zero: use the portable scalar kernels even where AVX2, AVX-512 or NEON is available (for tests);
+ * the same as c4j_cpu_set_isa_cap(C4J_ISA_SCALAR), zero as c4j_cpu_set_isa_cap(C4J_ISA_AUTO). */
 void c4j_cpu_force_scalar(int force);
+
+/*
+ * The highest kernel family conv4j's own kernels may use, for tests and benchmarks (process-wide; change it
+ * only while no operation runs): C4J_ISA_AUTO (the default: the best the CPU has), C4J_ISA_AVX512,
+ * C4J_ISA_AVX2 (AVX2+FMA, no AVX-512), C4J_ISA_NEON, C4J_ISA_SCALAR. A cap naming another architecture's
+ * family leaves only the portable kernels (NEON on x86-64, AVX on arm64). Returns C4J_OK, or
+ * C4J_ERR_BAD_DESCRIPTOR for an unknown value (the cap is unchanged). c4j_cpu_isa_cap() reads it back.
+ */
+#define C4J_ISA_SCALAR 0
+#define C4J_ISA_NEON 1
+#define C4J_ISA_AVX2 2
+#define C4J_ISA_AVX512 3
+#define C4J_ISA_AUTO 4
+int c4j_cpu_set_isa_cap(int cap);
+int c4j_cpu_isa_cap(void);
 
 /*
  * Threads OpenBLAS itself may use for one sgemm call. conv4j splits GEMMs into tasks and runs them

@@ -1,4 +1,5 @@
-// Runtime CPU feature choice (see cpu_probe.h) and the switch that forces the portable kernels in tests.
+// Runtime CPU feature choice (see cpu_probe.h) and the ISA cap that limits it (c4j_cpu_set_isa_cap; the
+// test switch c4j_cpu_force_scalar is the scalar cap).
 #include <atomic>
 
 #include "conv4j/conv4j_cpu.h"
@@ -10,7 +11,10 @@
 namespace c4j {
 namespace {
 
-std::atomic<int> g_force_scalar{0};
+// The highest kernel family allowed (C4J_ISA_*); c4j_cpu_force_scalar(1) is a cap of C4J_ISA_SCALAR.
+std::atomic<int> g_isa_cap{C4J_ISA_AUTO};
+
+int isa_cap() { return g_isa_cap.load(std::memory_order_relaxed); }
 
 }  // namespace
 
@@ -32,13 +36,22 @@ bool cpu_has_neon() {
 #endif
 }
 
-bool cpu_scalar_forced() { return g_force_scalar.load(std::memory_order_relaxed) != 0; }
+bool cpu_scalar_forced() { return isa_cap() == C4J_ISA_SCALAR; }
 
-bool cpu_use_avx2_fma() { return !cpu_scalar_forced() && cpu_has_avx2_fma(); }
+bool cpu_use_avx2_fma() {
+    const int cap = isa_cap();
+    return (cap == C4J_ISA_AUTO || cap == C4J_ISA_AVX512 || cap == C4J_ISA_AVX2) && cpu_has_avx2_fma();
+}
 
-bool cpu_use_avx512() { return !cpu_scalar_forced() && cpu_has_avx512(); }
+bool cpu_use_avx512() {
+    const int cap = isa_cap();
+    return (cap == C4J_ISA_AUTO || cap == C4J_ISA_AVX512) && cpu_has_avx512();
+}
 
-bool cpu_use_neon() { return !cpu_scalar_forced() && cpu_has_neon(); }
+bool cpu_use_neon() {
+    const int cap = isa_cap();
+    return (cap == C4J_ISA_AUTO || cap == C4J_ISA_NEON) && cpu_has_neon();
+}
 
 const PoolRowKernels &pool_rows() {
     if (cpu_use_avx2_fma()) return pool_rows_avx2();
@@ -66,4 +79,14 @@ extern "C" int c4j_cpu_features(void) {
            (c4j::cpu_use_neon() ? C4J_CPU_NEON : 0);
 }
 
-extern "C" void c4j_cpu_force_scalar(int force) { c4j::g_force_scalar.store(force != 0 ? 1 : 0); }
+extern "C" void c4j_cpu_force_scalar(int force) { c4j_cpu_set_isa_cap(force != 0 ? C4J_ISA_SCALAR : C4J_ISA_AUTO); }
+
+extern "C" int c4j_cpu_set_isa_cap(int cap) {
+    if (cap != C4J_ISA_AUTO && cap != C4J_ISA_AVX512 && cap != C4J_ISA_AVX2 && cap != C4J_ISA_NEON &&
+        cap != C4J_ISA_SCALAR)
+        return C4J_ERR_BAD_DESCRIPTOR;
+    c4j::g_isa_cap.store(cap);
+    return C4J_OK;
+}
+
+extern "C" int c4j_cpu_isa_cap(void) { return c4j::g_isa_cap.load(); }
