@@ -32,7 +32,8 @@ final class Pooling {
 
     /** First output index whose window starts at or after 0: {@code j*s - p >= 0}. */
     private static int firstInterior(int pad, int s) {
-        return (pad + s - 1) / s;
+        // long: pad + s - 1 overflows int for a stride near Integer.MAX_VALUE
+        return (int) (((long) pad + s - 1) / s);
     }
 
     /** One past the last output index whose window ends inside the input: {@code j*s - p + k <= in}. */
