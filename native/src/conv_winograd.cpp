@@ -7,7 +7,6 @@
 #include "conv_winograd.h"
 
 #include <algorithm>
-#include <atomic>
 
 #include "blas.h"
 #include "buffer.h"
@@ -16,8 +15,6 @@
 
 namespace c4j {
 namespace {
-
-std::atomic<int> g_mode{C4J_WINOGRAD_AUTO};
 
 // Floats of the transformed input block V (16 x cin x tiles) for few channels: 128 KiB.
 constexpr int64_t kVTarget = int64_t(1) << 15;
@@ -67,7 +64,7 @@ WinoPlan plan_common(const ConvGeo &g, int cin, int cout, int64_t tiles, int par
 }  // namespace
 
 bool winograd_chosen(const ConvGeo &g, int cin, int cout, int hout, int wout, int64_t summed, int64_t min_summed) {
-    int mode = g_mode.load(std::memory_order_relaxed);
+    const int mode = g.algo;  // the call's own mode: no process-wide state
     if (mode == C4J_WINOGRAD_OFF || !winograd_applicable(g) || summed < min_summed) return false;
     if (mode == C4J_WINOGRAD_ALWAYS) return true;
     if (cin < kMinChannels || cout < kMinChannels) return false;
@@ -369,13 +366,6 @@ int winograd_backward_data(const ConvGeo &g, const WinoPlan &pl, const float *dy
 }
 
 }  // namespace c4j
-
-extern "C" void c4j_cpu_set_winograd(int mode) {
-    if (mode == C4J_WINOGRAD_OFF || mode == C4J_WINOGRAD_AUTO || mode == C4J_WINOGRAD_ALWAYS)
-        c4j::g_mode.store(mode);
-}
-
-extern "C" int c4j_cpu_winograd(void) { return c4j::g_mode.load(); }
 
 extern "C" int c4j_conv2d_uses_winograd(const int32_t *desc, int direction, int parts) {
     c4j::ConvGeo g;

@@ -28,7 +28,8 @@ extern "C" {
 #define C4J_CPU_AVX2_FMA 1 /* the AVX2+FMA pooling kernels are in use */
 #define C4J_CPU_AVX512 2   /* the AVX-512 kernels (Winograd, implicit GEMM, whole-plane pooling) are in use */
 
-/* Version of this C API (bumped on incompatible change). */
+/* Version of this C API (bumped on incompatible change; 5: the Winograd mode moved from c4j_cpu_set_winograd
+ * into each descriptor, C4J_CONV_ALGO). */
 int c4j_cpu_api_version(void);
 
 /*
@@ -60,20 +61,18 @@ const char *c4j_cpu_blas_core_name(void);
 
 /*
  * Winograd F(2x2, 3x3) for 3x3, stride-1, undilated convolutions (forward and backward data), and F(3x3, 2x2)
- * for their weight gradient (see native/README.md). C4J_WINOGRAD_AUTO (the default) uses it where it measured
- * faster than im2col + GEMM, C4J_WINOGRAD_ALWAYS wherever it applies (3x3, stride 1, dilation 1 and enough
- * summed products: at least 8 channels per group, input channels forward, output channels backward data; at
- * least 64 output positions n * hout * wout for the weight gradient), C4J_WINOGRAD_OFF never. A process-wide setting for tests and
- * benchmarks: change it only while no convolution runs (a task count and its operation must see one mode).
- * Other values are ignored.
+ * for their weight gradient (see native/README.md and docs/accuracy.md), chosen per call by the descriptor's
+ * C4J_CONV_ALGO field (conv4j_types.h): C4J_WINOGRAD_OFF (0) never, so every output is a float32 sum of its
+ * exact products (error <= (m + 1) u sum |term|); C4J_WINOGRAD_AUTO where it measured faster than im2col +
+ * GEMM; C4J_WINOGRAD_ALWAYS wherever it applies (3x3, stride 1, dilation 1 and enough summed products: at
+ * least 8 channels per group, input channels forward, output channels backward data; at least 64 output
+ * positions n * hout * wout for the weight gradient). Winograd's error is bounded by the tile's magnitudes
+ * instead (forward: 4 (C + 12) u (sum over channels of sum |x tile| * sum |w| + |bias|)). Any other value
+ * makes the descriptor invalid. There is no process-wide mode: calls with different modes may run at once.
  */
 #define C4J_WINOGRAD_OFF 0
 #define C4J_WINOGRAD_AUTO 1
 #define C4J_WINOGRAD_ALWAYS 2
-void c4j_cpu_set_winograd(int mode);
-
-/* The current C4J_WINOGRAD_* mode. */
-int c4j_cpu_winograd(void);
 
 /* 1 when a convolution with this descriptor, cut for `parts` threads, runs the Winograd path now in
  * `direction` (0 forward, 1 backward data, 2 backward weights); 0 otherwise, for another direction or for a

@@ -39,6 +39,9 @@ enum c4j_conv_desc {
     C4J_CONV_GROUPS,
     C4J_CONV_HOUT,
     C4J_CONV_WOUT,
+    /* The cpu backend's algorithm choice for this call: a C4J_WINOGRAD_* mode of conv4j_cpu.h (0 = never
+     * Winograd: every output a float32 sum of its exact products). The cuda backend ignores it. */
+    C4J_CONV_ALGO,
     C4J_CONV_DESC_LEN
 };
 

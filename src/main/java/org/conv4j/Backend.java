@@ -91,4 +91,31 @@ public interface Backend {
      * @throws IllegalArgumentException as {@link #avgPool2d}, or when {@code dy} is not the forward output's shape
      */
     Tensor avgPool2dBackward(Tensor dy, int[] xShape, PoolParams p);
+
+    /**
+     * The accuracy contract of this backend's algorithms.
+     *
+     * @return {@link Precision#ACCURATE} unless this is a variant obtained with {@link #withPrecision}
+     */
+    default Precision precision() {
+        return Precision.ACCURATE;
+    }
+
+    /**
+     * This backend restricted to, or allowed, the algorithms of a {@link Precision} (see
+     * {@code docs/accuracy.md}). The setting belongs to the returned backend only, not to the process: two
+     * variants can run at once from different threads. Backends with no faster, less accurate algorithm
+     * (java, cuda) return themselves.
+     *
+     * @param precision {@link Precision#ACCURATE} (exact products summed in some order; the default) or
+     *                  {@link Precision#FASTEST} (also Winograd on the cpu backend)
+     * @return a backend of the same name with that precision
+     * @throws IllegalArgumentException if {@code precision} is null
+     */
+    default Backend withPrecision(Precision precision) {
+        if (precision == null) {
+            throw new IllegalArgumentException("withPrecision: precision is null");
+        }
+        return this;
+    }
 }

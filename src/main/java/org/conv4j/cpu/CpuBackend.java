@@ -2,6 +2,7 @@ package org.conv4j.cpu;
 
 import org.conv4j.Backend;
 import org.conv4j.BackendUnavailableException;
+import org.conv4j.Precision;
 import org.conv4j.Tensor;
 import org.conv4j.internal.Parallel;
 import org.conv4j.java.JavaBackend;
@@ -48,11 +49,17 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
      */
     public static final long DEFAULT_SMALL_WORK = 4096;
 
+    /** Winograd modes of the descriptor's C4J_CONV_ALGO field (conv4j_types.h). */
+    private static final int WINOGRAD_OFF = 0, WINOGRAD_AUTO = 1, WINOGRAD_ALWAYS = 2;
+
     private final boolean pinHeapInputs;
+    /** This backend's Winograd mode, passed with every convolution (no process-wide state). */
+    private final int winograd;
     private volatile Backend routed;
 
-    private CpuBackend(boolean pinHeapInputs) {
+    private CpuBackend(boolean pinHeapInputs, int winograd) {
         this.pinHeapInputs = pinHeapInputs;
+        this.winograd = winograd;
     }
 
     /**
@@ -64,7 +71,28 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
      *                                     needs) cannot be loaded on this platform
      */
     public static Backend create() {
-        return create(!"copy".equalsIgnoreCase(System.getProperty("conv4j.cpu.heapInputs", "pin")));
+        CpuBackend b = create(!"copy".equalsIgnoreCase(System.getProperty("conv4j.cpu.heapInputs", "pin")));
+        String mode = System.getProperty("conv4j.cpu.winograd", "off").trim();
+        Integer m = winogradMode(mode);
+        if (m == null) {
+            System.getLogger("org.conv4j.cpu").log(System.Logger.Level.WARNING, "-Dconv4j.cpu.winograd=" + mode
+                    + " ignored: expected off, auto or always");
+            return b;
+        }
+        return new CpuBackend(b.pinHeapInputs, m);
+    }
+
+    private static Integer winogradMode(String mode) {
+        switch (mode.toLowerCase(java.util.Locale.ROOT)) {
+            case "off":
+                return WINOGRAD_OFF;
+            case "auto":
+                return WINOGRAD_AUTO;
+            case "always":
+                return WINOGRAD_ALWAYS;
+            default:
+                return null;
+        }
     }
 
     /**
@@ -76,7 +104,64 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
      */
     public static CpuBackend create(boolean pinHeapInputs) {
         CpuLibrary.load();
-        return new CpuBackend(pinHeapInputs);
+        return new CpuBackend(pinHeapInputs, WINOGRAD_OFF);
+    }
+
+    /**
+     * The accuracy contract of this backend's algorithms.
+     *
+     * @return {@link Precision#FASTEST} when this backend may use Winograd, else {@link Precision#ACCURATE}
+     */
+    @Override
+    public Precision precision() {
+        return winograd == WINOGRAD_OFF ? Precision.ACCURATE : Precision.FASTEST;
+    }
+
+    /**
+     * This backend with the algorithms of {@code precision}: {@link Precision#ACCURATE} never uses Winograd
+     * (im2col + GEMM, implicit GEMM and direct loops: every output a float32 sum of its exact products);
+     * {@link Precision#FASTEST} uses Winograd F(2x2, 3x3) / F(3x3, 2x2) for 3x3 stride-1 undilated
+     * convolutions where it measured faster (see {@code docs/accuracy.md} for both error bounds). The
+     * setting travels with every call of the returned backend; other backends are unaffected.
+     *
+     * @param precision the contract
+     * @return this backend if it already has that precision, else a variant (same heap-input policy)
+     * @throws IllegalArgumentException if {@code precision} is null
+     */
+    @Override
+    public Backend withPrecision(Precision precision) {
+        if (precision == null) {
+            throw new IllegalArgumentException("withPrecision: precision is null");
+        }
+        if (precision == precision()) {
+            return this;
+        }
+        return new CpuBackend(pinHeapInputs, precision == Precision.ACCURATE ? WINOGRAD_OFF : WINOGRAD_AUTO);
+    }
+
+    /**
+     * For tests and benchmarks: this backend with an explicit Winograd mode for 3x3, stride-1, undilated
+     * convolutions: {@code "off"} never ({@link Precision#ACCURATE}), {@code "auto"} where it measured faster
+     * ({@link Precision#FASTEST}), {@code "always"} wherever it applies (3x3, stride 1, dilation 1, at least
+     * 8 summed channels; at least 64 output positions for the weight gradient).
+     *
+     * @param mode off, auto or always
+     * @return a variant of this backend (same heap-input policy)
+     * @throws IllegalArgumentException for any other mode
+     */
+    public CpuBackend withWinograd(String mode) {
+        Integer m = mode == null ? null : winogradMode(mode.trim());
+        if (m == null) {
+            throw new IllegalArgumentException("winograd mode must be off, auto or always, got " + mode);
+        }
+        return new CpuBackend(pinHeapInputs, m);
+    }
+
+    /** The descriptor of one convolution call: the geometry plus this backend's Winograd mode. */
+    private int[] descriptor(ConvGeometry g) {
+        int[] d = g.toDescriptor();
+        d[ConvGeometry.ALGO] = winograd;
+        return d;
     }
 
     /**
@@ -97,28 +182,12 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
         return r;
     }
 
-    /**
-     * For tests and benchmarks: when 3x3, stride-1, undilated convolutions use Winograd rather than
-     * im2col + GEMM. {@code "auto"} (the default, or {@code -Dconv4j.cpu.winograd}) where it measured faster,
-     * {@code "always"} wherever it applies, {@code "off"} never. Process-wide; change it only while no
-     * convolution runs.
-     *
-     * @throws IllegalArgumentException for any other mode
-     */
-    static void winograd(String mode) {
-        CpuLibrary.load();
-        if (!CpuLibrary.setWinograd(mode)) {
-            throw new IllegalArgumentException("winograd mode must be auto, always or off, got " + mode);
-        }
-    }
-
     /** Directions of {@link #usesWinograd}: the C API's codes. */
     static final int FORWARD = 0, BACKWARD_DATA = 1, BACKWARD_WEIGHTS = 2;
 
-    /** For tests: whether a convolution of this geometry runs the Winograd path now in that direction. */
-    static boolean usesWinograd(ConvGeometry g, int direction) {
-        CpuLibrary.load();
-        return CpuNative.c4j_conv2d_uses_winograd(g.toDescriptor(), direction, Parallel.threads()) == 1;
+    /** For tests: whether a convolution of this geometry runs the Winograd path on this backend in that direction. */
+    boolean usesWinograd(ConvGeometry g, int direction) {
+        return CpuNative.c4j_conv2d_uses_winograd(descriptor(g), direction, Parallel.threads()) == 1;
     }
 
     /**
@@ -150,6 +219,16 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
     @Override
     public String name() {
         return "cpu";
+    }
+
+    /**
+     * The name, and the Winograd mode unless it is off.
+     *
+     * @return e.g. {@code "cpu"} or {@code "cpu (winograd auto)"}
+     */
+    @Override
+    public String toString() {
+        return winograd == WINOGRAD_OFF ? "cpu" : "cpu (winograd " + (winograd == WINOGRAD_AUTO ? "auto" : "always") + ")";
     }
 
     /**
@@ -200,7 +279,7 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
 
     @Override
     protected Tensor doConv2d(ConvGeometry g, Tensor x, Tensor w, Tensor bias) {
-        int[] desc = g.toDescriptor();
+        int[] desc = descriptor(g);
         int parts = Parallel.threads();
         return run("conv2d", g, g.outputShape(), CpuNative.c4j_conv2d_forward_tasks(desc, parts), g.flops(),
                 new Tensor[] {x, w, bias},
@@ -210,7 +289,7 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
 
     @Override
     protected Tensor doConv2dBackwardData(ConvGeometry g, Tensor dy, Tensor w) {
-        int[] desc = g.toDescriptor();
+        int[] desc = descriptor(g);
         int parts = Parallel.threads();
         return run("conv2dBackwardData", g, g.inputShape(), CpuNative.c4j_conv2d_backward_data_tasks(desc, parts),
                 g.flops(), new Tensor[] {dy, w},
@@ -220,7 +299,7 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
 
     @Override
     protected Tensor doConv2dBackwardWeights(ConvGeometry g, Tensor dy, Tensor x) {
-        int[] desc = g.toDescriptor();
+        int[] desc = descriptor(g);
         int parts = Parallel.threads();
         return run("conv2dBackwardWeights", g, g.weightShape(),
                 CpuNative.c4j_conv2d_backward_weights_tasks(desc, parts), g.flops(), new Tensor[] {dy, x},

@@ -43,10 +43,6 @@ final class CpuNative {
 
     static native @Cast("const char*") BytePointer c4j_cpu_blas_core_name();
 
-    static native void c4j_cpu_set_winograd(int mode);
-
-    static native int c4j_cpu_winograd();
-
     static native int c4j_conv2d_uses_winograd(int[] desc, int direction, int parts);
 
     static native int c4j_conv2d_forward_tasks(int[] desc, int parts);

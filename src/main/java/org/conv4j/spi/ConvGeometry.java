@@ -183,10 +183,21 @@ public final class ConvGeometry {
         return (long) (cIn / groups) * kh * kw * hOut * wOut;
     }
 
-    /** The native descriptor, indices as in {@code native/include/conv4j/conv4j_types.h} ({@code C4J_CONV_*}). */
+    /**
+     * Index of the algorithm field in {@link #toDescriptor()} ({@code C4J_CONV_ALGO}): the cpu backend's
+     * Winograd mode for the call (0 off, 1 where it measured faster, 2 wherever it applies); other backends
+     * ignore it.
+     */
+    public static final int ALGO = 18;
+
+    /**
+     * The native descriptor, indices as in {@code native/include/conv4j/conv4j_types.h} ({@code C4J_CONV_*}).
+     *
+     * @return a new array of 19 values: the geometry, then {@link #ALGO} = 0 (no Winograd)
+     */
     public int[] toDescriptor() {
         return new int[] {n, cIn, h, w, cOut, kh, kw, sh, sw, padTop, padBottom, padLeft, padRight, dh, dw,
-            groups, hOut, wOut};
+            groups, hOut, wOut, 0};
     }
 
     @Override

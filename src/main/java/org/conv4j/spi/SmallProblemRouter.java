@@ -1,6 +1,8 @@
 package org.conv4j.spi;
 
 import java.util.Arrays;
+import org.conv4j.Backend;
+import org.conv4j.Precision;
 import org.conv4j.Tensor;
 
 /**
@@ -59,6 +61,38 @@ public final class SmallProblemRouter extends BaseBackend {
      */
     public long smallWork() {
         return smallWork;
+    }
+
+    /**
+     * The main backend's precision.
+     *
+     * @return the precision of the backend that runs the larger problems (the small-problem backend is java,
+     *         always {@link Precision#ACCURATE})
+     */
+    @Override
+    public Precision precision() {
+        return backend.precision();
+    }
+
+    /**
+     * The same routing in front of the main backend's variant of that precision.
+     *
+     * @param precision see {@link org.conv4j.Backend#withPrecision}
+     * @return this router if the main backend already has that precision, else a new router
+     * @throws IllegalArgumentException if {@code precision} is null or the main backend's variant is not a
+     *                                  {@link BaseBackend}
+     */
+    @Override
+    public Backend withPrecision(Precision precision) {
+        Backend b = backend.withPrecision(precision);
+        if (b == backend) {
+            return this;
+        }
+        if (!(b instanceof BaseBackend)) {
+            throw new IllegalArgumentException("SmallProblemRouter: " + backend.name() + "'s " + precision
+                    + " variant is not a BaseBackend");
+        }
+        return new SmallProblemRouter((BaseBackend) b, small, smallWork);
     }
 
     /**
