@@ -46,6 +46,46 @@ class ComparatorSelfTest {
                 () -> Conformance.assertMatches(Backends.java(), "transposed shape", tensor(e0, e1, 2, 1), r, false));
     }
 
+    /**
+     * A kernel that is one ulp off in every element must fail: on small integers by the exact comparison
+     * (every algorithm, Winograd included, is exact there), on float data by the bias check, although each
+     * element alone is within its bound. Shown on the real results of every backend and of forced Winograd.
+     */
+    @Test
+    void aPlantedOneUlpBiasFailsEveryAlgorithmsChecks() {
+        java.util.List<org.conv4j.Backend> all = new java.util.ArrayList<>();
+        Conformance.backends().forEach(all::add);
+        if (Backends.available().contains("cpu")) {
+            all.add(org.conv4j.cpu.CpuBackend.create(true).withWinograd("always"));
+        }
+        int[] xs = {2, 16, 14, 14}, ws = {16, 16, 3, 3};
+        org.conv4j.ConvParams p = org.conv4j.ConvParams.defaults().padding(1, 1);
+        java.util.Random r = new java.util.Random(9);
+        float[] xi = AccuracyContractTest.ints(r, 2 * 16 * 14 * 14), wi = AccuracyContractTest.ints(r, 16 * 16 * 9);
+        float[] xp = AccuracyContractTest.positive(r, 2 * 16 * 14 * 14), wp = AccuracyContractTest.positive(r, 16 * 16 * 9);
+        NaiveReference.Result refI = NaiveReference.conv2d(Conformance.toDouble(xi), xs, Conformance.toDouble(wi), ws, null, p);
+        NaiveReference.Result refP = NaiveReference.conv2d(Conformance.toDouble(xp), xs, Conformance.toDouble(wp), ws, null, p);
+        for (org.conv4j.Backend b : all) {
+            float[] yi = Conformance.read(b.conv2d(Tensor.of(xi, xs), Tensor.of(wi, ws), null, p));
+            float[] yp = Conformance.read(b.conv2d(Tensor.of(xp, xs), Tensor.of(wp, ws), null, p));
+            // unmodified: both checks pass
+            Conformance.assertMatches(Backends.java(), b + " exact", Tensor.of(yi, refI.shape), refI, true);
+            Conformance.assertUnbiased(b + " unbiased", yp, refP, 1000);
+            float[] biasedI = yi.clone(), biasedP = yp.clone();
+            for (int i = 0; i < biasedI.length; i++) {
+                biasedI[i] = Math.nextUp(biasedI[i]);
+                biasedP[i] = Math.nextUp(biasedP[i]);
+            }
+            assertThrows(AssertionFailedError.class, () -> Conformance.assertMatches(Backends.java(), b + " +1 ulp",
+                    Tensor.of(biasedI, refI.shape), refI, true), b + ": a planted 1-ulp bias passed the exact check");
+            assertThrows(AssertionFailedError.class, () -> Conformance.assertUnbiased(b + " +1 ulp", biasedP, refP, 1000),
+                    b + ": a planted 1-ulp bias passed the bias check");
+            // and the per-element float bound alone would not have caught it: the bias check is needed
+            Conformance.assertMatches(Backends.java(), b + " +1 ulp within the per-element bound",
+                    Tensor.of(biasedP, refP.shape), refP, false);
+        }
+    }
+
     @Test
     void rejectsAResultInAnotherBackendsMemory() {
         NaiveReference.Result r = reference();

@@ -128,6 +128,63 @@ final class Conformance {
     }
 
     /**
+     * Checks a result against the reference within a per-element bound (an algorithm's own stated bound,
+     * e.g. {@link WinogradBound}) and closes it: shape, memory location, then every value.
+     */
+    static void assertWithin(Backend b, String what, Tensor actual, NaiveReference.Result expected, double[] bound) {
+        try (actual) {
+            assertArrayEquals(expected.shape, actual.shape(), () -> what + ": shape");
+            assertEquals(expectedLocation(b.name()), actual.location(), () -> b.name() + " " + what
+                    + ": the result is not in " + b.name() + "'s memory");
+            float[] a = actual.toArray();
+            int badCount = 0;
+            String first = null;
+            for (int i = 0; i < a.length; i++) {
+                double err = Math.abs(a[i] - expected.value[i]);
+                if (!(err <= bound[i])) {
+                    badCount++;
+                    if (first == null) {
+                        first = index(expected.shape, i) + " = " + a[i] + ", expected " + expected.value[i] + " +- "
+                                + bound[i];
+                    }
+                }
+            }
+            if (badCount > 0) {
+                fail(b.name() + " " + what + ": " + badCount + " of " + a.length + " values beyond the bound, e.g. "
+                        + first);
+            }
+        }
+    }
+
+    /**
+     * Fails when the result is systematically biased: over the elements whose terms do not cancel much
+     * ({@code |value| >= sum|term| / 2}), the mean signed error in units of the result's ulp must be within
+     * 0.25. Round-to-nearest errors average out (measured: |mean| <= 0.01 over 10^4 outputs of every
+     * algorithm on positive data, standard deviation 1 to 3 ulps), so a kernel that is off by one ulp in
+     * the same direction everywhere fails this even where each element alone is within its bound.
+     *
+     * @param minElements how many elements must qualify (fewer fail, so the check cannot pass vacuously)
+     */
+    static void assertUnbiased(String what, float[] actual, NaiveReference.Result expected, int minElements) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < actual.length; i++) {
+            double e = expected.value[i];
+            if (Double.isFinite(e) && e != 0 && Math.abs(e) >= expected.absSum[i] / 2) {
+                sum += (actual[i] - e) / Math.ulp((float) e);
+                n++;
+            }
+        }
+        if (n < minElements) {
+            fail(what + ": only " + n + " elements without cancellation, " + minElements + " needed for the bias check");
+        }
+        double mean = sum / n;
+        if (!(Math.abs(mean) <= 0.25)) {
+            fail(what + ": mean signed error " + mean + " ulps over " + n + " elements: a systematic bias");
+        }
+    }
+
+    /**
      * The rounding tolerance of element {@code i}: {@code 4 (terms + 1) u sum|term|} for the float32
      * summation, plus {@code (terms + 1) 2^-149} because a product or quotient that underflows into the
      * subnormal range is rounded to a multiple of {@code 2^-149} (absolute error, which no relative bound
