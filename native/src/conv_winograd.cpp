@@ -3,7 +3,9 @@
 //
 // Accuracy: the transforms use only 0, +-1 and +-1/2, so on small-integer data every intermediate value
 // is a multiple of 1/4 far below 2^24 and the result is exact, as im2col + GEMM's is; on general data
-// the error stays within a small multiple of u * sum |x * w| (the conformance tolerance).
+// the error is bounded by the tile's magnitudes, 4 (C + 12) u sum_c sum|x tile_c| sum|w_c|, not by the
+// output's own sum |x * w| (docs/accuracy.md): data spanning many binades can exceed GEMM's bound, which
+// is why it runs only when a call asks for it (C4J_CONV_ALGO).
 #include "conv_winograd.h"
 
 #include <algorithm>

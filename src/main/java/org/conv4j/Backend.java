@@ -11,6 +11,10 @@ package org.conv4j;
  * values; inputs are never modified. Results are new tensors, which may live in the backend's memory
  * (native or GPU): read them with {@link Tensor#toArray()} and close them when done. Inputs may live
  * anywhere; a backend copies foreign ones as needed. Implementations are thread-safe.
+ *
+ * <p>Accuracy: see {@link #precision()} and {@code docs/accuracy.md}. Every backend obtained from
+ * {@link Backends} computes each output as a float32 sum of its exact products
+ * ({@link Precision#ACCURATE}) unless asked for {@link Precision#FASTEST}.
  */
 public interface Backend {
 

@@ -40,7 +40,10 @@ public final class Backends {
 
     /**
      * The best backend that works here: {@code cuda}, then {@code cpu}, then {@code java}, unless
-     * {@code conv4j.backend} / {@code CONV4J_BACKEND} names one. Logs (at INFO, once) which one was
+     * {@code conv4j.backend} / {@code CONV4J_BACKEND} names one. Its precision is {@link Precision#ACCURATE}
+     * (every output a float32 sum of its exact products, error at most {@code (m + 1) u sum|term|}; see
+     * {@code docs/accuracy.md}); {@code auto().withPrecision(Precision.FASTEST)} also allows the cpu backend's
+     * Winograd algorithms. Logs (at INFO, once) which one was
      * chosen and why each better one was skipped. A native backend may hand out a variant of itself
      * that runs tiny problems on the java kernels, which beat any native call there (their results then
      * live on the heap); see {@link org.conv4j.spi.SmallProblemRouting}.
@@ -119,7 +122,10 @@ public final class Backends {
     }
 
     /**
-     * The C++ backend (im2col + OpenBLAS through JavaCPP).
+     * The C++ backend (im2col + OpenBLAS through JavaCPP), with {@link Precision#ACCURATE} algorithms unless
+     * {@code -Dconv4j.cpu.winograd=auto} (or {@code always}) says otherwise; {@code cpu().withPrecision(
+     * Precision.FASTEST)} gives the variant that uses Winograd for 3x3 stride-1 convolutions where it is
+     * faster, with its own, data-dependent error bound (see {@link Precision#FASTEST}).
      *
      * @throws BackendUnavailableException with the reason when its native library cannot load here
      *                                     or fails its self-test
