@@ -37,9 +37,10 @@ public final class CudaBackend extends BaseBackend {
     /**
      * Loads the native library and opens device 0; called by {@link org.conv4j.Backends} through reflection.
      *
-     * @throws BackendUnavailableException with the reason: the native library is missing or cannot load, the
-     *                                     driver is missing or too old (e.g.
-     *                                     {@code cudaErrorInsufficientDriver}), or there is no device
+     * @return the backend on device 0
+     * @throws BackendUnavailableException with the reason: the native library is missing or cannot load, there
+     *                                     is no NVIDIA driver (no {@code libcuda.so.1} or no {@code /dev/nvidia*}
+     *                                     device nodes), the driver is too old, or there is no GPU
      */
     public static Backend create() {
         try {
@@ -50,10 +51,11 @@ public final class CudaBackend extends BaseBackend {
         }
         int[] count = new int[1];
         if (CudaNative.c4j_cuda_device_count(count) != CudaNative.OK) {
-            throw new BackendUnavailableException("no usable CUDA device: " + CudaNative.c4j_cuda_last_error());
+            throw new BackendUnavailableException(DriverDiagnosis.reason(CudaNative.c4j_cuda_last_cuda_error(),
+                    CudaNative.c4j_cuda_last_error(), DriverDiagnosis.probe()));
         }
         if (count[0] < 1) {
-            throw new BackendUnavailableException("no CUDA device: the driver reports 0 devices");
+            throw new BackendUnavailableException("no GPU: the NVIDIA driver reports 0 CUDA devices");
         }
         byte[] name = new byte[256];
         if (CudaNative.c4j_cuda_init(0, name, name.length) != CudaNative.OK) {
