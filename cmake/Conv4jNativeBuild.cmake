@@ -1,7 +1,8 @@
 # Configure + build + install of native/ in one `cmake -P` call, run by the javacpp Maven plugin
 # (execution native-core, pom.xml) so that `mvn` needs no manual step and no shell.
 # Inputs (-D): CONV4J_SOURCE_DIR, CONV4J_BUILD_DIR, CONV4J_WITH_CUDA (AUTO: ON when nvcc is found; ON; OFF),
-# CONV4J_RUN_CTEST (ON/OFF: build the C++ tests), CONV4J_NATIVE_VERBOSE (ON: stream CMake/make output). CTest is not run here: pom.xml runs it in the test phase.
+# CONV4J_NATIVE_VERBOSE (ON: stream CMake/make output). The C++ tests are always built (once: the build is
+# incremental), so switching CTest on or off costs no reconfigure; pom.xml runs CTest in the test phase.
 # Environment: BUILD_PATH = the folders the plugin extracted from the openblas presets jar, separated by
 # BUILD_PATH_SEPARATOR; the one holding include/cblas.h is OpenBLAS's root.
 cmake_minimum_required(VERSION 3.18)
@@ -13,9 +14,6 @@ foreach(v CONV4J_SOURCE_DIR CONV4J_BUILD_DIR)
 endforeach()
 if(NOT DEFINED CONV4J_WITH_CUDA)
     set(CONV4J_WITH_CUDA AUTO)
-endif()
-if(NOT DEFINED CONV4J_RUN_CTEST)
-    set(CONV4J_RUN_CTEST ON)
 endif()
 
 set(_sep "$ENV{BUILD_PATH_SEPARATOR}")
@@ -60,7 +58,7 @@ set(_configure_args -S "${CONV4J_SOURCE_DIR}" -B "${CONV4J_BUILD_DIR}"
     -DCMAKE_BUILD_TYPE=Release
     "-DCONV4J_OPENBLAS_ROOT=${_openblas}"
     ${_cuda_arg}
-    "-DBUILD_TESTING=${CONV4J_RUN_CTEST}"
+    -DBUILD_TESTING=ON
     "-DCMAKE_INSTALL_PREFIX=${CONV4J_BUILD_DIR}/install")
 # Configure only when the build folder is new or the arguments changed: the generated build system re-runs
 # CMake by itself when a CMakeLists.txt changes, so a rebuild with nothing changed does no CMake work.
