@@ -52,6 +52,7 @@ public final class Backends {
      * that runs tiny problems on the java kernels, which beat any native call there (their results then
      * live on the heap); see {@link org.conv4j.spi.SmallProblemRouting}.
      *
+     * @return the best backend that works here: {@code cuda}, then {@code cpu}, then {@code java}, unless {@code conv4j.backend} / {@code CONV4J_BACKEND} names one
      * @throws BackendUnavailableException if the override names a backend that cannot run here
      * @throws IllegalArgumentException    if the override names no backend
      */
@@ -120,7 +121,11 @@ public final class Backends {
         }
     }
 
-    /** The pure-Java backend: always available, and the reference the others are tested against. */
+    /**
+     * The pure-Java backend: always available, and the reference the others are tested against.
+     *
+     * @return the pure-Java backend: always available, and the reference the others are tested against
+     */
     public static Backend java() {
         return JavaBackend.INSTANCE;
     }
@@ -128,6 +133,7 @@ public final class Backends {
     /**
      * The C++ backend (im2col + OpenBLAS through JavaCPP).
      *
+     * @return the C++ backend (im2col + OpenBLAS through JavaCPP)
      * @throws BackendUnavailableException with the reason when its native library cannot load here
      *                                     or fails its self-test
      */
@@ -138,6 +144,7 @@ public final class Backends {
     /**
      * The CUDA backend.
      *
+     * @return the CUDA backend
      * @throws BackendUnavailableException with the reason when there is no usable GPU (no device,
      *                                     insufficient driver) or its library cannot load
      */
@@ -145,7 +152,11 @@ public final class Backends {
         return require(NATIVE[0]);
     }
 
-    /** Names of the backends that work here, best first; always ends with {@code "java"}. */
+    /**
+     * Names of the backends that work here, best first; always ends with {@code "java"}.
+     *
+     * @return names of the backends that work here, best first; always ends with {@code "java"}
+     */
     public static List<String> available() {
         List<String> names = new ArrayList<>();
         for (String[] nat : NATIVE) {
@@ -160,6 +171,8 @@ public final class Backends {
     /**
      * The backend of that name.
      *
+     * @param name {@code "java"}, {@code "cpu"} or {@code "cuda"} (any case)
+     * @return the backend of that name
      * @throws IllegalArgumentException    for a name other than java, cpu, cuda
      * @throws BackendUnavailableException when it cannot run here
      */
@@ -172,6 +185,7 @@ public final class Backends {
      * Why a backend is unavailable, or {@code null} when it works.
      *
      * @param name {@code java}, {@code cpu} or {@code cuda}
+     * @return why a backend is unavailable, or {@code null} when it works
      */
     public static String unavailableReason(String name) {
         for (String[] nat : NATIVE) {

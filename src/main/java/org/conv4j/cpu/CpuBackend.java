@@ -16,6 +16,7 @@ import org.conv4j.spi.BaseBackend;
 import org.conv4j.spi.ConvGeometry;
 import org.conv4j.spi.PoolGeometry;
 import org.conv4j.spi.SmallProblemRouting;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * The {@code cpu} backend: conv4j's C++ kernels through JavaCPP (im2col + OpenBLAS {@code sgemm} from
@@ -341,8 +342,8 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
             if (t == null) {
                 return null;
             }
-            if (t.storage() instanceof NativeStorage) {
-                return ((NativeStorage) t.storage()).pointer();
+            if (TensorAccess.storage(t) instanceof NativeStorage) {
+                return ((NativeStorage) TensorAccess.storage(t)).pointer();
             }
             FloatPointer p = new FloatPointer(heap(t));
             temps.add(p);
@@ -363,7 +364,7 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
             return false;
         }
         for (Tensor t : ts) {
-            if (t != null && t.storage().heapArray() == null) {
+            if (t != null && TensorAccess.storage(t).heapArray() == null) {
                 return false;
             }
         }
@@ -371,7 +372,7 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
     }
 
     private static float[] arr(Tensor t) {
-        return t == null ? null : t.storage().heapArray();
+        return t == null ? null : TensorAccess.storage(t).heapArray();
     }
 
     /** A native task range body: returns the C status. */
@@ -403,7 +404,7 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
     }
 
     private static Tensor result(NativeStorage out, int... shape) {
-        return Tensor.wrap(out, shape);
+        return TensorAccess.wrap(out, shape);
     }
 
     @Override

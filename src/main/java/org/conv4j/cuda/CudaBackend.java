@@ -9,6 +9,7 @@ import org.conv4j.spi.BaseBackend;
 import org.conv4j.spi.ConvGeometry;
 import org.conv4j.spi.PoolGeometry;
 import org.conv4j.spi.Storage;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * The {@code cuda} backend: conv4j's own CUDA kernels (implicit-GEMM convolution, deterministic gradients,
@@ -89,11 +90,11 @@ public final class CudaBackend extends BaseBackend {
         if (t == null) {
             throw new IllegalArgumentException("toDevice: tensor is null");
         }
-        if (t.storage() instanceof CudaStorage) {
+        if (TensorAccess.storage(t) instanceof CudaStorage) {
             return t;
         }
         uploads.incrementAndGet();
-        return Tensor.wrap(CudaStorage.upload(heap(t), "toDevice"), t.shape());
+        return TensorAccess.wrap(CudaStorage.upload(heap(t), "toDevice"), t.shape());
     }
 
     /** Number of host-to-device uploads this backend made so far (tests check that device tensors cause none). */
@@ -133,7 +134,7 @@ public final class CudaBackend extends BaseBackend {
             if (t == null) {
                 return 0L;
             }
-            Storage s = t.storage();
+            Storage s = TensorAccess.storage(t);
             if (s instanceof CudaStorage) {
                 return ((CudaStorage) s).address();
             }
@@ -164,7 +165,7 @@ public final class CudaBackend extends BaseBackend {
         CudaStorage out = CudaStorage.allocate(size, op);
         try (Operands in = new Operands(op)) {
             check(call.run(in, out.address()), op);
-            return Tensor.wrap(out, shape);
+            return TensorAccess.wrap(out, shape);
         } catch (RuntimeException | Error e) {
             out.close();
             throw e;
