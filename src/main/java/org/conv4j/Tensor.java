@@ -103,8 +103,15 @@ public final class Tensor implements AutoCloseable {
      *
      * @param i the dimension, 0-based, below {@link #rank()}
      * @return size of dimension {@code i} (0-based)
+     * @throws IllegalArgumentException if {@code i} is negative or not below {@link #rank()}, e.g.
+     *                                  {@code Tensor.dim: dimension 7 does not exist in shape [1, 3, 4, 4] (rank 4:
+     *                                  dimensions 0 to 3)}
      */
     public int dim(int i) {
+        if (i < 0 || i >= shape.length) {
+            throw new IllegalArgumentException("Tensor.dim: dimension " + i + " does not exist in shape "
+                    + Arrays.toString(shape) + " (rank " + shape.length + ": dimensions 0 to " + (shape.length - 1) + ")");
+        }
         return shape[i];
     }
 
