@@ -18,7 +18,11 @@ package org.conv4j;
  */
 public interface Backend {
 
-    /** {@code "java"}, {@code "cpu"} or {@code "cuda"}. */
+    /**
+     * {@code "java"}, {@code "cpu"} or {@code "cuda"}.
+     *
+     * @return {@code "java"}, {@code "cpu"} or {@code "cuda"}
+     */
     String name();
 
     /**
@@ -26,6 +30,9 @@ public interface Backend {
      * x[n, ci, i*sh - padTop + a*dh, j*sw - padLeft + b*dw] * w[co, ci', a, b]} (zero outside x).
      *
      * @param bias {@code [C_out]} or {@code null} for none
+     * @param x the input, {@code [N, C_in, H, W]}
+     * @param w the weight, {@code [C_out, C_in/groups, kH, kW]}
+     * @param p the convolution's stride, padding, dilation and groups
      * @return {@code [N, C_out, H_out, W_out]}
      * @throws IllegalArgumentException on null tensors or params, wrong ranks, channel/group mismatch,
      *                                  bias of the wrong shape, an empty output, or an output too large for {@code int}
@@ -37,6 +44,8 @@ public interface Backend {
      *
      * @param dy     gradient of the output, {@code [N, C_out, H_out, W_out]}
      * @param xShape shape of the forward input {@code [N, C_in, H, W]}
+     * @param w the weight, {@code [C_out, C_in/groups, kH, kW]}
+     * @param p the convolution's stride, padding, dilation and groups
      * @return {@code dx} of shape {@code xShape}
      * @throws IllegalArgumentException as {@link #conv2d}, or when {@code dy} is not the forward output's shape
      */
@@ -46,6 +55,9 @@ public interface Backend {
      * Gradient of the forward convolution with respect to its weight, summed over the batch.
      *
      * @param wShape shape of the weight {@code [C_out, C_in/groups, kH, kW]}
+     * @param dy the gradient of the forward output, {@code [N, C_out, H_out, W_out]}
+     * @param x the input, {@code [N, C_in, H, W]}
+     * @param p the convolution's stride, padding, dilation and groups
      * @return {@code dw} of shape {@code wShape}
      * @throws IllegalArgumentException as {@link #conv2d}, or when {@code dy} is not the forward output's shape
      */
@@ -63,6 +75,8 @@ public interface Backend {
     /**
      * Max pooling; padded cells never win.
      *
+     * @param x the input, {@code [N, C, H, W]}
+     * @param p the window, stride, padding and rounding
      * @return {@code [N, C, H_out, W_out]}
      * @throws IllegalArgumentException on a null or non-rank-4 {@code x}, padding above half the window, or an empty output
      */
@@ -73,6 +87,8 @@ public interface Backend {
      * row-major order (PyTorch's rule); gradients of overlapping windows add up.
      *
      * @param x the forward input
+     * @param dy the gradient of the forward output, {@code [N, C, H_out, W_out]}
+     * @param p the window, stride, padding and rounding
      * @return {@code dx} of the shape of {@code x}
      * @throws IllegalArgumentException as {@link #maxPool2d}, or when {@code dy} is not the forward output's shape
      */
@@ -81,6 +97,8 @@ public interface Backend {
     /**
      * Average pooling; the divisor follows {@link PoolParams#countIncludePad(boolean)}.
      *
+     * @param x the input, {@code [N, C, H, W]}
+     * @param p the window, stride, padding and rounding
      * @return {@code [N, C, H_out, W_out]}
      * @throws IllegalArgumentException as {@link #maxPool2d}
      */
@@ -91,6 +109,8 @@ public interface Backend {
      * the input cells of its window.
      *
      * @param xShape shape of the forward input
+     * @param dy the gradient of the forward output, {@code [N, C, H_out, W_out]}
+     * @param p the window, stride, padding and rounding
      * @return {@code dx} of shape {@code xShape}
      * @throws IllegalArgumentException as {@link #avgPool2d}, or when {@code dy} is not the forward output's shape
      */

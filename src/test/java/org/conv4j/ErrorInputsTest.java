@@ -1,6 +1,7 @@
 package org.conv4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,6 +113,10 @@ class ErrorInputsTest {
                 b -> b.avgPool2dBackward(pdy, new int[] {2, 4, 4}, P), pdy));
 
         // channels and groups
+        bad.add(new Bad("one channel, singular", "conv2d: input has 1 channel but weight [2, 3, 3, 3] with groups=1 expects 3",
+                b -> b.conv2d(t(1, 1, 5, 5), w2, null, D), w2));
+        bad.add(new Bad("NHWC input gets a hint", "expects 3; the input's last dimension is 3: is it NHWC?",
+                b -> b.conv2d(t(1, 5, 5, 3), w2, null, D), w2));
         bad.add(new Bad("channel mismatch", "conv2d: input has 4 channels but weight [64, 3, 3, 3] with groups=1 expects 3",
                 b -> b.conv2d(x, w, null, D), x, w));
         bad.add(new Bad("groups do not divide C_in", "conv2d: groups=3 does not divide the 4 input channels",
@@ -180,7 +185,7 @@ class ErrorInputsTest {
         // int overflow, refused from the sizes alone (nothing this large is ever allocated)
         Tensor one = t(1, 1, 1, 1);
         bad.add(new Bad("conv output overflows int",
-                "conv2d: the output [1, 1, 100001, 100001] would have more than 2147483647 elements",
+                "conv2d: the output [1, 1, 100001, 100001] would have 10000200001 elements, more than the 2147483647",
                 b -> b.conv2d(one, one, null, D.padding(50000, 50000)), one));
         bad.add(new Bad("backwardData xShape overflows int",
                 "conv2dBackwardData: shape [1, 1, 65536, 65536] has 4294967296 elements, more than the 2147483647 an int can index",
@@ -189,10 +194,10 @@ class ErrorInputsTest {
                 "conv2dBackwardWeights: shape [65536, 65536, 1, 1] has 4294967296 elements",
                 b -> b.conv2dBackwardWeights(one, one, new int[] {65536, 65536, 1, 1}, D), one));
         bad.add(new Bad("backwardData output overflows int (huge x, tiny dy)",
-                "conv2dBackwardData: the output [2, 1, 46340, 46340] would have more than 2147483647 elements",
+                "conv2dBackwardData: the output [2, 1, 46340, 46340] would have 4294791200 elements, more than the 2147483647",
                 b -> b.conv2dBackwardData(one, one, new int[] {2, 1, 46340, 23170}, D.padding(0, 0, 0, 23170)), one));
         bad.add(new Bad("pool output overflows int (huge xShape, tiny dy)",
-                "avgPool2dBackward: the output [1, 1, 46341, 46341] would have more than 2147483647 elements",
+                "avgPool2dBackward: the output [1, 1, 46341, 46341] would have 2147488281 elements, more than the 2147483647",
                 b -> b.avgPool2dBackward(one, new int[] {1, 1, 46340, 46340}, PoolParams.of(2, 2).stride(1, 1).padding(1, 1)),
                 one));
 
@@ -273,6 +278,47 @@ class ErrorInputsTest {
                         (Executable) () -> Conv4j.corr2d(Backends.java(), Tensor.zeros(1, 2, 3), Tensor.zeros(2, 2))),
                 Arguments.of("Backends.get: name is null", (Executable) () -> Backends.get(null)),
                 Arguments.of("conv4j: unknown backend 'tpu'", (Executable) () -> Backends.get("tpu")));
+    }
+
+    /** Whole messages of the small cases that once read badly (grammar, a shape printed twice, no hint). */
+    static Stream<Arguments> exactMessages() {
+        Tensor oneChannel = t(1, 1, 5, 5);
+        Tensor nhwc = t(1, 5, 5, 3);
+        Tensor one = t(1, 1, 1, 1);
+        return Stream.of(
+                Arguments.of("conv2d: input has 1 channel but weight [2, 3, 3, 3] with groups=1 expects 3",
+                        (Executable) () -> Backends.java().conv2d(oneChannel, t(2, 3, 3, 3), null, ConvParams.defaults())),
+                Arguments.of("conv2d: groups=2 does not divide the 1 input channel",
+                        (Executable) () -> Backends.java().conv2d(oneChannel, t(2, 1, 3, 3), null,
+                                ConvParams.defaults().groups(2))),
+                Arguments.of("conv2d: groups=2 does not divide the 1 output channel of weight [1, 1, 3, 3]",
+                        (Executable) () -> Backends.java().conv2d(t(1, 2, 5, 5), t(1, 1, 3, 3), null,
+                                ConvParams.defaults().groups(2))),
+                Arguments.of("conv2d: the output [1, 1, 100001, 100001] would have 10000200001 elements, more than the"
+                        + " 2147483647 an int can index",
+                        (Executable) () -> Backends.java().conv2d(one, one, null, ConvParams.defaults().padding(50000, 50000))),
+                Arguments.of("avgPool2dBackward: the output [1, 1, 46341, 46341] would have 2147488281 elements, more"
+                        + " than the 2147483647 an int can index",
+                        (Executable) () -> Backends.java().avgPool2dBackward(one, new int[] {1, 1, 46340, 46340},
+                                PoolParams.of(2, 2).stride(1, 1).padding(1, 1))),
+                Arguments.of("Tensor.dim: dimension 7 does not exist in shape [1, 3, 4, 4] (rank 4: dimensions 0 to 3)",
+                        (Executable) () -> Tensor.zeros(1, 3, 4, 4).dim(7)),
+                Arguments.of("Tensor.dim: dimension -1 does not exist in shape [2] (rank 1: dimensions 0 to 0)",
+                        (Executable) () -> Tensor.zeros(2).dim(-1)),
+                Arguments.of("conv2d: input has 5 channels but weight [8, 3, 3, 3] with groups=1 expects 3; the input's"
+                        + " last dimension is 3: is it NHWC? conv4j expects NCHW [N, C, H, W] (move the channel axis to"
+                        + " position 1)",
+                        (Executable) () -> Backends.java().conv2d(nhwc, t(8, 3, 3, 3), null, ConvParams.defaults())),
+                Arguments.of("conv2d: input has 4 channels but weight [64, 3, 3, 3] with groups=1 expects 3",
+                        (Executable) () -> Backends.java().conv2d(t(1, 4, 5, 5), t(64, 3, 3, 3), null,
+                                ConvParams.defaults())));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exactMessages")
+    void smallMessagesReadWell(String message, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertEquals(message, e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")

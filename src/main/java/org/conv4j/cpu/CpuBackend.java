@@ -11,6 +11,7 @@ import org.conv4j.spi.ConvGeometry;
 import org.conv4j.spi.PoolGeometry;
 import org.conv4j.spi.SmallProblemRouter;
 import org.conv4j.spi.SmallProblemRouting;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * The {@code cpu} backend: conv4j's C++ kernels through JavaCPP (im2col + OpenBLAS {@code sgemm} from
@@ -274,7 +275,7 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
         for (int d : shape) {
             length *= d;  // validated by the geometry: fits in an int
         }
-        return Tensor.wrap(NativeTasks.run(op, what, length, tasks, work, pinHeapInputs, ins, onArrays, onPointer), shape);
+        return TensorAccess.wrap(NativeTasks.run(op, what, length, tasks, work, pinHeapInputs, ins, onArrays, onPointer), shape);
     }
 
     @Override

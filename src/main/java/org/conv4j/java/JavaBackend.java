@@ -5,6 +5,7 @@ import org.conv4j.spi.BaseBackend;
 import org.conv4j.spi.ConvGeometry;
 import org.conv4j.spi.HeapStorage;
 import org.conv4j.spi.PoolGeometry;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * The pure-Java backend: always available, the fallback when nothing native loads, and the reference
@@ -33,7 +34,7 @@ public final class JavaBackend extends BaseBackend {
     }
 
     private static Tensor out(float[] data, int... shape) {
-        return Tensor.wrap(new HeapStorage(data), shape);
+        return TensorAccess.wrap(new HeapStorage(data), shape);
     }
 
     @Override

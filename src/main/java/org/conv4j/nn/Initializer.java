@@ -18,6 +18,7 @@ public interface Initializer {
      * A new tensor of exactly {@code shape}.
      *
      * @param shape the parameter's shape, e.g. {@code [C_out, C_in/groups, kH, kW]} for a kernel
+     * @return a new tensor of exactly {@code shape}
      */
     Tensor create(int[] shape);
 
@@ -27,6 +28,7 @@ public interface Initializer {
      *
      * @param scale  half-width of the interval, finite and at least 0
      * @param random the source of randomness; seed it for reproducible runs
+     * @return independent values uniform in {@code [-scale, scale)} drawn from {@code random} in row-major order ({@code scale = 0.07} is MXNet's default initializer, which the book's {@code conv2d.initialize()} uses)
      * @throws IllegalArgumentException if {@code scale} is negative or not finite, or {@code random} is null
      */
     static Initializer uniform(double scale, Random random) {
@@ -52,6 +54,8 @@ public interface Initializer {
     /**
      * Exactly these values, in row-major order.
      *
+     * @param values the values, copied; their count must match the parameter's shape
+     * @return exactly these values, in row-major order
      * @throws IllegalArgumentException if {@code values} is null; when used, if their count does not
      *                                  fill the requested shape (message from {@link Tensor#of})
      */
@@ -63,7 +67,11 @@ public interface Initializer {
         return shape -> Tensor.of(copy, shape);
     }
 
-    /** All zeros (the default for biases, as in MXNet and the book's PyTorch {@code Conv2D}). */
+    /**
+     * All zeros (the default for biases, as in MXNet and the book's PyTorch {@code Conv2D}).
+     *
+     * @return all zeros (the default for biases, as in MXNet and the book's PyTorch {@code Conv2D})
+     */
     static Initializer zeros() {
         return Tensor::zeros;
     }

@@ -34,6 +34,10 @@ public interface Layer {
      */
     Tensor backward(Tensor dy);
 
-    /** The trainable parameters, in a fixed order (empty for pooling layers). */
+    /**
+     * The trainable parameters, in a fixed order (empty for pooling layers).
+     *
+     * @return the trainable parameters, in a fixed order (empty for pooling layers)
+     */
     List<Parameter> parameters();
 }

@@ -22,6 +22,7 @@ public final class MaxPool2D implements Layer {
     /**
      * Max pooling on {@link Backends#auto()}.
      *
+     * @param params the window, stride, padding and rounding
      * @throws IllegalArgumentException if {@code params} is null
      * @throws org.conv4j.BackendUnavailableException if {@code conv4j.backend} / {@code CONV4J_BACKEND}
      *                                  names a backend that cannot run here
@@ -34,6 +35,7 @@ public final class MaxPool2D implements Layer {
      * Max pooling on {@code backend}.
      *
      * @param backend {@code null} for {@link Backends#auto()}
+     * @param params the window, stride, padding and rounding
      * @throws IllegalArgumentException if {@code params} is null
      */
     public MaxPool2D(PoolParams params, Backend backend) {
@@ -82,7 +84,11 @@ public final class MaxPool2D implements Layer {
         return List.of();
     }
 
-    /** Window, stride and padding. */
+    /**
+     * Window, stride and padding.
+     *
+     * @return window, stride and padding
+     */
     public PoolParams params() {
         return params;
     }

@@ -19,6 +19,7 @@ public final class SGD {
     /**
      * An optimizer over {@code parameters}.
      *
+     * @param parameters the parameters to update
      * @throws IllegalArgumentException if the list or one of its elements is null, or a parameter appears twice
      */
     public SGD(List<Parameter> parameters) {
@@ -45,6 +46,8 @@ public final class SGD {
     /**
      * An optimizer over the parameters of {@code layers}, in order.
      *
+     * @param layers the layers whose parameters are updated
+     * @return an optimizer over the parameters of {@code layers}, in order
      * @throws IllegalArgumentException if a layer is null or a parameter appears twice
      */
     public static SGD of(Layer... layers) {
@@ -83,7 +86,11 @@ public final class SGD {
         }
     }
 
-    /** The parameters updated, in order (unmodifiable). */
+    /**
+     * The parameters updated, in order (unmodifiable).
+     *
+     * @return the parameters updated, in order (unmodifiable)
+     */
     public List<Parameter> parameters() {
         return parameters;
     }

@@ -131,7 +131,7 @@ public abstract class BaseBackend implements Backend {
 
     /** The values of {@code t} as a heap array: the backing array for heap tensors (do not modify it), else a copy. */
     protected static float[] heap(Tensor t) {
-        float[] a = t.storage().heapArray();
+        float[] a = TensorAccess.storage(t).heapArray();
         return a != null ? a : t.toArray();
     }
 

@@ -5,6 +5,7 @@ import org.conv4j.spi.BaseBackend;
 import org.conv4j.spi.ConvGeometry;
 import org.conv4j.spi.HeapStorage;
 import org.conv4j.spi.PoolGeometry;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * TEST ONLY: the original direct-loop Java backend (a literal transcription of the definitions), kept
@@ -23,7 +24,7 @@ public final class DirectReference extends BaseBackend {
     }
 
     private static Tensor out(float[] data, int... shape) {
-        return Tensor.wrap(new HeapStorage(data), shape);
+        return TensorAccess.wrap(new HeapStorage(data), shape);
     }
 
     @Override
