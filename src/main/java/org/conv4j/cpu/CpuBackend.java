@@ -8,12 +8,16 @@ import org.bytedeco.javacpp.Loader;
 import org.conv4j.Backend;
 import org.conv4j.BackendUnavailableException;
 import org.conv4j.ConvParams;
+import org.conv4j.IntTensor;
+import org.conv4j.MaxPoolResult;
 import org.conv4j.PoolParams;
 import org.conv4j.Tensor;
 import org.conv4j.internal.Parallel;
 import org.conv4j.java.JavaBackend;
 import org.conv4j.spi.BaseBackend;
 import org.conv4j.spi.ConvGeometry;
+import org.conv4j.spi.AdaptivePoolGeometry;
+import org.conv4j.spi.IndexGeometry;
 import org.conv4j.spi.PoolGeometry;
 import org.conv4j.spi.SmallProblemRouting;
 
@@ -47,7 +51,7 @@ import org.conv4j.spi.SmallProblemRouting;
 public final class CpuBackend extends BaseBackend implements SmallProblemRouting {
     private static final System.Logger LOG = System.getLogger("org.conv4j.cpu");
     /** Version of conv4j_cpu.h this class was written against. */
-    private static final int API_VERSION = 4;
+    private static final int API_VERSION = 5;
     /**
      * Default routing threshold in multiply-adds (convolutions; pooling counts four per window element):
      * measured on a 2-core Zen3 (see native/README.md), where the native path costs about 2 to 4
@@ -634,5 +638,135 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
             throw e;
         }
         return result(dx, g.inputShape());
+    }
+
+    /**
+     * One native kernel with one float input and one native float output: {@code inArray} (a pinned heap
+     * array) or {@code inPointer} (native or copied) is non-null, never both.
+     */
+    @FunctionalInterface
+    private interface OneInputKernel {
+        int run(float[] inArray, FloatPointer inPointer, FloatPointer out, int from, int to);
+    }
+
+    /** Runs {@code kernel} over tasks [0, tasks) into a fresh native tensor of {@code outShape}. */
+    private Tensor oneInput(String op, Object g, int tasks, double work, Tensor in, int[] outShape,
+                            OneInputKernel kernel) {
+        int size = 1;
+        for (int d : outShape) {
+            size *= d; // validated by the geometry: fits in an int
+        }
+        NativeStorage y = NativeStorage.allocate(size);
+        try {
+            FloatPointer yp = y.pointer();
+            if (pinAll(in)) {
+                float[] a = arr(in);
+                runTasks(op, g, tasks, work, (from, to) -> kernel.run(a, null, yp, from, to));
+            } else {
+                try (Inputs ins = new Inputs()) {
+                    FloatPointer p = ins.of(in);
+                    runTasks(op, g, tasks, work, (from, to) -> kernel.run(null, p, yp, from, to));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            y.close();
+            throw e;
+        }
+        return result(y, outShape);
+    }
+
+    /** Work of an index-driven operation: a store per pooled value plus clearing the big planes. */
+    private static double indexWork(IndexGeometry g) {
+        return 4.0 * g.n * g.c * ((double) g.hs * g.ws + (double) g.hb * g.wb);
+    }
+
+    @Override
+    protected MaxPoolResult doMaxPool2dWithIndices(PoolGeometry g, Tensor x) {
+        if (small(poolWork(g), "maxPool2dWithIndices", g)) {
+            return JavaBackend.INSTANCE.maxPool2dWithIndices(x, params(g));
+        }
+        int[] desc = g.toDescriptor();
+        int[] idx = new int[g.n * g.c * g.hOut * g.wOut];
+        Tensor y = oneInput("maxPool2dWithIndices", g, CpuNative.c4j_pool2d_tasks(desc), poolWork(g), x,
+                g.outputShape(), (a, p, out, from, to) -> a != null
+                        ? CpuNative.c4j_max_pool2d_forward_indices(desc, a, out, idx, from, to)
+                        : CpuNative.c4j_max_pool2d_forward_indices(desc, p, out, idx, from, to));
+        return new MaxPoolResult(y, IntTensor.wrap(idx, g.outputShape()));
+    }
+
+    @Override
+    protected Tensor doMaxPool2dBackwardIndices(IndexGeometry g, Tensor dy, IntTensor indices) {
+        if (small(indexWork(g), "maxPool2dBackward", g)) {
+            return JavaBackend.INSTANCE.maxPool2dBackward(dy, indices, g.bigShape());
+        }
+        int[] desc = g.toDescriptor();
+        int[] idx = indices.array();
+        return oneInput("maxPool2dBackward", g, CpuNative.c4j_index_tasks(desc), indexWork(g), dy, g.bigShape(),
+                (a, p, out, from, to) -> a != null
+                        ? CpuNative.c4j_max_pool2d_backward_indices(desc, a, idx, out, from, to)
+                        : CpuNative.c4j_max_pool2d_backward_indices(desc, p, idx, out, from, to));
+    }
+
+    @Override
+    protected Tensor doMaxUnpool2d(IndexGeometry g, Tensor x, IntTensor indices) {
+        if (small(indexWork(g), "maxUnpool2d", g)) {
+            return JavaBackend.INSTANCE.maxUnpool2d(x, indices, g.bigShape());
+        }
+        int[] desc = g.toDescriptor();
+        int[] idx = indices.array();
+        return oneInput("maxUnpool2d", g, CpuNative.c4j_index_tasks(desc), indexWork(g), x, g.bigShape(),
+                (a, p, out, from, to) -> a != null
+                        ? CpuNative.c4j_max_unpool2d(desc, a, idx, out, from, to)
+                        : CpuNative.c4j_max_unpool2d(desc, p, idx, out, from, to));
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2d(AdaptivePoolGeometry g, Tensor x) {
+        if (small(4 * g.windowOps(), "adaptiveAvgPool2d", g)) {
+            return JavaBackend.INSTANCE.adaptiveAvgPool2d(x, g.hOut, g.wOut);
+        }
+        int[] desc = g.toDescriptor();
+        return oneInput("adaptiveAvgPool2d", g, CpuNative.c4j_adaptive_pool2d_tasks(desc), 4 * g.windowOps(), x,
+                g.outputShape(), (a, p, out, from, to) -> a != null
+                        ? CpuNative.c4j_adaptive_avg_pool2d_forward(desc, a, out, from, to)
+                        : CpuNative.c4j_adaptive_avg_pool2d_forward(desc, p, out, from, to));
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2dBackward(AdaptivePoolGeometry g, Tensor dy) {
+        if (small(4 * g.windowOps(), "adaptiveAvgPool2dBackward", g)) {
+            return JavaBackend.INSTANCE.adaptiveAvgPool2dBackward(dy, g.inputShape());
+        }
+        int[] desc = g.toDescriptor();
+        return oneInput("adaptiveAvgPool2dBackward", g, CpuNative.c4j_adaptive_pool2d_tasks(desc), 4 * g.windowOps(),
+                dy, g.inputShape(), (a, p, out, from, to) -> a != null
+                        ? CpuNative.c4j_adaptive_avg_pool2d_backward(desc, a, out, from, to)
+                        : CpuNative.c4j_adaptive_avg_pool2d_backward(desc, p, out, from, to));
+    }
+
+    @Override
+    protected Tensor doAdaptiveMaxPool2d(AdaptivePoolGeometry g, Tensor x) {
+        if (small(4 * g.windowOps(), "adaptiveMaxPool2d", g)) {
+            return JavaBackend.INSTANCE.adaptiveMaxPool2d(x, g.hOut, g.wOut);
+        }
+        return adaptiveMax("adaptiveMaxPool2d", g, x, null);
+    }
+
+    @Override
+    protected MaxPoolResult doAdaptiveMaxPool2dWithIndices(AdaptivePoolGeometry g, Tensor x) {
+        if (small(4 * g.windowOps(), "adaptiveMaxPool2dWithIndices", g)) {
+            return JavaBackend.INSTANCE.adaptiveMaxPool2dWithIndices(x, g.hOut, g.wOut);
+        }
+        int[] idx = new int[g.n * g.c * g.hOut * g.wOut];
+        return new MaxPoolResult(adaptiveMax("adaptiveMaxPool2dWithIndices", g, x, idx),
+                IntTensor.wrap(idx, g.outputShape()));
+    }
+
+    private Tensor adaptiveMax(String op, AdaptivePoolGeometry g, Tensor x, int[] idx) {
+        int[] desc = g.toDescriptor();
+        return oneInput(op, g, CpuNative.c4j_adaptive_pool2d_tasks(desc), 4 * g.windowOps(), x, g.outputShape(),
+                (a, p, out, from, to) -> a != null
+                        ? CpuNative.c4j_adaptive_max_pool2d_forward(desc, a, out, idx, from, to)
+                        : CpuNative.c4j_adaptive_max_pool2d_forward(desc, p, out, idx, from, to));
     }
 }

@@ -106,4 +106,49 @@ final class CpuNative {
 
     @CriticalRegion
     static native int c4j_avg_pool2d_backward(int[] desc, float[] dy, FloatPointer dx, int taskBegin, int taskEnd);
+
+    static native int c4j_max_pool2d_forward_indices(int[] desc, FloatPointer x, FloatPointer y, int[] idx,
+            int taskBegin, int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_max_pool2d_forward_indices(int[] desc, float[] x, FloatPointer y, int[] idx,
+            int taskBegin, int taskEnd);
+
+    static native int c4j_index_tasks(int[] idesc);
+
+    static native int c4j_max_pool2d_backward_indices(int[] idesc, FloatPointer dy, int[] idx, FloatPointer dx,
+            int taskBegin, int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_max_pool2d_backward_indices(int[] idesc, float[] dy, int[] idx, FloatPointer dx,
+            int taskBegin, int taskEnd);
+
+    static native int c4j_max_unpool2d(int[] idesc, FloatPointer x, int[] idx, FloatPointer y, int taskBegin,
+            int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_max_unpool2d(int[] idesc, float[] x, int[] idx, FloatPointer y, int taskBegin, int taskEnd);
+
+    static native int c4j_adaptive_pool2d_tasks(int[] adesc);
+
+    static native int c4j_adaptive_avg_pool2d_forward(int[] adesc, FloatPointer x, FloatPointer y, int taskBegin,
+            int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_adaptive_avg_pool2d_forward(int[] adesc, float[] x, FloatPointer y, int taskBegin,
+            int taskEnd);
+
+    static native int c4j_adaptive_avg_pool2d_backward(int[] adesc, FloatPointer dy, FloatPointer dx, int taskBegin,
+            int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_adaptive_avg_pool2d_backward(int[] adesc, float[] dy, FloatPointer dx, int taskBegin,
+            int taskEnd);
+
+    static native int c4j_adaptive_max_pool2d_forward(int[] adesc, FloatPointer x, FloatPointer y, int[] idx,
+            int taskBegin, int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_adaptive_max_pool2d_forward(int[] adesc, float[] x, FloatPointer y, int[] idx,
+            int taskBegin, int taskEnd);
 }

@@ -189,6 +189,40 @@ final class Pooling {
         return best;
     }
 
+    /**
+     * Max pooling with argmax: {@code y} gets the maxima, {@code idx} the flat plane offset of each window's
+     * first maximal cell. The same argmax as {@link #maxBackward} (band keys on full windows, the exact
+     * clipped search elsewhere), so the index-free and index paths agree on ties and NaN.
+     */
+    static void maxForwardWithIndices(PoolGeometry g, float[] x, float[] y, int[] idx) {
+        int ilo = firstInterior(g.ph, g.sh);
+        int ihi = Math.max(ilo, endInterior(g.h, g.kh, g.ph, g.sh, g.hOut));
+        int jlo = Math.min(firstInterior(g.pw, g.sw), g.wOut);
+        int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
+        boolean keysExact = (long) g.h * g.w <= (1 << 24);
+        Parallel.forPieces(g.n * g.c, grainPlanes(g), (from, to) -> {
+            BandArgmax ba = new BandArgmax(g);
+            for (int p = from; p < to; p++) {
+                int xp = p * g.h * g.w;
+                int yp = p * g.hOut * g.wOut;
+                for (int i = 0; i < g.hOut; i++) {
+                    int yr = yp + i * g.wOut;
+                    boolean band = keysExact && i >= ilo && i < ihi;
+                    if (band) {
+                        ba.load(x, xp, i * g.sh - g.ph);
+                    }
+                    float[] key = ba.windowKey;
+                    for (int j = 0; j < g.wOut; j++) {
+                        float k = band && j >= jlo && j < jhi ? key[j * g.sw - g.pw] : Float.NaN;
+                        int at = k == k ? (int) k : argmaxClipped(g, x, xp, i, j) - xp;
+                        idx[yr + j] = at;
+                        y[yr + j] = x[xp + at];
+                    }
+                }
+            }
+        });
+    }
+
     static float[] maxBackward(PoolGeometry g, float[] dy, float[] x) {
         float[] dx = new float[x.length];
         int ilo = firstInterior(g.ph, g.sh);
