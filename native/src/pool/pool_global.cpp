@@ -1,0 +1,46 @@
+// Scalar global pooling and the CPUID choice (pool_global.h).
+#include "pool/pool_global.h"
+
+#include "runtime/cpu_features.h"
+
+namespace c4j {
+namespace {
+
+void avg_forward(const float *x, int64_t planes, int64_t hw, float *y) {
+    for (int64_t p = 0; p < planes; ++p) {
+        const float *xp = x + p * hw;
+        // four partial sums: independent additions, like the vector versions' lanes
+        float s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
+        int64_t k = 0;
+        for (; k + 4 <= hw; k += 4) {
+            s0 += xp[k];
+            s1 += xp[k + 1];
+            s2 += xp[k + 2];
+            s3 += xp[k + 3];
+        }
+        for (; k < hw; ++k) s0 += xp[k];
+        y[p] = ((s0 + s1) + (s2 + s3)) / static_cast<float>(hw);
+    }
+}
+
+void avg_backward(const float *dy, int64_t planes, int64_t hw, float *dx) {
+    for (int64_t p = 0; p < planes; ++p) {
+        const float v = dy[p] / static_cast<float>(hw);
+        float *d = dx + p * hw;
+        for (int64_t k = 0; k < hw; ++k) d[k] = v;
+    }
+}
+
+const PoolGlobalKernels kScalar{avg_forward, avg_backward};
+
+}  // namespace
+
+const PoolGlobalKernels &pool_global_scalar() { return kScalar; }
+
+const PoolGlobalKernels &pool_global() {
+    if (cpu_use_avx512()) return pool_global_avx512();
+    if (cpu_use_avx2_fma()) return pool_global_avx2();
+    return kScalar;
+}
+
+}  // namespace c4j
