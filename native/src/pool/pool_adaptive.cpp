@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "conv4j/conv4j_cpu.h"
+#include "pool/pool_global.h"
 #include "pool/pool_rows.h"
 #include "runtime/buffer.h"
 #include "runtime/geometry.h"
@@ -60,6 +61,11 @@ extern "C" int c4j_adaptive_avg_pool2d_forward(const int32_t *adesc, const float
     c4j::AdaptiveGeo g;
     if (!c4j::load_adaptive(adesc, g) || !c4j::in_range(g, t0, t1)) return C4J_ERR_BAD_DESCRIPTOR;
     if (x == nullptr || y == nullptr) return C4J_ERR_NULL_POINTER;
+    if (g.hout == 1 && g.wout == 1) {  // global average: the plane reduction
+        const int64_t hw = static_cast<int64_t>(g.h) * g.w;
+        c4j::pool_global().avg_forward(x + t0 * hw, t1 - t0, hw, y + t0);
+        return C4J_OK;
+    }
     c4j::FloatBuffer vbuf(g.w);
     if (!vbuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
     float *v = vbuf.get();
@@ -88,6 +94,11 @@ extern "C" int c4j_adaptive_avg_pool2d_backward(const int32_t *adesc, const floa
     c4j::AdaptiveGeo g;
     if (!c4j::load_adaptive(adesc, g) || !c4j::in_range(g, t0, t1)) return C4J_ERR_BAD_DESCRIPTOR;
     if (dy == nullptr || dx == nullptr) return C4J_ERR_NULL_POINTER;
+    if (g.hout == 1 && g.wout == 1) {
+        const int64_t hw = static_cast<int64_t>(g.h) * g.w;
+        c4j::pool_global().avg_backward(dy + t0, t1 - t0, hw, dx + t0 * hw);
+        return C4J_OK;
+    }
     c4j::FloatBuffer rowbuf(g.w);
     if (!rowbuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
     float *row = rowbuf.get();

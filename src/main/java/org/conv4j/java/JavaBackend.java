@@ -18,7 +18,7 @@ import org.conv4j.spi.PoolGeometry;
  * ({@link ConvForward}, {@link ConvBackwardData}, {@link ConvBackwardWeights}; 1x1 convolutions skip
  * im2col; one-input-channel groups use {@link DepthwiseConv}); pooling has direct kernels ({@link Pooling}).
  * All work is split over the bounded pool of {@link org.conv4j.Conv4j#setThreads}. Convolution results
- * may differ from a literal loop by float rounding (summation order); pooling results are exact.
+ * may differ from a literal loop by float rounding (summation order); max pooling is exact, average pooling within float rounding.
  *
  * <p>Non-finite values: zero padding takes part in the products as explicit zeros (as in every im2col
  * implementation, the native one included), so an infinite weight yields NaN at outputs whose window
