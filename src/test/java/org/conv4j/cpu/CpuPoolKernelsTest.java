@@ -54,7 +54,7 @@ class CpuPoolKernelsTest {
     @ValueSource(booleans = {false, true})
     void globalAverageMatchesJava(boolean scalar) {
         CpuBackend.forceScalar(scalar);
-        CpuBackend cpu = CpuBackend.create(0, true);
+        CpuBackend cpu = CpuBackend.create(true);
         Random r = new Random(scalar ? 41 : 40);
         int[][] planes = {{1, 1}, {7, 7}, {1, 15}, {4, 4}, {3, 11}, {8, 8}, {13, 5}, {14, 14}, {33, 33}, {1, 97}};
         for (int[] hw : planes) {
@@ -78,7 +78,7 @@ class CpuPoolKernelsTest {
     @ValueSource(booleans = {false, true})
     void averageGradientGatherMatchesJava(boolean scalar) {
         CpuBackend.forceScalar(scalar);
-        CpuBackend cpu = CpuBackend.create(0, true);
+        CpuBackend cpu = CpuBackend.create(true);
         Random r = new Random(scalar ? 51 : 50);
         for (int iter = 0; iter < 150; iter++) {
             int kh = 1 + r.nextInt(5);
@@ -111,6 +111,27 @@ class CpuPoolKernelsTest {
             assertClose("adaptive avg " + what, JAVA.adaptiveAvgPool2d(x, ho, wo), cpu.adaptiveAvgPool2d(x, ho, wo), 1e-5f);
             assertArrayEquals(JAVA.adaptiveMaxPool2dWithIndices(x, ho, wo).indices().toArray(),
                     cpu.adaptiveMaxPool2dWithIndices(x, ho, wo).indices().toArray(), "adaptive indices " + what);
+        }
+    }
+
+    /** Indices of a large pooling (several parallel task chunks) from native and from heap inputs. */
+    @org.junit.jupiter.api.Test
+    void indicesOfManyChunksFromNativeAndHeapInputs() {
+        CpuBackend.forceScalar(false);
+        CpuBackend cpu = CpuBackend.create(true);
+        Random r = new Random(60);
+        int[] xs = {8, 64, 56, 56};
+        PoolParams p = PoolParams.of(3, 3).stride(2, 2).padding(1, 1);
+        Tensor x = Tensor.of(random(r, 8 * 64 * 56 * 56), xs);
+        MaxPoolResult want = JAVA.maxPool2dWithIndices(x, p);
+        Tensor dy = Tensor.of(random(r, want.output().size()), want.output().shape());
+        try (Tensor xn = toNative(x); MaxPoolResult fromNative = cpu.maxPool2dWithIndices(xn, p);
+             MaxPoolResult fromHeap = cpu.maxPool2dWithIndices(x, p);
+             Tensor dyn = toNative(dy);
+             Tensor dx = cpu.maxPool2dBackward(dyn, fromNative.indices(), xs)) {
+            assertArrayEquals(want.indices().toArray(), fromNative.indices().toArray(), "indices from native x");
+            assertArrayEquals(want.indices().toArray(), fromHeap.indices().toArray(), "indices from heap x");
+            assertClose("gradient from indices", JAVA.maxPool2dBackward(dy, x, p), dx, 1e-6f);
         }
     }
 }
