@@ -27,11 +27,6 @@ inline Rows rows_of(const PoolGeo &g, int i) {
     return Rows{std::max(s, 0), std::min(s + g.kh, g.h)};
 }
 
-inline Rows cols_of(const PoolGeo &g, int j) {
-    int s = j * g.sw - g.pw;
-    return Rows{std::max(s, 0), std::min(s + g.kw, g.w)};
-}
-
 // A padded row: input column q at index q + pw; -inf / 0 / INT32_MAX elsewhere. Windows start at
 // j * sw (padded index). The last one starts before w + pw (the ceil-mode rule drops any other), so
 // reads end before w + pw + kw whatever the stride, and n = (wout - 1) * sw + 1 <= w + pw fits an int.

@@ -9,17 +9,9 @@ namespace {
 void avg_forward(const float *x, int64_t planes, int64_t hw, float *y) {
     for (int64_t p = 0; p < planes; ++p) {
         const float *xp = x + p * hw;
-        // four partial sums: independent additions, like the vector versions' lanes
-        float s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
-        int64_t k = 0;
-        for (; k + 4 <= hw; k += 4) {
-            s0 += xp[k];
-            s1 += xp[k + 1];
-            s2 += xp[k + 2];
-            s3 += xp[k + 3];
-        }
-        for (; k < hw; ++k) s0 += xp[k];
-        y[p] = ((s0 + s1) + (s2 + s3)) / static_cast<float>(hw);
+        float lanes[16] = {};
+        for (int64_t k = 0; k < hw; ++k) lanes[k % 16] += xp[k];
+        y[p] = pool_global_finish(lanes, hw);
     }
 }
 

@@ -9,8 +9,18 @@
 
 namespace c4j {
 
+// The summation order every version follows, so that they agree bit for bit: sixteen lanes, lane l adding
+// x[l], x[l + 16], x[l + 32], ... in that order from +0; then the lanes pairwise, lane i += lane i + s for
+// s = 8, 4, 2, 1; the sum divided by hw.
+inline float pool_global_finish(float *lanes, int64_t hw) {
+    for (int s = 8; s >= 1; s /= 2) {
+        for (int i = 0; i < s; ++i) lanes[i] += lanes[i + s];
+    }
+    return lanes[0] / static_cast<float>(hw);
+}
+
 struct PoolGlobalKernels {
-    // y[p] = (sum of x[p*hw .. p*hw + hw)) / hw for p < planes.
+    // y[p] = (sum of x[p*hw .. p*hw + hw)) / hw for p < planes, in the order of pool_global_finish.
     void (*avg_forward)(const float *x, int64_t planes, int64_t hw, float *y);
     // dx[p*hw + k] = dy[p] / hw for k < hw, p < planes.
     void (*avg_backward)(const float *dy, int64_t planes, int64_t hw, float *dx);

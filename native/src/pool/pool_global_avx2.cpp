@@ -7,29 +7,20 @@
 namespace c4j {
 namespace {
 
-inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 void avg_forward(const float *x, int64_t planes, int64_t hw, float *y) {
     for (int64_t p = 0; p < planes; ++p) {
         const float *xp = x + p * hw;
-        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();  // lanes 0-7 and 8-15
         int64_t k = 0;
         for (; k + 16 <= hw; k += 16) {
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(xp + k));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(xp + k + 8));
         }
-        if (k + 8 <= hw) {
-            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(xp + k));
-            k += 8;
-        }
-        float s = hsum(_mm256_add_ps(a0, a1));
-        for (; k < hw; ++k) s += xp[k];
-        y[p] = s / static_cast<float>(hw);
+        alignas(32) float lanes[16];
+        _mm256_store_ps(lanes, a0);
+        _mm256_store_ps(lanes + 8, a1);
+        for (int64_t l = 0; k + l < hw; ++l) lanes[l] += xp[k + l];
+        y[p] = pool_global_finish(lanes, hw);
     }
 }
 

@@ -1,12 +1,12 @@
 // AVX-512 global pooling (pool_global.h); compiled with AVX-512 flags, reached only after CPUID says so.
-// A plane of hw floats is summed 16 lanes at a time, the tail with a masked load, so small planes (7x7 = 49:
-// three vectors and a one-lane tail) cost a handful of instructions and one horizontal reduction.
+// A plane of hw floats is summed 16 lanes at a time, the tail with a masked load and add, so small planes
+// (7x7 = 49: three vectors and a one-lane tail) cost a handful of instructions and one reduction.
 #include "pool/pool_global.h"
 
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512DQ__)
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-// GCC 12's _mm512_reduce_add_ps starts from _mm512_undefined_*, reported as "may be used uninitialized"
-// (GCC bug 105593, fixed in GCC 13)
+// GCC 12's AVX-512 headers start some intrinsics from _mm512_undefined_*, reported as "may be used
+// uninitialized" wherever they inline (GCC bug 105593, fixed in GCC 13)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 #include <immintrin.h>
@@ -21,14 +21,14 @@ inline __mmask16 lanes(int64_t n) {
 void avg_forward(const float *x, int64_t planes, int64_t hw, float *y) {
     for (int64_t p = 0; p < planes; ++p) {
         const float *xp = x + p * hw;
-        __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+        __m512 a = _mm512_setzero_ps();
         int64_t k = 0;
-        for (; k + 32 <= hw; k += 32) {
-            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(xp + k));
-            a1 = _mm512_add_ps(a1, _mm512_loadu_ps(xp + k + 16));
-        }
-        for (; k < hw; k += 16) a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(lanes(hw - k), xp + k));
-        y[p] = _mm512_reduce_add_ps(_mm512_add_ps(a0, a1)) / static_cast<float>(hw);
+        for (; k + 16 <= hw; k += 16) a = _mm512_add_ps(a, _mm512_loadu_ps(xp + k));
+        // the tail only in its own lanes (a masked add leaves the others as they are, -0 included)
+        if (k < hw) a = _mm512_mask_add_ps(a, lanes(hw - k), a, _mm512_maskz_loadu_ps(lanes(hw - k), xp + k));
+        alignas(64) float l16[16];
+        _mm512_store_ps(l16, a);
+        y[p] = pool_global_finish(l16, hw);
     }
 }
 

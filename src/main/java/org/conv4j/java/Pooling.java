@@ -10,7 +10,7 @@ import org.conv4j.spi.PoolGeometry;
  * border uses the clipped window. Max pooling agrees bit for bit with the reference definition: the first
  * maximal cell in row-major order wins (a NaN beats any number, the first NaN wins, padded cells never win)
  * and backward adds into {@code dx} in window order. Average pooling uses PyTorch's divisor; its forward sums
- * each window in row-major order (global pooling: one reduction with four partial sums per plane) and its
+ * each window in row-major order (global pooling: one sixteen-lane reduction per plane, as the cpu backend) and its
  * gradient is a separable gather ({@link #avgBackward}), so averages agree with the definition up to float
  * rounding.
  */
@@ -550,28 +550,28 @@ final class Pooling {
         return g.kh == g.h && g.kw == g.w && g.ph == 0 && g.pw == 0 && g.hOut == 1 && g.wOut == 1;
     }
 
-    /** Global average: one reduction per plane, four partial sums (as the native scalar kernel). */
+    /**
+     * Global average: one reduction per plane in the cpu backend's order (native/src/pool/pool_global.h), so
+     * both backends give the same bits: sixteen lanes, lane l adding x[l], x[l + 16], ... from +0, then lane
+     * i += lane i + s for s = 8, 4, 2, 1, then one division.
+     */
     private static float[] globalAvgForward(PoolGeometry g, float[] x) {
         int hw = g.h * g.w;
         float[] y = new float[g.n * g.c];
         Parallel.forPieces(g.n * g.c, grainPlanes(g), (from, to) -> {
+            float[] lanes = new float[16];
             for (int p = from; p < to; p++) {
                 int o = p * hw;
-                float s0 = 0f;
-                float s1 = 0f;
-                float s2 = 0f;
-                float s3 = 0f;
-                int k = 0;
-                for (; k + 4 <= hw; k += 4) {
-                    s0 += x[o + k];
-                    s1 += x[o + k + 1];
-                    s2 += x[o + k + 2];
-                    s3 += x[o + k + 3];
+                java.util.Arrays.fill(lanes, 0f);
+                for (int k = 0; k < hw; k++) {
+                    lanes[k & 15] += x[o + k];
                 }
-                for (; k < hw; k++) {
-                    s0 += x[o + k];
+                for (int s = 8; s >= 1; s >>= 1) {
+                    for (int i = 0; i < s; i++) {
+                        lanes[i] += lanes[i + s];
+                    }
                 }
-                y[p] = ((s0 + s1) + (s2 + s3)) / hw;
+                y[p] = lanes[0] / hw;
             }
         });
         return y;
