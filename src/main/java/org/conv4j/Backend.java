@@ -142,4 +142,81 @@ public interface Backend {
         }
         return this;
     }
+     * Max pooling that also returns where each maximum was (PyTorch's {@code return_indices}): the same
+     * output as {@link #maxPool2d} and, per output, the flat index {@code row * W + column} of its
+     * window's first maximal element (row-major order; a NaN beats every number; padded cells never win)
+     * within its own {@code [H, W]} input plane.
+     *
+     * @return the output {@code [N, C, H_out, W_out]} and int32 indices of the same shape
+     * @throws IllegalArgumentException as {@link #maxPool2d}
+     */
+    MaxPoolResult maxPool2dWithIndices(Tensor x, PoolParams p);
+
+    /**
+     * Gradient of max pooling from saved indices: {@code dx[n, c, indices[n, c, i, j]] += dy[n, c, i, j]}
+     * (overlapping windows that share a maximum add up), zero elsewhere. Needs neither the input nor the
+     * window, so it also serves {@link #adaptiveMaxPool2dWithIndices}.
+     *
+     * @param dy      {@code [N, C, H_out, W_out]}
+     * @param indices as returned by the forward, the shape of {@code dy}
+     * @param xShape  the forward input's shape {@code [N, C, H, W]}
+     * @return {@code dx} of shape {@code xShape}
+     * @throws IllegalArgumentException on null arguments, ranks other than 4, indices not shaped like
+     *                                  {@code dy}, N or C differing from {@code xShape}, or an index outside
+     *                                  {@code [0, H*W)} (the message names the first such one)
+     */
+    Tensor maxPool2dBackward(Tensor dy, IntTensor indices, int[] xShape);
+
+    /**
+     * Partial inverse of max pooling ({@code torch.nn.functional.max_unpool2d}): a zero tensor of
+     * {@code outputShape} with {@code y[n, c, indices[n, c, i, j]] = x[n, c, i, j]}; where several
+     * positions carry the same index, the last in row-major order wins.
+     *
+     * @param x           pooled values {@code [N, C, H_in, W_in]}
+     * @param indices     the shape of {@code x}, each in {@code [0, H*W)}
+     * @param outputShape {@code [N, C, H, W]}, usually the shape of the pooling's input
+     * @return {@code [N, C, H, W]}
+     * @throws IllegalArgumentException as {@link #maxPool2dBackward(Tensor, IntTensor, int[])}
+     */
+    Tensor maxUnpool2d(Tensor x, IntTensor indices, int[] outputShape);
+
+    /**
+     * Adaptive average pooling ({@code torch.nn.functional.adaptive_avg_pool2d}): output cell {@code (i, j)}
+     * is the mean of input rows {@code [floor(i*H/hOut), ceil((i+1)*H/hOut))} and columns
+     * {@code [floor(j*W/wOut), ceil((j+1)*W/wOut))}.
+     *
+     * @param hOut output height, at least 1 (may exceed H)
+     * @param wOut output width, at least 1 (may exceed W)
+     * @return {@code [N, C, hOut, wOut]}
+     * @throws IllegalArgumentException on a null or non-rank-4 {@code x}, an output size below 1, or an
+     *                                  output too large for {@code int}
+     */
+    Tensor adaptiveAvgPool2d(Tensor x, int hOut, int wOut);
+
+    /**
+     * Gradient of adaptive average pooling: each {@code dy} value spread evenly over its window.
+     *
+     * @param dy     {@code [N, C, hOut, wOut]}
+     * @param xShape the forward input's shape {@code [N, C, H, W]}
+     * @return {@code dx} of shape {@code xShape}
+     * @throws IllegalArgumentException on null arguments, ranks other than 4, or N or C differing
+     */
+    Tensor adaptiveAvgPool2dBackward(Tensor dy, int[] xShape);
+
+    /**
+     * Adaptive max pooling ({@code torch.nn.functional.adaptive_max_pool2d}), windows as
+     * {@link #adaptiveAvgPool2d}; ties and NaN as {@link #maxPool2d}.
+     *
+     * @return {@code [N, C, hOut, wOut]}
+     * @throws IllegalArgumentException as {@link #adaptiveAvgPool2d}
+     */
+    Tensor adaptiveMaxPool2d(Tensor x, int hOut, int wOut);
+
+    /**
+     * Adaptive max pooling with the flat index of each maximum in its input plane, as
+     * {@link #maxPool2dWithIndices}; its gradient is {@link #maxPool2dBackward(Tensor, IntTensor, int[])}.
+     *
+     * @throws IllegalArgumentException as {@link #adaptiveAvgPool2d}
+     */
+    MaxPoolResult adaptiveMaxPool2dWithIndices(Tensor x, int hOut, int wOut);
 }

@@ -8,6 +8,10 @@ import org.conv4j.Tensor;
 import org.conv4j.spi.BaseBackend;
 import org.conv4j.spi.ConvGeometry;
 import org.conv4j.spi.PoolGeometry;
+import org.conv4j.spi.AdaptivePoolGeometry;
+import org.conv4j.spi.IndexGeometry;
+import org.conv4j.IntTensor;
+import org.conv4j.MaxPoolResult;
 import org.conv4j.spi.Storage;
 import org.conv4j.spi.TensorAccess;
 
@@ -224,5 +228,59 @@ public final class CudaBackend extends BaseBackend {
         int[] desc = g.toDescriptor();
         return run("avgPool2dBackward", g.inputShape(),
                 (in, dx) -> CudaNative.c4j_cuda_avg_pool2d_backward(desc, in.of(dy), dx));
+    }
+
+    @Override
+    protected MaxPoolResult doMaxPool2dWithIndices(PoolGeometry g, Tensor x) {
+        int[] desc = g.toDescriptor();
+        int[] idx = new int[g.n * g.c * g.hOut * g.wOut];
+        Tensor y = run("maxPool2dWithIndices", g.outputShape(),
+                (in, out) -> CudaNative.c4j_cuda_max_pool2d_forward_indices(desc, in.of(x), out, idx));
+        return new MaxPoolResult(y, IntTensor.wrap(idx, g.outputShape()));
+    }
+
+    @Override
+    protected Tensor doMaxPool2dBackwardIndices(IndexGeometry g, Tensor dy, IntTensor indices) {
+        int[] desc = g.toDescriptor();
+        int[] idx = indices.array();
+        return run("maxPool2dBackward", g.bigShape(),
+                (in, dx) -> CudaNative.c4j_cuda_max_pool2d_backward_indices(desc, in.of(dy), idx, dx));
+    }
+
+    @Override
+    protected Tensor doMaxUnpool2d(IndexGeometry g, Tensor x, IntTensor indices) {
+        int[] desc = g.toDescriptor();
+        int[] idx = indices.array();
+        return run("maxUnpool2d", g.bigShape(), (in, y) -> CudaNative.c4j_cuda_max_unpool2d(desc, in.of(x), idx, y));
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2d(AdaptivePoolGeometry g, Tensor x) {
+        int[] desc = g.toDescriptor();
+        return run("adaptiveAvgPool2d", g.outputShape(),
+                (in, y) -> CudaNative.c4j_cuda_adaptive_avg_pool2d_forward(desc, in.of(x), y));
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2dBackward(AdaptivePoolGeometry g, Tensor dy) {
+        int[] desc = g.toDescriptor();
+        return run("adaptiveAvgPool2dBackward", g.inputShape(),
+                (in, dx) -> CudaNative.c4j_cuda_adaptive_avg_pool2d_backward(desc, in.of(dy), dx));
+    }
+
+    @Override
+    protected Tensor doAdaptiveMaxPool2d(AdaptivePoolGeometry g, Tensor x) {
+        int[] desc = g.toDescriptor();
+        return run("adaptiveMaxPool2d", g.outputShape(),
+                (in, y) -> CudaNative.c4j_cuda_adaptive_max_pool2d_forward(desc, in.of(x), y, null));
+    }
+
+    @Override
+    protected MaxPoolResult doAdaptiveMaxPool2dWithIndices(AdaptivePoolGeometry g, Tensor x) {
+        int[] desc = g.toDescriptor();
+        int[] idx = new int[g.n * g.c * g.hOut * g.wOut];
+        Tensor y = run("adaptiveMaxPool2dWithIndices", g.outputShape(),
+                (in, out) -> CudaNative.c4j_cuda_adaptive_max_pool2d_forward(desc, in.of(x), out, idx));
+        return new MaxPoolResult(y, IntTensor.wrap(idx, g.outputShape()));
     }
 }
