@@ -142,6 +142,8 @@ public interface Backend {
         }
         return this;
     }
+
+    /**
      * Max pooling that also returns where each maximum was (PyTorch's {@code return_indices}): the same
      * output as {@link #maxPool2d} and, per output, the flat index {@code row * W + column} of its
      * window's first maximal element (row-major order; a NaN beats every number; padded cells never win)
