@@ -164,7 +164,7 @@ class ErrorInputsTest {
                 b -> b.adaptiveAvgPool2d(px, 0, 2), px));
         bad.add(new Bad("adaptiveAvgPool2d rank-2 x", "adaptiveAvgPool2d: x must have rank 4 [N, C, H, W], got shape [4, 4]",
                 b -> b.adaptiveAvgPool2d(px2, 1, 1), px2));
-        bad.add(new Bad("adaptiveAvgPool2d output too large", "adaptiveAvgPool2d: the output [1, 2, 65536, 65536] would have more than",
+        bad.add(new Bad("adaptiveAvgPool2d output too large", "adaptiveAvgPool2d: the output [1, 2, 65536, 65536] would have 8589934592 elements, more than the 2147483647 an int can index",
                 b -> b.adaptiveAvgPool2d(px, 65536, 65536), px));
         bad.add(new Bad("adaptiveAvgPool2dBackward null dy", "adaptiveAvgPool2dBackward: dy is null",
                 b -> b.adaptiveAvgPool2dBackward(null, pxs)));
