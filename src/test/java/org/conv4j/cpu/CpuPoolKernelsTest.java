@@ -134,4 +134,31 @@ class CpuPoolKernelsTest {
             assertClose("gradient from indices", JAVA.maxPool2dBackward(dy, x, p), dx, 1e-6f);
         }
     }
+
+    /** Stride-1 "same" pooling (window 2 pad + 1: 1x1, 3x3 pad 1, 5x5 pad 2, mixed) takes the band path. */
+    @ParameterizedTest(name = "scalar kernels {0}")
+    @ValueSource(booleans = {false, true})
+    void sameSizeStrideOneMatchesJava(boolean scalar) {
+        CpuBackend.forceScalar(scalar);
+        CpuBackend cpu = CpuBackend.create(true);
+        Random r = new Random(scalar ? 71 : 70);
+        int[][] windows = {{1, 1}, {3, 3}, {5, 5}, {3, 1}, {1, 3}, {5, 3}, {2, 3}};
+        for (int iter = 0; iter < 60; iter++) {
+            int[] k = windows[iter % windows.length];
+            int h = 1 + r.nextInt(30);
+            int w = 1 + r.nextInt(40);
+            PoolParams p = PoolParams.of(k[0], k[1]).stride(1, 1).padding(k[0] / 2, k[1] / 2)
+                    .countIncludePad(r.nextBoolean());
+            int[] xs = {1 + r.nextInt(2), 1 + r.nextInt(3), h, w};
+            float[] v = random(r, xs[0] * xs[1] * h * w);
+            for (int i = 0; i < v.length; i += 11) {
+                v[i] = i % 3 == 0 ? Float.NaN : Math.round(v[i]);  // NaNs and ties
+            }
+            Tensor x = Tensor.of(v, xs);
+            String what = (scalar ? "scalar " : "vector ") + java.util.Arrays.toString(xs) + " " + p;
+            assertArrayEquals(JAVA.maxPool2d(x, p).toArray(), cpu.maxPool2d(x, p).toArray(), "max " + what);
+            Tensor xf = Tensor.of(random(r, v.length), xs);
+            assertClose("avg " + what, JAVA.avgPool2d(xf, p), cpu.avgPool2d(xf, p), 1e-6f);
+        }
+    }
 }
