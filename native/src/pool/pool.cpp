@@ -11,6 +11,7 @@
 #include "runtime/buffer.h"
 #include "conv4j/conv4j_cpu.h"
 #include "runtime/geometry.h"
+#include "pool/pool_band.h"
 #include "pool/pool_global.h"
 #include "pool/pool_planes.h"
 #include "pool/pool_rows.h"
@@ -37,75 +38,7 @@ struct PaddedRow {
         : len(static_cast<int64_t>(g.w) + 2 * g.pw + g.kw + 16), n((g.wout - 1) * g.sw + 1) {}
 };
 
-// Column extent of window j (PyTorch's divisor factors into a row extent and a column extent).
-inline int col_extent(const PoolGeo &g, int j) {
-    int ws = j * g.sw - g.pw;
-    int we = std::min(ws + g.kw, g.w + g.pw);
-    return g.count_include_pad ? we - ws : std::min(we, g.w) - std::max(ws, 0);
-}
 
-inline int row_extent(const PoolGeo &g, int i) {
-    int hs = i * g.sh - g.ph;
-    int he = std::min(hs + g.kh, g.h + g.ph);
-    return g.count_include_pad ? he - hs : std::min(he, g.h) - std::max(hs, 0);
-}
-
-// Stride-1 "same" pooling (kw = 2 pw + 1, so wout = w; Inception's 3x3 stride 1 padding 1): the output rows
-// whose windows lie inside the input in height form one band, and because a plane's rows are contiguous the
-// band is reduced as one long row: the column reduction over kh rows for every band cell in one row-kernel
-// call, then the sliding reduction over kw columns in one call, written straight into y (y row i at
-// column j is band cell (i - i0) * w + j - pw). Windows that straddle two rows land on the pw border columns
-// of each row, which are then recomputed with their clipped windows. The same kernels in the same order as
-// the per-row path: the same bits. Returns the band [i0, i1) (empty when the shape does not qualify).
-struct Band {
-    int i0, i1;
-};
-
-inline Band same_band(const PoolGeo &g) {
-    if (g.sh != 1 || g.sw != 1 || g.kw != 2 * g.pw + 1 || g.wout != g.w) return Band{0, 0};
-    const int i0 = g.ph;                                // first row whose window starts inside the input
-    const int i1 = std::min(g.hout, g.h + g.ph - g.kh + 1);  // one past the last whose window ends inside
-    return i1 - i0 >= 2 ? Band{i0, i1} : Band{0, 0};   // a single row gains nothing
-}
-
-// The band of one plane: column reductions into v, then window reductions into y (see same_band).
-template <bool kMax>
-void band_forward(const PoolGeo &g, const PoolRowKernels &k, Band b, const float *xp, float *yp, float *v) {
-    const int len = (b.i1 - b.i0) * g.w;  // the band's cells; fits an int (a plane does)
-    const float *top = xp + static_cast<int64_t>(b.i0 - g.ph) * g.w;
-    float *yb = yp + static_cast<int64_t>(b.i0) * g.w;
-    if (kMax) {
-        k.col_max(top, g.w, g.kh, len, v, nullptr);
-        k.win_max(v, len - g.kw + 1, g.kw, yb + g.pw);
-    } else {
-        k.col_sum(top, g.w, g.kh, len, v);
-        k.win_sum(v, len - g.kw + 1, g.kw, yb + g.pw);
-        const float full = static_cast<float>(g.kh * g.kw);
-        for (int c = g.pw; c < g.pw + len - g.kw + 1; ++c) yb[c] /= full;
-    }
-    // the clipped windows of the border columns, as the per-row path's padded row computes them
-    for (int i = 0; i < b.i1 - b.i0; ++i) {
-        const float *vr = v + static_cast<int64_t>(i) * g.w;
-        float *yr = yb + static_cast<int64_t>(i) * g.w;
-        for (int j = 0; j < g.w; ++j) {
-            if (j == g.pw && g.w - g.pw > g.pw) j = g.w - g.pw;  // skip the inner columns
-            if (j >= g.w) break;                                 // pw = 0: no border columns
-            const int s0 = j - g.pw;
-            if (kMax) {
-                float m = -std::numeric_limits<float>::infinity();
-                for (int q = s0; q < s0 + g.kw; ++q) {
-                    const float c = q >= 0 && q < g.w ? vr[q] : -std::numeric_limits<float>::infinity();
-                    if (c > m || (c != c && m == m)) m = c;
-                }
-                yr[j] = m;
-            } else {
-                float sum = s0 >= 0 && s0 < g.w ? vr[s0] : 0.f;
-                for (int q = s0 + 1; q < s0 + g.kw; ++q) sum += q >= 0 && q < g.w ? vr[q] : 0.f;
-                yr[j] = sum / static_cast<float>(row_extent(g, b.i0 + i) * col_extent(g, j));
-            }
-        }
-    }
-}
 
 bool check_range(const PoolGeo &g, int t0, int t1) {
     return t0 >= 0 && t1 >= t0 && static_cast<int64_t>(t1) <= static_cast<int64_t>(g.n) * g.c;
@@ -171,12 +104,30 @@ extern "C" int c4j_max_pool2d_backward(const int32_t *desc, const float *dy, con
     std::fill(va, va + pr.len, std::numeric_limits<int32_t>::max());  // padding never wins a tie
     const c4j::PoolRowKernels &k = c4j::pool_rows();
     const int64_t plane = static_cast<int64_t>(g.h) * g.w;
+    const c4j::Band band = c4j::same_band(g);
+    const int64_t blen = band.i1 > band.i0 ? static_cast<int64_t>(band.i1 - band.i0) * g.w : 1;
+    c4j::FloatBuffer bv(blen), ba(blen), bh(blen), br(blen), bc(blen);
+    if (!bv.ok() || !ba.ok() || !bh.ok() || !br.ok() || !bc.ok()) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {
         const float *xp = x + t * plane;
         float *dxp = dx + t * plane;
         const float *dyp = dy + t * g.hout * static_cast<int64_t>(g.wout);
         int zeroed = 0;  // dx rows [0, zeroed) are cleared: clear each just before its first use, in cache
         for (int i = 0; i < g.hout; ++i) {
+            if (i == band.i0 && band.i1 > band.i0) {
+                // the band's windows end by row i1 - ph + kh - 1 at the latest: clear up to there, then add
+                // every band window's gradient at its argmax, in output row-major order as below
+                const int rend = band.i1 - 1 - g.ph + g.kh;
+                if (rend > zeroed) {
+                    std::memset(dxp + static_cast<int64_t>(zeroed) * g.w, 0, sizeof(float) * (rend - zeroed) * g.w);
+                    zeroed = rend;
+                }
+                c4j::band_argmax(g, k, band, xp, bv.get(), reinterpret_cast<int32_t *>(ba.get()), bh.get(),
+                                 reinterpret_cast<int32_t *>(br.get()), reinterpret_cast<int32_t *>(bc.get()),
+                                 [&](int oi, int oj, int at) { dxp[at] += dyp[static_cast<int64_t>(oi) * g.wout + oj]; });
+                i = band.i1 - 1;
+                continue;
+            }
             c4j::Rows r = c4j::rows_of(g, i);
             if (r.r1 > zeroed) {
                 std::memset(dxp + static_cast<int64_t>(zeroed) * g.w, 0, sizeof(float) * (r.r1 - zeroed) * g.w);

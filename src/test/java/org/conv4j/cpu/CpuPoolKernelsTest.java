@@ -135,7 +135,10 @@ class CpuPoolKernelsTest {
         }
     }
 
-    /** Stride-1 "same" pooling (window 2 pad + 1: 1x1, 3x3 pad 1, 5x5 pad 2, mixed) takes the band path. */
+    /**
+     * Stride-1 "same" pooling (window 2 pad + 1: 1x1, 3x3 pad 1, 5x5 pad 2, mixed) takes the band path: max and
+     * average forward, the argmax indices and the max gradient, with NaNs and ties.
+     */
     @ParameterizedTest(name = "scalar kernels {0}")
     @ValueSource(booleans = {false, true})
     void sameSizeStrideOneMatchesJava(boolean scalar) {
@@ -157,6 +160,13 @@ class CpuPoolKernelsTest {
             Tensor x = Tensor.of(v, xs);
             String what = (scalar ? "scalar " : "vector ") + java.util.Arrays.toString(xs) + " " + p;
             assertArrayEquals(JAVA.maxPool2d(x, p).toArray(), cpu.maxPool2d(x, p).toArray(), "max " + what);
+            try (MaxPoolResult m = cpu.maxPool2dWithIndices(x, p)) {
+                assertArrayEquals(JAVA.maxPool2dWithIndices(x, p).indices().toArray(), m.indices().toArray(),
+                        "indices " + what);
+            }
+            int[] ys = JAVA.maxPool2d(x, p).shape();
+            Tensor dy = Tensor.of(random(r, ys[0] * ys[1] * ys[2] * ys[3]), ys);
+            assertClose("max backward " + what, JAVA.maxPool2dBackward(dy, x, p), cpu.maxPool2dBackward(dy, x, p), 1e-6f);
             Tensor xf = Tensor.of(random(r, v.length), xs);
             assertClose("avg " + what, JAVA.avgPool2d(xf, p), cpu.avgPool2d(xf, p), 1e-6f);
         }
