@@ -11,6 +11,7 @@
 #include "runtime/buffer.h"
 #include "conv4j/conv4j_cpu.h"
 #include "runtime/geometry.h"
+#include "pool/pool_band.h"
 #include "pool/pool_global.h"
 #include "pool/pool_planes.h"
 #include "pool/pool_rows.h"
@@ -37,18 +38,7 @@ struct PaddedRow {
         : len(static_cast<int64_t>(g.w) + 2 * g.pw + g.kw + 16), n((g.wout - 1) * g.sw + 1) {}
 };
 
-// Column extent of window j (PyTorch's divisor factors into a row extent and a column extent).
-inline int col_extent(const PoolGeo &g, int j) {
-    int ws = j * g.sw - g.pw;
-    int we = std::min(ws + g.kw, g.w + g.pw);
-    return g.count_include_pad ? we - ws : std::min(we, g.w) - std::max(ws, 0);
-}
 
-inline int row_extent(const PoolGeo &g, int i) {
-    int hs = i * g.sh - g.ph;
-    int he = std::min(hs + g.kh, g.h + g.ph);
-    return g.count_include_pad ? he - hs : std::min(he, g.h) - std::max(hs, 0);
-}
 
 bool check_range(const PoolGeo &g, int t0, int t1) {
     return t0 >= 0 && t1 >= t0 && static_cast<int64_t>(t1) <= static_cast<int64_t>(g.n) * g.c;
@@ -76,10 +66,16 @@ extern "C" int c4j_max_pool2d_forward(const int32_t *desc, const float *x, float
     float *v = vbuf.get(), *hm = hbuf.get();
     std::fill(v, v + pr.len, -std::numeric_limits<float>::infinity());
     const c4j::PoolRowKernels &k = c4j::pool_rows();
+    const c4j::Band band = c4j::same_band(g);
+    c4j::FloatBuffer bandbuf(band.i1 > band.i0 ? static_cast<int64_t>(band.i1 - band.i0) * g.w : 1);
+    if (!bandbuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {
         const float *xp = x + t * g.h * static_cast<int64_t>(g.w);
         float *yp = y + t * g.hout * static_cast<int64_t>(g.wout);
+        if (band.i1 > band.i0) c4j::band_forward<true>(g, k, band, xp, yp, bandbuf.get());
         for (int i = 0; i < g.hout; ++i) {
+            if (i == band.i0 && band.i1 > band.i0) i = band.i1;
+            if (i >= g.hout) break;
             c4j::Rows r = c4j::rows_of(g, i);
             k.col_max(xp + static_cast<int64_t>(r.r0) * g.w, g.w, r.r1 - r.r0, g.w, v + g.pw, nullptr);
             k.win_max(v, pr.n, g.kw, hm);
@@ -108,12 +104,30 @@ extern "C" int c4j_max_pool2d_backward(const int32_t *desc, const float *dy, con
     std::fill(va, va + pr.len, std::numeric_limits<int32_t>::max());  // padding never wins a tie
     const c4j::PoolRowKernels &k = c4j::pool_rows();
     const int64_t plane = static_cast<int64_t>(g.h) * g.w;
+    const c4j::Band band = c4j::same_band(g);
+    const int64_t blen = band.i1 > band.i0 ? static_cast<int64_t>(band.i1 - band.i0) * g.w : 1;
+    c4j::FloatBuffer bv(blen), ba(blen), bh(blen), br(blen), bc(blen);
+    if (!bv.ok() || !ba.ok() || !bh.ok() || !br.ok() || !bc.ok()) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {
         const float *xp = x + t * plane;
         float *dxp = dx + t * plane;
         const float *dyp = dy + t * g.hout * static_cast<int64_t>(g.wout);
         int zeroed = 0;  // dx rows [0, zeroed) are cleared: clear each just before its first use, in cache
         for (int i = 0; i < g.hout; ++i) {
+            if (i == band.i0 && band.i1 > band.i0) {
+                // the band's windows end by row i1 - ph + kh - 1 at the latest: clear up to there, then add
+                // every band window's gradient at its argmax, in output row-major order as below
+                const int rend = band.i1 - 1 - g.ph + g.kh;
+                if (rend > zeroed) {
+                    std::memset(dxp + static_cast<int64_t>(zeroed) * g.w, 0, sizeof(float) * (rend - zeroed) * g.w);
+                    zeroed = rend;
+                }
+                c4j::band_argmax(g, k, band, xp, bv.get(), reinterpret_cast<int32_t *>(ba.get()), bh.get(),
+                                 reinterpret_cast<int32_t *>(br.get()), reinterpret_cast<int32_t *>(bc.get()),
+                                 [&](int oi, int oj, int at) { dxp[at] += dyp[static_cast<int64_t>(oi) * g.wout + oj]; });
+                i = band.i1 - 1;
+                continue;
+            }
             c4j::Rows r = c4j::rows_of(g, i);
             if (r.r1 > zeroed) {
                 std::memset(dxp + static_cast<int64_t>(zeroed) * g.w, 0, sizeof(float) * (r.r1 - zeroed) * g.w);
@@ -151,10 +165,16 @@ extern "C" int c4j_avg_pool2d_forward(const int32_t *desc, const float *x, float
     int32_t *ce = reinterpret_cast<int32_t *>(cext.get());
     for (int j = 0; j < g.wout; ++j) ce[j] = c4j::col_extent(g, j);
     const c4j::PoolRowKernels &k = c4j::pool_rows();
+    const c4j::Band band = c4j::same_band(g);
+    c4j::FloatBuffer bandbuf(band.i1 > band.i0 ? static_cast<int64_t>(band.i1 - band.i0) * g.w : 1);
+    if (!bandbuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {
         const float *xp = x + t * plane;
         float *yp = y + t * g.hout * static_cast<int64_t>(g.wout);
+        if (band.i1 > band.i0) c4j::band_forward<false>(g, k, band, xp, yp, bandbuf.get());
         for (int i = 0; i < g.hout; ++i) {
+            if (i == band.i0 && band.i1 > band.i0) i = band.i1;
+            if (i >= g.hout) break;
             c4j::Rows r = c4j::rows_of(g, i);
             k.col_sum(xp + static_cast<int64_t>(r.r0) * g.w, g.w, r.r1 - r.r0, g.w, v + g.pw);
             k.win_sum(v, pr.n, g.kw, hs);

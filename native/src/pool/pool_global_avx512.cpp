@@ -24,11 +24,14 @@ void avg_forward(const float *x, int64_t planes, int64_t hw, float *y) {
         __m512 a = _mm512_setzero_ps();
         int64_t k = 0;
         for (; k + 16 <= hw; k += 16) a = _mm512_add_ps(a, _mm512_loadu_ps(xp + k));
-        // the tail only in its own lanes (a masked add leaves the others as they are, -0 included)
+        // the tail only in its own lanes (a masked add leaves the others as they are)
         if (k < hw) a = _mm512_mask_add_ps(a, lanes(hw - k), a, _mm512_maskz_loadu_ps(lanes(hw - k), xp + k));
-        alignas(64) float l16[16];
-        _mm512_store_ps(l16, a);
-        y[p] = pool_global_finish(l16, hw);
+        // pool_global_finish's tree: lane i += lane i + 8, + 4, + 2, + 1
+        const __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(a), _mm512_extractf32x8_ps(a, 1));
+        __m128 s = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+        s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+        y[p] = _mm_cvtss_f32(s) / static_cast<float>(hw);
     }
 }
 

@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "conv4j/conv4j_cpu.h"
+#include "pool/pool_band.h"
 #include "pool/pool_rows.h"
 #include "runtime/buffer.h"
 #include "runtime/geometry.h"
@@ -83,11 +84,25 @@ extern "C" int c4j_max_pool2d_forward_indices(const int32_t *desc, const float *
     const c4j::PoolRowKernels &k = c4j::pool_rows();
     const int64_t plane = static_cast<int64_t>(g.h) * g.w;
     const int64_t oplane = static_cast<int64_t>(g.hout) * g.wout;
+    const c4j::Band band = c4j::same_band(g);
+    const int64_t blen = band.i1 > band.i0 ? static_cast<int64_t>(band.i1 - band.i0) * g.w : 1;
+    c4j::FloatBuffer bv(blen), ba(blen), bh(blen), br(blen), bc(blen);
+    if (!bv.ok() || !ba.ok() || !bh.ok() || !br.ok() || !bc.ok()) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {
         const float *xp = x + t * plane;
         float *yp = y + t * oplane;
         int32_t *ip = idx + t * oplane;
+        if (band.i1 > band.i0) {
+            c4j::band_argmax(g, k, band, xp, bv.get(), reinterpret_cast<int32_t *>(ba.get()), bh.get(),
+                             reinterpret_cast<int32_t *>(br.get()), reinterpret_cast<int32_t *>(bc.get()),
+                             [&](int oi, int oj, int at) {
+                                 ip[static_cast<int64_t>(oi) * g.wout + oj] = at;
+                                 yp[static_cast<int64_t>(oi) * g.wout + oj] = xp[at];
+                             });
+        }
         for (int i = 0; i < g.hout; ++i) {
+            if (i == band.i0 && band.i1 > band.i0) i = band.i1;
+            if (i >= g.hout) break;
             const int s = i * g.sh - g.ph;
             const int r0 = std::max(s, 0), r1 = std::min(s + g.kh, g.h);
             k.col_max(xp + static_cast<int64_t>(r0) * g.w, g.w, r1 - r0, g.w, v + g.pw, va + g.pw);

@@ -7,13 +7,12 @@ import org.conv4j.spi.AdaptivePoolGeometry;
  * Adaptive average and max pooling, parallel over the {@code N*C} planes. Windows follow PyTorch:
  * rows {@code [floor(i*H/hOut), ceil((i+1)*H/hOut))}, columns likewise.
  *
- * <p>Average pooling is separable: each window sum is the sum over its rows of per-row column-window sums,
- * so the forward computes the column sums of one input row once for every output column
- * ({@code W + wOut*kw} adds per row instead of {@code hOut*wOut*kh*kw} per plane when rows are shared), and
- * the backward gathers per input cell: {@code dx[r, c] = sum over the windows containing (r, c) of
- * dy / count}, first over output columns (a row of per-column sums), then over output rows, with no
- * scatter per window. Max pooling searches each window in row-major order (first maximum; a NaN beats
- * every number, the first NaN wins), as the fixed-window max pooling does.
+ * <p>Average pooling: the forward sums, per output row, each window row's column range into one accumulator
+ * per output column; the backward is a gather: for each input row, the output rows covering it are a
+ * contiguous range (starts and ends are monotone), and so are the output columns covering each input column,
+ * so every {@code dx} cell is written once as the sum of {@code dy / count} over its covering windows, with
+ * no scatter. Max pooling searches each window in row-major order (first maximum; a NaN beats every number,
+ * the first NaN wins), as the fixed-window max pooling does.
  */
 final class AdaptivePooling {
     private AdaptivePooling() {

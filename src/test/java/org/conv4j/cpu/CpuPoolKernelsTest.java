@@ -66,7 +66,8 @@ class CpuPoolKernelsTest {
             Tensor dy = Tensor.of(random(r, n * c), n, c, 1, 1);
             Tensor xn = toNative(x);
             String what = (scalar ? "scalar " : "vector ") + java.util.Arrays.toString(xs);
-            assertClose("global avg " + what, JAVA.avgPool2d(x, p), cpu.avgPool2d(xn, p), 1e-5f);
+            // one summation order in every kernel and in the java backend: the same bits
+            assertArrayEquals(JAVA.avgPool2d(x, p).toArray(), cpu.avgPool2d(xn, p).toArray(), "global avg " + what);
             assertClose("global avg backward " + what, JAVA.avgPool2dBackward(dy, xs, p),
                     cpu.avgPool2dBackward(dy, xs, p), 1e-6f);
             assertClose("adaptive 1x1 " + what, JAVA.adaptiveAvgPool2d(x, 1, 1), cpu.adaptiveAvgPool2d(x, 1, 1), 1e-5f);
@@ -132,6 +133,43 @@ class CpuPoolKernelsTest {
             assertArrayEquals(want.indices().toArray(), fromNative.indices().toArray(), "indices from native x");
             assertArrayEquals(want.indices().toArray(), fromHeap.indices().toArray(), "indices from heap x");
             assertClose("gradient from indices", JAVA.maxPool2dBackward(dy, x, p), dx, 1e-6f);
+        }
+    }
+
+    /**
+     * Stride-1 "same" pooling (window 2 pad + 1: 1x1, 3x3 pad 1, 5x5 pad 2, mixed) takes the band path: max and
+     * average forward, the argmax indices and the max gradient, with NaNs and ties.
+     */
+    @ParameterizedTest(name = "scalar kernels {0}")
+    @ValueSource(booleans = {false, true})
+    void sameSizeStrideOneMatchesJava(boolean scalar) {
+        CpuBackend.forceScalar(scalar);
+        CpuBackend cpu = CpuBackend.create(true);
+        Random r = new Random(scalar ? 71 : 70);
+        int[][] windows = {{1, 1}, {3, 3}, {5, 5}, {3, 1}, {1, 3}, {5, 3}, {2, 3}};
+        for (int iter = 0; iter < 60; iter++) {
+            int[] k = windows[iter % windows.length];
+            int h = 1 + r.nextInt(30);
+            int w = 1 + r.nextInt(40);
+            PoolParams p = PoolParams.of(k[0], k[1]).stride(1, 1).padding(k[0] / 2, k[1] / 2)
+                    .countIncludePad(r.nextBoolean());
+            int[] xs = {1 + r.nextInt(2), 1 + r.nextInt(3), h, w};
+            float[] v = random(r, xs[0] * xs[1] * h * w);
+            for (int i = 0; i < v.length; i += 11) {
+                v[i] = i % 3 == 0 ? Float.NaN : Math.round(v[i]);  // NaNs and ties
+            }
+            Tensor x = Tensor.of(v, xs);
+            String what = (scalar ? "scalar " : "vector ") + java.util.Arrays.toString(xs) + " " + p;
+            assertArrayEquals(JAVA.maxPool2d(x, p).toArray(), cpu.maxPool2d(x, p).toArray(), "max " + what);
+            try (MaxPoolResult m = cpu.maxPool2dWithIndices(x, p)) {
+                assertArrayEquals(JAVA.maxPool2dWithIndices(x, p).indices().toArray(), m.indices().toArray(),
+                        "indices " + what);
+            }
+            int[] ys = JAVA.maxPool2d(x, p).shape();
+            Tensor dy = Tensor.of(random(r, ys[0] * ys[1] * ys[2] * ys[3]), ys);
+            assertClose("max backward " + what, JAVA.maxPool2dBackward(dy, x, p), cpu.maxPool2dBackward(dy, x, p), 1e-6f);
+            Tensor xf = Tensor.of(random(r, v.length), xs);
+            assertClose("avg " + what, JAVA.avgPool2d(xf, p), cpu.avgPool2d(xf, p), 1e-6f);
         }
     }
 }
