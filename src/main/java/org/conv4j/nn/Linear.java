@@ -194,17 +194,37 @@ public final class Linear implements Layer {
      */
     @Override
     public Tensor backward(Tensor dy) {
+        Tensor dyt = parameterGradients("backward", dy);
+        int n = lastN;
+        float[] dxt;
+        try (Tensor d = backend.conv2dBackwardData(dyt, lastW, new int[] {1, inFeatures, 1, n}, ONE_BY_ONE)) {
+            dxt = Elementwise.values(d);
+        }
+        return Elementwise.wrap(Elementwise.transpose(dxt, inFeatures, n), new int[] {n, inFeatures});
+    }
+
+    /**
+     * As {@link #backward} but without computing {@code dx}: only adds {@code dL/dW} and {@code dL/db} into the
+     * parameters' gradients (for a first layer, whose input needs no gradient).
+     *
+     * @param dy {@code [N, out]}, the shape of the last output
+     * @throws IllegalStateException    if {@link #forward} was never called
+     * @throws IllegalArgumentException if {@code dy} is null or not shaped like the last output
+     */
+    @Override
+    public void backwardParameters(Tensor dy) {
+        parameterGradients("backwardParameters", dy);
+    }
+
+    /** Adds the weight and bias gradients; returns dy^T as the one image [1, out, 1, N]. */
+    private Tensor parameterGradients(String op, Tensor dy) {
         if (lastXt == null) {
-            throw new IllegalStateException("Linear.backward: call forward first");
+            throw new IllegalStateException("Linear." + op + ": call forward first");
         }
         int n = lastN;
         Elementwise.checkGradient("Linear", dy, new int[] {n, outFeatures});
         Tensor dyt = Elementwise.wrap(Elementwise.transpose(Elementwise.values(dy), n, outFeatures),
                 new int[] {1, outFeatures, 1, n});
-        float[] dxt;
-        try (Tensor d = backend.conv2dBackwardData(dyt, lastW, new int[] {1, inFeatures, 1, n}, ONE_BY_ONE)) {
-            dxt = Elementwise.values(d);
-        }
         try (Tensor dw = backend.conv2dBackwardWeights(dyt, lastXt, new int[] {outFeatures, inFeatures, 1, 1},
                 ONE_BY_ONE)) {
             weight.accumulateGrad(dw.reshape(outFeatures, inFeatures));
@@ -214,7 +234,7 @@ public final class Linear implements Layer {
                 bias.accumulateGrad(db);
             }
         }
-        return Elementwise.wrap(Elementwise.transpose(dxt, inFeatures, n), new int[] {n, inFeatures});
+        return dyt;
     }
 
     /** The weight {@code [out, in]}. */

@@ -129,6 +129,53 @@ public final class Sequential implements Layer {
         return g;
     }
 
+    /**
+     * As {@link #backward}, for training when the network's input is data that needs no gradient: the
+     * parameter gradients are the same, but the first layer computes no {@code dx} where it can
+     * (its {@link Layer#backwardParameters}: {@link Conv2D}, {@link Linear} or a nested {@code Sequential}),
+     * which saves its backward-data product; nothing is returned.
+     *
+     * @throws IllegalStateException    if there was no {@link #forward} since the last backward or release
+     * @throws IllegalArgumentException if {@code dy} is null, or as a layer throws it, naming the layer
+     */
+    @Override
+    public void backwardParameters(Tensor dy) {
+        if (activations.size() != layers.size()) {
+            throw new IllegalStateException("Sequential.backwardParameters: call forward first (each forward allows one"
+                    + " backward)");
+        }
+        if (dy == null) {
+            throw new IllegalArgumentException("Sequential.backwardParameters: dy is null");
+        }
+        Tensor g = dy;
+        try {
+            for (int i = layers.size() - 1; i >= 0; i--) {
+                Layer l = layers.get(i);
+                Tensor next = null;
+                try {
+                    if (i > 0) {
+                        next = l.backward(g);
+                    } else {
+                        l.backwardParameters(g);
+                    }
+                } catch (RuntimeException e) {
+                    throw named(i, "backward", e);
+                }
+                if (g != dy && (next == null || !shares(g, next)) && !shares(g, dy)) {
+                    g.close();
+                }
+                g = next;
+            }
+        } catch (RuntimeException e) {
+            if (g != null && g != dy && !shares(g, dy)) {
+                g.close();
+            }
+            release();
+            throw e;
+        }
+        release();
+    }
+
     /** Closes the activations kept from the last forward (never the input or the output's storage). */
     public void release() {
         release(null);

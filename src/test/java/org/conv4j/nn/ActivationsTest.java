@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.conv4j.Backend;
@@ -40,7 +41,7 @@ class ActivationsTest {
         Tensor y = s.forward(onBackend(b, x, shape));
         float[] yv = y.toArray();
         for (int i = 0; i < x.length; i++) {
-            assertEquals(1 / (1 + Math.exp(-x[i])), yv[i], 1e-7, "y[" + i + "]");
+            assertEquals(1 / (1 + Math.exp(-x[i])), yv[i], 3e-7, "y[" + i + "]");
         }
         float[] r = NumericGradient.random(rnd, 120);
         Tensor dx = s.backward(onBackend(b, r, shape));
@@ -69,6 +70,33 @@ class ActivationsTest {
         Tensor dx = relu.backward(onBackend(b, r, shape));
         NumericGradient.assertClose("dx", NumericGradient.of(v -> new ReLU().forward(Tensor.of(v, shape)), x, r, 1e-2f),
                 dx.toArray(), 1e-4);
+    }
+
+    @Test
+    void sigmoidIsAccurateOverTheWholeFloatRange() {
+        // every 9973rd float bit pattern: all magnitudes, both signs, plus the extremes and NaN
+        int n = (int) ((1L << 32) / 9973);
+        float[] x = new float[n + 4];
+        for (int i = 0; i < n; i++) {
+            x[i] = Float.intBitsToFloat((int) (i * 9973L));
+        }
+        x[n] = Float.NEGATIVE_INFINITY;
+        x[n + 1] = Float.POSITIVE_INFINITY;
+        x[n + 2] = -9.0001f;
+        x[n + 3] = -8.9999f;
+        float[] y = new float[x.length];
+        Sigmoid.apply(x, y, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            if (Float.isNaN(x[i])) {
+                assertTrue(Float.isNaN(y[i]), "sigmoid(NaN) is NaN");
+                continue;
+            }
+            double exact = 1 / (1 + Math.exp(-(double) x[i]));
+            assertEquals(exact, y[i], 3e-7, "sigmoid(" + x[i] + ")");
+            if (x[i] < -9) {
+                assertEquals(exact, y[i], 4 * Math.ulp((float) exact), "relative precision in the tail at " + x[i]);
+            }
+        }
     }
 
     @Test

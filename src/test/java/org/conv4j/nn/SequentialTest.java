@@ -89,6 +89,22 @@ class SequentialTest {
         return g;
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void backwardParametersGivesTheSameGradientsWithoutTheInputGradient(String backendName) {
+        Backend b = Backends.get(backendName);
+        Sequential a = smallNet(b, 4), c = smallNet(b, 4);
+        Tensor x = Tensor.of(NumericGradient.random(new Random(2), 72), 2, 1, 6, 6);
+        int[] labels = {1, 2};
+        a.backward(SoftmaxCrossEntropy.of(a.forward(x), labels).gradient());
+        c.backwardParameters(SoftmaxCrossEntropy.of(c.forward(x), labels).gradient());
+        for (int i = 0; i < a.parameters().size(); i++) {
+            assertArrayEquals(a.parameters().get(i).grad().toArray(), c.parameters().get(i).grad().toArray(),
+                    "parameter " + i);
+        }
+        assertThrows(IllegalStateException.class, () -> c.backwardParameters(Tensor.zeros(2, 3)));
+    }
+
     @Test
     void failuresNameTheLayer() {
         Sequential net = new Sequential(new Flatten(), new Linear(4, 2), new Sigmoid());
