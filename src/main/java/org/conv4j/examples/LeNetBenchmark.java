@@ -24,7 +24,8 @@ import org.conv4j.nn.Sigmoid;
 /**
  * Training speed of the book's LeNet recipe (batch 256, SGD) per backend, with the share of the step time in
  * convolution, pooling, linear layers and everything else (activations, flatten, loss, SGD update; the
- * activations alone in the last column). Prints one
+ * activations alone in the last column), as shares of the process CPU time (robust on a shared machine).
+ * Columns: engine, threads, examples per wall-clock second, examples per CPU second (all threads), shares. Prints one
  * markdown row per backend; {@code tools/lenet-bench.sh} runs it beside PyTorch.
  *
  * <pre>
@@ -72,16 +73,17 @@ public final class LeNetBenchmark {
             double lr = variant.learningRate();
             runImages(net, sgd, lr, batches, warmup);
             Arrays.fill(nanos, 0);
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = Cpu.nanos();
             int done = runImages(net, sgd, lr, batches, images);
             double secs = (System.nanoTime() - t0) / 1e9;
-            long layers = Arrays.stream(nanos).sum();
-            nanos[3] += (long) (secs * 1e9) - layers; // loss, update, batching: everything outside the layers
-            nanos[3] += nanos[4];                     // "other" includes the activations
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| conv4j %-5s | %d | %8.0f |", name, threads,
-                    done / secs));
+            double cpu = (Cpu.nanos() - c0) / 1e9;
+            long layers = nanos[0] + nanos[1] + nanos[2] + nanos[3] + nanos[4];
+            nanos[3] += (long) (cpu * 1e9) - layers; // loss, update, batching: everything outside the layers
+            nanos[3] += nanos[4];                    // "other" includes the activations
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| conv4j %-5s | %d | %8.0f | %8.0f |", name,
+                    threads, done / secs, done / cpu));
             for (int p = 0; p < PARTS.length; p++) {
-                row.append(String.format(Locale.ROOT, " %4.1f%% |", 100.0 * nanos[p] / (secs * 1e9)));
+                row.append(String.format(Locale.ROOT, " %4.1f%% |", 100.0 * nanos[p] / (cpu * 1e9)));
             }
             System.out.println(row);
         }
