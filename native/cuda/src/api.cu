@@ -53,10 +53,12 @@ cudaError_t use_device() {
     return e;
 }
 
-/* Ends an operation: the launch error if any, else the error of the work itself (synchronised). */
+/* Ends an operation: the launch error if any, else the error of the work itself. Synchronises in both cases:
+ * after a failed launch, kernels launched before it in the same operation may still be writing buffers that the
+ * caller frees as soon as it sees the failure. */
 int32_t finish(const char* op, cudaError_t launch) {
-    if (launch != cudaSuccess) return cuda_fail(op, launch);
     cudaError_t e = cudaStreamSynchronize(cudaStreamPerThread);
+    if (launch != cudaSuccess) return cuda_fail(op, launch);
     return e == cudaSuccess ? ok() : cuda_fail(op, e);
 }
 

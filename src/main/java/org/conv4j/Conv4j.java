@@ -88,6 +88,15 @@ public final class Conv4j {
     /**
      * Sets the thread count for all backends from now on.
      *
+     * <p>Safe at any time, from any thread, also while other threads compute: operations already running
+     * finish on the threads they started with; operations started afterwards use {@code n}.
+     *
+     * <p><b>Interrupts.</b> conv4j operations are not interruptible. An operation whose calling thread is
+     * interrupted (before or during the call) runs to completion and returns its result normally, and the
+     * thread's interrupt status is still set when it returns, so the caller's next blocking call sees it. An
+     * interrupt is thus honoured after at most one operation's time (milliseconds). No operation ever returns
+     * or throws while a worker thread or a GPU kernel may still write into its result.
+     *
      * @param n at least 1
      * @throws IllegalArgumentException if {@code n < 1}
      */

@@ -9,7 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * Back-to-back operations (a training step) thus find the worker awake; an idle pool blocks after the
  * spin and costs nothing. OpenMP runtimes do the same (libgomp's OMP_WAIT_POLICY, Intel's KMP_BLOCKTIME).
  */
-final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
+final class SpinningQueue<E> extends LinkedBlockingQueue<E> {
     private static final long serialVersionUID = 1L;
 
     private final long spinNanos;
@@ -20,12 +20,12 @@ final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
     }
 
     @Override
-    public Runnable take() throws InterruptedException {
+    public E take() throws InterruptedException {
         if (spinNanos > 0) {
             long end = System.nanoTime() + spinNanos;
             do {
                 if (!isEmpty()) {  // a plain count read; poll() takes the lock
-                    Runnable r = poll();
+                    E r = poll();
                     if (r != null) {
                         return r;
                     }

@@ -1,5 +1,6 @@
 package org.conv4j.spi;
 
+import java.lang.ref.Reference;
 import org.conv4j.Backend;
 import org.conv4j.ConvParams;
 import org.conv4j.PoolParams;
@@ -10,53 +11,98 @@ import org.conv4j.internal.Check;
  * Base of every backend: validates all arguments through {@link ConvGeometry} / {@link PoolGeometry}
  * (so every backend refuses exactly the same inputs with exactly the same messages, before any native
  * call) and hands the validated geometry to the implementation's {@code do*} methods.
+ *
+ * <p>The operand tensors stay reachable until the implementation returns ({@link Reference#reachabilityFence}),
+ * so the garbage collector can never free the native or GPU memory of an input that a kernel still reads,
+ * even when the caller holds no other reference to it.
  */
 public abstract class BaseBackend implements Backend {
 
     @Override
     public final Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p) {
         ConvGeometry g = ConvGeometry.forward(x, w, bias, p);
-        return doConv2d(g, x, w, bias);
+        try {
+            return doConv2d(g, x, w, bias);
+        } finally {
+            Reference.reachabilityFence(x);
+            Reference.reachabilityFence(w);
+            Reference.reachabilityFence(bias);
+        }
     }
 
     @Override
     public final Tensor conv2dBackwardData(Tensor dy, Tensor w, int[] xShape, ConvParams p) {
         ConvGeometry g = ConvGeometry.backwardData(dy, w, xShape, p);
-        return doConv2dBackwardData(g, dy, w);
+        try {
+            return doConv2dBackwardData(g, dy, w);
+        } finally {
+            Reference.reachabilityFence(dy);
+            Reference.reachabilityFence(w);
+        }
     }
 
     @Override
     public final Tensor conv2dBackwardWeights(Tensor dy, Tensor x, int[] wShape, ConvParams p) {
         ConvGeometry g = ConvGeometry.backwardWeights(dy, x, wShape, p);
-        return doConv2dBackwardWeights(g, dy, x);
+        try {
+            return doConv2dBackwardWeights(g, dy, x);
+        } finally {
+            Reference.reachabilityFence(dy);
+            Reference.reachabilityFence(x);
+        }
     }
 
     @Override
     public final Tensor conv2dBackwardBias(Tensor dy) {
         Check.notNull(dy, "conv2dBackwardBias", "dy");
         Check.rank4("conv2dBackwardBias", "dy", dy.shape(), "[N, C_out, H_out, W_out]");
-        return doConv2dBackwardBias(dy);
+        try {
+            return doConv2dBackwardBias(dy);
+        } finally {
+            Reference.reachabilityFence(dy);
+        }
     }
 
     @Override
     public final Tensor maxPool2d(Tensor x, PoolParams p) {
-        return doMaxPool2d(PoolGeometry.forward("maxPool2d", x, p), x);
+        PoolGeometry g = PoolGeometry.forward("maxPool2d", x, p);
+        try {
+            return doMaxPool2d(g, x);
+        } finally {
+            Reference.reachabilityFence(x);
+        }
     }
 
     @Override
     public final Tensor maxPool2dBackward(Tensor dy, Tensor x, PoolParams p) {
         Check.notNull(x, "maxPool2dBackward", "x");
-        return doMaxPool2dBackward(PoolGeometry.backward("maxPool2dBackward", dy, x.shape(), p), dy, x);
+        PoolGeometry g = PoolGeometry.backward("maxPool2dBackward", dy, x.shape(), p);
+        try {
+            return doMaxPool2dBackward(g, dy, x);
+        } finally {
+            Reference.reachabilityFence(dy);
+            Reference.reachabilityFence(x);
+        }
     }
 
     @Override
     public final Tensor avgPool2d(Tensor x, PoolParams p) {
-        return doAvgPool2d(PoolGeometry.forward("avgPool2d", x, p), x);
+        PoolGeometry g = PoolGeometry.forward("avgPool2d", x, p);
+        try {
+            return doAvgPool2d(g, x);
+        } finally {
+            Reference.reachabilityFence(x);
+        }
     }
 
     @Override
     public final Tensor avgPool2dBackward(Tensor dy, int[] xShape, PoolParams p) {
-        return doAvgPool2dBackward(PoolGeometry.backward("avgPool2dBackward", dy, xShape, p), dy);
+        PoolGeometry g = PoolGeometry.backward("avgPool2dBackward", dy, xShape, p);
+        try {
+            return doAvgPool2dBackward(g, dy);
+        } finally {
+            Reference.reachabilityFence(dy);
+        }
     }
 
     /** Forward convolution on validated operands; {@code bias} may be null. */

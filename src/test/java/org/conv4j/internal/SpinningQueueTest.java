@@ -13,7 +13,7 @@ class SpinningQueueTest {
 
     @Test
     void takeReturnsWorkOfferedDuringTheSpin() throws Exception {
-        SpinningQueue q = new SpinningQueue(TimeUnit.SECONDS.toNanos(5));
+        SpinningQueue<Runnable> q = new SpinningQueue<>(TimeUnit.SECONDS.toNanos(5));
         Runnable job = () -> { };
         CompletableFuture<Runnable> taken = takeAsync(q);
         Thread.sleep(20);
@@ -25,7 +25,7 @@ class SpinningQueueTest {
     @Test
     void takeBlocksAfterTheSpinAndStillGetsWork() throws Exception {
         for (long spin : new long[] {0, TimeUnit.MICROSECONDS.toNanos(100)}) {
-            SpinningQueue q = new SpinningQueue(spin);
+            SpinningQueue<Runnable> q = new SpinningQueue<>(spin);
             Runnable job = () -> { };
             CompletableFuture<Runnable> taken = takeAsync(q);
             Thread.sleep(50);  // far past the spin: the taker is blocked
@@ -34,7 +34,7 @@ class SpinningQueueTest {
         }
     }
 
-    private static CompletableFuture<Runnable> takeAsync(SpinningQueue q) {
+    private static CompletableFuture<Runnable> takeAsync(SpinningQueue<Runnable> q) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return q.take();
