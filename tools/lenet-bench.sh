@@ -27,7 +27,7 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs,
     "ISA: $(grep -o -w -E 'avx2|fma|avx512f|avx512_bf16|avx512vnni' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$out/rows.txt"
-for r in $(seq 1 "$rounds"); do
+for _ in $(seq 1 "$rounds"); do
     java -cp "$cp" org.conv4j.examples.LeNetBenchmark --backends auto,cpu --threads $threads --images "$images" \
         2>/dev/null | tee -a "$out/rows.txt"
     if [ -n "$py" ]; then
