@@ -50,6 +50,9 @@ public final class Batches {
     }
 
     /**
+     * Batches of {@code data}.
+     *
+     * @param data      the images and labels (not copied; it is immutable)
      * @param batchSize images per batch (the last one may hold fewer), at least 1
      * @param shuffle   whether each epoch visits the images in a seeded random order
      * @param seed      the shuffle seed

@@ -9,6 +9,8 @@ public final class IdxFormatException extends IOException {
     private final transient Path file;
 
     /**
+     * An exception about {@code file}; the message is {@code "<file>: <problem>"}.
+     *
      * @param file    the file read
      * @param problem what is wrong, e.g. {@code "truncated: 7,840 of 47,040,000 data bytes"}
      * @param cause   the underlying exception, or null
