@@ -81,6 +81,50 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
+     * The same values under another shape, without copying: the result shares this tensor's storage
+     * (heap, native or GPU), which every storage allows because all are contiguous and row-major.
+     * Closing either tensor frees the shared memory of both. One dimension may be {@code -1}: it is
+     * inferred from the element count, e.g. {@code t.reshape(t.dim(0), -1)} flattens all but the first.
+     *
+     * @param shape the new dimensions, each at least 1, or one of them {@code -1}
+     * @return a tensor of {@code shape} over the same storage
+     * @throws IllegalArgumentException if {@code shape} is null, has a dimension below 1 other than one
+     *                                  {@code -1}, or its element count differs from {@link #size()}, e.g.
+     *                                  {@code Tensor.reshape: shape [2, 5] holds 10 values, the tensor [3, 4] holds 12}
+     */
+    public Tensor reshape(int... shape) {
+        Check.notNull(shape, "Tensor.reshape", "shape");
+        int[] s = shape.clone();
+        int inferred = -1;
+        long known = 1;
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] == -1 && inferred < 0) {
+                inferred = i;
+            } else if (s[i] < 1) {
+                throw new IllegalArgumentException("Tensor.reshape: dimension " + i + " of " + Arrays.toString(shape)
+                        + " is " + s[i] + "; each must be at least 1, or one of them -1 to infer it");
+            } else {
+                known *= s[i];
+            }
+        }
+        int n = storage.length();
+        if (inferred >= 0) {
+            if (known > n || n % known != 0) {
+                throw new IllegalArgumentException("Tensor.reshape: cannot infer the -1 in " + Arrays.toString(shape)
+                        + ": the tensor " + Arrays.toString(this.shape) + " holds " + n
+                        + " values, not a multiple of " + known);
+            }
+            s[inferred] = (int) (n / known);
+            known = n;
+        }
+        if (known != n) {
+            throw new IllegalArgumentException("Tensor.reshape: shape " + Arrays.toString(shape) + " holds " + known
+                    + " values, the tensor " + Arrays.toString(this.shape) + " holds " + n);
+        }
+        return new Tensor(storage, s);
+    }
+
+    /**
      * A copy of the dimensions.
      *
      * @return a copy of the dimensions

@@ -287,6 +287,30 @@ public final class Conv2D implements Layer {
     }
 
     /**
+     * As {@link #backward} but without computing {@code dx}: only adds {@code dL/dweight} and {@code dL/dbias}
+     * into the parameters' gradients. For a first layer, whose input (the data) needs no gradient; it saves
+     * the backward-data convolution.
+     *
+     * @param dy {@code [N, C_out, H_out, W_out]}, the shape of the last output
+     * @throws IllegalStateException    if {@link #forward} was never called
+     * @throws IllegalArgumentException if {@code dy} is null or not shaped like the last output
+     */
+    @Override
+    public void backwardParameters(Tensor dy) {
+        if (lastX == null) {
+            throw new IllegalStateException("Conv2D.backwardParameters: call forward first");
+        }
+        try (Tensor dw = backend.conv2dBackwardWeights(dy, lastX, weight.shape(), params)) {
+            weight.accumulateGrad(dw);
+        }
+        if (bias != null) {
+            try (Tensor db = backend.conv2dBackwardBias(dy)) {
+                bias.accumulateGrad(db);
+            }
+        }
+    }
+
+    /**
      * The weight {@code [C_out, C_in/groups, kH, kW]}.
      *
      * @return the weight {@code [C_out, C_in/groups, kH, kW]}

@@ -131,6 +131,21 @@ public final class Parameter {
         valueTensor = Tensor.of(value, shape);
     }
 
+    /** For optimizers in this package: the live value array (call {@link #valueChanged()} after writing). */
+    float[] valueArray() {
+        return value;
+    }
+
+    /** For optimizers in this package: the live gradient array. */
+    float[] gradArray() {
+        return grad;
+    }
+
+    /** Publishes a new snapshot after the value array was changed in place. */
+    void valueChanged() {
+        valueTensor = Tensor.of(value, shape);
+    }
+
     private void checkShape(String op, Tensor t) {
         if (t == null) {
             throw new IllegalArgumentException("Parameter " + name + "." + op + ": tensor is null");
