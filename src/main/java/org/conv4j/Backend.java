@@ -149,6 +149,8 @@ public interface Backend {
      * window's first maximal element (row-major order; a NaN beats every number; padded cells never win)
      * within its own {@code [H, W]} input plane.
      *
+     * @param x input {@code [N, C, H, W]} of this backend
+     * @param p window size, stride and padding, as for {@link #maxPool2d}
      * @return the output {@code [N, C, H_out, W_out]} and int32 indices of the same shape
      * @throws IllegalArgumentException as {@link #maxPool2d}
      */
@@ -187,6 +189,7 @@ public interface Backend {
      * is the mean of input rows {@code [floor(i*H/hOut), ceil((i+1)*H/hOut))} and columns
      * {@code [floor(j*W/wOut), ceil((j+1)*W/wOut))}.
      *
+     * @param x    input {@code [N, C, H, W]} of this backend
      * @param hOut output height, at least 1 (may exceed H)
      * @param wOut output width, at least 1 (may exceed W)
      * @return {@code [N, C, hOut, wOut]}
@@ -209,6 +212,9 @@ public interface Backend {
      * Adaptive max pooling ({@code torch.nn.functional.adaptive_max_pool2d}), windows as
      * {@link #adaptiveAvgPool2d}; ties and NaN as {@link #maxPool2d}.
      *
+     * @param x    input {@code [N, C, H, W]} of this backend
+     * @param hOut output height, at least 1 (may exceed H)
+     * @param wOut output width, at least 1 (may exceed W)
      * @return {@code [N, C, hOut, wOut]}
      * @throws IllegalArgumentException as {@link #adaptiveAvgPool2d}
      */
@@ -218,6 +224,11 @@ public interface Backend {
      * Adaptive max pooling with the flat index of each maximum in its input plane, as
      * {@link #maxPool2dWithIndices}; its gradient is {@link #maxPool2dBackward(Tensor, IntTensor, int[])}.
      *
+     * @param x    input {@code [N, C, H, W]} of this backend
+     * @param hOut output height, at least 1 (may exceed H)
+     * @param wOut output width, at least 1 (may exceed W)
+     * @return the output {@code [N, C, hOut, wOut]} and int32 indices of the same shape, each in
+     *         {@code [0, H*W)}
      * @throws IllegalArgumentException as {@link #adaptiveAvgPool2d}
      */
     MaxPoolResult adaptiveMaxPool2dWithIndices(Tensor x, int hOut, int wOut);

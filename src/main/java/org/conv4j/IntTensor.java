@@ -28,6 +28,7 @@ public final class IntTensor {
      *
      * @param data  values in row-major order; {@code data.length} must equal the product of {@code shape}
      * @param shape the dimensions, each at least 1
+     * @return a new tensor that does not share {@code data}
      * @throws IllegalArgumentException if data or shape is null, a dimension is below 1, the element
      *                                  count overflows {@code int}, or the lengths disagree
      */
@@ -40,7 +41,12 @@ public final class IntTensor {
      * For backends: an int tensor over {@code data}, which the caller hands over (no copy; nobody may
      * modify it afterwards).
      *
-     * @throws IllegalArgumentException if the lengths disagree, as {@link #of}
+     * @param data  values in row-major order, owned by the tensor from now on; {@code data.length} must
+     *              equal the product of {@code shape}
+     * @param shape the dimensions, each at least 1 (copied)
+     * @return a tensor backed by {@code data}
+     * @throws IllegalArgumentException if data or shape is null, a dimension is below 1, the element
+     *                                  count overflows {@code int}, or the lengths disagree, as {@link #of}
      */
     public static IntTensor wrap(int[] data, int... shape) {
         Check.notNull(data, "IntTensor.wrap", "data");
@@ -56,32 +62,58 @@ public final class IntTensor {
         return new IntTensor(data, shape.clone());
     }
 
-    /** A copy of the dimensions. */
+    /**
+     * The dimensions.
+     *
+     * @return a copy of the shape; changing it does not change this tensor
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Number of dimensions. */
+    /**
+     * Number of dimensions.
+     *
+     * @return the rank, at least 1 (4 for pooling indices)
+     */
     public int rank() {
         return shape.length;
     }
 
-    /** Size of dimension {@code i} (0-based). */
+    /**
+     * Size of one dimension.
+     *
+     * @param i the dimension, 0-based, in {@code [0, rank())}
+     * @return the size of dimension {@code i}, at least 1
+     * @throws ArrayIndexOutOfBoundsException if {@code i} is negative or not below {@link #rank()}
+     */
     public int dim(int i) {
         return shape[i];
     }
 
-    /** Number of elements (the product of the shape). */
+    /**
+     * Number of elements.
+     *
+     * @return the product of the shape
+     */
     public int size() {
         return data.length;
     }
 
-    /** A copy of the values in row-major order. */
+    /**
+     * The values.
+     *
+     * @return a copy of the values in row-major order, {@link #size()} long
+     */
     public int[] toArray() {
         return data.clone();
     }
 
-    /** For backends: the backing array, without a copy. Callers must not modify it. */
+    /**
+     * For backends: the backing array, without a copy. Callers must not modify it.
+     *
+     * @return the values in row-major order, shared with this tensor
+     */
     public int[] array() {
         return data;
     }

@@ -17,6 +17,8 @@ public final class MaxPoolResult implements AutoCloseable {
     /**
      * For backends: pairs an output with its indices.
      *
+     * @param output  the pooled values {@code [N, C, H_out, W_out]}; this result takes over closing it
+     * @param indices the flat argmax of each output value, of the same shape as {@code output}
      * @throws IllegalArgumentException if either is null or their shapes differ
      */
     public MaxPoolResult(Tensor output, IntTensor indices) {
@@ -31,12 +33,22 @@ public final class MaxPoolResult implements AutoCloseable {
         this.indices = indices;
     }
 
-    /** The pooled values, {@code [N, C, H_out, W_out]}, possibly in the backend's memory. */
+    /**
+     * The pooled values.
+     *
+     * @return the output {@code [N, C, H_out, W_out]}, possibly in the backend's memory; closed by
+     *         {@link #close()}
+     */
     public Tensor output() {
         return output;
     }
 
-    /** Flat indices into each input plane, {@code [N, C, H_out, W_out]}, on the heap. */
+    /**
+     * Where each maximum was.
+     *
+     * @return flat indices {@code row * W + column} into each input plane, {@code [N, C, H_out, W_out]},
+     *         on the heap
+     */
     public IntTensor indices() {
         return indices;
     }

@@ -33,17 +33,31 @@ public final class Batches {
             this.labels = labels;
         }
 
-        /** The images, {@code [b, C, H, W]} with values in {@code [0, 1]}. */
+        /**
+         * The images of this batch.
+         *
+         * @return a heap tensor {@code [b, C, H, W]} with values in {@code [0, 1]}, new for each batch; the
+         *         caller owns it
+         */
         public Tensor images() {
             return images;
         }
 
-        /** The labels (the caller may keep the array; it is not reused). */
+        /**
+         * The labels of this batch.
+         *
+         * @return {@code b} class indices, in the order of {@link #images()}; the caller may keep the array,
+         *         it is not reused
+         */
         public int[] labels() {
             return labels;
         }
 
-        /** Number of images in this batch. */
+        /**
+         * Number of images in this batch.
+         *
+         * @return {@code b}: the batch size, or fewer for the last batch of an epoch
+         */
         public int size() {
             return labels.length;
         }
@@ -71,12 +85,22 @@ public final class Batches {
         this.seed = seed;
     }
 
-    /** Number of batches per epoch: {@code ceil(size / batchSize)}. */
+    /**
+     * Number of batches per epoch.
+     *
+     * @return {@code ceil(size / batchSize)}, at least 1
+     */
     public int count() {
         return (data.size() + batchSize - 1) / batchSize;
     }
 
-    /** The visiting order of epoch {@code epoch}: a permutation of {@code 0 .. size-1}. */
+    /**
+     * The visiting order of one epoch; the same seed and epoch always give the same order.
+     *
+     * @param epoch the epoch number (0-based; any value is accepted here, {@link #epoch(int)} requires at
+     *              least 0)
+     * @return a new permutation of the image indices {@code 0 .. size-1} (the identity without shuffling)
+     */
     public int[] order(int epoch) {
         int n = data.size();
         int[] idx = new int[n];
@@ -98,6 +122,9 @@ public final class Batches {
     /**
      * The batches of epoch {@code epoch} (0-based), made one at a time as the iteration goes.
      *
+     * @param epoch the epoch number, at least 0; it seeds the order together with the constructor's seed
+     * @return the {@link #count()} batches of the epoch in {@link #order(int)}; each iteration starts over.
+     *         Its iterator's {@code next()} throws {@link NoSuchElementException} past the last batch
      * @throws IllegalArgumentException if {@code epoch < 0}
      */
     public Iterable<Batch> epoch(int epoch) {

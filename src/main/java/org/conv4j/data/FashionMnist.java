@@ -41,6 +41,9 @@ public final class FashionMnist {
     /**
      * The directory to read: {@code cliDir} if not null, else {@value #ENV} if set, else {@value #DEFAULT_DIR}.
      * Whether the files are there is checked by {@link #load}.
+     *
+     * @param cliDir a directory given on the command line, or null or empty for none
+     * @return the directory to pass to {@link #load}; not checked for existence
      */
     public static Path directory(String cliDir) {
         if (cliDir != null && !cliDir.isEmpty()) {
@@ -53,6 +56,9 @@ public final class FashionMnist {
     /**
      * Reads the four files from {@code dir}, each as {@code NAME.gz} or {@code NAME}.
      *
+     * @param dir the directory holding {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte},
+     *            {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte} (each gzipped or not)
+     * @return the training and test sets, 28x28 gray images with values in {@code [0, 1]} and labels 0 to 9
      * @throws FileNotFoundException if a file is missing; the message names what was looked for and both ways
      *                               to get the files (the Debian package, or a download plus a directory)
      * @throws IdxFormatException    if a file is truncated or corrupt, or the files disagree (image and label
@@ -101,12 +107,20 @@ public final class FashionMnist {
         return LabeledImages.fromIdx(images, labels);
     }
 
-    /** The 60,000 training images. */
+    /**
+     * The training set.
+     *
+     * @return the 60,000 training images {@code [1, 28, 28]} each, with their labels
+     */
     public LabeledImages train() {
         return train;
     }
 
-    /** The 10,000 test images. */
+    /**
+     * The test set.
+     *
+     * @return the 10,000 test images {@code [1, 28, 28]} each, with their labels
+     */
     public LabeledImages test() {
         return test;
     }

@@ -40,6 +40,8 @@ public final class IdxFile {
     /**
      * Reads the whole file; never returns a partly filled array.
      *
+     * @param file an IDX file of unsigned bytes, gzipped or not
+     * @return its dimensions and values
      * @throws NoSuchFileException if the file does not exist
      * @throws IdxFormatException  naming the file and the problem when it is truncated, has bytes after the
      *                             data, a bad magic number, an element type other than unsigned byte, a zero
@@ -112,22 +114,40 @@ public final class IdxFile {
         return new IdxFile(dims, data);
     }
 
-    /** A copy of the dimensions, e.g. {@code [60000, 28, 28]} for images or {@code [60000]} for labels. */
+    /**
+     * The dimensions from the header.
+     *
+     * @return a copy of the dimensions, e.g. {@code [60000, 28, 28]} for images or {@code [60000]} for labels
+     */
     public int[] dims() {
         return dims.clone();
     }
 
-    /** Number of values (the product of the dimensions). */
+    /**
+     * Number of values.
+     *
+     * @return the product of the dimensions
+     */
     public int size() {
         return data.length;
     }
 
-    /** Value {@code i} in row-major order, {@code 0..255}. */
+    /**
+     * One value.
+     *
+     * @param i the index in row-major order, in {@code [0, size())}
+     * @return value {@code i}, {@code 0..255}
+     * @throws ArrayIndexOutOfBoundsException if {@code i} is outside {@code [0, size())}
+     */
     public int get(int i) {
         return data[i] & 0xff;
     }
 
-    /** The values {@code 0..255} in row-major order, as bytes to read with {@code & 0xff} (a copy). */
+    /**
+     * All values.
+     *
+     * @return a copy of the values {@code 0..255} in row-major order, as bytes to read with {@code & 0xff}
+     */
     public byte[] bytes() {
         return data.clone();
     }

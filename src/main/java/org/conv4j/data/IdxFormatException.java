@@ -20,7 +20,11 @@ public final class IdxFormatException extends IOException {
         this.file = file;
     }
 
-    /** The file that could not be read. */
+    /**
+     * The file that could not be read.
+     *
+     * @return the path given to the constructor; null after deserialisation (the field is transient)
+     */
     public Path file() {
         return file;
     }

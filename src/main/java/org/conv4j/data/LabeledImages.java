@@ -18,6 +18,9 @@ public final class LabeledImages {
      *
      * @param pixels {@code n * channels * height * width} values, NCHW
      * @param labels {@code n} class indices, each at least 0
+     * @param channels channels per image, at least 1 (1 for gray)
+     * @param height   image height in pixels, at least 1
+     * @param width    image width in pixels, at least 1
      * @throws IllegalArgumentException if an array is null, a size is below 1, the lengths disagree, or a
      *                                  label is negative (naming its index)
      */
@@ -62,32 +65,58 @@ public final class LabeledImages {
         return new LabeledImages(f, l, 1, d[1], d[2]);
     }
 
-    /** Number of images. */
+    /**
+     * Number of images.
+     *
+     * @return {@code n}, at least 1
+     */
     public int size() {
         return labels.length;
     }
 
-    /** Channels per image. */
+    /**
+     * Channels per image.
+     *
+     * @return C, at least 1 (1 for Fashion-MNIST)
+     */
     public int channels() {
         return channels;
     }
 
-    /** Image height in pixels. */
+    /**
+     * Image height.
+     *
+     * @return H in pixels, at least 1
+     */
     public int height() {
         return height;
     }
 
-    /** Image width in pixels. */
+    /**
+     * Image width.
+     *
+     * @return W in pixels, at least 1
+     */
     public int width() {
         return width;
     }
 
-    /** Label of image {@code i}. */
+    /**
+     * The label of one image.
+     *
+     * @param i the image index, in {@code [0, size())}
+     * @return its class index, at least 0
+     * @throws ArrayIndexOutOfBoundsException if {@code i} is outside {@code [0, size())}
+     */
     public int label(int i) {
         return labels[i];
     }
 
-    /** One more than the largest label. */
+    /**
+     * Number of classes, counted from the labels present.
+     *
+     * @return one more than the largest label (computed on each call)
+     */
     public int classes() {
         return Arrays.stream(labels).max().orElse(-1) + 1;
     }
@@ -98,7 +127,13 @@ public final class LabeledImages {
         System.arraycopy(pixels, i * per, dst, offset, per);
     }
 
-    /** The first {@code n} images (all of them if fewer), e.g. for a quick run. */
+    /**
+     * The first {@code n} images (all of them if fewer), e.g. for a quick run.
+     *
+     * @param n how many images to keep, at least 1
+     * @return a new set of {@code min(n, size())} images with their labels (copied)
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
     public LabeledImages head(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("LabeledImages.head: n must be at least 1, got " + n);

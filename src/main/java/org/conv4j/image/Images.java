@@ -34,6 +34,9 @@ public final class Images {
      * The image as a tensor {@code [1, C, H, W]} with {@code C = 1} (GRAY) or 3 (RGB), values in {@code [0, 1]}.
      * An 8-bit gray image read as GRAY keeps its sample values exactly (no colour-space conversion).
      *
+     * @param image the image, any {@link BufferedImage} type; H and W are its height and width in pixels
+     * @param mode  {@link Mode#GRAY} for one channel, {@link Mode#RGB} for three
+     * @return a new heap tensor {@code [1, C, H, W]}, values {@code sample / 255}
      * @throws IllegalArgumentException if {@code image} or {@code mode} is null
      */
     public static Tensor toTensor(BufferedImage image, Mode mode) {
@@ -72,6 +75,9 @@ public final class Images {
      * An 8-bit image of a tensor {@code [1, C, H, W]} or {@code [C, H, W]} with {@code C} 1 (gray) or 3 (RGB):
      * each value is clamped to {@code [0, 1]} and rounded to {@code round(255 v)}; NaN becomes 0.
      *
+     * @param t the tensor, on any backend (its values are copied to the heap); not closed
+     * @return a new W x H image, {@link BufferedImage#TYPE_BYTE_GRAY} for C = 1 or
+     *         {@link BufferedImage#TYPE_INT_RGB} for C = 3
      * @throws IllegalArgumentException if {@code t} is null or not of such a shape (the shape is named)
      */
     public static BufferedImage toImage(Tensor t) {
@@ -112,6 +118,9 @@ public final class Images {
     /**
      * Reads an image file (PNG, JPEG, GIF, BMP: whatever {@link ImageIO} reads) as {@link #toTensor}.
      *
+     * @param file the image file
+     * @param mode {@link Mode#GRAY} for one channel, {@link Mode#RGB} for three
+     * @return a new heap tensor {@code [1, C, H, W]} with values in {@code [0, 1]}
      * @throws IOException              if the file cannot be read or is not an image ImageIO knows (the file is named)
      * @throws IllegalArgumentException if an argument is null
      */
@@ -129,6 +138,9 @@ public final class Images {
     /**
      * Writes {@link #toImage toImage(t)} as a PNG file, creating missing parent directories.
      *
+     * @param t    a tensor {@code [1, C, H, W]} or {@code [C, H, W]}, C 1 or 3, values in {@code [0, 1]}
+     *             (others clamped); not closed
+     * @param file the PNG file to write (replaced if it exists)
      * @throws IOException              if the file cannot be written
      * @throws IllegalArgumentException as {@link #toImage}, or if {@code file} is null
      */

@@ -22,6 +22,8 @@ public final class AdaptiveAvgPool2D implements Layer {
     /**
      * Adaptive avg pooling to {@code hOut x wOut} on {@link Backends#auto()}.
      *
+     * @param hOut output height in cells, at least 1 (may exceed the input height)
+     * @param wOut output width in cells, at least 1 (may exceed the input width)
      * @throws IllegalArgumentException if an output size is below 1
      * @throws org.conv4j.BackendUnavailableException if {@code conv4j.backend} / {@code CONV4J_BACKEND}
      *                                  names a backend that cannot run here
@@ -33,8 +35,12 @@ public final class AdaptiveAvgPool2D implements Layer {
     /**
      * Adaptive avg pooling to {@code hOut x wOut} on {@code backend}.
      *
+     * @param hOut output height in cells, at least 1 (may exceed the input height)
+     * @param wOut output width in cells, at least 1 (may exceed the input width)
      * @param backend {@code null} for {@link Backends#auto()}
      * @throws IllegalArgumentException if an output size is below 1
+     * @throws org.conv4j.BackendUnavailableException if {@code backend} is null and {@code conv4j.backend} /
+     *                                  {@code CONV4J_BACKEND} names a backend that cannot run here
      */
     public AdaptiveAvgPool2D(int hOut, int wOut, Backend backend) {
         if (hOut < 1 || wOut < 1) {
@@ -87,12 +93,20 @@ public final class AdaptiveAvgPool2D implements Layer {
         return List.of();
     }
 
-    /** Output height. */
+    /**
+     * Output height.
+     *
+     * @return {@code hOut}, as given to the constructor
+     */
     public int outputHeight() {
         return hOut;
     }
 
-    /** Output width. */
+    /**
+     * Output width.
+     *
+     * @return {@code wOut}, as given to the constructor
+     */
     public int outputWidth() {
         return wOut;
     }

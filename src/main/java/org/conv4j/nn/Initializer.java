@@ -60,6 +60,7 @@ public interface Initializer {
      * {@code fanIn = in * prod(k)} and {@code fanOut = out * prod(k)}.
      *
      * @param random the source of randomness; seed it for reproducible runs
+     * @return an initializer that draws from {@code random} each time it creates a tensor
      * @throws IllegalArgumentException if {@code random} is null; when used, if the shape has rank below 2
      *                                  (a bias has no fans: use {@link #zeros()})
      */
@@ -77,6 +78,8 @@ public interface Initializer {
      * He (Kaiming) uniform for ReLU networks: uniform in {@code [-a, a)} with {@code a = sqrt(6 / fanIn)}
      * (PyTorch's {@code kaiming_uniform_(nonlinearity='relu')}), fans as in {@link #xavierUniform}.
      *
+     * @param random the source of randomness, drawn in row-major order; seed it for reproducible runs
+     * @return an initializer that draws from {@code random} each time it creates a tensor
      * @throws IllegalArgumentException if {@code random} is null; when used, if the shape has rank below 2
      */
     static Initializer heUniform(Random random) {
@@ -91,6 +94,8 @@ public interface Initializer {
      * (PyTorch's {@code kaiming_normal_(nonlinearity='relu')}), from {@code random.nextGaussian()} in
      * row-major order, fans as in {@link #xavierUniform}.
      *
+     * @param random the source of randomness; seed it for reproducible runs
+     * @return an initializer that draws from {@code random} each time it creates a tensor
      * @throws IllegalArgumentException if {@code random} is null; when used, if the shape has rank below 2
      */
     static Initializer heNormal(Random random) {

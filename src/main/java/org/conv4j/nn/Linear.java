@@ -46,7 +46,11 @@ public final class Linear implements Layer {
     /**
      * A layer with the defaults listed in the class comment.
      *
+     * @param inFeatures  input features per sample (the {@code in} of {@code [N, in]}), at least 1
+     * @param outFeatures output features per sample (the {@code out} of {@code [N, out]}), at least 1
      * @throws IllegalArgumentException if a feature count is below 1
+     * @throws org.conv4j.BackendUnavailableException if {@code conv4j.backend} / {@code CONV4J_BACKEND}
+     *                                  names a backend that cannot run here
      */
     public Linear(int inFeatures, int outFeatures) {
         this(builder(inFeatures, outFeatures));
@@ -76,6 +80,9 @@ public final class Linear implements Layer {
     /**
      * A builder for a layer from {@code inFeatures} to {@code outFeatures}.
      *
+     * @param inFeatures  input features per sample (the {@code in} of {@code [N, in]}), at least 1
+     * @param outFeatures output features per sample (the {@code out} of {@code [N, out]}), at least 1
+     * @return a builder with the defaults of the class comment
      * @throws IllegalArgumentException if a feature count is below 1
      */
     public static Builder builder(int inFeatures, int outFeatures) {
@@ -101,13 +108,24 @@ public final class Linear implements Layer {
             this.out = out;
         }
 
-        /** Whether the layer has a bias (default {@code true}). */
+        /**
+         * Whether the layer has a bias (default {@code true}).
+         *
+         * @param on {@code false} for {@code x W^T} without a bias parameter
+         * @return this builder
+         */
         public Builder bias(boolean on) {
             this.bias = on;
             return this;
         }
 
-        /** Source of the default weight initializer; ignored when {@link #weightInit} is set. */
+        /**
+         * Source of the default weight initializer; ignored when {@link #weightInit} is set.
+         *
+         * @param r the random source, seeded for reproducible weights
+         * @return this builder
+         * @throws IllegalArgumentException if {@code r} is null
+         */
         public Builder random(Random r) {
             if (r == null) {
                 throw new IllegalArgumentException("Linear.Builder: random is null");
@@ -116,7 +134,13 @@ public final class Linear implements Layer {
             return this;
         }
 
-        /** How to make the initial weight {@code [out, in]}, e.g. {@link Initializer#xavierUniform}. */
+        /**
+         * How to make the initial weight {@code [out, in]}, e.g. {@link Initializer#xavierUniform}.
+         *
+         * @param init called once at {@link #build()} with the shape {@code [out, in]}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code init} is null
+         */
         public Builder weightInit(Initializer init) {
             if (init == null) {
                 throw new IllegalArgumentException("Linear.Builder: weightInit is null");
@@ -125,7 +149,13 @@ public final class Linear implements Layer {
             return this;
         }
 
-        /** How to make the initial bias {@code [out]} (default zeros). */
+        /**
+         * How to make the initial bias {@code [out]} (default zeros).
+         *
+         * @param init called once at {@link #build()} with the shape {@code [out]}, if the layer has a bias
+         * @return this builder
+         * @throws IllegalArgumentException if {@code init} is null
+         */
         public Builder biasInit(Initializer init) {
             if (init == null) {
                 throw new IllegalArgumentException("Linear.Builder: biasInit is null");
@@ -134,7 +164,13 @@ public final class Linear implements Layer {
             return this;
         }
 
-        /** The backend computing the products (default {@link Backends#auto()} at {@link #build()}). */
+        /**
+         * The backend computing the products (default {@link Backends#auto()} at {@link #build()}).
+         *
+         * @param b the backend
+         * @return this builder
+         * @throws IllegalArgumentException if {@code b} is null
+         */
         public Builder backend(Backend b) {
             if (b == null) {
                 throw new IllegalArgumentException("Linear.Builder: backend is null");
@@ -146,7 +182,10 @@ public final class Linear implements Layer {
         /**
          * The layer.
          *
-         * @throws IllegalArgumentException if an initializer returns a tensor of the wrong shape
+         * @return a new layer with freshly initialised parameters
+         * @throws IllegalArgumentException if an initializer returns null or a tensor of the wrong shape
+         * @throws org.conv4j.BackendUnavailableException if no backend was set and {@code conv4j.backend} /
+         *                                  {@code CONV4J_BACKEND} names a backend that cannot run here
          */
         public Linear build() {
             return new Linear(this);
@@ -237,33 +276,57 @@ public final class Linear implements Layer {
         return dyt;
     }
 
-    /** The weight {@code [out, in]}. */
+    /**
+     * The weight.
+     *
+     * @return the weight parameter, {@code [out, in]}
+     */
     public Parameter weight() {
         return weight;
     }
 
-    /** The bias {@code [out]}, or {@code null} for a layer without one. */
+    /**
+     * The bias.
+     *
+     * @return the bias parameter {@code [out]}, or {@code null} for a layer built with {@code bias(false)}
+     */
     public Parameter bias() {
         return bias;
     }
 
-    /** {@code [weight]} or {@code [weight, bias]}. */
+    /**
+     * The trainable parameters.
+     *
+     * @return {@code [weight]} or {@code [weight, bias]}, unmodifiable
+     */
     @Override
     public List<Parameter> parameters() {
         return parameters;
     }
 
-    /** Input features. */
+    /**
+     * Input features.
+     *
+     * @return {@code in}, the width of the input {@code [N, in]}
+     */
     public int inFeatures() {
         return inFeatures;
     }
 
-    /** Output features. */
+    /**
+     * Output features.
+     *
+     * @return {@code out}, the width of the output {@code [N, out]}
+     */
     public int outFeatures() {
         return outFeatures;
     }
 
-    /** The backend computing this layer. */
+    /**
+     * The backend computing this layer.
+     *
+     * @return the backend given to the builder, or the one {@link Backends#auto()} chose
+     */
     public Backend backend() {
         return backend;
     }

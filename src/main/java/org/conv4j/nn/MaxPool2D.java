@@ -82,6 +82,7 @@ public final class MaxPool2D implements Layer {
      * Training mode (true, the default) keeps the argmax indices of each forward for the backward;
      * evaluation mode (false) keeps only the input.
      *
+     * @param training {@code true} to keep indices for {@link #backward}, {@code false} for inference
      * @return this layer
      */
     public MaxPool2D train(boolean training) {
@@ -89,7 +90,11 @@ public final class MaxPool2D implements Layer {
         return this;
     }
 
-    /** Whether the layer is in training mode (see {@link #train}). */
+    /**
+     * Whether the layer is in training mode (see {@link #train}).
+     *
+     * @return {@code true} in training mode (the default)
+     */
     public boolean isTraining() {
         return training;
     }

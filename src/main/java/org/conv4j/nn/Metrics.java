@@ -31,6 +31,7 @@ public final class Metrics {
      *
      * @param logits {@code [N, K]}
      * @param labels {@code N} class indices
+     * @return the number of rows whose {@link #argmax} equals their label, in {@code [0, N]}
      * @throws IllegalArgumentException if an argument is null, {@code logits} is not rank 2, or the label
      *                                  count is not {@code N}
      */
@@ -52,6 +53,9 @@ public final class Metrics {
     /**
      * The fraction of rows that predict their label, in {@code [0, 1]}.
      *
+     * @param logits {@code [N, K]}, any location
+     * @param labels {@code N} class indices
+     * @return {@link #correct} divided by {@code N}, in {@code [0, 1]}
      * @throws IllegalArgumentException as {@link #correct}
      */
     public static double accuracy(Tensor logits, int[] labels) {

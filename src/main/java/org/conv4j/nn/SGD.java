@@ -151,12 +151,20 @@ public final class SGD {
         return this;
     }
 
-    /** The momentum factor (0: none). */
+    /**
+     * The momentum factor.
+     *
+     * @return the factor set by {@code momentum(...)}, 0 for none (the default)
+     */
     public double momentum() {
         return momentum;
     }
 
-    /** The weight decay (0: none). */
+    /**
+     * The weight decay.
+     *
+     * @return the L2 factor set by {@code weightDecay(...)}, 0 for none (the default)
+     */
     public double weightDecay() {
         return weightDecay;
     }

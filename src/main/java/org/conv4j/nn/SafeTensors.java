@@ -39,6 +39,8 @@ public final class SafeTensors {
      * {@link Sequential} (nested ones give {@code "1.0.weight"}), {@code "<parameter name>"} for a single layer.
      * The values are the current snapshots (heap tensors).
      *
+     * @param net a layer or a {@link Sequential} of them
+     * @return parameter name to its current value, in the order of {@link Layer#parameters()}
      * @throws IllegalArgumentException if {@code net} is null
      */
     public static Map<String, Tensor> stateDict(Layer net) {
@@ -66,7 +68,9 @@ public final class SafeTensors {
     /**
      * Sets every parameter of {@code net} from {@code tensors} (names as {@link #stateDict}).
      *
-     * @throws IllegalArgumentException if a parameter has no tensor, a tensor names no parameter, or a shape
+     * @param net     the layer whose parameters are set
+     * @param tensors name to value, e.g. from {@link #load}; every name must match a parameter of the same shape
+     * @throws IllegalArgumentException if an argument is null, a parameter has no tensor, a tensor names no parameter, or a shape
      *                                  differs; the message names the parameter and both shapes. Nothing is
      *                                  changed then.
      */
@@ -116,8 +120,11 @@ public final class SafeTensors {
     /**
      * Writes {@code tensors} (in map order) and {@code metadata} to {@code file}, replacing it.
      *
+     * @param file     the safetensors file to write
+     * @param tensors  name to tensor, each stored as F32 with its shape; tensors on any backend are read back
      * @param metadata string pairs stored under {@code "__metadata__"}; null or empty for none
-     * @throws IllegalArgumentException if a name is null, empty or {@code "__metadata__"}, or a tensor is null
+     * @throws IllegalArgumentException if {@code file} or {@code tensors} is null, a name is null, empty or
+     *                                  {@code "__metadata__"}, or a tensor is null
      * @throws IOException              if the file cannot be written
      */
     public static void save(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
@@ -170,6 +177,7 @@ public final class SafeTensors {
     /**
      * Reads every F32 tensor of a safetensors file, in the order of their data.
      *
+     * @param file a safetensors file, e.g. written by {@link #save} or PyTorch's {@code safetensors.torch.save_file}
      * @return name to heap tensor
      * @throws IOException naming the file and the problem if it cannot be read, is truncated, its header is not
      *                     valid JSON of the format, a dtype is not F32, or offsets and shapes disagree
@@ -229,6 +237,8 @@ public final class SafeTensors {
     /**
      * The {@code "__metadata__"} strings of a safetensors file (empty when it has none).
      *
+     * @param file a safetensors file
+     * @return the metadata key to value, in file order; non-string values as {@link String#valueOf}
      * @throws IOException as {@link #load}
      */
     public static Map<String, String> metadata(Path file) throws IOException {

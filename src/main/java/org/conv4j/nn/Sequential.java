@@ -36,6 +36,7 @@ public final class Sequential implements Layer {
     /**
      * A network of {@code layers}, in order.
      *
+     * @param layers the layers; the output of each is the input of the next
      * @throws IllegalArgumentException if there are no layers, one is null, or a layer instance appears twice
      */
     public Sequential(Layer... layers) {
@@ -213,7 +214,11 @@ public final class Sequential implements Layer {
         return r;
     }
 
-    /** The layers, in order (unmodifiable). */
+    /**
+     * The layers.
+     *
+     * @return the layers in order, unmodifiable
+     */
     public List<Layer> layers() {
         return layers;
     }

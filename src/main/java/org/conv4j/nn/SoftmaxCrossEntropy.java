@@ -33,17 +33,30 @@ public final class SoftmaxCrossEntropy {
             this.correct = correct;
         }
 
-        /** The mean cross-entropy over the batch, in nats. */
+        /**
+         * The loss.
+         *
+         * @return the mean cross-entropy over the batch, in nats (natural log), at least 0
+         */
         public double loss() {
             return loss;
         }
 
-        /** {@code d loss / d logits = (softmax - onehot) / N}, a heap tensor {@code [N, K]}. */
+        /**
+         * The gradient of the mean loss.
+         *
+         * @return {@code d loss / d logits = (softmax - onehot) / N}, a heap tensor {@code [N, K]}
+         */
         public Tensor gradient() {
             return gradient;
         }
 
-        /** How many rows have their largest logit at the label (ties: the first maximum, as argmax). */
+        /**
+         * How many rows predict their label.
+         *
+         * @return the rows whose largest logit is at the label (ties: the first maximum, as argmax), in
+         *         {@code [0, N]}
+         */
         public int correct() {
             return correct;
         }
@@ -54,6 +67,7 @@ public final class SoftmaxCrossEntropy {
      *
      * @param logits {@code [N, K]} unnormalised scores, any location
      * @param labels {@code N} class indices in {@code [0, K)}
+     * @return the mean loss in nats, its gradient {@code [N, K]} and the number of correct rows
      * @throws IllegalArgumentException if an argument is null, {@code logits} is not rank 2, the label count
      *                                  is not {@code N}, or a label is outside {@code [0, K)} (naming its index)
      */
@@ -89,6 +103,9 @@ public final class SoftmaxCrossEntropy {
     /**
      * The mean loss only.
      *
+     * @param logits {@code [N, K]} unnormalised scores, any location
+     * @param labels {@code N} class indices in {@code [0, K)}
+     * @return the mean cross-entropy over the {@code N} rows, in nats
      * @throws IllegalArgumentException as {@link #of}
      */
     public static double loss(Tensor logits, int[] labels) {
