@@ -70,9 +70,9 @@ public final class SafeTensors {
      *
      * @param net     the layer whose parameters are set
      * @param tensors name to value, e.g. from {@link #load}; every name must match a parameter of the same shape
-     * @throws IllegalArgumentException if an argument is null, a parameter has no tensor, a tensor names no parameter, or a shape
-     *                                  differs; the message names the parameter and both shapes. Nothing is
-     *                                  changed then.
+     * @throws IllegalArgumentException if an argument is null, a parameter has no tensor, a tensor names no
+     *                                  parameter, or a shape differs; the message names the parameter and both
+     *                                  shapes. Nothing is changed then.
      */
     public static void loadInto(Layer net, Map<String, Tensor> tensors) {
         if (net == null || tensors == null) {
