@@ -106,6 +106,28 @@ int c4j_max_pool2d_backward(const int32_t *desc, const float *dy, const float *x
 int c4j_avg_pool2d_forward(const int32_t *desc, const float *x, float *y, int task_begin, int task_end);
 int c4j_avg_pool2d_backward(const int32_t *desc, const float *dy, float *dx, int task_begin, int task_end);
 
+/* Max pooling that also stores, per output, the flat offset row * W + column of its window's first maximum in
+ * its input plane (the same argmax as c4j_max_pool2d_backward). One task per plane (c4j_pool2d_tasks). */
+int c4j_max_pool2d_forward_indices(const int32_t *desc, const float *x, float *y, int32_t *idx, int task_begin,
+                                   int task_end);
+
+/* Operations on saved indices (index descriptor, C4J_IDX_*): one task per (image, channel) plane. */
+int c4j_index_tasks(const int32_t *idesc);
+/* dx (big planes) = 0, then dx[idx[k]] += dy[k] in order k. */
+int c4j_max_pool2d_backward_indices(const int32_t *idesc, const float *dy, const int32_t *idx, float *dx,
+                                    int task_begin, int task_end);
+/* y (big planes) = 0, then y[idx[k]] = x[k] in order k (the last wins). */
+int c4j_max_unpool2d(const int32_t *idesc, const float *x, const int32_t *idx, float *y, int task_begin,
+                     int task_end);
+
+/* Adaptive pooling (adaptive descriptor, C4J_APOOL_*): one task per plane. */
+int c4j_adaptive_pool2d_tasks(const int32_t *adesc);
+int c4j_adaptive_avg_pool2d_forward(const int32_t *adesc, const float *x, float *y, int task_begin, int task_end);
+int c4j_adaptive_avg_pool2d_backward(const int32_t *adesc, const float *dy, float *dx, int task_begin, int task_end);
+/* idx may be NULL when the indices are not wanted. */
+int c4j_adaptive_max_pool2d_forward(const int32_t *adesc, const float *x, float *y, int32_t *idx, int task_begin,
+                                    int task_end);
+
 #ifdef __cplusplus
 }
 #endif

@@ -249,7 +249,7 @@ void output_scalar(const WinoProblem &p, const float *m, int64_t ldm, int o0, in
 // rows contiguously. Forward: filter (o, i) at w + o * cin * 9 + i * 9 (filters along i contiguous).
 // Backward data: filter (o, i) at w + i * cout * 9 + o * 9, rotated, read by that stride. Reading U
 // transposed instead (rows 256 B apart, half of each line used) cost s8 backward data, 64-channel blocks,
-// 8.6-9.1 ms against 7.2-8.1 (C++ harness, 2 threads, AMD EPYC without AVX-512 VP2INTERSECT, 2026-12-06).
+// 8.6-9.1 ms against 7.2-8.1 (C++ harness, 2 threads, AMD EPYC with AVX-512, no VP2INTERSECT).
 int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, const float *w, int64_t filt_grp,
         bool backward, const float *bias, int64_t t0, int64_t t1) {
     const int64_t ld = ceil_div(pl.tb, 16) * 16;  // rows of V and M padded to whole vectors

@@ -3,14 +3,20 @@ package org.conv4j.cpu;
 import org.conv4j.Backend;
 import org.conv4j.BackendUnavailableException;
 import org.conv4j.Precision;
+import org.conv4j.IntTensor;
+import org.conv4j.MaxPoolResult;
 import org.conv4j.Tensor;
 import org.conv4j.internal.Parallel;
 import org.conv4j.java.JavaBackend;
+import org.bytedeco.javacpp.IntPointer;
+import org.conv4j.spi.AdaptivePoolGeometry;
 import org.conv4j.spi.BaseBackend;
+import org.conv4j.spi.IndexGeometry;
 import org.conv4j.spi.ConvGeometry;
 import org.conv4j.spi.PoolGeometry;
 import org.conv4j.spi.SmallProblemRouter;
 import org.conv4j.spi.SmallProblemRouting;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * The {@code cpu} backend: conv4j's C++ kernels through JavaCPP (im2col + OpenBLAS {@code sgemm} from
@@ -274,7 +280,7 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
         for (int d : shape) {
             length *= d;  // validated by the geometry: fits in an int
         }
-        return Tensor.wrap(NativeTasks.run(op, what, length, tasks, work, pinHeapInputs, ins, onArrays, onPointer), shape);
+        return TensorAccess.wrap(NativeTasks.run(op, what, length, tasks, work, pinHeapInputs, ins, onArrays, onPointer), shape);
     }
 
     @Override
@@ -354,5 +360,96 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
                 new Tensor[] {dy},
                 (a, dx, from, to) -> CpuNative.c4j_avg_pool2d_backward(desc, a[0], dx, from, to),
                 (p, dx, from, to) -> CpuNative.c4j_avg_pool2d_backward(desc, p[0], dx, from, to));
+    }
+
+    /** Work of an index-driven operation: a store per pooled value plus writing the big planes. */
+    private static double indexWork(IndexGeometry g) {
+        return 4.0 * g.n * g.c * ((double) g.hs * g.ws + (double) g.hb * g.wb);
+    }
+
+    /** The indices a kernel wrote into {@code idx}, as a heap tensor of {@code shape}. */
+    private static IntTensor indices(IntPointer idx, int[] shape) {
+        int[] a = new int[(int) idx.limit()];
+        idx.get(a);
+        return IntTensor.wrap(a, shape);
+    }
+
+    /** A native block of {@code count} int32 for a kernel to fill. */
+    private static IntPointer intBlock(int count) {
+        IntPointer p = new IntPointer((long) count);
+        p.limit(count);
+        return p;
+    }
+
+    @Override
+    protected MaxPoolResult doMaxPool2dWithIndices(PoolGeometry g, Tensor x) {
+        int[] desc = g.toDescriptor();
+        try (IntPointer idx = intBlock(g.n * g.c * g.hOut * g.wOut)) {
+            Tensor y = run("maxPool2dWithIndices", g, g.outputShape(), CpuNative.c4j_pool2d_tasks(desc), poolWork(g),
+                    new Tensor[] {x},
+                    (a, out, from, to) -> CpuNative.c4j_max_pool2d_forward_indices(desc, a[0], out, idx, from, to),
+                    (p, out, from, to) -> CpuNative.c4j_max_pool2d_forward_indices(desc, p[0], out, idx, from, to));
+            return new MaxPoolResult(y, indices(idx, g.outputShape()));
+        }
+    }
+
+    @Override
+    protected Tensor doMaxPool2dBackwardIndices(IndexGeometry g, Tensor dy, IntTensor indices) {
+        int[] desc = g.toDescriptor();
+        try (IntPointer idx = new IntPointer(indices.array())) {
+            return run("maxPool2dBackward", g, g.bigShape(), CpuNative.c4j_index_tasks(desc), indexWork(g),
+                    new Tensor[] {dy},
+                    (a, dx, from, to) -> CpuNative.c4j_max_pool2d_backward_indices(desc, a[0], idx, dx, from, to),
+                    (p, dx, from, to) -> CpuNative.c4j_max_pool2d_backward_indices(desc, p[0], idx, dx, from, to));
+        }
+    }
+
+    @Override
+    protected Tensor doMaxUnpool2d(IndexGeometry g, Tensor x, IntTensor indices) {
+        int[] desc = g.toDescriptor();
+        try (IntPointer idx = new IntPointer(indices.array())) {
+            return run("maxUnpool2d", g, g.bigShape(), CpuNative.c4j_index_tasks(desc), indexWork(g), new Tensor[] {x},
+                    (a, y, from, to) -> CpuNative.c4j_max_unpool2d(desc, a[0], idx, y, from, to),
+                    (p, y, from, to) -> CpuNative.c4j_max_unpool2d(desc, p[0], idx, y, from, to));
+        }
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2d(AdaptivePoolGeometry g, Tensor x) {
+        int[] desc = g.toDescriptor();
+        return run("adaptiveAvgPool2d", g, g.outputShape(), CpuNative.c4j_adaptive_pool2d_tasks(desc),
+                4 * g.windowOps(), new Tensor[] {x},
+                (a, y, from, to) -> CpuNative.c4j_adaptive_avg_pool2d_forward(desc, a[0], y, from, to),
+                (p, y, from, to) -> CpuNative.c4j_adaptive_avg_pool2d_forward(desc, p[0], y, from, to));
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2dBackward(AdaptivePoolGeometry g, Tensor dy) {
+        int[] desc = g.toDescriptor();
+        return run("adaptiveAvgPool2dBackward", g, g.inputShape(), CpuNative.c4j_adaptive_pool2d_tasks(desc),
+                4 * g.windowOps(), new Tensor[] {dy},
+                (a, dx, from, to) -> CpuNative.c4j_adaptive_avg_pool2d_backward(desc, a[0], dx, from, to),
+                (p, dx, from, to) -> CpuNative.c4j_adaptive_avg_pool2d_backward(desc, p[0], dx, from, to));
+    }
+
+    @Override
+    protected Tensor doAdaptiveMaxPool2d(AdaptivePoolGeometry g, Tensor x) {
+        return adaptiveMax("adaptiveMaxPool2d", g, x, null);
+    }
+
+    @Override
+    protected MaxPoolResult doAdaptiveMaxPool2dWithIndices(AdaptivePoolGeometry g, Tensor x) {
+        try (IntPointer idx = intBlock(g.n * g.c * g.hOut * g.wOut)) {
+            Tensor y = adaptiveMax("adaptiveMaxPool2dWithIndices", g, x, idx);
+            return new MaxPoolResult(y, indices(idx, g.outputShape()));
+        }
+    }
+
+    private Tensor adaptiveMax(String op, AdaptivePoolGeometry g, Tensor x, IntPointer idx) {
+        int[] desc = g.toDescriptor();
+        return run(op, g, g.outputShape(), CpuNative.c4j_adaptive_pool2d_tasks(desc), 4 * g.windowOps(),
+                new Tensor[] {x},
+                (a, y, from, to) -> CpuNative.c4j_adaptive_max_pool2d_forward(desc, a[0], y, idx, from, to),
+                (p, y, from, to) -> CpuNative.c4j_adaptive_max_pool2d_forward(desc, p[0], y, idx, from, to));
     }
 }

@@ -367,4 +367,67 @@ final class NaiveReference {
         }
         return r;
     }
+
+    /** Adaptive window of output index {@code i}: {@code [floor(i*in/out), ceil((i+1)*in/out))}, from its definition. */
+    static int[] adaptiveWindow(int i, int in, int out) {
+        return new int[] {(int) Math.floor((double) i * in / out), (int) Math.ceil((double) (i + 1) * in / out)};
+    }
+
+    /** Adaptive average pooling: the mean of each window. */
+    static Result adaptiveAvgPool2d(double[] x, int[] xs, int hOut, int wOut) {
+        Result r = new Result(new int[] {xs[0], xs[1], hOut, wOut});
+        for (int plane = 0; plane < xs[0] * xs[1]; plane++) {
+            for (int i = 0; i < hOut; i++) {
+                int[] rw = adaptiveWindow(i, xs[2], hOut);
+                for (int j = 0; j < wOut; j++) {
+                    int[] cw = adaptiveWindow(j, xs[3], wOut);
+                    double cnt = (double) (rw[1] - rw[0]) * (cw[1] - cw[0]);
+                    for (int a = rw[0]; a < rw[1]; a++) {
+                        for (int b = cw[0]; b < cw[1]; b++) {
+                            r.add((plane * hOut + i) * wOut + j, x[(plane * xs[2] + a) * xs[3] + b] / cnt);
+                        }
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Adaptive average gradient: {@code dx[cell] = sum over windows holding cell of dy / count}. */
+    static Result adaptiveAvgPool2dBackward(double[] dy, int[] xs, int hOut, int wOut) {
+        Result r = new Result(xs);
+        for (int plane = 0; plane < xs[0] * xs[1]; plane++) {
+            for (int i = 0; i < hOut; i++) {
+                int[] rw = adaptiveWindow(i, xs[2], hOut);
+                for (int j = 0; j < wOut; j++) {
+                    int[] cw = adaptiveWindow(j, xs[3], wOut);
+                    double cnt = (double) (rw[1] - rw[0]) * (cw[1] - cw[0]);
+                    for (int a = rw[0]; a < rw[1]; a++) {
+                        for (int b = cw[0]; b < cw[1]; b++) {
+                            r.add((plane * xs[2] + a) * xs[3] + b, dy[(plane * hOut + i) * wOut + j] / cnt);
+                        }
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Flat plane index of the first maximum (row-major) of adaptive window (i, j) of {@code plane}; a NaN wins. */
+    static int adaptiveMaxWinner(double[] x, int[] xs, int hOut, int wOut, int plane, int i, int j) {
+        int[] rw = adaptiveWindow(i, xs[2], hOut);
+        int[] cw = adaptiveWindow(j, xs[3], wOut);
+        int best = -1;
+        for (int a = rw[0]; a < rw[1]; a++) {
+            for (int b = cw[0]; b < cw[1]; b++) {
+                int idx = a * xs[3] + b;
+                double v = x[plane * xs[2] * xs[3] + idx];
+                double bv = best < 0 ? 0 : x[plane * xs[2] * xs[3] + best];
+                if (best < 0 || v > bv || (Double.isNaN(v) && !Double.isNaN(bv))) {
+                    best = idx;
+                }
+            }
+        }
+        return best;
+    }
 }
