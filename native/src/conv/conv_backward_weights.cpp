@@ -48,7 +48,7 @@ int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, co
     if (pw && pointwise_avx512_active()) {  // conv4j's AVX-512 GEMM, one operand transposed per chunk
         // transpose the side with fewer channels: dy when the block has more input than output channels
         // (then the GEMM makes dW^T in a task-local buffer). s5 (256 -> 64, 2 tasks of 128 rows), 2 threads:
-        // the transposes were 17% of the time with x transposed (perf, AMD EPYC, 2026-12-06)
+        // the transposes were 17% of the time with x transposed (perf, AMD EPYC with AVX-512)
         const bool swap = g.cog < p.rb;
         FloatBuffer bt(pointwise_wgrad_workspace(static_cast<int>(swap ? g.cog : p.rb)));
         FloatBuffer ct(swap ? p.rb * g.cog : 0);
@@ -81,7 +81,9 @@ int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, co
     // a padded copy of the block's input channels per image, so im2col needs no bounds checks (at most
     // 16 MiB; a block spans at most rb / khkw + 2 channels)
     const int64_t pad_ch = std::min<int64_t>(g.cig, p.rb / g.khkw + 2);
-    const bool padded = !pw && pad_ch * padded_plane(g) <= (int64_t(1) << 22);
+    // divided, not multiplied: with padding near 2^30 on both axes the plane alone is about 2^60 floats, and
+    // pad_ch times it overflowed int64 to a value below the limit (an allocation of exabytes followed)
+    const bool padded = !pw && padded_plane(g) <= (int64_t(1) << 22) / pad_ch;
     FloatBuffer xp(padded ? pad_ch * padded_plane(g) : 0);
     if ((!pw && !col.ok()) || (tr && !ct.ok()) || (padded && !xp.ok())) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {

@@ -80,7 +80,7 @@ struct WinoPlan {
 // also ask for at least 8 summed channels per group (accuracy; see conv_winograd.cpp).
 bool winograd_applicable(const ConvGeo &g);
 
-// Whether the current mode (c4j_cpu_set_winograd) and the measured rule pick Winograd, and its plan.
+// Whether the call's mode (ConvGeo::algo, C4J_CONV_ALGO) and the measured rule pick Winograd, and its plan.
 WinoPlan plan_winograd_forward(const ConvGeo &g, int parts);
 WinoPlan plan_winograd_backward_data(const ConvGeo &g, int parts);
 

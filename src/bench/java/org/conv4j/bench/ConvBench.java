@@ -26,7 +26,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class ConvBench {
-    /** Shape id of /work/shared/bench-shapes.md ({@code s1}..{@code s8}). */
+    /** Shape id ({@code s1}..{@code s8}, see {@link Shapes} and docs/benchmarks.md). */
     @Param({"s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"})
     public String shape;
 

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.conv4j.ConvParams;
 import org.conv4j.PoolParams;
 
-/** The benchmark shapes of /work/shared/bench-shapes.md (float32, NCHW). */
+/** The benchmark shapes s1-s8 and p1-p3 (float32, NCHW), tabled in docs/benchmarks.md; comments cite them by id. */
 final class Shapes {
     private Shapes() {
     }
