@@ -1,20 +1,14 @@
 package org.conv4j.cpu;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Loader;
 import org.conv4j.Backend;
 import org.conv4j.BackendUnavailableException;
-import org.conv4j.ConvParams;
-import org.conv4j.PoolParams;
 import org.conv4j.Tensor;
 import org.conv4j.internal.Parallel;
 import org.conv4j.java.JavaBackend;
 import org.conv4j.spi.BaseBackend;
 import org.conv4j.spi.ConvGeometry;
 import org.conv4j.spi.PoolGeometry;
+import org.conv4j.spi.SmallProblemRouter;
 import org.conv4j.spi.SmallProblemRouting;
 
 /**
@@ -36,35 +30,28 @@ import org.conv4j.spi.SmallProblemRouting;
  * at once never multiply OpenBLAS threads on top of conv4j's.
  *
  * <p><b>Small problems.</b> {@code Backends.cpu()} runs everything natively. {@code Backends.auto()}
- * gets {@link #forAuto()}, the same backend except that operations with at most {@link #smallWork()}
+ * gets {@link #forAuto()}, a {@link SmallProblemRouter} in front of this backend: operations with at most
+ * {@link #DEFAULT_SMALL_WORK}
  * multiply-adds (convolutions; four per window element for pooling; {@code -Dconv4j.cpu.smallWork=N}
  * overrides the measured default, 0 disables routing) run on the {@code java} backend, because a JNI call
  * plus a native result costs more than the whole computation there. Those results are heap tensors
- * ({@code location() == "heap"}). {@link #lastRoute()} tells which way the calling thread's last operation
- * went, {@code toString()} states the threshold, and each decision is logged at {@code DEBUG} on the
- * {@code org.conv4j.cpu} logger.
+ * ({@code location() == "heap"}). {@link #lastRoute()} tells which way the calling thread's last routed
+ * operation went, the router's {@code toString()} states the threshold, and each decision is logged at
+ * {@code DEBUG} on the {@code org.conv4j.cpu} logger.
  */
 public final class CpuBackend extends BaseBackend implements SmallProblemRouting {
-    private static final System.Logger LOG = System.getLogger("org.conv4j.cpu");
-    /** Version of conv4j_cpu.h this class was written against. */
-    private static final int API_VERSION = 4;
     /**
-     * Default routing threshold in multiply-adds (convolutions; pooling counts four per window element):
-     * measured on a 2-core Zen3 (see native/README.md), where the native path costs about 2 to 4
-     * microseconds of fixed overhead (JNI call, native result allocation and JavaCPP's deallocator
-     * bookkeeping) and the java backend overtakes it below about 3,000 multiply-adds or 1,200 window elements.
+     * Default routing threshold of {@link #forAuto()} in multiply-adds (convolutions; pooling counts four per
+     * window element): the native path costs about 2 to 4 microseconds of fixed overhead (JNI call, native
+     * result allocation and JavaCPP's deallocator bookkeeping), and the java backend is faster below about
+     * 3,000 multiply-adds or 1,200 window elements (see native/README.md).
      */
     public static final long DEFAULT_SMALL_WORK = 4096;
-    /** Work of one parallel chunk worth handing to another thread (about 20 microseconds on one core). */
-    private static final double MIN_CHUNK_FLOPS = 2e6;
 
-    private static final ThreadLocal<String> LAST_ROUTE = new ThreadLocal<>();
-
-    private final long smallWork;
     private final boolean pinHeapInputs;
+    private volatile Backend routed;
 
-    private CpuBackend(long smallWork, boolean pinHeapInputs) {
-        this.smallWork = smallWork;
+    private CpuBackend(boolean pinHeapInputs) {
         this.pinHeapInputs = pinHeapInputs;
     }
 
@@ -72,116 +59,55 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
      * Loads the native library and returns the backend (every operation native). Called by
      * {@link org.conv4j.Backends} through reflection; users should call {@link org.conv4j.Backends#cpu()}.
      *
+     * @return the backend, heap inputs pinned unless {@code -Dconv4j.cpu.heapInputs=copy}
      * @throws BackendUnavailableException with the reason when the native library (or the OpenBLAS it
      *                                     needs) cannot be loaded on this platform
      */
     public static Backend create() {
-        return create(0, !"copy".equalsIgnoreCase(System.getProperty("conv4j.cpu.heapInputs", "pin")));
+        return create(!"copy".equalsIgnoreCase(System.getProperty("conv4j.cpu.heapInputs", "pin")));
     }
 
-    private volatile CpuBackend routed;
+    /**
+     * A backend with an explicit heap-input policy (tests and benchmarks); every operation runs natively.
+     *
+     * @param pinHeapInputs true to pin all-heap inputs for the call, false to copy them to native memory
+     * @return the backend
+     * @throws BackendUnavailableException as {@link #create()}
+     */
+    public static CpuBackend create(boolean pinHeapInputs) {
+        CpuLibrary.load();
+        return new CpuBackend(pinHeapInputs);
+    }
 
     /**
-     * This backend with small problems routed to the java kernels (what {@code Backends.auto()} returns):
-     * threshold {@code -Dconv4j.cpu.smallWork} or {@link #DEFAULT_SMALL_WORK} multiply-adds.
+     * This backend behind a {@link SmallProblemRouter} that sends small problems to the java kernels (what
+     * {@code Backends.auto()} returns): threshold {@code -Dconv4j.cpu.smallWork} or {@link #DEFAULT_SMALL_WORK}
+     * multiply-adds; 0 routes nothing.
+     *
+     * @return the routing variant, the same instance on every call
      */
     @Override
     public Backend forAuto() {
-        if (smallWork > 0) {
-            return this;
-        }
-        CpuBackend r = routed;
+        Backend r = routed;
         if (r == null) {
-            r = new CpuBackend(Long.getLong("conv4j.cpu.smallWork", DEFAULT_SMALL_WORK), pinHeapInputs);
+            long work = Long.getLong("conv4j.cpu.smallWork", DEFAULT_SMALL_WORK);
+            r = work == 0 ? this : new SmallProblemRouter(this, JavaBackend.INSTANCE, work);
             routed = r;
         }
         return r;
     }
 
     /**
-     * A backend with an explicit routing threshold and heap-input policy (tests and benchmarks).
-     *
-     * @param smallWork     operations with at most this much work run on the java backend; 0 never routes
-     * @param pinHeapInputs true to pin all-heap inputs for the call, false to copy them to native memory
-     * @throws BackendUnavailableException as {@link #create()}
-     */
-    public static CpuBackend create(long smallWork, boolean pinHeapInputs) {
-        if (smallWork < 0) {
-            throw new IllegalArgumentException("CpuBackend: smallWork must be at least 0, got " + smallWork);
-        }
-        load();
-        return new CpuBackend(smallWork, pinHeapInputs);
-    }
-
-    private static volatile boolean loaded;
-
-    private static synchronized void load() {
-        if (loaded) {
-            return;
-        }
-        String platform = Loader.getPlatform();
-        String requestedCore = System.getProperty("conv4j.cpu.openblasCore", "auto").trim();
-        int coreStatus = prepareBlasCore(requestedCore);
-        try {
-            Loader.load(CpuNative.class);
-        } catch (Throwable t) {
-            // UnsatisfiedLinkError (no natives for this platform, missing classifier jar), NoClassDefFoundError
-            // (JavaCPP or the openblas presets absent), or a loader error: the backend is unavailable.
-            throw new BackendUnavailableException("cannot load the cpu backend's native library for platform "
-                    + platform + " (is org.conv4j:conv4j:" + platform + " on the class path?): " + t, t);
-        }
-        int v = CpuNative.c4j_cpu_api_version();
-        if (v != API_VERSION) {
-            throw new BackendUnavailableException("cpu backend native library speaks C API version " + v
-                    + " but this jar expects " + API_VERSION + "; the main and the " + platform
-                    + " jar come from different conv4j builds");
-        }
-        // conv4j splits every GEMM into tasks for its own pool; an OpenBLAS thread pool on top of that
-        // would oversubscribe the cores (notably with several Java threads calling at once).
-        CpuNative.c4j_cpu_set_blas_threads(1);
-        applyWinogradProperty();
-        String core = CpuNative.c4j_cpu_blas_core_name().getString();
-        blasCore = core + " (" + describeCoreChoice(requestedCore, coreStatus, core) + ")";
-        LOG.log(System.Logger.Level.DEBUG, "cpu backend: OpenBLAS kernels {0}", blasCore);
-        loaded = true;
-    }
-
-    /** -Dconv4j.cpu.winograd=auto|always|off (see {@link #winograd(String)}); anything else warns and keeps auto. */
-    private static void applyWinogradProperty() {
-        String mode = System.getProperty("conv4j.cpu.winograd", "auto").trim();
-        if (!setWinograd(mode)) {
-            LOG.log(System.Logger.Level.WARNING, "-Dconv4j.cpu.winograd=" + mode
-                    + " ignored: expected auto, always or off");
-        }
-    }
-
-    private static boolean setWinograd(String mode) {
-        switch (mode.toLowerCase(java.util.Locale.ROOT)) {
-            case "off":
-                CpuNative.c4j_cpu_set_winograd(0);
-                return true;
-            case "auto":
-                CpuNative.c4j_cpu_set_winograd(1);
-                return true;
-            case "always":
-                CpuNative.c4j_cpu_set_winograd(2);
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /**
-     * For tests and benchmarks: when 3x3, stride-1, undilated convolutions (forward and backward data) use
-     * Winograd F(2x2, 3x3) rather than im2col + GEMM. {@code "auto"} (the default, or
-     * {@code -Dconv4j.cpu.winograd}) where it measured faster, {@code "always"} wherever it applies,
-     * {@code "off"} never. Process-wide; change it only while no convolution runs.
+     * For tests and benchmarks: when 3x3, stride-1, undilated convolutions use Winograd rather than
+     * im2col + GEMM. {@code "auto"} (the default, or {@code -Dconv4j.cpu.winograd}) where it measured faster,
+     * {@code "always"} wherever it applies, {@code "off"} never. Process-wide; change it only while no
+     * convolution runs.
      *
      * @throws IllegalArgumentException for any other mode
      */
     static void winograd(String mode) {
-        load();
-        if (!setWinograd(mode)) {
+        CpuLibrary.load();
+        if (!CpuLibrary.setWinograd(mode)) {
             throw new IllegalArgumentException("winograd mode must be auto, always or off, got " + mode);
         }
     }
@@ -191,60 +117,8 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
 
     /** For tests: whether a convolution of this geometry runs the Winograd path now in that direction. */
     static boolean usesWinograd(ConvGeometry g, int direction) {
-        load();
+        CpuLibrary.load();
         return CpuNative.c4j_conv2d_uses_winograd(g.toDescriptor(), direction, Parallel.threads()) == 1;
-    }
-
-    private static final int CORE_NOT_ASKED = -100;
-    private static final int CORE_NO_LIBRARY = -101;
-    private static final int CORE_BAD_NAME = -102;
-    private static volatile String blasCore;
-
-    /**
-     * Sets OPENBLAS_CORETYPE before OpenBLAS loads when {@code -Dconv4j.cpu.openblasCore=NAME} asks for a
-     * core (see conv4j_blas_core.h). Never fatal: on any problem OpenBLAS keeps its own choice and
-     * {@link #openBlasCore()} says so.
-     */
-    private static int prepareBlasCore(String requested) {
-        if (requested.isEmpty() || requested.equalsIgnoreCase("auto")) {
-            return CORE_NOT_ASKED;
-        }
-        if (!requested.matches("[A-Za-z0-9]+")) {
-            LOG.log(System.Logger.Level.WARNING, "-Dconv4j.cpu.openblasCore=" + requested
-                    + " ignored: expected auto or an OpenBLAS core name such as COOPERLAKE, SKYLAKEX or HASWELL");
-            return CORE_BAD_NAME;
-        }
-        try {
-            Loader.load(BlasCoreNative.class);
-        } catch (Throwable t) {
-            LOG.log(System.Logger.Level.WARNING, "-Dconv4j.cpu.openblasCore=" + requested
-                    + " ignored: the core-request library did not load: " + t);
-            return CORE_NO_LIBRARY;
-        }
-        return BlasCoreNative.c4j_blas_core_request(requested);
-    }
-
-    private static String describeCoreChoice(String requested, int status, String core) {
-        String env = System.getenv("OPENBLAS_CORETYPE"); // the JVM's start-up environment, not ours
-        boolean envSet = env != null && !env.isEmpty();
-        String own = envSet ? "OPENBLAS_CORETYPE=" + env + " from the environment" : "OpenBLAS's own CPU detection";
-        switch (status) {
-            case 1: { // C4J_BLAS_CORE_SET
-                String why = requested + " from -Dconv4j.cpu.openblasCore"
-                        + (envSet ? ", over OPENBLAS_CORETYPE=" + env + " in the environment" : "");
-                return core.equalsIgnoreCase(requested) ? why
-                        : why + ", but OpenBLAS was already loaded in this process or does not know that name,"
-                        + " so it runs " + core;
-            }
-            case CORE_NOT_ASKED:
-                return own;
-            case CORE_BAD_NAME:
-                return own + "; -Dconv4j.cpu.openblasCore=" + requested + " is not a core name";
-            case CORE_NO_LIBRARY:
-                return own + "; the core-request library did not load";
-            default:
-                return own + "; OPENBLAS_CORETYPE could not be set";
-        }
     }
 
     /**
@@ -254,274 +128,114 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
      *
      * <p>OpenBLAS picks its kernels once, when it loads: from the environment variable
      * {@code OPENBLAS_CORETYPE} if set, from CPUID otherwise. Machine images sometimes set that variable for
-     * every process as a workaround for virtual CPUs, which can cost half the GEMM speed (on this project's
-     * AVX-512 build machines, which set {@code Haswell}: about 100 against 200 GFLOP/s on one core).
+     * every process as a workaround for virtual CPUs, which can cost half the GEMM speed.
      * {@code -Dconv4j.cpu.openblasCore=NAME} (an OpenBLAS core name such as {@code COOPERLAKE},
      * {@code SKYLAKEX} or {@code HASWELL}) makes the cpu backend set the variable itself before it loads
      * OpenBLAS, replacing the environment's value for this process; the default, {@code auto}, leaves the
      * choice to the environment and OpenBLAS. A request has no effect if OpenBLAS was loaded before the
      * cpu backend, and the description then says so.
      *
+     * @return the kernel family and the origin of the choice
      * @throws BackendUnavailableException if the native library cannot be loaded
      */
     public static String openBlasCore() {
-        load();
-        return blasCore;
+        return CpuLibrary.openBlasCore();
     }
 
+    /**
+     * The backend's name.
+     *
+     * @return {@code "cpu"}
+     */
     @Override
     public String name() {
         return "cpu";
     }
 
-    /** {@code "cpu"}, plus the routing threshold when small problems go to java. */
-    @Override
-    public String toString() {
-        return smallWork == 0 ? "cpu" : "cpu (problems of at most " + smallWork + " multiply-adds run on java)";
-    }
-
-    /** The routing threshold: operations with at most this much work run on the java backend. */
-    public long smallWork() {
-        return smallWork;
+    /**
+     * Which way the calling thread's last operation through {@link #forAuto()} went.
+     *
+     * @return {@code "native"}, {@code "java"} (small problem), or {@code null} before the first one
+     */
+    public static String lastRoute() {
+        return SmallProblemRouter.lastRoute();
     }
 
     /**
-     * Which way the calling thread's last operation on any {@code CpuBackend} went: {@code "native"},
-     * {@code "java"} (small problem), or {@code null} before the first one.
+     * Whether the AVX2+FMA pooling kernels are in use (CPUID says yes), rather than the portable ones.
+     *
+     * @return true where CPUID reports AVX2 and FMA and the scalar kernels are not forced
+     * @throws BackendUnavailableException if the native library cannot be loaded
      */
-    public static String lastRoute() {
-        return LAST_ROUTE.get();
-    }
-
-    /** Whether the AVX2+FMA pooling kernels are in use (CPUID says yes), rather than the portable ones. */
     public static boolean usesAvx2() {
-        load();
+        CpuLibrary.load();
         return (CpuNative.c4j_cpu_features() & 1) != 0;
     }
 
-    /** OpenBLAS's thread count, asked through the same library binding conv4j's sgemm calls use (1). */
+    /**
+     * OpenBLAS's thread count, asked through the same library binding conv4j's sgemm calls use.
+     *
+     * @return 1: conv4j runs GEMM tasks on its own pool
+     * @throws BackendUnavailableException if the native library cannot be loaded
+     */
     public static int blasThreads() {
-        load();
+        CpuLibrary.load();
         return CpuNative.c4j_cpu_blas_threads();
     }
 
     /** For tests: non-zero forces the portable scalar pooling kernels even where AVX2 is available. */
     static void forceScalar(boolean force) {
-        load();
+        CpuLibrary.load();
         CpuNative.c4j_cpu_force_scalar(force ? 1 : 0);
     }
 
-    private boolean small(double work, String op, Object geometry) {
-        boolean route = work <= smallWork;
-        LAST_ROUTE.set(route ? "java" : "native");
-        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-            LOG.log(System.Logger.Level.DEBUG, "conv4j cpu: " + op + " " + geometry + " -> "
-                    + (route ? "java (work " + (long) work + " <= " + smallWork + ")" : "native"));
+    private Tensor run(String op, Object what, int[] shape, int tasks, double work, Tensor[] ins,
+                       NativeTasks.Kernel<float[]> onArrays, NativeTasks.Kernel<org.bytedeco.javacpp.FloatPointer> onPointer) {
+        int length = 1;
+        for (int d : shape) {
+            length *= d;  // validated by the geometry: fits in an int
         }
-        return route;
-    }
-
-    private static ConvParams params(ConvGeometry g) {
-        return ConvParams.defaults().stride(g.sh, g.sw).padding(g.padTop, g.padBottom, g.padLeft, g.padRight)
-                .dilation(g.dh, g.dw).groups(g.groups);
-    }
-
-    private static PoolParams params(PoolGeometry g) {
-        // ceil mode is not in the geometry; it only matters when it changes the output size
-        boolean ceil = g.hOut != (g.h + 2 * g.ph - g.kh) / g.sh + 1 || g.wOut != (g.w + 2 * g.pw - g.kw) / g.sw + 1;
-        return PoolParams.of(g.kh, g.kw).stride(g.sh, g.sw).padding(g.ph, g.pw).countIncludePad(g.countIncludePad)
-                .ceilMode(ceil);
-    }
-
-    /** Native inputs of one call: pointers to use, temporaries to free afterwards. */
-    private static final class Inputs implements AutoCloseable {
-        private final List<FloatPointer> temps = new ArrayList<>(2);
-
-        FloatPointer of(Tensor t) {
-            if (t == null) {
-                return null;
-            }
-            if (t.storage() instanceof NativeStorage) {
-                return ((NativeStorage) t.storage()).pointer();
-            }
-            FloatPointer p = new FloatPointer(heap(t));
-            temps.add(p);
-            return p;
-        }
-
-        @Override
-        public void close() {
-            for (FloatPointer p : temps) {
-                p.close();
-            }
-        }
-    }
-
-    /** True when every non-null tensor is a heap tensor and heap inputs are pinned rather than copied. */
-    private boolean pinAll(Tensor... ts) {
-        if (!pinHeapInputs) {
-            return false;
-        }
-        for (Tensor t : ts) {
-            if (t != null && t.storage().heapArray() == null) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static float[] arr(Tensor t) {
-        return t == null ? null : t.storage().heapArray();
-    }
-
-    /** A native task range body: returns the C status. */
-    @FunctionalInterface
-    private interface TaskBody {
-        int run(int from, int to);
-    }
-
-    /** Runs tasks [0, tasks) on conv4j's pool in chunks of at least MIN_CHUNK_FLOPS work each. */
-    private static void runTasks(String op, Object geometry, int tasks, double work, TaskBody body) {
-        if (tasks < 1) {
-            throw new IllegalStateException(op + ": the native library refused the validated geometry " + geometry);
-        }
-        int maxChunks = (int) Math.max(1, Math.min(tasks, work / MIN_CHUNK_FLOPS));
-        int grain = Math.max(1, tasks / maxChunks);
-        Parallel.forRange(tasks, grain, (from, to) -> check(op, geometry, body.run(from, to)));
-    }
-
-    private static void check(String op, Object geometry, int status) {
-        switch (status) {
-            case 0:
-                return;
-            case 3:
-                throw new OutOfMemoryError(op + ": native workspace allocation failed for " + geometry);
-            default:
-                throw new IllegalStateException(op + ": native status " + status + " for the validated geometry "
-                        + geometry + " (a conv4j bug; please report it)");
-        }
-    }
-
-    private static Tensor result(NativeStorage out, int... shape) {
-        return Tensor.wrap(out, shape);
+        return Tensor.wrap(NativeTasks.run(op, what, length, tasks, work, pinHeapInputs, ins, onArrays, onPointer), shape);
     }
 
     @Override
     protected Tensor doConv2d(ConvGeometry g, Tensor x, Tensor w, Tensor bias) {
-        if (small(g.flops() / 2, "conv2d", g)) {
-            return JavaBackend.INSTANCE.conv2d(x, w, bias, params(g));
-        }
         int[] desc = g.toDescriptor();
         int parts = Parallel.threads();
-        int tasks = CpuNative.c4j_conv2d_forward_tasks(desc, parts);
-        NativeStorage y = NativeStorage.allocate(g.n * g.cOut * g.hOut * g.wOut);
-        try {
-            FloatPointer yp = y.pointer();
-            if (pinAll(x, w, bias)) {
-                float[] xa = arr(x), wa = arr(w), ba = arr(bias);
-                runTasks("conv2d", g, tasks, g.flops(),
-                        (from, to) -> CpuNative.c4j_conv2d_forward(desc, xa, wa, ba, yp, parts, from, to));
-            } else {
-                try (Inputs in = new Inputs()) {
-                    FloatPointer xp = in.of(x), wp = in.of(w), bp = in.of(bias);
-                    runTasks("conv2d", g, tasks, g.flops(),
-                            (from, to) -> CpuNative.c4j_conv2d_forward(desc, xp, wp, bp, yp, parts, from, to));
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            y.close();
-            throw e;
-        }
-        return result(y, g.outputShape());
+        return run("conv2d", g, g.outputShape(), CpuNative.c4j_conv2d_forward_tasks(desc, parts), g.flops(),
+                new Tensor[] {x, w, bias},
+                (a, y, from, to) -> CpuNative.c4j_conv2d_forward(desc, a[0], a[1], a[2], y, parts, from, to),
+                (p, y, from, to) -> CpuNative.c4j_conv2d_forward(desc, p[0], p[1], p[2], y, parts, from, to));
     }
 
     @Override
     protected Tensor doConv2dBackwardData(ConvGeometry g, Tensor dy, Tensor w) {
-        if (small(g.flops() / 2, "conv2dBackwardData", g)) {
-            return JavaBackend.INSTANCE.conv2dBackwardData(dy, w, g.inputShape(), params(g));
-        }
         int[] desc = g.toDescriptor();
         int parts = Parallel.threads();
-        int tasks = CpuNative.c4j_conv2d_backward_data_tasks(desc, parts);
-        NativeStorage dx = NativeStorage.allocate(g.n * g.cIn * g.h * g.w);
-        try {
-            FloatPointer dxp = dx.pointer();
-            if (pinAll(dy, w)) {
-                float[] dya = arr(dy), wa = arr(w);
-                runTasks("conv2dBackwardData", g, tasks, g.flops(),
-                        (from, to) -> CpuNative.c4j_conv2d_backward_data(desc, dya, wa, dxp, parts, from, to));
-            } else {
-                try (Inputs in = new Inputs()) {
-                    FloatPointer dyp = in.of(dy), wp = in.of(w);
-                    runTasks("conv2dBackwardData", g, tasks, g.flops(),
-                            (from, to) -> CpuNative.c4j_conv2d_backward_data(desc, dyp, wp, dxp, parts, from, to));
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            dx.close();
-            throw e;
-        }
-        return result(dx, g.inputShape());
+        return run("conv2dBackwardData", g, g.inputShape(), CpuNative.c4j_conv2d_backward_data_tasks(desc, parts),
+                g.flops(), new Tensor[] {dy, w},
+                (a, dx, from, to) -> CpuNative.c4j_conv2d_backward_data(desc, a[0], a[1], dx, parts, from, to),
+                (p, dx, from, to) -> CpuNative.c4j_conv2d_backward_data(desc, p[0], p[1], dx, parts, from, to));
     }
 
     @Override
     protected Tensor doConv2dBackwardWeights(ConvGeometry g, Tensor dy, Tensor x) {
-        if (small(g.flops() / 2, "conv2dBackwardWeights", g)) {
-            return JavaBackend.INSTANCE.conv2dBackwardWeights(dy, x, g.weightShape(), params(g));
-        }
         int[] desc = g.toDescriptor();
         int parts = Parallel.threads();
-        int tasks = CpuNative.c4j_conv2d_backward_weights_tasks(desc, parts);
-        int[] wShape = g.weightShape();
-        NativeStorage dw = NativeStorage.allocate(wShape[0] * wShape[1] * wShape[2] * wShape[3]);
-        try {
-            FloatPointer dwp = dw.pointer();
-            if (pinAll(dy, x)) {
-                float[] dya = arr(dy), xa = arr(x);
-                runTasks("conv2dBackwardWeights", g, tasks, g.flops(),
-                        (from, to) -> CpuNative.c4j_conv2d_backward_weights(desc, dya, xa, dwp, parts, from, to));
-            } else {
-                try (Inputs in = new Inputs()) {
-                    FloatPointer dyp = in.of(dy), xp = in.of(x);
-                    runTasks("conv2dBackwardWeights", g, tasks, g.flops(),
-                            (from, to) -> CpuNative.c4j_conv2d_backward_weights(desc, dyp, xp, dwp, parts, from, to));
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            dw.close();
-            throw e;
-        }
-        return result(dw, wShape);
+        return run("conv2dBackwardWeights", g, g.weightShape(),
+                CpuNative.c4j_conv2d_backward_weights_tasks(desc, parts), g.flops(), new Tensor[] {dy, x},
+                (a, dw, from, to) -> CpuNative.c4j_conv2d_backward_weights(desc, a[0], a[1], dw, parts, from, to),
+                (p, dw, from, to) -> CpuNative.c4j_conv2d_backward_weights(desc, p[0], p[1], dw, parts, from, to));
     }
 
     @Override
     protected Tensor doConv2dBackwardBias(Tensor dy) {
         int[] s = dy.shape();
         int n = s[0], c = s[1], hw = s[2] * s[3];
-        double work = (double) n * c * hw;
-        if (small(work, "conv2dBackwardBias", Arrays.toString(s))) {
-            return JavaBackend.INSTANCE.conv2dBackwardBias(dy);
-        }
-        NativeStorage db = NativeStorage.allocate(c);
-        try {
-            FloatPointer dbp = db.pointer();
-            String what = "dy " + Arrays.toString(s);
-            if (pinAll(dy)) {
-                float[] dya = arr(dy);
-                runTasks("conv2dBackwardBias", what, c, work,
-                        (from, to) -> CpuNative.c4j_conv2d_backward_bias(n, c, hw, dya, dbp, from, to));
-            } else {
-                try (Inputs in = new Inputs()) {
-                    FloatPointer dyp = in.of(dy);
-                    runTasks("conv2dBackwardBias", what, c, work,
-                            (from, to) -> CpuNative.c4j_conv2d_backward_bias(n, c, hw, dyp, dbp, from, to));
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            db.close();
-            throw e;
-        }
-        return result(db, c);
+        return run("conv2dBackwardBias", "dy " + java.util.Arrays.toString(s), new int[] {c}, c, (double) n * c * hw,
+                new Tensor[] {dy},
+                (a, db, from, to) -> CpuNative.c4j_conv2d_backward_bias(n, c, hw, a[0], db, from, to),
+                (p, db, from, to) -> CpuNative.c4j_conv2d_backward_bias(n, c, hw, p[0], db, from, to));
     }
 
     /** Pooling work in flop-like units for chunking: about four instructions per window element. */
@@ -529,110 +243,37 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
         return 4 * g.windowOps();
     }
 
-    /** One pooling forward kernel, as JavaCPP binds it for pinned heap arrays. */
-    @FunctionalInterface
-    private interface PoolForwardOnArray {
-        int run(int[] desc, float[] x, FloatPointer y, int from, int to);
-    }
-
-    /** The same kernel for native (or copied) inputs. */
-    @FunctionalInterface
-    private interface PoolForwardOnPointer {
-        int run(int[] desc, FloatPointer x, FloatPointer y, int from, int to);
-    }
-
-    /** Max or average pooling forward: small problems on java, else the native kernel over conv4j's pool. */
-    private Tensor poolForward(String op, PoolGeometry g, Tensor x, PoolForwardOnArray onArray,
-                               PoolForwardOnPointer onPointer, java.util.function.Supplier<Tensor> onJava) {
-        if (small(poolWork(g), op, g)) {
-            return onJava.get();
-        }
-        int[] desc = g.toDescriptor();
-        NativeStorage y = NativeStorage.allocate(g.n * g.c * g.hOut * g.wOut);
-        try {
-            FloatPointer yp = y.pointer();
-            int tasks = CpuNative.c4j_pool2d_tasks(desc);
-            if (pinAll(x)) {
-                float[] xa = arr(x);
-                runTasks(op, g, tasks, poolWork(g), (from, to) -> onArray.run(desc, xa, yp, from, to));
-            } else {
-                try (Inputs in = new Inputs()) {
-                    FloatPointer xp = in.of(x);
-                    runTasks(op, g, tasks, poolWork(g), (from, to) -> onPointer.run(desc, xp, yp, from, to));
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            y.close();
-            throw e;
-        }
-        return result(y, g.outputShape());
-    }
-
     @Override
     protected Tensor doMaxPool2d(PoolGeometry g, Tensor x) {
-        return poolForward("maxPool2d", g, x, CpuNative::c4j_max_pool2d_forward, CpuNative::c4j_max_pool2d_forward,
-                () -> JavaBackend.INSTANCE.maxPool2d(x, params(g)));
+        int[] desc = g.toDescriptor();
+        return run("maxPool2d", g, g.outputShape(), CpuNative.c4j_pool2d_tasks(desc), poolWork(g), new Tensor[] {x},
+                (a, y, from, to) -> CpuNative.c4j_max_pool2d_forward(desc, a[0], y, from, to),
+                (p, y, from, to) -> CpuNative.c4j_max_pool2d_forward(desc, p[0], y, from, to));
     }
 
     @Override
     protected Tensor doMaxPool2dBackward(PoolGeometry g, Tensor dy, Tensor x) {
-        if (small(poolWork(g), "maxPool2dBackward", g)) {
-            return JavaBackend.INSTANCE.maxPool2dBackward(dy, x, params(g));
-        }
         int[] desc = g.toDescriptor();
-        NativeStorage dx = NativeStorage.allocate(g.n * g.c * g.h * g.w);
-        try {
-            FloatPointer dxp = dx.pointer();
-            int tasks = CpuNative.c4j_pool2d_tasks(desc);
-            if (pinAll(dy, x)) {
-                float[] dya = arr(dy), xa = arr(x);
-                runTasks("maxPool2dBackward", g, tasks, poolWork(g),
-                        (from, to) -> CpuNative.c4j_max_pool2d_backward(desc, dya, xa, dxp, from, to));
-            } else {
-                try (Inputs in = new Inputs()) {
-                    FloatPointer dyp = in.of(dy), xp = in.of(x);
-                    runTasks("maxPool2dBackward", g, tasks, poolWork(g),
-                            (from, to) -> CpuNative.c4j_max_pool2d_backward(desc, dyp, xp, dxp, from, to));
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            dx.close();
-            throw e;
-        }
-        return result(dx, g.inputShape());
+        return run("maxPool2dBackward", g, g.inputShape(), CpuNative.c4j_pool2d_tasks(desc), poolWork(g),
+                new Tensor[] {dy, x},
+                (a, dx, from, to) -> CpuNative.c4j_max_pool2d_backward(desc, a[0], a[1], dx, from, to),
+                (p, dx, from, to) -> CpuNative.c4j_max_pool2d_backward(desc, p[0], p[1], dx, from, to));
     }
 
     @Override
     protected Tensor doAvgPool2d(PoolGeometry g, Tensor x) {
-        return poolForward("avgPool2d", g, x, CpuNative::c4j_avg_pool2d_forward, CpuNative::c4j_avg_pool2d_forward,
-                () -> JavaBackend.INSTANCE.avgPool2d(x, params(g)));
+        int[] desc = g.toDescriptor();
+        return run("avgPool2d", g, g.outputShape(), CpuNative.c4j_pool2d_tasks(desc), poolWork(g), new Tensor[] {x},
+                (a, y, from, to) -> CpuNative.c4j_avg_pool2d_forward(desc, a[0], y, from, to),
+                (p, y, from, to) -> CpuNative.c4j_avg_pool2d_forward(desc, p[0], y, from, to));
     }
 
     @Override
     protected Tensor doAvgPool2dBackward(PoolGeometry g, Tensor dy) {
-        if (small(poolWork(g), "avgPool2dBackward", g)) {
-            return JavaBackend.INSTANCE.avgPool2dBackward(dy, g.inputShape(), params(g));
-        }
         int[] desc = g.toDescriptor();
-        NativeStorage dx = NativeStorage.allocate(g.n * g.c * g.h * g.w);
-        try {
-            FloatPointer dxp = dx.pointer();
-            int tasks = CpuNative.c4j_pool2d_tasks(desc);
-            if (pinAll(dy)) {
-                float[] dya = arr(dy);
-                runTasks("avgPool2dBackward", g, tasks, poolWork(g),
-                        (from, to) -> CpuNative.c4j_avg_pool2d_backward(desc, dya, dxp, from, to));
-            } else {
-                try (Inputs in = new Inputs()) {
-                    FloatPointer dyp = in.of(dy);
-                    runTasks("avgPool2dBackward", g, tasks, poolWork(g),
-                            (from, to) -> CpuNative.c4j_avg_pool2d_backward(desc, dyp, dxp, from, to));
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            dx.close();
-            throw e;
-        }
-        return result(dx, g.inputShape());
+        return run("avgPool2dBackward", g, g.inputShape(), CpuNative.c4j_pool2d_tasks(desc), poolWork(g),
+                new Tensor[] {dy},
+                (a, dx, from, to) -> CpuNative.c4j_avg_pool2d_backward(desc, a[0], dx, from, to),
+                (p, dx, from, to) -> CpuNative.c4j_avg_pool2d_backward(desc, p[0], dx, from, to));
     }
 }

@@ -50,7 +50,7 @@ public final class CpuMicroBench {
         Random r = new Random(1);
         Backend java = Backends.java();
         Backend routed = Backends.auto();
-        CpuBackend pin = CpuBackend.create(0, true), copy = CpuBackend.create(0, false);
+        CpuBackend pin = CpuBackend.create(true), copy = CpuBackend.create(false);
         if (what.equals("all") || what.equals("s1")) {
             Tensor x = rnd(r, 1, 1, 6, 8), k = Tensor.of(new float[] {1, -1}, 1, 1, 1, 2);
             ConvParams p = ConvParams.defaults();

@@ -74,7 +74,7 @@ class CpuPoolPlanesTest {
     @ValueSource(booleans = {false, true})
     void planeShapesMatchJava(boolean scalar) {
         CpuBackend.forceScalar(scalar);
-        CpuBackend cpu = CpuBackend.create(0, true);
+        CpuBackend cpu = CpuBackend.create(true);
         Random r = new Random(scalar ? 31 : 30);
         for (int iter = 0; iter < 120; iter++) {
             boolean k2 = iter % 2 == 0;

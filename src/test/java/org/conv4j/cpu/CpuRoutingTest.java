@@ -2,6 +2,7 @@ package org.conv4j.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,8 @@ import org.conv4j.Backends;
 import org.conv4j.ConvParams;
 import org.conv4j.PoolParams;
 import org.conv4j.Tensor;
+import org.conv4j.java.JavaBackend;
+import org.conv4j.spi.SmallProblemRouter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
@@ -22,13 +25,12 @@ class CpuRoutingTest {
     @Test
     void cpuRunsEverythingNativelyAndAutoGetsTheRoutingVariant() {
         CpuBackend cpu = (CpuBackend) Backends.cpu();
-        assertEquals(0, cpu.smallWork());
         Tensor x = Tensor.of(new float[] {1, 1, 0, 0, 0, 0, 1, 1}, 1, 1, 1, 8);
         try (Tensor y = cpu.conv2d(x, Tensor.of(new float[] {1, -1}, 1, 1, 1, 2), null, ConvParams.defaults())) {
-            assertEquals("native", CpuBackend.lastRoute());
             assertEquals("native", y.location());
         }
-        CpuBackend routed = (CpuBackend) cpu.forAuto();
+        SmallProblemRouter routed = (SmallProblemRouter) cpu.forAuto();
+        assertSame(routed, cpu.forAuto());
         assertEquals(CpuBackend.DEFAULT_SMALL_WORK, routed.smallWork());
         assertEquals("cpu", routed.name());
         assertTrue(routed.toString().contains("multiply-adds run on java"), routed.toString());
@@ -39,7 +41,7 @@ class CpuRoutingTest {
 
     @Test
     void textbookEdgeDetectorIsRoutedToJava() {
-        CpuBackend cpu = (CpuBackend) ((CpuBackend) Backends.cpu()).forAuto();
+        Backend cpu = ((CpuBackend) Backends.cpu()).forAuto();
         Tensor x = Tensor.of(new float[] {1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1}, 1, 1, 2, 8);
         Tensor k = Tensor.of(new float[] {1, -1}, 1, 1, 1, 2);
         Tensor y = cpu.conv2d(x, k, null, ConvParams.defaults());
@@ -87,6 +89,8 @@ class CpuRoutingTest {
                 () -> cpu.conv2d(Tensor.zeros(1, 1, 2, 2), Tensor.zeros(1, 1, 5, 5), null, ConvParams.defaults()));
         assertThrows(IllegalArgumentException.class,
                 () -> cpu.maxPool2d(Tensor.zeros(1, 1, 4, 4), PoolParams.of(2, 2).padding(2, 2)));
-        assertThrows(IllegalArgumentException.class, () -> CpuBackend.create(-1, true));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new SmallProblemRouter((CpuBackend) Backends.cpu(), JavaBackend.INSTANCE, -1));
+        assertEquals("SmallProblemRouter: smallWork must be at least 0, got -1", bad.getMessage());
     }
 }

@@ -42,7 +42,7 @@ class CpuVsJavaTest {
     @ParameterizedTest(name = "inputs mode {0}")
     @ValueSource(ints = {0, 1, 2, 3})
     void convolutionsMatchJava(int mode) {
-        CpuBackend cpu = CpuBackend.create(0, mode != 1);
+        CpuBackend cpu = CpuBackend.create(mode != 1);
         Random r = new Random(100 + mode);
         for (int iter = 0; iter < 120; iter++) {
             ConvCase c = CpuTestSupport.randomConv(r);
@@ -68,7 +68,7 @@ class CpuVsJavaTest {
     @ParameterizedTest(name = "scalar kernels {0}")
     @ValueSource(booleans = {false, true})
     void poolingsMatchJava(boolean scalar) {
-        CpuBackend cpu = CpuBackend.create(0, true);
+        CpuBackend cpu = CpuBackend.create(true);
         CpuBackend.forceScalar(scalar);
         Random r = new Random(scalar ? 7 : 8);
         for (int iter = 0; iter < 300; iter++) {
@@ -93,7 +93,7 @@ class CpuVsJavaTest {
     @ParameterizedTest(name = "scalar kernels {0}")
     @ValueSource(booleans = {false, true})
     void largerShapesReachEveryNativePlan(boolean scalar) {
-        CpuBackend cpu = CpuBackend.create(0, true);
+        CpuBackend cpu = CpuBackend.create(true);
         CpuBackend.forceScalar(scalar);
         Random r = new Random(3);
         // blocked columns, pointwise blocked, batched small images, one image split across threads; then
@@ -131,7 +131,7 @@ class CpuVsJavaTest {
 
     @Test
     void stridesFarBeyondTheInputMatchJava() {
-        CpuBackend cpu = CpuBackend.create(0, true);
+        CpuBackend cpu = CpuBackend.create(true);
         Random r = new Random(9);
         Tensor x = random(r, 2, 3, 9, 11);
         org.conv4j.PoolParams pp = org.conv4j.PoolParams.of(3, 2).stride(1 << 30, Integer.MAX_VALUE - 1).padding(1, 1)

@@ -179,7 +179,7 @@ class CpuWinogradTest {
     @ParameterizedTest(name = "scalar transforms {0}")
     @ValueSource(booleans = {false, true})
     void forcedWinogradMatchesTheDefinition(boolean scalar) {
-        CpuBackend cpu = CpuBackend.create(0, true);
+        CpuBackend cpu = CpuBackend.create(true);
         CpuBackend.winograd("always");
         CpuBackend.forceScalar(scalar);
         try {
@@ -219,7 +219,7 @@ class CpuWinogradTest {
 
     @Test
     void thePropertySetTheMode() {
-        CpuBackend.create(0, true);
+        CpuBackend.create(true);
         String mode = System.getProperty("conv4j.cpu.winograd", "auto");
         int expected = mode.equals("off") ? 0 : mode.equals("always") ? 2 : 1;
         assertEquals(expected, CpuNative.c4j_cpu_winograd(), "-Dconv4j.cpu.winograd=" + mode);
@@ -227,7 +227,7 @@ class CpuWinogradTest {
 
     @Test
     void theSwitchChoosesThePath() {
-        CpuBackend.create(0, true);
+        CpuBackend.create(true);
         Tensor x = Tensor.zeros(8, 64, 56, 56), w = Tensor.zeros(64, 64, 3, 3), dy = Tensor.zeros(8, 64, 56, 56);
         ConvParams p = ConvParams.defaults().padding(1, 1);
         ConvGeometry fg = ConvGeometry.forward(x, w, null, p);

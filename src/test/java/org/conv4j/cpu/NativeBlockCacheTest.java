@@ -67,7 +67,7 @@ class NativeBlockCacheTest {
 
     @Test
     void resultsWrittenIntoAReusedBlockAreRight() {
-        CpuBackend cpu = CpuBackend.create(0, true);
+        CpuBackend cpu = CpuBackend.create(true);
         Random r = new Random(5);
         Tensor x = CpuTestSupport.random(r, 2, 16, 96, 96);  // dx: 1.2 MiB, kept when closed
         PoolParams p = PoolParams.of(3, 3).stride(2, 2).padding(1, 1);

@@ -15,7 +15,7 @@ public final class NativeMemoryProbe {
     }
 
     public static void main(String[] args) {
-        CpuBackend cpu = CpuBackend.create(0, true); // no routing: every result is native
+        CpuBackend cpu = CpuBackend.create(true); // no routing: every result is native
         Tensor x = CpuTestSupport.random(new java.util.Random(1), 1, 2, 8, 8);
         Tensor w = CpuTestSupport.random(new java.util.Random(2), 3, 2, 3, 3);
         ConvParams cp = ConvParams.defaults().padding(1, 1);

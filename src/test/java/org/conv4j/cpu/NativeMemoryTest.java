@@ -41,7 +41,7 @@ class NativeMemoryTest {
 
     @Test
     void closedResultsAreFreedAtOnceAndDroppedOnesByTheCollector() throws InterruptedException {
-        CpuBackend cpu = CpuBackend.create(0, true);
+        CpuBackend cpu = CpuBackend.create(true);
         Tensor x = CpuTestSupport.random(new java.util.Random(1), 1, 2, 8, 8);
         Tensor w = CpuTestSupport.random(new java.util.Random(2), 3, 2, 3, 3);
         ConvParams cp = ConvParams.defaults().padding(1, 1);
@@ -79,7 +79,7 @@ class NativeMemoryTest {
     /** Results start on a 64-byte boundary (kernels may stream whole cache lines) and count as JavaCPP bytes. */
     @Test
     void resultsAreAlignedAndCounted() throws InterruptedException {
-        CpuBackend cpu = CpuBackend.create(0, true);
+        CpuBackend cpu = CpuBackend.create(true);
         for (int h : new int[] {1, 3, 17, 112}) {
             Tensor x = CpuTestSupport.random(new java.util.Random(h), 1, 3, h, h);
             try (Tensor y = cpu.maxPool2d(x, PoolParams.of(1, 1))) {
@@ -100,7 +100,7 @@ class NativeMemoryTest {
 
     @Test
     void closedTensorsRefuseUse() {
-        CpuBackend cpu = CpuBackend.create(0, true);
+        CpuBackend cpu = CpuBackend.create(true);
         Tensor x = CpuTestSupport.random(new java.util.Random(3), 1, 1, 4, 4);
         Tensor y = cpu.maxPool2d(x, PoolParams.of(2, 2));
         assertEquals("native", y.location());

@@ -28,7 +28,7 @@ public final class OpenBlasCoreProbe {
         Tensor wt = Tensor.of(w, 48, 32, 3, 3);
         ConvParams p = ConvParams.defaults().padding(1, 1);
         float[] cpu;
-        try (Tensor y = CpuBackend.create(0, true).conv2d(xt, wt, null, p)) {
+        try (Tensor y = CpuBackend.create(true).conv2d(xt, wt, null, p)) {
             cpu = y.toArray();
         }
         float[] ref = Backends.java().conv2d(xt, wt, null, p).toArray();
