@@ -1,7 +1,7 @@
 // im2col and col2im are adjoint: <im2col(x), c> == <x, col2im(c)> for any x and c; and a range of
 // columns equals the same columns of the full matrix.
 #include "harness.h"
-#include "im2col.h"
+#include "conv/im2col.h"
 #include "reference.h"
 
 namespace t4j {

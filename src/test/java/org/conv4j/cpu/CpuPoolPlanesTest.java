@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shapes that the cpu backend's whole-plane pooling kernels take on AVX-512 machines (2x2 stride 2
- * without padding, max and average; max 3x3 stride 2 padding 1; native/src/pool_planes.h) against the
+ * without padding, max and average; max 3x3 stride 2 padding 1; native/src/pool/pool_planes.h) against the
  * java reference, on the vector and on the forced scalar kernels: widths from one window to several
  * 16-window blocks, odd and even sizes, both rounding modes, ties, NaNs, -inf next to padding, constant
  * planes, -0 gradients. Max forward must match exactly; the gradients within 1e-6.

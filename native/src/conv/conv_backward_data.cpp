@@ -1,0 +1,101 @@
+// Backward data: per image, group and block of input channels, dcol = W_g[:, block]^T * dy_g
+// (Caffe's backward_cpu_gemm) then col2im, one spatial sub-block of columns at a time; the
+// 1x1/stride-1/unpadded case writes the GEMM straight into dx. Blocks own disjoint dx planes, so tasks
+// never write the same memory.
+#include <algorithm>
+#include <cstring>
+
+#include "gemm/blas.h"
+#include "runtime/buffer.h"
+#include "conv4j/conv4j_cpu.h"
+#include "conv/conv_direct.h"
+#include "conv/conv_implicit.h"
+#include "conv/conv_plan.h"
+#include "conv/conv_pointwise.h"
+#include "conv/conv_winograd.h"
+#include "conv/im2col.h"
+
+namespace c4j {
+namespace {
+
+int run_backward_data(const ConvGeo &g, const ChannelPlan &p, const float *dy, const float *w, float *dx,
+                      int64_t t0, int64_t t1) {
+    if (use_direct(g)) {
+        for (int64_t t = t0; t < t1; ++t) direct_backward_data_plane(g, dy, w, dx, t);
+        return C4J_OK;
+    }
+    if (p.implicit) {  // a forward correlation of dy with the flipped filters (conv_implicit.h)
+        const ConvGeo t = conv_implicit_transposed(g);
+        FloatBuffer wt(static_cast<int64_t>(g.cin) * g.cog * g.khkw);
+        FloatBuffer ws(conv_implicit_workspace(t, p.rows_per_task));
+        if (!wt.ok() || !ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
+        conv_implicit_flip_filters(g, w, wt.get());
+        const int64_t blocks = ceil_div(g.h, p.rows_per_task);
+        for (int64_t k = t0; k < t1; ++k) {
+            int i0 = static_cast<int>((k % blocks) * p.rows_per_task);
+            int i1 = static_cast<int>(std::min<int64_t>(g.h, i0 + p.rows_per_task));
+            conv_implicit_forward_avx512(t, dy, wt.get(), nullptr, dx, k / blocks, i0, i1, ws.get());
+        }
+        return C4J_OK;
+    }
+    const bool pw = g.pointwise();
+    const int64_t max_rows = p.cb * g.khkw;
+    FloatBuffer dcol(pw ? 0 : sub_block_buffer(g, max_rows));
+    if (!pw && !dcol.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    for (int64_t t = t0; t < t1; ++t) {
+        int64_t img = t / (static_cast<int64_t>(g.groups) * p.nb);
+        int grp = static_cast<int>((t / p.nb) % g.groups);
+        int64_t c0 = (t % p.nb) * p.cb;
+        int64_t c1 = std::min<int64_t>(g.cig, c0 + p.cb);
+        float *dxp = dx + (img * g.cin + static_cast<int64_t>(grp) * g.cig + c0) * g.in_plane;
+        const float *dyg = dy + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw;
+        const float *a = w + static_cast<int64_t>(grp) * g.cog * g.kg + c0 * g.khkw;
+        int64_t rows = (c1 - c0) * g.khkw;
+        if (pw) {  // dx = W^T dy: conv4j's AVX-512 GEMM reads W^T in place (OpenBLAS may run AVX2 kernels)
+            if (pointwise_avx512_active())
+                pointwise_gemm_avx512(false, static_cast<int>(rows), g.hw, g.cog, a, 1, g.kg, dyg, g.hw, dxp, g.hw);
+            else
+                sgemm(true, false, rows, g.hw, g.cog, 1.f, a, g.kg, dyg, g.hw, 0.f, dxp, g.hw);
+            continue;
+        }
+        // column sub-blocks: dcol stays in L2 between the GEMM that writes it and col2im that reads it
+        std::memset(dxp, 0, sizeof(float) * (c1 - c0) * g.in_plane);
+        int64_t len = sub_block_columns(g, rows);
+        for (int64_t q0 = 0; q0 < g.hw; q0 += len) {
+            int64_t q1 = std::min<int64_t>(g.hw, q0 + len);
+            sgemm(true, false, rows, q1 - q0, g.cog, 1.f, a, g.kg, dyg + q0, g.hw, 0.f, dcol.get(), q1 - q0);
+            col2im_add_range(g, dcol.get(), q1 - q0, static_cast<int>(c1 - c0), q0, q1, dxp);
+        }
+    }
+    return C4J_OK;
+}
+
+}  // namespace
+}  // namespace c4j
+
+extern "C" int c4j_conv2d_backward_data_tasks(const int32_t *desc, int parts) {
+    c4j::ConvGeo g;
+    if (!c4j::load_conv(desc, g)) return 0;
+    c4j::WinoPlan wp = c4j::plan_winograd_backward_data(g, parts);  // 3x3 stride 1: Winograd where it pays
+    if (wp.use) return static_cast<int>(wp.tasks);
+    return static_cast<int>(c4j::plan_backward_data(g, parts).tasks);
+}
+
+extern "C" int c4j_conv2d_backward_data(const int32_t *desc, const float *dy, const float *w, float *dx, int parts,
+                                        int task_begin, int task_end) {
+    c4j::ConvGeo g;
+    if (!c4j::load_conv(desc, g)) return C4J_ERR_BAD_DESCRIPTOR;
+    if (dy == nullptr || w == nullptr || dx == nullptr) return C4J_ERR_NULL_POINTER;
+    c4j::WinoPlan wp = c4j::plan_winograd_backward_data(g, parts);
+    if (wp.use) {
+        if (task_begin < 0 || task_end < task_begin || task_end > wp.tasks) return C4J_ERR_BAD_DESCRIPTOR;
+        return c4j::winograd_backward_data(g, wp, dy, w, dx, task_begin, task_end);
+    }
+    c4j::ChannelPlan p = c4j::plan_backward_data(g, parts);
+    if (task_begin < 0 || task_end < task_begin || task_end > p.tasks) return C4J_ERR_BAD_DESCRIPTOR;
+    try {
+        return c4j::run_backward_data(g, p, dy, w, dx, task_begin, task_end);
+    } catch (...) {
+        return C4J_ERR_OUT_OF_MEMORY;
+    }
+}

@@ -1,0 +1,152 @@
+// Forward convolution: per group, y_g = W_g [cog x kg] * im2col(x)_g [kg x columns] (Caffe's
+// forward_cpu_gemm), with the 1x1/stride-1/unpadded case reading x in place and small images batched
+// into one wide GEMM. Bias is written into y first and the GEMM accumulates onto it (beta = 1), so it
+// costs no extra pass over y.
+#include <algorithm>
+#include <cstring>
+#include <new>
+
+#include "gemm/blas.h"
+#include "runtime/buffer.h"
+#include "conv4j/conv4j_cpu.h"
+#include "conv/conv_direct.h"
+#include "conv/conv_implicit.h"
+#include "conv/conv_plan.h"
+#include "conv/conv_pointwise.h"
+#include "conv/conv_small.h"
+#include "conv/conv_winograd.h"
+#include "conv/im2col.h"
+
+namespace c4j {
+namespace {
+
+void fill_rows(float *c, int64_t rows, int64_t len, int64_t ldc, const float *bias) {
+    for (int64_t r = 0; r < rows; ++r) {
+        float v = bias != nullptr ? bias[r] : 0.f;
+        float *row = c + r * ldc;
+        for (int64_t q = 0; q < len; ++q) row[q] = v;
+    }
+}
+
+int run_forward(const ConvGeo &g, const FwdPlan &p, const float *x, const float *w, const float *bias, float *y,
+                int64_t t0, int64_t t1) {
+    if (use_direct(g)) {
+        for (int64_t t = t0; t < t1; ++t) direct_forward_plane(g, x, w, bias, y, t);
+        return C4J_OK;
+    }
+    if (p.implicit512) {
+        FloatBuffer ws(conv_implicit_workspace(g, p.rows_per_task));
+        if (!ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
+        const int64_t blocks = ceil_div(g.hout, p.rows_per_task);
+        for (int64_t t = t0; t < t1; ++t) {
+            int64_t img = t / blocks;
+            int i0 = static_cast<int>((t % blocks) * p.rows_per_task);
+            int i1 = static_cast<int>(std::min<int64_t>(g.hout, i0 + p.rows_per_task));
+            conv_implicit_forward_avx512(g, x, w, bias, y, img, i0, i1, ws.get());
+        }
+        return C4J_OK;
+    }
+    if (p.implicit) {
+        FloatBuffer pad(conv_small_workspace(g));
+        if (!pad.ok()) return C4J_ERR_OUT_OF_MEMORY;
+        const int64_t blocks = ceil_div(g.hout, p.rows_per_task);
+        for (int64_t t = t0; t < t1; ++t) {
+            int64_t img = t / blocks;
+            int i0 = static_cast<int>((t % blocks) * p.rows_per_task);
+            int i1 = static_cast<int>(std::min<int64_t>(g.hout, i0 + p.rows_per_task));
+            conv_small_forward_avx2(g, x, w, bias, y, img, i0, i1, pad.get());
+        }
+        return C4J_OK;
+    }
+    const bool pw = g.pointwise();
+    const int64_t max_cols = p.images_per_task > 1 ? p.images_per_task * g.hw : p.blk;
+    // im2col block (not needed for single-image pointwise tasks) and, for batched images, the GEMM result.
+    const bool need_col = !pw || p.images_per_task > 1;
+    FloatBuffer col(need_col ? g.kg * max_cols : 0);
+    FloatBuffer tmp(p.images_per_task > 1 ? g.cog * max_cols : 0);
+    if ((need_col && !col.ok()) || (p.images_per_task > 1 && !tmp.ok())) return C4J_ERR_OUT_OF_MEMORY;
+
+    for (int64_t t = t0; t < t1; ++t) {
+        if (p.images_per_task > 1) {
+            int64_t img0 = t * p.images_per_task;
+            int64_t nimg = std::min<int64_t>(p.images_per_task, g.n - img0);
+            int64_t len = nimg * g.hw;
+            for (int grp = 0; grp < g.groups; ++grp) {
+                for (int64_t k = 0; k < nimg; ++k) {
+                    const float *xs = x + ((img0 + k) * g.cin + static_cast<int64_t>(grp) * g.cig) * g.in_plane;
+                    im2col_range(g, xs, g.cig, 0, g.hw, col.get() + k * g.hw, len);
+                }
+                const float *wg = w + static_cast<int64_t>(grp) * g.cog * g.kg;
+                sgemm(false, false, g.cog, len, g.kg, 1.f, wg, g.kg, col.get(), len, 0.f, tmp.get(), len);
+                for (int64_t k = 0; k < nimg; ++k) {
+                    for (int co = 0; co < g.cog; ++co) {
+                        int oc = grp * g.cog + co;
+                        float b0 = bias != nullptr ? bias[oc] : 0.f;
+                        const float *src = tmp.get() + co * len + k * g.hw;
+                        float *dst = y + ((img0 + k) * g.cout + oc) * g.hw;
+                        for (int64_t q = 0; q < g.hw; ++q) dst[q] = src[q] + b0;
+                    }
+                }
+            }
+        } else {
+            int64_t img = t / p.blocks_per_image;
+            int64_t q0 = (t % p.blocks_per_image) * p.blk;
+            int64_t q1 = std::min<int64_t>(g.hw, q0 + p.blk);
+            int64_t len = q1 - q0;
+            for (int grp = 0; grp < g.groups; ++grp) {
+                const float *xs = x + (img * g.cin + static_cast<int64_t>(grp) * g.cig) * g.in_plane;
+                const float *b;
+                int64_t ldb;
+                if (pw) {  // x is already the [cig x hw] column matrix
+                    b = xs + q0;
+                    ldb = g.hw;
+                } else {
+                    im2col_range(g, xs, g.cig, q0, q1, col.get(), len);
+                    b = col.get();
+                    ldb = len;
+                }
+                float *c = y + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw + q0;
+                const float *bg = bias != nullptr ? bias + static_cast<int64_t>(grp) * g.cog : nullptr;
+                if (bg != nullptr) fill_rows(c, g.cog, len, g.hw, bg);
+                const float *wg = w + static_cast<int64_t>(grp) * g.cog * g.kg;
+                // conv4j's AVX-512 GEMM on x in place (reached where the implicit kernel does not apply: more
+                // than 256 input channels per group, or rows narrower than 8)
+                if (pw && pointwise_avx512_active())
+                    pointwise_gemm_avx512(bg != nullptr, g.cog, len, g.kg, wg, g.kg, 1, b, ldb, c, g.hw);
+                else
+                    sgemm(false, false, g.cog, len, g.kg, 1.f, wg, g.kg, b, ldb, bg != nullptr ? 1.f : 0.f, c, g.hw);
+            }
+        }
+    }
+    return C4J_OK;
+}
+
+}  // namespace
+}  // namespace c4j
+
+extern "C" int c4j_conv2d_forward_tasks(const int32_t *desc, int parts) {
+    c4j::ConvGeo g;
+    if (!c4j::load_conv(desc, g)) return 0;
+    c4j::WinoPlan wp = c4j::plan_winograd_forward(g, parts);  // 3x3 stride 1: Winograd where it pays
+    if (wp.use) return static_cast<int>(wp.tasks);
+    return static_cast<int>(c4j::plan_forward(g, parts).tasks);
+}
+
+extern "C" int c4j_conv2d_forward(const int32_t *desc, const float *x, const float *w, const float *bias, float *y,
+                                  int parts, int task_begin, int task_end) {
+    c4j::ConvGeo g;
+    if (!c4j::load_conv(desc, g)) return C4J_ERR_BAD_DESCRIPTOR;
+    if (x == nullptr || w == nullptr || y == nullptr) return C4J_ERR_NULL_POINTER;
+    c4j::WinoPlan wp = c4j::plan_winograd_forward(g, parts);
+    if (wp.use) {
+        if (task_begin < 0 || task_end < task_begin || task_end > wp.tasks) return C4J_ERR_BAD_DESCRIPTOR;
+        return c4j::winograd_forward(g, wp, x, w, bias, y, task_begin, task_end);
+    }
+    c4j::FwdPlan p = c4j::plan_forward(g, parts);
+    if (task_begin < 0 || task_end < task_begin || task_end > p.tasks) return C4J_ERR_BAD_DESCRIPTOR;
+    try {
+        return c4j::run_forward(g, p, x, w, bias, y, task_begin, task_end);
+    } catch (...) {  // nothing here throws by design; never let anything cross the C boundary
+        return C4J_ERR_OUT_OF_MEMORY;
+    }
+}

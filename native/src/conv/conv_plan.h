@@ -1,0 +1,65 @@
+// How each convolution direction is cut into tasks (shared by the *_tasks counters and the kernels,
+// so a caller running task ranges on several threads sees one consistent plan).
+#ifndef CONV4J_CONV_PLAN_H
+#define CONV4J_CONV_PLAN_H
+
+#include <cstdint>
+
+#include "runtime/geometry.h"
+
+namespace c4j {
+
+// Floats of one forward im2col block (4 MiB, L3-resident): measured on s4/s6/s8 with one thread, 1 MiB
+// blocks gave the GEMM too few columns (s6 74-84 GFLOP/s against 84-90 with 4 MiB).
+constexpr int64_t kColTarget = int64_t(1) << 20;
+// Backward passes cut each channel block's columns into spatial sub-blocks of about this many floats
+// (rows x columns), so the im2col / col2im buffer stays in L2 between its writer and the GEMM.
+constexpr int64_t kSubBlockTarget = int64_t(1) << 16;
+
+// Columns per spatial sub-block for a block of `rows` im2col rows: at least 64 (a GEMM with a shorter
+// side wastes its packing), at most hw.
+int64_t sub_block_columns(const ConvGeo &g, int64_t rows);
+
+// Floats a buffer needs to hold any sub-block of up to max_rows rows (rows * sub_block_columns(rows) is
+// not monotonic in rows because of the rounding, so bound it directly).
+int64_t sub_block_buffer(const ConvGeo &g, int64_t max_rows);
+
+// Grouped convolutions with few output channels per group (depthwise and the like) use direct loops:
+// a GEMM with M <= 4 rows runs far below the machine's speed.
+inline bool use_direct(const ConvGeo &g) { return g.groups > 1 && g.cog <= 4; }
+
+struct FwdPlan {
+    bool implicit;            // conv_small path: tasks are (image, block of output rows)
+    bool implicit512;         // conv_implicit (AVX-512) path: tasks are (image, block of output rows)
+    int64_t rows_per_task;    // implicit path: output rows per task
+    int64_t images_per_task;  // > 1: whole images batched into one wide GEMM (small outputs)
+    int64_t blocks_per_image; // > 1: one image's output columns split into blocks
+    int64_t blk;              // columns per block
+    int64_t tasks;
+};
+
+FwdPlan plan_forward(const ConvGeo &g, int parts);
+
+struct ChannelPlan {  // backward data (per image and group) and backward weights (per group)
+    int64_t cb;       // channels per block: whole groups unless more tasks are needed for the threads
+    int64_t nb;       // blocks per group
+    int64_t tasks;
+    bool implicit = false;      // backward data by conv_implicit: tasks are (image, block of dx rows)
+    int64_t rows_per_task = 0;  // implicit: dx rows per task
+};
+
+ChannelPlan plan_backward_data(const ConvGeo &g, int parts);
+
+struct RowPlan {     // backward weights: per group, blocks of rows of the im2col matrix (= columns of dW)
+    int64_t rb;      // rows per block: the whole group unless more tasks are needed for the threads
+    int64_t nb;      // blocks per group
+    int64_t tasks;
+};
+
+// Blocks of rows rather than of channels, so a convolution with few input channels (an RGB stem, a
+// one-channel image) still splits evenly: each task owns a disjoint range of dW's columns.
+RowPlan plan_backward_weights(const ConvGeo &g, int parts);
+
+}  // namespace c4j
+
+#endif

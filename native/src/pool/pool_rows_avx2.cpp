@@ -1,0 +1,163 @@
+// AVX2 row kernels of the separable pooling. This file alone is compiled with -mavx2 -mfma and is
+// only reached after a CPUID check (cpu_features.cpp), so the library still runs on any x86-64.
+#include "pool/pool_rows.h"
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+
+#include <cmath>
+
+namespace c4j {
+namespace {
+
+void col_max(const float *x, int64_t ldx, int rows, int w, float *vmax, int32_t *varg) {
+    int j = 0;
+    for (; j + 8 <= w; j += 8) {
+        __m256 m = _mm256_loadu_ps(x + j);
+        __m256 arg = _mm256_setzero_ps();  // row indices as int32 bit patterns
+        for (int r = 1; r < rows; ++r) {
+            __m256 v = _mm256_loadu_ps(x + r * ldx + j);
+            // v wins when greater, or when it is NaN and the current maximum is not (PyTorch's rule)
+            __m256 win = _mm256_or_ps(_mm256_cmp_ps(v, m, _CMP_GT_OQ),
+                                      _mm256_and_ps(_mm256_cmp_ps(v, v, _CMP_UNORD_Q), _mm256_cmp_ps(m, m, _CMP_ORD_Q)));
+            m = _mm256_blendv_ps(m, v, win);
+            arg = _mm256_blendv_ps(arg, _mm256_castsi256_ps(_mm256_set1_epi32(r)), win);
+        }
+        _mm256_storeu_ps(vmax + j, m);
+        if (varg != nullptr) _mm256_storeu_si256(reinterpret_cast<__m256i *>(varg + j), _mm256_castps_si256(arg));
+    }
+    for (; j < w; ++j) {
+        float m = x[j];
+        int32_t a = 0;
+        for (int r = 1; r < rows; ++r) {
+            float v = x[r * ldx + j];
+            if (v > m || (std::isnan(v) && !std::isnan(m))) {
+                m = v;
+                a = r;
+            }
+        }
+        vmax[j] = m;
+        if (varg != nullptr) varg[j] = a;
+    }
+}
+
+void col_sum(const float *x, int64_t ldx, int rows, int w, float *vsum) {
+    int j = 0;
+    for (; j + 8 <= w; j += 8) {
+        __m256 s = _mm256_loadu_ps(x + j);
+        for (int r = 1; r < rows; ++r) s = _mm256_add_ps(s, _mm256_loadu_ps(x + r * ldx + j));
+        _mm256_storeu_ps(vsum + j, s);
+    }
+    for (; j < w; ++j) {
+        float s = x[j];
+        for (int r = 1; r < rows; ++r) s += x[r * ldx + j];
+        vsum[j] = s;
+    }
+}
+
+void row_add(float *dst, const float *src, int w) {
+    int j = 0;
+    for (; j + 8 <= w; j += 8) {
+        _mm256_storeu_ps(dst + j, _mm256_add_ps(_mm256_loadu_ps(dst + j), _mm256_loadu_ps(src + j)));
+    }
+    for (; j < w; ++j) dst[j] += src[j];
+}
+
+inline __m256 nan_mask(__m256 x) { return _mm256_cmp_ps(x, x, _CMP_UNORD_Q); }
+
+// x beats m: greater, or NaN over a number
+inline __m256 beats(__m256 x, __m256 m) {
+    return _mm256_or_ps(_mm256_cmp_ps(x, m, _CMP_GT_OQ), _mm256_andnot_ps(nan_mask(m), nan_mask(x)));
+}
+
+inline bool beats1(float x, float m) { return x > m || (std::isnan(x) && !std::isnan(m)); }
+
+void win_max(const float *v, int n, int k, float *out) {
+    int c = 0;
+    for (; c + 8 <= n; c += 8) {
+        __m256 m = _mm256_loadu_ps(v + c);
+        for (int b = 1; b < k; ++b) {
+            __m256 x = _mm256_loadu_ps(v + c + b);
+            m = _mm256_blendv_ps(m, x, beats(x, m));
+        }
+        _mm256_storeu_ps(out + c, m);
+    }
+    for (; c < n; ++c) {
+        float m = v[c];
+        for (int b = 1; b < k; ++b) {
+            if (beats1(v[c + b], m)) m = v[c + b];
+        }
+        out[c] = m;
+    }
+}
+
+void win_sum(const float *v, int n, int k, float *out) {
+    int c = 0;
+    for (; c + 8 <= n; c += 8) {
+        __m256 s = _mm256_loadu_ps(v + c);
+        for (int b = 1; b < k; ++b) s = _mm256_add_ps(s, _mm256_loadu_ps(v + c + b));
+        _mm256_storeu_ps(out + c, s);
+    }
+    for (; c < n; ++c) {
+        float s = v[c];
+        for (int b = 1; b < k; ++b) s += v[c + b];
+        out[c] = s;
+    }
+}
+
+void win_argmax(const float *v, const int32_t *va, int n, int k, float *out_v, int32_t *out_row, int32_t *out_col) {
+    int c = 0;
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (; c + 8 <= n; c += 8) {
+        __m256 bv = _mm256_loadu_ps(v + c);
+        __m256i ba = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(va + c));
+        __m256i bc = _mm256_add_epi32(_mm256_set1_epi32(c), lane);
+        for (int b = 1; b < k; ++b) {
+            __m256 x = _mm256_loadu_ps(v + c + b);
+            __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(va + c + b));
+            __m256 tie = _mm256_or_ps(_mm256_cmp_ps(x, bv, _CMP_EQ_OQ), _mm256_and_ps(nan_mask(x), nan_mask(bv)));
+            __m256 earlier_row = _mm256_castsi256_ps(_mm256_cmpgt_epi32(ba, a));
+            __m256 win = _mm256_or_ps(beats(x, bv), _mm256_and_ps(tie, earlier_row));
+            bv = _mm256_blendv_ps(bv, x, win);
+            ba = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(ba), _mm256_castsi256_ps(a), win));
+            __m256i col = _mm256_add_epi32(_mm256_set1_epi32(c + b), lane);
+            bc = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(bc), _mm256_castsi256_ps(col), win));
+        }
+        _mm256_storeu_ps(out_v + c, bv);
+        _mm256_storeu_si256(reinterpret_cast<__m256i *>(out_row + c), ba);
+        _mm256_storeu_si256(reinterpret_cast<__m256i *>(out_col + c), bc);
+    }
+    for (; c < n; ++c) {
+        float bv = v[c];
+        int32_t ba = va[c], bc = c;
+        for (int b = 1; b < k; ++b) {
+            float x = v[c + b];
+            int32_t a = va[c + b];
+            bool tie = x == bv || (std::isnan(x) && std::isnan(bv));
+            if (beats1(x, bv) || (tie && a < ba)) {
+                bv = x;
+                ba = a;
+                bc = c + b;
+            }
+        }
+        out_v[c] = bv;
+        out_row[c] = ba;
+        out_col[c] = bc;
+    }
+}
+
+const PoolRowKernels kAvx2{col_max, col_sum, row_add, win_max, win_sum, win_argmax};
+
+}  // namespace
+
+const PoolRowKernels &pool_rows_avx2() { return kAvx2; }
+
+}  // namespace c4j
+
+#else  // not built with AVX2 (another architecture): never selected, see cpu_has_avx2_fma()
+
+namespace c4j {
+const PoolRowKernels &pool_rows_avx2() { return pool_rows_scalar(); }
+}  // namespace c4j
+
+#endif
