@@ -119,7 +119,8 @@ public final class SideBySide {
                     .param("shape", s).param("layout", "nchw", "blocked")), "layout", "oneDNN-");
         }
         double minutes = (System.nanoTime() - t0) / 60e9;
-        String head = header(threads, load0, minutes, notes) + "Peak: " + Peak.describe(threads, peak) + "\n";
+        String head = header(threads, load0, minutes, notes) + "Peak: " + Peak.describe(threads, peak) + "\n"
+                + (backends.contains("cpu") ? "conv4j cpu backend ISA: " + org.conv4j.cpu.CpuBackend.isa() + "\n" : "");
         String table = suite ? head + SuiteReport.tables(results, conv, peak) + checks
                 : head + convTables(results, conv, backends) + poolTable(results, pool, backends) + checks;
         System.out.println(table);

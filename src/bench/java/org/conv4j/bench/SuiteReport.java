@@ -7,7 +7,7 @@ import org.openjdk.jmh.results.RunResult;
 
 /**
  * The network suite's tables (see {@link SideBySide}, {@code -Dside.shapes=suite}): per direction one row per layer
- * with conv4j cpu's and oneDNN NCHW's time, GFLOP/s and % of the measured peak, and the ratio oneDNN time / cpu
+ * with the cpu backend's implementation, conv4j cpu's and oneDNN NCHW's time, GFLOP/s and % of the measured peak, and the ratio oneDNN time / cpu
  * time; then the geometric-mean ratio per direction and over all cells, the worst cell, the cells below 0.8 and the
  * s2-s8 cells below 1.0 (the goals of the issue this suite was built for).
  */
@@ -29,8 +29,8 @@ final class SuiteReport {
         for (String op : OPS) {
             sb.append(String.format(Locale.ROOT, "%n### Suite, %s: time per call (GFLOP/s, %% of peak); ratio = oneDNN "
                     + "NCHW+reorders time / cpu time%n%n", op));
-            sb.append("| id | class | shape | cpu | oneDNN NCHW+reorders | ratio |\n")
-                    .append("|---|---|---|---|---|---|\n");
+            sb.append("| id | class | shape | cpu implementation | cpu | oneDNN NCHW+reorders | ratio |\n")
+                    .append("|---|---|---|---|---|---|---|\n");
             double opLog = 0;
             int opCells = 0;
             for (String id : shapes) {
@@ -38,7 +38,7 @@ final class SuiteReport {
                 RunResult mine = r.get(id + "/" + op + "/cpu");
                 RunResult peer = r.get(id + "/" + op + "/oneDNN-nchw");
                 sb.append("| ").append(id).append(" | ").append(c.kind()).append(" | ").append(c.describe())
-                        .append(" | ")
+                        .append(" | ").append(implementation(c, op)).append(" | ")
                         .append(cell(mine, c.flops(), peak)).append(" | ").append(cell(peer, c.flops(), peak))
                         .append(" | ");
                 if (mine != null && peer != null) {
@@ -77,6 +77,20 @@ final class SuiteReport {
         sb.append("- cells below 0.8: ").append(below.length() == 0 ? "none" : below).append('\n');
         sb.append("- s2-s8 cells below 1.0: ").append(benchBelow.length() == 0 ? "none" : benchBelow).append('\n');
         return sb.toString();
+    }
+
+    /** The cpu backend's choice for the layer in direction {@code op} (its implementation list, this ISA cap). */
+    static String implementation(Shapes.Conv c, String op) {
+        org.conv4j.cpu.ConvDirection d = switch (op) {
+            case "forward" -> org.conv4j.cpu.ConvDirection.FORWARD;
+            case "backwardData" -> org.conv4j.cpu.ConvDirection.BACKWARD_DATA;
+            default -> org.conv4j.cpu.ConvDirection.BACKWARD_WEIGHTS;
+        };
+        try (org.conv4j.Tensor x = org.conv4j.Tensor.zeros(c.xShape());
+                org.conv4j.Tensor w = org.conv4j.Tensor.zeros(c.wShape())) {
+            return org.conv4j.cpu.CpuBackend.implementation(d,
+                    org.conv4j.spi.ConvGeometry.forward(x, w, null, c.params()));
+        }
     }
 
     private static double ms(RunResult r) {
