@@ -23,6 +23,8 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({2, 24, 10, 10, 16, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});   // pointwise
     v.push_back({1, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // few channels, short filter
     v.push_back({1, 32, 12, 12, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 4});   // grouped, dilated
+    v.push_back({3, 8, 23, 37, 8, 3, 5, 3, 2, 0, 2, 3, 1, 2, 3, 4});     // direct: 2 in, 2 out per group, sh 3, dilated
+    v.push_back({1, 6, 40, 70, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 6});    // direct: depth multiplier 2, long rows
     return v;
 }
 
@@ -89,7 +91,7 @@ void check_picks() {
     expect_pick({32, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1},
                 v512 ? "igemm_rows__avx512" : v2 ? "igemm_small__avx2" : "im2col_sgemm", "im2col_sgemm",
                 v512 ? "igemm_rows__avx512" : "im2col_sgemm", "one-channel 5x5 (s2)");
-    const char *dw = "grouped_direct__scalar";
+    const char *dw = v512 ? "dw_direct__avx512" : v2 ? "dw_direct__avx2" : "dw_direct__scalar";
     expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, dw, dw, dw, "depthwise 3x3");
     expect_pick({8, 144, 56, 56, 144, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 144}, dw, dw, dw, "depthwise 5x5 s2 asym");
     expect_pick({8, 128, 56, 56, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, dw, dw, dw, "grouped 4 ch/group");

@@ -9,6 +9,7 @@
 #include "runtime/buffer.h"
 #include "conv4j/conv4j_cpu.h"
 #include "conv/conv_direct.h"
+#include "conv/conv_dw.h"
 #include "conv/conv_implicit.h"
 #include "conv/conv_plan.h"
 #include "conv/conv_pointwise.h"
@@ -19,6 +20,7 @@ namespace {
 
 int run_backward_data_tasks(const ConvGeo &g, const ChannelPlan &p, const float *dy, const float *w, float *dx,
                             int64_t t0, int64_t t1) {
+    if (per_plane(p.kernel) && p.kernel != ConvKernel::grouped_direct) return dw_kernels_for(p.kernel).backward_data(g, dy, w, dx, t0, t1);
     if (p.kernel == ConvKernel::grouped_direct) {
         for (int64_t t = t0; t < t1; ++t) direct_backward_data_plane(g, dy, w, dx, t);
         return C4J_OK;

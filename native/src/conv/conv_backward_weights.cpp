@@ -7,6 +7,7 @@
 #include "runtime/buffer.h"
 #include "conv4j/conv4j_cpu.h"
 #include "conv/conv_direct.h"
+#include "conv/conv_dw.h"
 #include "conv/conv_implicit.h"
 #include "conv/conv_plan.h"
 #include "conv/conv_pointwise.h"
@@ -29,6 +30,7 @@ void store_transposed(const float *ct, int64_t rows, int cog, float *c, int64_t 
 
 int run_backward_weights_tasks(const ConvGeo &g, const RowPlan &p, const float *dy, const float *x, float *dw,
                                int64_t t0, int64_t t1) {
+    if (per_plane(p.kernel) && p.kernel != ConvKernel::grouped_direct) return dw_kernels_for(p.kernel).backward_weights(g, dy, x, dw, t0, t1);
     if (p.kernel == ConvKernel::grouped_direct) {
         for (int64_t t = t0; t < t1; ++t) direct_backward_weights_filter(g, dy, x, dw, static_cast<int>(t));
         return C4J_OK;

@@ -10,6 +10,7 @@
 #include "runtime/buffer.h"
 #include "conv4j/conv4j_cpu.h"
 #include "conv/conv_direct.h"
+#include "conv/conv_dw.h"
 #include "conv/conv_implicit.h"
 #include "conv/conv_plan.h"
 #include "conv/conv_pointwise.h"
@@ -29,6 +30,7 @@ void fill_rows(float *c, int64_t rows, int64_t len, int64_t ldc, const float *bi
 
 int run_forward_tasks(const ConvGeo &g, const FwdPlan &p, const float *x, const float *w, const float *bias,
                       float *y, int64_t t0, int64_t t1) {
+    if (per_plane(p.kernel) && p.kernel != ConvKernel::grouped_direct) return dw_kernels_for(p.kernel).forward(g, x, w, bias, y, t0, t1);
     if (p.kernel == ConvKernel::grouped_direct) {
         for (int64_t t = t0; t < t1; ++t) direct_forward_plane(g, x, w, bias, y, t);
         return C4J_OK;

@@ -9,7 +9,7 @@ FwdPlan plan_forward(const ConvGeo &g, int parts, ConvKernel kernel) {
     FwdPlan p{};
     p.kernel = kernel;
     if (parts < 1) parts = 1;
-    if (kernel == ConvKernel::grouped_direct) {  // one task per output plane
+    if (per_plane(kernel)) {  // one task per output plane
         p.images_per_task = 1;
         p.blocks_per_image = 1;
         p.blk = g.hw;
@@ -68,7 +68,7 @@ static ChannelPlan plan_channels(const ConvGeo &g, int parts, int64_t outer_task
 }
 
 ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel) {
-    if (kernel == ConvKernel::grouped_direct)  // one task per dx plane
+    if (per_plane(kernel))  // one task per dx plane
         return ChannelPlan{1, 1, static_cast<int64_t>(g.n) * g.cin, kernel};
     if (kernel == ConvKernel::igemm_rows) {  // (image, block of dx rows), about four blocks per thread
         ChannelPlan p{};
@@ -84,7 +84,7 @@ ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel) {
 }
 
 RowPlan plan_backward_weights(const ConvGeo &g, int parts, ConvKernel kernel) {
-    if (kernel == ConvKernel::grouped_direct) return RowPlan{1, 1, g.cout, kernel};  // one task per output filter
+    if (per_plane(kernel)) return RowPlan{1, 1, g.cout, kernel};  // one task per output filter
     if (parts < 1) parts = 1;
     RowPlan p{};
     p.kernel = kernel;

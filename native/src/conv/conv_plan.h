@@ -31,11 +31,20 @@ inline bool use_direct(const ConvGeo &g) { return g.groups > 1 && g.cog <= 4; }
 // The kernel family an implementation-list entry (conv_impl_list.h) plans and runs; Winograd has its own plan.
 enum class ConvKernel {
     grouped_direct,  // conv_direct.h: one output plane (dx plane, filter) per task, no GEMM
+    dw_direct_scalar,  // conv_dw.h: the same tasks, vectorised along rows on phase planes
+    dw_direct_avx2,
+    dw_direct_avx512,
     igemm_rows,      // conv_implicit.h (AVX-512): implicit GEMM over blocks of output rows
     igemm_small,     // conv_small.h (AVX2): implicit GEMM for few output channels
     pointwise,       // conv_pointwise.h (AVX-512): 1x1 GEMM on x in place
     im2col_sgemm,    // im2col (or x in place for 1x1) + OpenBLAS sgemm
 };
+
+// The families whose tasks are whole planes (forward, backward data) or filters (backward weights).
+inline bool per_plane(ConvKernel k) {
+    return k == ConvKernel::grouped_direct || k == ConvKernel::dw_direct_scalar || k == ConvKernel::dw_direct_avx2 ||
+           k == ConvKernel::dw_direct_avx512;
+}
 
 struct FwdPlan {
     ConvKernel kernel;        // igemm_rows / igemm_small: tasks are (image, block of output rows)

@@ -64,7 +64,9 @@ class CpuImplementationListTest {
             new Shape(2, 24, 10, 10, 16, 1, 1, 0, 0, 0, 0, 1, 1),      // pointwise
             new Shape(1, 6, 14, 14, 16, 5, 1, 0, 0, 0, 0, 1, 1),       // few channels, short filter
             new Shape(1, 32, 12, 12, 32, 3, 1, 2, 2, 2, 2, 2, 4),      // grouped, dilated
-            new Shape(2, 16, 13, 13, 24, 3, 2, 1, 0, 1, 0, 1, 2));     // grouped, strided, asymmetric
+            new Shape(2, 16, 13, 13, 24, 3, 2, 1, 0, 1, 0, 1, 2),      // grouped, strided, asymmetric
+            new Shape(3, 8, 23, 37, 8, 5, 3, 0, 2, 3, 1, 2, 4),        // direct: 2 in, 2 out per group, dilated
+            new Shape(1, 6, 40, 70, 12, 3, 1, 1, 1, 1, 1, 1, 6));      // direct: depth multiplier 2, long rows
 
     private static float[] random(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -165,7 +167,7 @@ class CpuImplementationListTest {
         String wino = v512 ? "winograd_f2x3__avx512" : "winograd_f2x3__scalar";
         String igemm = v512 ? "igemm_rows__avx512" : "im2col_sgemm";
         String pw = v512 ? "pointwise__avx512" : "im2col_sgemm";
-        String gd = "grouped_direct__scalar";
+        String gd = v512 ? "dw_direct__avx512" : v2 ? "dw_direct__avx2" : "dw_direct__scalar";
         String gemm = "im2col_sgemm";
         expect(new Shape(8, 64, 56, 56, 64, 3, 1, 1, 1, 1, 1, 1, 1), wino, wino, wino);            // s4
         expect(new Shape(8, 256, 56, 56, 64, 1, 1, 0, 0, 0, 0, 1, 1), igemm, pw, pw);              // s5
