@@ -11,6 +11,7 @@
 #include "conv4j/conv4j_cpu.h"
 #include "conv/conv_direct.h"
 #include "conv/conv_dw.h"
+#include "conv/conv_igemm_phase.h"
 #include "conv/conv_implicit.h"
 #include "conv/conv_plan.h"
 #include "conv/conv_pointwise.h"
@@ -44,6 +45,20 @@ int run_forward_tasks(const ConvGeo &g, const FwdPlan &p, const float *x, const 
             int i0 = static_cast<int>((t % blocks) * p.rows_per_task);
             int i1 = static_cast<int>(std::min<int64_t>(g.hout, i0 + p.rows_per_task));
             conv_implicit_forward_avx512(g, x, w, bias, y, img, i0, i1, ws.get());
+        }
+        return C4J_OK;
+    }
+    if (igemm_phase(p.kernel)) {
+        const IgemmPhaseFn fn = p.kernel == ConvKernel::igemm_phase_avx512 ? igemm_phase_avx512()
+                                : p.kernel == ConvKernel::igemm_phase_avx2 ? igemm_phase_avx2()
+                                                                           : igemm_phase_scalar();
+        const int64_t blocks = ceil_div(g.hout, p.rows_per_task);
+        for (int64_t t = t0; t < t1; ++t) {
+            const int64_t ig = t / blocks;  // image * groups + group
+            const int i0 = static_cast<int>((t % blocks) * p.rows_per_task);
+            const int i1 = static_cast<int>(std::min<int64_t>(g.hout, i0 + p.rows_per_task));
+            const int status = fn(g, x, w, bias, y, ig / g.groups, static_cast<int>(ig % g.groups), i0, i1);
+            if (status != C4J_OK) return status;
         }
         return C4J_OK;
     }

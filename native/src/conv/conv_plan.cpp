@@ -23,6 +23,15 @@ FwdPlan plan_forward(const ConvGeo &g, int parts, ConvKernel kernel) {
         p.tasks = g.n * ceil_div(g.hout, p.rows_per_task);
         return p;
     }
+    if (igemm_phase(kernel)) {
+        // (image, group, block of output rows); each task copies its group's input planes, so split rows only as
+        // far as the threads need: about four tasks per thread
+        const int64_t outer = static_cast<int64_t>(g.n) * g.groups;
+        int64_t blocks = outer >= 2 * parts ? 1 : std::min<int64_t>(g.hout, ceil_div(4 * parts, outer));
+        p.rows_per_task = ceil_div(g.hout, blocks);
+        p.tasks = outer * ceil_div(g.hout, p.rows_per_task);
+        return p;
+    }
     if (kernel == ConvKernel::igemm_small) {  // one task per image, or per block of rows when images are fewer than threads
         int64_t blocks = g.n >= parts ? 1 : std::min<int64_t>(g.hout, ceil_div(parts, g.n));
         p.rows_per_task = ceil_div(g.hout, blocks);

@@ -36,6 +36,9 @@ enum class ConvKernel {
     dw_direct_avx512,
     igemm_rows,      // conv_implicit.h (AVX-512): implicit GEMM over blocks of output rows
     igemm_small,     // conv_small.h (AVX2): implicit GEMM for few output channels
+    igemm_phase_scalar,  // conv_igemm_phase.h (forward): tasks are (image, group, block of output rows)
+    igemm_phase_avx2,
+    igemm_phase_avx512,
     pointwise,       // conv_pointwise.h (AVX-512): 1x1 GEMM on x in place
     im2col_sgemm,    // im2col (or x in place for 1x1) + OpenBLAS sgemm
 };
@@ -44,6 +47,11 @@ enum class ConvKernel {
 inline bool per_plane(ConvKernel k) {
     return k == ConvKernel::grouped_direct || k == ConvKernel::dw_direct_scalar || k == ConvKernel::dw_direct_avx2 ||
            k == ConvKernel::dw_direct_avx512;
+}
+
+inline bool igemm_phase(ConvKernel k) {
+    return k == ConvKernel::igemm_phase_scalar || k == ConvKernel::igemm_phase_avx2 ||
+           k == ConvKernel::igemm_phase_avx512;
 }
 
 struct FwdPlan {

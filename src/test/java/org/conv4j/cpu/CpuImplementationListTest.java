@@ -167,7 +167,8 @@ class CpuImplementationListTest {
         String wino = v512 ? "winograd_f2x3__avx512" : "winograd_f2x3__scalar";
         String igemm = v512 ? "igemm_rows__avx512" : "im2col_sgemm";
         String pw = v512 ? "pointwise__avx512" : "im2col_sgemm";
-        String gd = v512 ? "dw_direct__avx512" : v2 ? "dw_direct__avx2" : "dw_direct__scalar";
+        String gd = v512 ? "dw_direct__avx512" : v2 ? "dw_direct__avx2" : "grouped_direct__scalar";
+        String phase = v512 ? "igemm_phase__avx512" : v2 ? "igemm_phase__avx2" : "im2col_sgemm";
         String gemm = "im2col_sgemm";
         expect(new Shape(8, 64, 56, 56, 64, 3, 1, 1, 1, 1, 1, 1, 1), wino, wino, wino);            // s4
         expect(new Shape(8, 256, 56, 56, 64, 1, 1, 0, 0, 0, 0, 1, 1), igemm, pw, pw);              // s5
@@ -181,5 +182,6 @@ class CpuImplementationListTest {
                 v512 ? igemm : v2 ? "igemm_small__avx2" : gemm, gemm, igemm);                       // 8 ch/group
         expect(new Shape(1, 256, 28, 28, 256, 3, 1, 2, 2, 2, 2, 2, 1), gemm, gemm, gemm);           // dilated
         expect(new Shape(8, 128, 56, 56, 128, 3, 2, 1, 1, 1, 1, 1, 1), gemm, gemm, gemm);           // strided
+        expect(new Shape(8, 512, 28, 28, 512, 3, 2, 1, 1, 1, 1, 1, 32), phase, gemm, v512 ? igemm : gemm); // 16/group
     }
 }
