@@ -179,9 +179,10 @@ class CpuImplementationListTest {
         expect(new Shape(8, 144, 56, 56, 144, 5, 2, 1, 2, 1, 2, 1, 144), gd, gd, gd);               // dw 5x5 s2
         expect(new Shape(8, 128, 56, 56, 128, 3, 1, 1, 1, 1, 1, 1, 32), gd, gd, gd);                // 4 ch/group
         expect(new Shape(8, 256, 28, 28, 256, 3, 1, 1, 1, 1, 1, 1, 32),
-                v512 ? igemm : v2 ? "igemm_small__avx2" : gemm, gemm, igemm);                       // 8 ch/group
+                v512 ? igemm : v2 ? "igemm_small__avx2" : gemm, igemm, igemm);                      // 8 ch/group
         expect(new Shape(1, 256, 28, 28, 256, 3, 1, 2, 2, 2, 2, 2, 1), gemm, gemm, gemm);           // dilated
         expect(new Shape(8, 128, 56, 56, 128, 3, 2, 1, 1, 1, 1, 1, 1), gemm, gemm, gemm);           // strided
-        expect(new Shape(8, 512, 28, 28, 512, 3, 2, 1, 1, 1, 1, 1, 32), phase, gemm, v512 ? igemm : gemm); // 16/group
+        expect(new Shape(8, 512, 28, 28, 512, 3, 2, 1, 1, 1, 1, 1, 32), v512 ? igemm : phase, gemm,
+                v512 ? igemm : gemm);                                                                // 16/group
     }
 }
