@@ -191,6 +191,8 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
      * The widest instruction set the cpu kernels use now: {@code "avx512"}, {@code "avx2"} (with FMA) or
      * {@code "scalar"}. It is what CPUID reports, capped by {@code -Dconv4j.cpu.isa=auto|avx512|avx2|scalar}
      * (read when the library loads; {@code auto} is the default, a cap above the CPU's runs what the CPU has).
+     * The cap governs conv4j's own kernels and the choice among them; the OpenBLAS kernels that the
+     * {@code im2col_sgemm} implementation calls are OpenBLAS's own choice ({@link #openBlasCore()}).
      *
      * @return the ISA name
      * @throws BackendUnavailableException if the native library cannot be loaded
