@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs with apt (Debian/Ubuntu) whatever the build needs and is missing; installs nothing when all
 # is there. Used by .ci/run and by the Linux jobs of .github/workflows/ci.yml.
-#   ci/install-deps.sh            JDK 17+, Maven, g++, CMake, unzip, file (the Maven build and tests)
+#   ci/install-deps.sh            JDK 17+, Maven, g++, CMake, unzip, file (the Maven build and tests) and the
+#                                 Fashion-MNIST files (dataset-fashion-mnist: the LeNet training test)
 #   ci/install-deps.sh --checks   also clang, the aarch64 cross g++, qemu-user, MinGW-w64 g++, the linters
 #                                 and node/npm (ci/native-compilers.sh, ci/cross-*.sh, ci/lint-workflows.sh)
 set -euo pipefail
@@ -29,6 +30,7 @@ fi
 
 missing=()
 have_jdk17 || missing+=(openjdk-17-jdk-headless)
+[[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || missing+=(dataset-fashion-mnist)
 for pair in "${need[@]}"; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done

@@ -1,7 +1,8 @@
-# Configure + build + test + install of native/ in one `cmake -P` call, run by the javacpp Maven plugin
+# Configure + build + install of native/ in one `cmake -P` call, run by the javacpp Maven plugin
 # (execution native-core, pom.xml) so that `mvn` needs no manual step and no shell.
 # Inputs (-D): CONV4J_SOURCE_DIR, CONV4J_BUILD_DIR, CONV4J_WITH_CUDA (AUTO: ON when nvcc is found; ON; OFF),
-# CONV4J_RUN_CTEST (ON/OFF).
+# CONV4J_NATIVE_VERBOSE (ON: stream CMake/make output). The C++ tests are always built (once: the build is
+# incremental), so switching CTest on or off costs no reconfigure; pom.xml runs CTest in the test phase.
 # Environment: BUILD_PATH = the folders the plugin extracted from the openblas presets jar, separated by
 # BUILD_PATH_SEPARATOR; the one holding include/cblas.h is OpenBLAS's root.
 cmake_minimum_required(VERSION 3.18)
@@ -13,9 +14,6 @@ foreach(v CONV4J_SOURCE_DIR CONV4J_BUILD_DIR)
 endforeach()
 if(NOT DEFINED CONV4J_WITH_CUDA)
     set(CONV4J_WITH_CUDA AUTO)
-endif()
-if(NOT DEFINED CONV4J_RUN_CTEST)
-    set(CONV4J_RUN_CTEST ON)
 endif()
 
 set(_sep "$ENV{BUILD_PATH_SEPARATOR}")
@@ -33,11 +31,20 @@ if(_openblas STREQUAL "")
     message(FATAL_ERROR "Conv4jNativeBuild: no include/cblas.h under BUILD_PATH='$ENV{BUILD_PATH}'")
 endif()
 
+# Quiet unless something fails: each step's output is kept and printed only when the step fails, or always
+# with -DCONV4J_NATIVE_VERBOSE=ON (mvn -Dconv4j.nativeVerbose=ON), so `mvn -q` shows no CMake/make output.
+if(NOT DEFINED CONV4J_NATIVE_VERBOSE)
+    set(CONV4J_NATIVE_VERBOSE OFF)
+endif()
 function(conv4j_run)
-    execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+    if(CONV4J_NATIVE_VERBOSE)
+        execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+    else()
+        execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    endif()
     if(NOT rc EQUAL 0)
         string(REPLACE ";" " " cmd "${ARGN}")
-        message(FATAL_ERROR "Conv4jNativeBuild: '${cmd}' failed (${rc})")
+        message(FATAL_ERROR "${out}\nConv4jNativeBuild: '${cmd}' failed (${rc})")
     endif()
 endfunction()
 
@@ -47,14 +54,24 @@ if(CONV4J_WITH_CUDA STREQUAL "AUTO")
 else()
     set(_cuda_arg "-DCONV4J_WITH_CUDA=${CONV4J_WITH_CUDA}")
 endif()
-conv4j_run(${CMAKE_COMMAND} -S "${CONV4J_SOURCE_DIR}" -B "${CONV4J_BUILD_DIR}"
-           -DCMAKE_BUILD_TYPE=Release
-           "-DCONV4J_OPENBLAS_ROOT=${_openblas}"
-           ${_cuda_arg}
-           "-DBUILD_TESTING=${CONV4J_RUN_CTEST}"
-           "-DCMAKE_INSTALL_PREFIX=${CONV4J_BUILD_DIR}/install")
-conv4j_run(${CMAKE_COMMAND} --build "${CONV4J_BUILD_DIR}" --config Release --parallel ${_cores})
-if(CONV4J_RUN_CTEST)
-    conv4j_run(${CMAKE_CTEST_COMMAND} --test-dir "${CONV4J_BUILD_DIR}" -C Release --output-on-failure)
+set(_configure_args -S "${CONV4J_SOURCE_DIR}" -B "${CONV4J_BUILD_DIR}"
+    -DCMAKE_BUILD_TYPE=Release
+    "-DCONV4J_OPENBLAS_ROOT=${_openblas}"
+    ${_cuda_arg}
+    -DBUILD_TESTING=ON
+    "-DCMAKE_INSTALL_PREFIX=${CONV4J_BUILD_DIR}/install")
+# Configure only when the build folder is new or the arguments changed: the generated build system re-runs
+# CMake by itself when a CMakeLists.txt changes, so a rebuild with nothing changed does no CMake work.
+# The C++ tests compile here with the library; CTest runs them in Maven's test phase (pom.xml, native-ctest).
+set(_stamp "${CONV4J_BUILD_DIR}/conv4j-configure-args.txt")
+set(_old_args "")
+if(EXISTS "${_stamp}" AND EXISTS "${CONV4J_BUILD_DIR}/CMakeCache.txt")
+    file(READ "${_stamp}" _old_args)
 endif()
+if(NOT _old_args STREQUAL "${_configure_args}")
+    conv4j_run(${CMAKE_COMMAND} ${_configure_args})
+    file(WRITE "${_stamp}" "${_configure_args}")
+endif()
+conv4j_run(${CMAKE_COMMAND} --build "${CONV4J_BUILD_DIR}" --config Release --parallel ${_cores})
+# install copies only files that changed, so the JNI steps' up-to-date check (pom.xml) sees unchanged times.
 conv4j_run(${CMAKE_COMMAND} --install "${CONV4J_BUILD_DIR}" --config Release)

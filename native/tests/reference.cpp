@@ -14,7 +14,7 @@ std::vector<int32_t> Conv::desc() const {
     d[C4J_CONV_COUT] = cout; d[C4J_CONV_KH] = kh; d[C4J_CONV_KW] = kw; d[C4J_CONV_SH] = sh; d[C4J_CONV_SW] = sw;
     d[C4J_CONV_PAD_TOP] = pt; d[C4J_CONV_PAD_BOTTOM] = pb; d[C4J_CONV_PAD_LEFT] = pl; d[C4J_CONV_PAD_RIGHT] = pr;
     d[C4J_CONV_DH] = dh; d[C4J_CONV_DW] = dw; d[C4J_CONV_GROUPS] = groups;
-    d[C4J_CONV_HOUT] = hout(); d[C4J_CONV_WOUT] = wout();
+    d[C4J_CONV_HOUT] = hout(); d[C4J_CONV_WOUT] = wout(); d[C4J_CONV_ALGO] = algo;
     return d;
 }
 

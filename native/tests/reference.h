@@ -11,6 +11,8 @@ namespace t4j {
 
 struct Conv {
     int n, cin, h, w, cout, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, groups;
+    // the descriptor's C4J_CONV_ALGO: Winograd where it measured faster unless a test says otherwise
+    int algo = 1;  // C4J_WINOGRAD_AUTO
     int hout() const { return (h + pt + pb - dh * (kh - 1) - 1) / sh + 1; }
     int wout() const { return (w + pl + pr - dw * (kw - 1) - 1) / sw + 1; }
     std::vector<int32_t> desc() const;

@@ -36,6 +36,11 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({3, 1, 300, 450, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1});   // weight gradient: one image per chunk
     v.push_back({2, 10, 11, 13, 6, 3, 4, 1, 1, 2, 0, 1, 3, 2, 1, 2});    // implicit backward data: grouped, dilated
     v.push_back({2, 4, 3, 40, 9, 2, 5, 1, 1, 1, 0, 0, 4, 1, 1, 1});      // narrow rows: strips of several rows
+    // padding and dilation near 2^30 (valid: the windows mostly read padding): no padded copy of the
+    // input may be sized by the padding (conv_small's had been 863 million floats: OutOfMemoryError)
+    v.push_back({2, 4, 3, 1, 1, 1, 3, 1, 1, 0, 0, 286182246, 576917666, 1, 431549956, 1});
+    v.push_back({2, 2, 3, 11, 4, 2, 5, 2, 1, 199144919, 272570206, 5, 1, 471715124, 3, 1});
+    v.push_back({3, 4, 1, 9, 3, 3, 1, 1, 1, 231118286, 49536084, 0, 0, 140327185, 1, 1});
     return v;
 }
 

@@ -62,9 +62,8 @@ PathCheck on_winograd(int direction) {
 
 void suite_winograd() {
     std::mt19937 rng(15);
-    const int before = c4j_cpu_winograd();
-    c4j_cpu_set_winograd(C4J_WINOGRAD_ALWAYS);
-    for (const Conv &c : shapes(rng)) {
+    for (Conv c : shapes(rng)) {
+        c.algo = C4J_WINOGRAD_ALWAYS;
         for (int ints = 0; ints < 2; ++ints) {
             const bool exact = ints != 0;
             check_conv_forward(rng, c, exact, "winograd", on_winograd(0));
@@ -75,7 +74,7 @@ void suite_winograd() {
         }
     }
     // weight gradient: few output positions never take Winograd, whatever the channels
-    Conv few_pos{1, 16, 7, 7, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};  // 49 positions
+    Conv few_pos{1, 16, 7, 7, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, C4J_WINOGRAD_ALWAYS};  // 49 positions
     auto fp = few_pos.desc();
     T4J_EXPECT(c4j_conv2d_uses_winograd(fp.data(), 2, 2) == 0, "49 summed positions: weight gradient on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(fp.data(), 3, 2) == 0, "direction 3 answered");
@@ -86,27 +85,28 @@ void suite_winograd() {
     Conv k5{1, 64, 20, 20, 64, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1};
     Conv s2{1, 64, 20, 20, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1};
     Conv d2{1, 64, 20, 20, 64, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1};
-    for (const Conv &c : {k5, s2, d2}) {
+    for (Conv c : {k5, s2, d2}) {
+        c.algo = C4J_WINOGRAD_ALWAYS;
         auto d = c.desc();
         T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 0, 2) == 0, "%s: Winograd does not apply", c.str().c_str());
         T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 1, 2) == 0, "%s: Winograd does not apply", c.str().c_str());
         T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 2, 2) == 0, "%s: Winograd does not apply", c.str().c_str());
     }
-    Conv few_in{1, 7, 20, 20, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    Conv few_in{1, 7, 20, 20, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, C4J_WINOGRAD_ALWAYS};
     auto fd = few_in.desc();
     T4J_EXPECT(c4j_conv2d_uses_winograd(fd.data(), 0, 2) == 0, "7 input channels: forward on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(fd.data(), 1, 2) == 1, "64 output channels: backward data not on Winograd");
-    Conv few_per_group{1, 64, 20, 20, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16};
+    Conv few_per_group{1, 64, 20, 20, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16, C4J_WINOGRAD_ALWAYS};
     auto gd = few_per_group.desc();
     T4J_EXPECT(c4j_conv2d_uses_winograd(gd.data(), 0, 2) == 0, "4 channels per group: forward on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(gd.data(), 1, 2) == 0, "4 channels per group: backward on Winograd");
-    c4j_cpu_set_winograd(C4J_WINOGRAD_OFF);
+    s4.algo = C4J_WINOGRAD_OFF;
     auto d = s4.desc();
-    T4J_EXPECT(c4j_cpu_winograd() == C4J_WINOGRAD_OFF, "mode");
     T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 0, 2) == 0, "off: forward still on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 1, 2) == 0, "off: backward data still on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 2, 2) == 0, "off: backward weights still on Winograd");
-    c4j_cpu_set_winograd(C4J_WINOGRAD_AUTO);
+    s4.algo = C4J_WINOGRAD_AUTO;
+    d = s4.desc();
     T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 0, 2) == 1, "auto: s4 forward not on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 1, 2) == 1, "auto: s4 backward data not on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(d.data(), 2, 2) == 1, "auto: s4 backward weights not on Winograd");
@@ -123,9 +123,15 @@ void suite_winograd() {
     T4J_EXPECT(c4j_conv2d_uses_winograd(dp.data(), 0, 2) == 0, "auto: 7x7 with 64 channels on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(df.data(), 0, 2) == 0, "auto: 8 channels on Winograd");
     T4J_EXPECT(c4j_conv2d_uses_winograd(dt.data(), 1, 2) == 0, "auto: 3x3 plane on Winograd");
-    c4j_cpu_set_winograd(7);  // ignored
-    T4J_EXPECT(c4j_cpu_winograd() == C4J_WINOGRAD_AUTO, "an unknown mode changed the setting");
-    c4j_cpu_set_winograd(before);
+    // the mode is per call: an unknown one makes the descriptor invalid
+    for (int bad : {-1, 3, 7}) {
+        s4.algo = bad;
+        auto db = s4.desc();
+        T4J_EXPECT(c4j_conv2d_uses_winograd(db.data(), 0, 2) == 0, "mode %d: forward on Winograd", bad);
+        T4J_EXPECT(c4j_conv2d_forward_tasks(db.data(), 2) < 1, "mode %d accepted by the forward", bad);
+        T4J_EXPECT(c4j_conv2d_backward_data_tasks(db.data(), 2) < 1, "mode %d accepted by backward data", bad);
+        T4J_EXPECT(c4j_conv2d_backward_weights_tasks(db.data(), 2) < 1, "mode %d accepted by backward weights", bad);
+    }
 }
 
 }  // namespace t4j

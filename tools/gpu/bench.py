@@ -1,4 +1,4 @@
-"""Benchmark of libconv4j_cuda against cuDNN (through PyTorch) on the shapes s2-s8 of shared/bench-shapes.md.
+"""Benchmark of libconv4j_cuda against cuDNN (through PyTorch) on the shapes s2-s8 of docs/benchmarks.md.
 
     python3 tools/gpu/bench.py [--n 8 64] [--lib build/cuda-lib/libconv4j_cuda.so] [--iters 50]
 

@@ -11,7 +11,7 @@ import os
 
 import torch
 
-C4J_CONV_DESC_LEN = 18
+C4J_CONV_DESC_LEN = 19  # conv4j_types.h; index 18 is C4J_CONV_ALGO (cpu only)
 C4J_POOL_DESC_LEN = 13
 _STATUS = {0: "OK", 1: "BAD_DESCRIPTOR", 2: "NULL_POINTER", 3: "OUT_OF_MEMORY", 4: "DEVICE"}
 
@@ -88,8 +88,9 @@ class Conv4jCuda:
         pt, pb, pl, pr = padding
         hout = (h + pt + pb - dilation[0] * (kh - 1) - 1) // stride[0] + 1
         wout = (w + pl + pr - dilation[1] * (kw - 1) - 1) // stride[1] + 1
+        # the last value is C4J_CONV_ALGO (the cpu backend's Winograd mode; the cuda backend ignores it)
         return [n, cin, h, w, cout, kh, kw, stride[0], stride[1], pt, pb, pl, pr, dilation[0], dilation[1], groups,
-                hout, wout]
+                hout, wout, 0]
 
     @staticmethod
     def pool_out(size, k, s, p, ceil_mode):
@@ -109,21 +110,21 @@ class Conv4jCuda:
     def conv2d(self, desc, x, w, bias=None):
         y = torch.empty((desc[0], desc[4], desc[16], desc[17]), device=x.device)
         self._pre()
-        self._check(self.lib.c4j_cuda_conv2d_forward(self._desc(desc, 18), self._ptr(x), self._ptr(w),
+        self._check(self.lib.c4j_cuda_conv2d_forward(self._desc(desc, C4J_CONV_DESC_LEN), self._ptr(x), self._ptr(w),
                                                      self._ptr(bias), self._ptr(y)))
         return y
 
     def conv2d_backward_data(self, desc, dy, w):
         dx = torch.empty((desc[0], desc[1], desc[2], desc[3]), device=dy.device)
         self._pre()
-        self._check(self.lib.c4j_cuda_conv2d_backward_data(self._desc(desc, 18), self._ptr(dy), self._ptr(w),
+        self._check(self.lib.c4j_cuda_conv2d_backward_data(self._desc(desc, C4J_CONV_DESC_LEN), self._ptr(dy), self._ptr(w),
                                                            self._ptr(dx)))
         return dx
 
     def conv2d_backward_weights(self, desc, dy, x):
         dw = torch.empty((desc[4], desc[1] // desc[15], desc[5], desc[6]), device=dy.device)
         self._pre()
-        self._check(self.lib.c4j_cuda_conv2d_backward_weights(self._desc(desc, 18), self._ptr(dy), self._ptr(x),
+        self._check(self.lib.c4j_cuda_conv2d_backward_weights(self._desc(desc, C4J_CONV_DESC_LEN), self._ptr(dy), self._ptr(x),
                                                               self._ptr(dw)))
         return dw
 

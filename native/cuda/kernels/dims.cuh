@@ -23,6 +23,51 @@ struct PoolDims {
     int n, c, h, w, kh, kw, sh, sw, ph, pw, hout, wout, count_include_pad;
 };
 
+/* Sizes of an index-driven operation (C4J_IDX_*): indices on [hs, ws] planes pointing into [hb, wb] planes. */
+struct IndexDims {
+    int n, c, hs, ws, hb, wb;
+};
+
+/* Sizes of an adaptive pooling (C4J_APOOL_*). */
+struct AdaptiveDims {
+    int n, c, h, w, hout, wout;
+};
+
+inline IndexDims index_dims(const int32_t* d) {
+    IndexDims x;
+    x.n = d[C4J_IDX_N];
+    x.c = d[C4J_IDX_C];
+    x.hs = d[C4J_IDX_HS];
+    x.ws = d[C4J_IDX_WS];
+    x.hb = d[C4J_IDX_HB];
+    x.wb = d[C4J_IDX_WB];
+    return x;
+}
+
+/* Every size positive and both tensors indexable with int. */
+inline bool index_dims_ok(const IndexDims& d) {
+    if (d.n < 1 || d.c < 1 || d.hs < 1 || d.ws < 1 || d.hb < 1 || d.wb < 1) return false;
+    const int64_t planes = (int64_t)d.n * d.c, limit = 2147483647;
+    return (int64_t)d.hs * d.ws <= limit / planes && (int64_t)d.hb * d.wb <= limit / planes;
+}
+
+inline AdaptiveDims adaptive_dims(const int32_t* d) {
+    AdaptiveDims a;
+    a.n = d[C4J_APOOL_N];
+    a.c = d[C4J_APOOL_C];
+    a.h = d[C4J_APOOL_H];
+    a.w = d[C4J_APOOL_W];
+    a.hout = d[C4J_APOOL_HOUT];
+    a.wout = d[C4J_APOOL_WOUT];
+    return a;
+}
+
+inline bool adaptive_dims_ok(const AdaptiveDims& a) {
+    if (a.n < 1 || a.c < 1 || a.h < 1 || a.w < 1 || a.hout < 1 || a.wout < 1) return false;
+    const int64_t planes = (int64_t)a.n * a.c, limit = 2147483647;
+    return (int64_t)a.h * a.w <= limit / planes && (int64_t)a.hout * a.wout <= limit / planes;
+}
+
 inline ConvDims conv_dims(const int32_t* d) {
     ConvDims c;
     c.n = d[C4J_CONV_N];

@@ -112,6 +112,61 @@ bool pool_ok(const char* op, const int32_t* desc, PoolDims& p, int32_t& status) 
     return true;
 }
 
+/* A device block freed on scope exit (temporaries of one call: indices, unpooling owners). */
+struct DeviceInts {
+    int* p = nullptr;
+    cudaError_t alloc(int64_t count) { return cudaMalloc(&p, (size_t)count * sizeof(int)); }
+    ~DeviceInts() {
+        if (p) cudaFree(p);
+    }
+};
+
+bool index_ok(const char* op, const int32_t* desc, IndexDims& d, int32_t& status) {
+    if (!desc) {
+        status = fail(op, C4J_ERR_NULL_POINTER, "descriptor is NULL");
+        return false;
+    }
+    d = index_dims(desc);
+    if (!index_dims_ok(d)) {
+        char b[200];
+        snprintf(b, sizeof b, "inconsistent index descriptor [n=%d c=%d small=%dx%d big=%dx%d]", d.n, d.c, d.hs,
+                 d.ws, d.hb, d.wb);
+        status = fail(op, C4J_ERR_BAD_DESCRIPTOR, b);
+        return false;
+    }
+    return true;
+}
+
+/* Host-side check of every index before it reaches the device: none may leave its [hb, wb] plane. */
+bool indices_in_range(const char* op, const IndexDims& d, const int32_t* idx, int32_t& status) {
+    const int64_t count = (int64_t)d.n * d.c * d.hs * d.ws, plane = (int64_t)d.hb * d.wb;
+    for (int64_t k = 0; k < count; k++) {
+        if (idx[k] < 0 || idx[k] >= plane) {
+            char b[200];
+            snprintf(b, sizeof b, "indices[%lld] = %d is outside the %dx%d plane", (long long)k, idx[k], d.hb, d.wb);
+            status = fail(op, C4J_ERR_BAD_INDEX, b);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool adaptive_ok(const char* op, const int32_t* desc, AdaptiveDims& a, int32_t& status) {
+    if (!desc) {
+        status = fail(op, C4J_ERR_NULL_POINTER, "descriptor is NULL");
+        return false;
+    }
+    a = adaptive_dims(desc);
+    if (!adaptive_dims_ok(a)) {
+        char b[200];
+        snprintf(b, sizeof b, "inconsistent adaptive pooling descriptor [n=%d c=%d h=%d w=%d out=%dx%d]", a.n, a.c,
+                 a.h, a.w, a.hout, a.wout);
+        status = fail(op, C4J_ERR_BAD_DESCRIPTOR, b);
+        return false;
+    }
+    return true;
+}
+
 /* NULL check of named pointers: returns the name of the first NULL one, or nullptr. */
 const char* first_null(std::initializer_list<std::pair<const char*, const void*>> ptrs) {
     for (const auto& p : ptrs) {
@@ -334,6 +389,100 @@ int32_t c4j_cuda_avg_pool2d_backward(const int32_t* desc, const float* dy, float
     if (const char* n = first_null({{"dy", dy}, {"dx", dx}})) return null_fail(op, n);
     cudaError_t e = use_device();
     if (e == cudaSuccess) e = launch_avg_pool_backward(p, dy, dx);
+    return finish(op, e);
+}
+
+int32_t c4j_cuda_max_pool2d_forward_indices(const int32_t* desc, const float* x, float* y, int32_t* idx_host) {
+    const char* op = "max_pool2d_forward_indices";
+    PoolDims p;
+    int32_t st;
+    if (!pool_ok(op, desc, p, st)) return st;
+    if (const char* n = first_null({{"x", x}, {"y", y}, {"idx_host", idx_host}})) return null_fail(op, n);
+    const int64_t count = (int64_t)p.n * p.c * p.hout * p.wout;
+    DeviceInts idx;
+    cudaError_t e = use_device();
+    if (e == cudaSuccess) e = idx.alloc(count);
+    if (e == cudaSuccess) e = launch_max_pool_forward_indices(p, x, y, idx.p);
+    if (e == cudaSuccess) {
+        e = cudaMemcpyAsync(idx_host, idx.p, (size_t)count * sizeof(int), cudaMemcpyDeviceToHost, cudaStreamPerThread);
+    }
+    return finish(op, e);
+}
+
+int32_t c4j_cuda_max_pool2d_backward_indices(const int32_t* idesc, const float* dy, const int32_t* idx_host,
+                                             float* dx) {
+    const char* op = "max_pool2d_backward_indices";
+    IndexDims d;
+    int32_t st;
+    if (!index_ok(op, idesc, d, st)) return st;
+    if (const char* n = first_null({{"dy", dy}, {"idx_host", idx_host}, {"dx", dx}})) return null_fail(op, n);
+    if (!indices_in_range(op, d, idx_host, st)) return st;
+    const int64_t count = (int64_t)d.n * d.c * d.hs * d.ws;
+    DeviceInts idx;
+    cudaError_t e = use_device();
+    if (e == cudaSuccess) e = idx.alloc(count);
+    if (e == cudaSuccess) {
+        e = cudaMemcpyAsync(idx.p, idx_host, (size_t)count * sizeof(int), cudaMemcpyHostToDevice, cudaStreamPerThread);
+    }
+    if (e == cudaSuccess) e = launch_max_pool_backward_indices(d, dy, idx.p, dx);
+    return finish(op, e);
+}
+
+int32_t c4j_cuda_max_unpool2d(const int32_t* idesc, const float* x, const int32_t* idx_host, float* y) {
+    const char* op = "max_unpool2d";
+    IndexDims d;
+    int32_t st;
+    if (!index_ok(op, idesc, d, st)) return st;
+    if (const char* n = first_null({{"x", x}, {"idx_host", idx_host}, {"y", y}})) return null_fail(op, n);
+    if (!indices_in_range(op, d, idx_host, st)) return st;
+    const int64_t count = (int64_t)d.n * d.c * d.hs * d.ws;
+    DeviceInts idx, owner;
+    cudaError_t e = use_device();
+    if (e == cudaSuccess) e = idx.alloc(count);
+    if (e == cudaSuccess) e = owner.alloc((int64_t)d.n * d.c * d.hb * d.wb);
+    if (e == cudaSuccess) {
+        e = cudaMemcpyAsync(idx.p, idx_host, (size_t)count * sizeof(int), cudaMemcpyHostToDevice, cudaStreamPerThread);
+    }
+    if (e == cudaSuccess) e = launch_max_unpool(d, x, idx.p, owner.p, y);
+    return finish(op, e);
+}
+
+int32_t c4j_cuda_adaptive_avg_pool2d_forward(const int32_t* adesc, const float* x, float* y) {
+    const char* op = "adaptive_avg_pool2d_forward";
+    AdaptiveDims a;
+    int32_t st;
+    if (!adaptive_ok(op, adesc, a, st)) return st;
+    if (const char* n = first_null({{"x", x}, {"y", y}})) return null_fail(op, n);
+    cudaError_t e = use_device();
+    if (e == cudaSuccess) e = launch_adaptive_avg_pool_forward(a, x, y);
+    return finish(op, e);
+}
+
+int32_t c4j_cuda_adaptive_avg_pool2d_backward(const int32_t* adesc, const float* dy, float* dx) {
+    const char* op = "adaptive_avg_pool2d_backward";
+    AdaptiveDims a;
+    int32_t st;
+    if (!adaptive_ok(op, adesc, a, st)) return st;
+    if (const char* n = first_null({{"dy", dy}, {"dx", dx}})) return null_fail(op, n);
+    cudaError_t e = use_device();
+    if (e == cudaSuccess) e = launch_adaptive_avg_pool_backward(a, dy, dx);
+    return finish(op, e);
+}
+
+int32_t c4j_cuda_adaptive_max_pool2d_forward(const int32_t* adesc, const float* x, float* y, int32_t* idx_host) {
+    const char* op = "adaptive_max_pool2d_forward";
+    AdaptiveDims a;
+    int32_t st;
+    if (!adaptive_ok(op, adesc, a, st)) return st;
+    if (const char* n = first_null({{"x", x}, {"y", y}})) return null_fail(op, n);
+    const int64_t count = (int64_t)a.n * a.c * a.hout * a.wout;
+    DeviceInts idx;
+    cudaError_t e = use_device();
+    if (e == cudaSuccess && idx_host) e = idx.alloc(count);
+    if (e == cudaSuccess) e = launch_adaptive_max_pool_forward(a, x, y, idx.p);
+    if (e == cudaSuccess && idx_host) {
+        e = cudaMemcpyAsync(idx_host, idx.p, (size_t)count * sizeof(int), cudaMemcpyDeviceToHost, cudaStreamPerThread);
+    }
     return finish(op, e);
 }
 

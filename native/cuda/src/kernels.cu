@@ -6,6 +6,7 @@
 #include "../kernels/conv_ops.cuh"
 #include "../kernels/launch_plan.cuh"
 #include "../kernels/pool.cuh"
+#include "../kernels/pool_indexed.cuh"
 
 namespace c4j {
 namespace cuda {
@@ -193,6 +194,86 @@ cudaError_t launch_max_pool_backward(const PoolDims& p, const float* x, const fl
 cudaError_t launch_avg_pool_backward(const PoolDims& p, const float* dy, float* dx) {
     int count = p.n * p.c * p.h * p.w;
     avgpool_bwd_kernel<<<blocks_for(count, POOL_THREADS), POOL_THREADS, 0, cudaStreamPerThread>>>(p, dy, dx, count);
+    return cudaGetLastError();
+}
+
+__global__ void maxpool_fwd_idx_kernel(PoolDims p, const float* x, float* y, int* idx, int count) {
+    int o = blockIdx.x * blockDim.x + threadIdx.x;
+    if (o < count) maxpool_fwd_idx(p, x, y, idx, o);
+}
+
+__global__ void index_bwd_kernel(IndexDims d, const float* dy, const int* idx, float* dx, int count) {
+    int k = blockIdx.x * blockDim.x + threadIdx.x;
+    if (k < count) index_bwd(d, dy, idx, dx, k);
+}
+
+__global__ void unpool_claim_kernel(IndexDims d, const int* idx, int* owner, int count) {
+    int k = blockIdx.x * blockDim.x + threadIdx.x;
+    if (k < count) unpool_claim(d, idx, owner, k);
+}
+
+__global__ void unpool_gather_kernel(IndexDims d, const float* x, const int* owner, float* y, int count) {
+    int e = blockIdx.x * blockDim.x + threadIdx.x;
+    if (e < count) unpool_gather(d, x, owner, y, e);
+}
+
+__global__ void adaptive_avg_fwd_kernel(AdaptiveDims d, const float* x, float* y, int count) {
+    int o = blockIdx.x * blockDim.x + threadIdx.x;
+    if (o < count) adaptive_avg_fwd(d, x, y, o);
+}
+
+__global__ void adaptive_avg_bwd_kernel(AdaptiveDims d, const float* dy, float* dx, int count) {
+    int e = blockIdx.x * blockDim.x + threadIdx.x;
+    if (e < count) adaptive_avg_bwd(d, dy, dx, e);
+}
+
+__global__ void adaptive_max_fwd_kernel(AdaptiveDims d, const float* x, float* y, int* idx, int count) {
+    int o = blockIdx.x * blockDim.x + threadIdx.x;
+    if (o < count) adaptive_max_fwd(d, x, y, idx, o);
+}
+
+cudaError_t launch_max_pool_forward_indices(const PoolDims& p, const float* x, float* y, int* idx) {
+    int count = p.n * p.c * p.hout * p.wout;
+    maxpool_fwd_idx_kernel<<<blocks_for(count, POOL_THREADS), POOL_THREADS, 0, cudaStreamPerThread>>>(p, x, y, idx,
+                                                                                                      count);
+    return cudaGetLastError();
+}
+
+cudaError_t launch_max_pool_backward_indices(const IndexDims& d, const float* dy, const int* idx, float* dx) {
+    cudaError_t e = cudaMemsetAsync(dx, 0, sizeof(float) * (size_t)d.n * d.c * d.hb * d.wb, cudaStreamPerThread);
+    if (e != cudaSuccess) return e;
+    int count = d.n * d.c * d.hs * d.ws;
+    index_bwd_kernel<<<blocks_for(count, POOL_THREADS), POOL_THREADS, 0, cudaStreamPerThread>>>(d, dy, idx, dx, count);
+    return cudaGetLastError();
+}
+
+cudaError_t launch_max_unpool(const IndexDims& d, const float* x, const int* idx, int* owner, float* y) {
+    int big = d.n * d.c * d.hb * d.wb;
+    cudaError_t e = cudaMemsetAsync(owner, 0xff, sizeof(int) * (size_t)big, cudaStreamPerThread);  // all -1
+    if (e != cudaSuccess) return e;
+    int count = d.n * d.c * d.hs * d.ws;
+    unpool_claim_kernel<<<blocks_for(count, POOL_THREADS), POOL_THREADS, 0, cudaStreamPerThread>>>(d, idx, owner, count);
+    unpool_gather_kernel<<<blocks_for(big, POOL_THREADS), POOL_THREADS, 0, cudaStreamPerThread>>>(d, x, owner, y, big);
+    return cudaGetLastError();
+}
+
+cudaError_t launch_adaptive_avg_pool_forward(const AdaptiveDims& d, const float* x, float* y) {
+    int count = d.n * d.c * d.hout * d.wout;
+    adaptive_avg_fwd_kernel<<<blocks_for(count, POOL_THREADS), POOL_THREADS, 0, cudaStreamPerThread>>>(d, x, y, count);
+    return cudaGetLastError();
+}
+
+cudaError_t launch_adaptive_avg_pool_backward(const AdaptiveDims& d, const float* dy, float* dx) {
+    int count = d.n * d.c * d.h * d.w;
+    adaptive_avg_bwd_kernel<<<blocks_for(count, POOL_THREADS), POOL_THREADS, 0, cudaStreamPerThread>>>(d, dy, dx,
+                                                                                                       count);
+    return cudaGetLastError();
+}
+
+cudaError_t launch_adaptive_max_pool_forward(const AdaptiveDims& d, const float* x, float* y, int* idx) {
+    int count = d.n * d.c * d.hout * d.wout;
+    adaptive_max_fwd_kernel<<<blocks_for(count, POOL_THREADS), POOL_THREADS, 0, cudaStreamPerThread>>>(d, x, y, idx,
+                                                                                                       count);
     return cudaGetLastError();
 }
 

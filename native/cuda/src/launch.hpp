@@ -19,6 +19,13 @@ cudaError_t launch_max_pool_forward(const PoolDims& p, const float* x, float* y)
 cudaError_t launch_max_pool_backward(const PoolDims& p, const float* x, const float* dy, float* dx);
 cudaError_t launch_avg_pool_forward(const PoolDims& p, const float* x, float* y);
 cudaError_t launch_avg_pool_backward(const PoolDims& p, const float* dy, float* dx);
+cudaError_t launch_max_pool_forward_indices(const PoolDims& p, const float* x, float* y, int* idx);
+cudaError_t launch_max_pool_backward_indices(const IndexDims& d, const float* dy, const int* idx, float* dx);
+/* owner: scratch of n*c*hb*wb ints on the device. */
+cudaError_t launch_max_unpool(const IndexDims& d, const float* x, const int* idx, int* owner, float* y);
+cudaError_t launch_adaptive_avg_pool_forward(const AdaptiveDims& d, const float* x, float* y);
+cudaError_t launch_adaptive_avg_pool_backward(const AdaptiveDims& d, const float* dy, float* dx);
+cudaError_t launch_adaptive_max_pool_forward(const AdaptiveDims& d, const float* x, float* y, int* idx);
 
 /* Split count of backward-weights for these dimensions (a function of the shape only). */
 int backward_weights_splits(const ConvDims& d);

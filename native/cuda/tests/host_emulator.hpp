@@ -28,6 +28,7 @@
 #include "../kernels/conv_ops.cuh"
 #include "../kernels/launch_plan.cuh"
 #include "../kernels/pool.cuh"
+#include "../kernels/pool_indexed.cuh"
 
 namespace c4j {
 namespace cuda {
@@ -230,6 +231,44 @@ inline void max_pool_backward(const PoolDims& p, const float* x, const float* dy
 
 inline void avg_pool_backward(const PoolDims& p, const float* dy, float* dx, ThreadOrder& order) {
     run_items((long long)p.n * p.c * p.h * p.w, POOL_THREADS, order, [&](long long e) { avgpool_bwd(p, dy, dx, (int)e); });
+}
+
+/* Max pooling with indices: one thread per output, as maxpool_fwd_idx_kernel. */
+inline void max_pool_forward_indices(const PoolDims& p, const float* x, float* y, int* idx, ThreadOrder& order) {
+    run_items((long long)p.n * p.c * p.hout * p.wout, POOL_THREADS, order,
+              [&](long long o) { maxpool_fwd_idx(p, x, y, idx, (int)o); });
+}
+
+/* Index gradient: dx cleared (cudaMemsetAsync), then one add per pooled value, as index_bwd_kernel. */
+inline void max_pool_backward_indices(const IndexDims& d, const float* dy, const int* idx, float* dx,
+                                      ThreadOrder& order) {
+    for (long long e = 0; e < (long long)d.n * d.c * d.hb * d.wb; e++) dx[e] = 0.f;
+    run_items((long long)d.n * d.c * d.hs * d.ws, POOL_THREADS, order,
+              [&](long long k) { index_bwd(d, dy, idx, dx, (int)k); });
+}
+
+/* Unpooling: owners set to -1, claim pass, gather pass, as launch_max_unpool. */
+inline void max_unpool(const IndexDims& d, const float* x, const int* idx, int* owner, float* y, ThreadOrder& order) {
+    const long long big = (long long)d.n * d.c * d.hb * d.wb;
+    for (long long e = 0; e < big; e++) owner[e] = -1;
+    run_items((long long)d.n * d.c * d.hs * d.ws, POOL_THREADS, order,
+              [&](long long k) { unpool_claim(d, idx, owner, (int)k); });
+    run_items(big, POOL_THREADS, order, [&](long long e) { unpool_gather(d, x, owner, y, (int)e); });
+}
+
+inline void adaptive_avg_pool_forward(const AdaptiveDims& d, const float* x, float* y, ThreadOrder& order) {
+    run_items((long long)d.n * d.c * d.hout * d.wout, POOL_THREADS, order,
+              [&](long long o) { adaptive_avg_fwd(d, x, y, (int)o); });
+}
+
+inline void adaptive_avg_pool_backward(const AdaptiveDims& d, const float* dy, float* dx, ThreadOrder& order) {
+    run_items((long long)d.n * d.c * d.h * d.w, POOL_THREADS, order,
+              [&](long long e) { adaptive_avg_bwd(d, dy, dx, (int)e); });
+}
+
+inline void adaptive_max_pool_forward(const AdaptiveDims& d, const float* x, float* y, int* idx, ThreadOrder& order) {
+    run_items((long long)d.n * d.c * d.hout * d.wout, POOL_THREADS, order,
+              [&](long long o) { adaptive_max_fwd(d, x, y, idx, (int)o); });
 }
 
 }  // namespace host

@@ -28,7 +28,8 @@ extern "C" {
 #define C4J_CPU_AVX2_FMA 1 /* the AVX2+FMA pooling kernels are in use */
 #define C4J_CPU_AVX512 2   /* the AVX-512 kernels (Winograd, implicit GEMM, whole-plane pooling) are in use */
 
-/* Version of this C API (bumped on incompatible change). */
+/* Version of this C API (bumped on incompatible change; 5: the Winograd mode moved from c4j_cpu_set_winograd
+ * into each descriptor, C4J_CONV_ALGO). */
 int c4j_cpu_api_version(void);
 
 /*
@@ -76,20 +77,18 @@ const char *c4j_cpu_blas_core_name(void);
 
 /*
  * Winograd F(2x2, 3x3) for 3x3, stride-1, undilated convolutions (forward and backward data), and F(3x3, 2x2)
- * for their weight gradient (see native/README.md). C4J_WINOGRAD_AUTO (the default) uses it where it measured
- * faster than im2col + GEMM, C4J_WINOGRAD_ALWAYS wherever it applies (3x3, stride 1, dilation 1 and enough
- * summed products: at least 8 channels per group, input channels forward, output channels backward data; at
- * least 64 output positions n * hout * wout for the weight gradient), C4J_WINOGRAD_OFF never. A process-wide setting for tests and
- * benchmarks: change it only while no convolution runs (a task count and its operation must see one mode).
- * Other values are ignored.
+ * for their weight gradient (see native/README.md and docs/accuracy.md), chosen per call by the descriptor's
+ * C4J_CONV_ALGO field (conv4j_types.h): C4J_WINOGRAD_OFF (0) never, so every output is a float32 sum of its
+ * exact products (error <= (m + 1) u sum |term|); C4J_WINOGRAD_AUTO where it measured faster than im2col +
+ * GEMM; C4J_WINOGRAD_ALWAYS wherever it applies (3x3, stride 1, dilation 1 and enough summed products: at
+ * least 8 channels per group, input channels forward, output channels backward data; at least 64 output
+ * positions n * hout * wout for the weight gradient). Winograd's error is bounded by the tile's magnitudes
+ * instead (forward: 4 (C + 12) u (sum over channels of sum |x tile| * sum |w| + |bias|)). Any other value
+ * makes the descriptor invalid. There is no process-wide mode: calls with different modes may run at once.
  */
 #define C4J_WINOGRAD_OFF 0
 #define C4J_WINOGRAD_AUTO 1
 #define C4J_WINOGRAD_ALWAYS 2
-void c4j_cpu_set_winograd(int mode);
-
-/* The current C4J_WINOGRAD_* mode. */
-int c4j_cpu_winograd(void);
 
 /*
  * Convolution implementation lists (native/src/conv/conv_impl_list.cpp), one per direction
@@ -149,6 +148,28 @@ int c4j_max_pool2d_backward(const int32_t *desc, const float *dy, const float *x
                             int task_begin, int task_end);
 int c4j_avg_pool2d_forward(const int32_t *desc, const float *x, float *y, int task_begin, int task_end);
 int c4j_avg_pool2d_backward(const int32_t *desc, const float *dy, float *dx, int task_begin, int task_end);
+
+/* Max pooling that also stores, per output, the flat offset row * W + column of its window's first maximum in
+ * its input plane (the same argmax as c4j_max_pool2d_backward). One task per plane (c4j_pool2d_tasks). */
+int c4j_max_pool2d_forward_indices(const int32_t *desc, const float *x, float *y, int32_t *idx, int task_begin,
+                                   int task_end);
+
+/* Operations on saved indices (index descriptor, C4J_IDX_*): one task per (image, channel) plane. */
+int c4j_index_tasks(const int32_t *idesc);
+/* dx (big planes) = 0, then dx[idx[k]] += dy[k] in order k. */
+int c4j_max_pool2d_backward_indices(const int32_t *idesc, const float *dy, const int32_t *idx, float *dx,
+                                    int task_begin, int task_end);
+/* y (big planes) = 0, then y[idx[k]] = x[k] in order k (the last wins). */
+int c4j_max_unpool2d(const int32_t *idesc, const float *x, const int32_t *idx, float *y, int task_begin,
+                     int task_end);
+
+/* Adaptive pooling (adaptive descriptor, C4J_APOOL_*): one task per plane. */
+int c4j_adaptive_pool2d_tasks(const int32_t *adesc);
+int c4j_adaptive_avg_pool2d_forward(const int32_t *adesc, const float *x, float *y, int task_begin, int task_end);
+int c4j_adaptive_avg_pool2d_backward(const int32_t *adesc, const float *dy, float *dx, int task_begin, int task_end);
+/* idx may be NULL when the indices are not wanted. */
+int c4j_adaptive_max_pool2d_forward(const int32_t *adesc, const float *x, float *y, int32_t *idx, int task_begin,
+                                    int task_end);
 
 #ifdef __cplusplus
 }

@@ -78,6 +78,25 @@ C4J_CUDA_API int32_t c4j_cuda_max_pool2d_backward(const int32_t* desc, const flo
 C4J_CUDA_API int32_t c4j_cuda_avg_pool2d_forward(const int32_t* desc, const float* x, float* y);
 C4J_CUDA_API int32_t c4j_cuda_avg_pool2d_backward(const int32_t* desc, const float* dy, float* dx);
 
+/*
+ * Max pooling with indices and the operations driven by them. x, y, dy, dx are device memory; the indices are
+ * HOST memory (int32, one per pooled value; the public API keeps them on the Java heap), copied by the call.
+ * Indices read by a call are checked on the host first: one outside its plane gives C4J_ERR_BAD_INDEX and
+ * nothing is launched.
+ */
+C4J_CUDA_API int32_t c4j_cuda_max_pool2d_forward_indices(const int32_t* desc, const float* x, float* y,
+                                                         int32_t* idx_host);
+/* idesc: C4J_IDX_*. dx = 0, then dx[idx[k]] += dy[k] (atomic adds: shared maxima may sum in any order). */
+C4J_CUDA_API int32_t c4j_cuda_max_pool2d_backward_indices(const int32_t* idesc, const float* dy,
+                                                          const int32_t* idx_host, float* dx);
+/* y = 0, then y[idx[k]] = x[k]; the largest k pointing at an element wins (deterministic). */
+C4J_CUDA_API int32_t c4j_cuda_max_unpool2d(const int32_t* idesc, const float* x, const int32_t* idx_host, float* y);
+/* Adaptive pooling, adesc: C4J_APOOL_*. idx_host of the max may be NULL. */
+C4J_CUDA_API int32_t c4j_cuda_adaptive_avg_pool2d_forward(const int32_t* adesc, const float* x, float* y);
+C4J_CUDA_API int32_t c4j_cuda_adaptive_avg_pool2d_backward(const int32_t* adesc, const float* dy, float* dx);
+C4J_CUDA_API int32_t c4j_cuda_adaptive_max_pool2d_forward(const int32_t* adesc, const float* x, float* y,
+                                                          int32_t* idx_host);
+
 /* Bytes of backward-weights workspace this shape needs (0 when it does not split); -1 for a bad descriptor. */
 C4J_CUDA_API int64_t c4j_cuda_backward_weights_workspace_bytes(const int32_t* desc);
 

@@ -39,6 +39,9 @@ enum c4j_conv_desc {
     C4J_CONV_GROUPS,
     C4J_CONV_HOUT,
     C4J_CONV_WOUT,
+    /* The cpu backend's algorithm choice for this call: a C4J_WINOGRAD_* mode of conv4j_cpu.h (0 = never
+     * Winograd: every output a float32 sum of its exact products). The cuda backend ignores it. */
+    C4J_CONV_ALGO,
     C4J_CONV_DESC_LEN
 };
 
@@ -66,13 +69,44 @@ enum c4j_pool_desc {
     C4J_POOL_DESC_LEN
 };
 
+/*
+ * Indices into an index descriptor (length C4J_IDX_DESC_LEN), for the operations driven by saved max-pool
+ * indices: the indices and the values beside them live on the small plane [HS, WS] (the pooled output), and
+ * point into the big plane [HB, WB] (the pooling input, or the unpooled output) as flat offsets
+ * row * WB + column. Every index outside [0, HB * WB) is refused with C4J_ERR_BAD_INDEX.
+ */
+enum c4j_index_desc {
+    C4J_IDX_N = 0,
+    C4J_IDX_C,
+    C4J_IDX_HS,
+    C4J_IDX_WS,
+    C4J_IDX_HB,
+    C4J_IDX_WB,
+    C4J_IDX_DESC_LEN
+};
+
+/*
+ * Indices into an adaptive pooling descriptor (length C4J_APOOL_DESC_LEN). Output row i covers input rows
+ * [floor(i * H / HOUT), ceil((i + 1) * H / HOUT)), columns likewise (PyTorch's rule; any HOUT, WOUT >= 1).
+ */
+enum c4j_apool_desc {
+    C4J_APOOL_N = 0,
+    C4J_APOOL_C,
+    C4J_APOOL_H,
+    C4J_APOOL_W,
+    C4J_APOOL_HOUT,
+    C4J_APOOL_WOUT,
+    C4J_APOOL_DESC_LEN
+};
+
 /* Status codes returned by every C API function. */
 enum c4j_status {
     C4J_OK = 0,
     C4J_ERR_BAD_DESCRIPTOR = 1, /* descriptor inconsistent: nothing was written */
     C4J_ERR_NULL_POINTER = 2,   /* a required pointer was NULL */
     C4J_ERR_OUT_OF_MEMORY = 3,  /* workspace allocation failed: nothing was written */
-    C4J_ERR_DEVICE = 4          /* a CUDA call failed (cuda backend only; see its last-error function) */
+    C4J_ERR_DEVICE = 4,         /* a CUDA call failed (cuda backend only; see its last-error function) */
+    C4J_ERR_BAD_INDEX = 5       /* a max-pool index outside its plane: the planes of the task range are undefined */
 };
 
 #ifdef __cplusplus

@@ -49,7 +49,7 @@ int run_backward_weights_tasks(const ConvGeo &g, const RowPlan &p, const float *
     if (p.kernel == ConvKernel::pointwise) {  // conv4j's AVX-512 GEMM, one operand transposed per chunk
         // transpose the side with fewer channels: dy when the block has more input than output channels
         // (then the GEMM makes dW^T in a task-local buffer). s5 (256 -> 64, 2 tasks of 128 rows), 2 threads:
-        // the transposes were 17% of the time with x transposed (perf, AMD EPYC, 2026-12-06)
+        // the transposes were 17% of the time with x transposed (perf, AMD EPYC with AVX-512)
         const bool swap = g.cog < p.rb;
         FloatBuffer bt(pointwise_wgrad_workspace(static_cast<int>(swap ? g.cog : p.rb)));
         FloatBuffer ct(swap ? p.rb * g.cog : 0);

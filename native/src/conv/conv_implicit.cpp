@@ -9,7 +9,9 @@
 
 namespace c4j {
 
-bool conv_implicit_fits(const ConvGeo &g) { return !use_direct(g) && g.kg <= 256 && g.wout >= 8; }
+bool conv_implicit_fits(const ConvGeo &g) {
+    return !use_direct(g) && g.kg <= 256 && g.wout >= 8 && padded_copy_affordable(g, conv_implicit_workspace(g, g.hout));
+}
 
 bool conv_implicit_active(const ConvGeo &g) {
     return conv_implicit_fits(g) && conv_implicit_compiled() && cpu_use_avx512();
@@ -50,6 +52,8 @@ bool conv_implicit_bwd_data_active(const ConvGeo &g) {
     if (g.pt > (g.kh - 1) * g.dh || g.pb > (g.kh - 1) * g.dh || g.pl > (g.kw - 1) * g.dw || g.pr > (g.kw - 1) * g.dw)
         return false;
     if (static_cast<int64_t>(g.cog) * g.khkw > kImplicitMaxTaps) return false;
+    const ConvGeo t = conv_implicit_transposed(g);
+    if (!padded_copy_affordable(t, conv_implicit_workspace(t, t.hout))) return false;
     return conv_implicit_compiled() && cpu_use_avx512();
 }
 

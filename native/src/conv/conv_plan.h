@@ -26,6 +26,15 @@ int64_t sub_block_buffer(const ConvGeo &g, int64_t max_rows);
 
 // Grouped convolutions with few output channels per group (depthwise and the like) use the grouped direct
 // loops (conv_direct.h): a GEMM with M <= 4 rows runs far below the machine's speed.
+
+// Whether a zero-padded copy of `floats` floats per image (and group) is worth making for a kernel that
+// reads one: at most four times the image's input and output planes plus 64K floats. Valid geometries with
+// padding and dilation near 2^30 (whose windows mostly read padding) would otherwise size the copy by the
+// padding (gigabytes, then OutOfMemoryError); those take im2col + GEMM, which only visits real cells.
+inline bool padded_copy_affordable(const ConvGeo &g, int64_t floats) {
+    return floats <= 4 * (static_cast<int64_t>(g.cig) * g.in_plane + static_cast<int64_t>(g.cog) * g.hw) +
+                         (int64_t(1) << 16);
+}
 inline bool use_direct(const ConvGeo &g) { return g.groups > 1 && g.cog <= 4; }
 
 // The kernel family an implementation-list entry (conv_impl_list.h) plans and runs; Winograd has its own plan.

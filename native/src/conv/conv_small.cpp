@@ -11,7 +11,10 @@ namespace {
 constexpr int kSlack = 16;  // floats after each padded row: a 16-wide strip may run past the last column
 }
 
-bool conv_small_fits(const ConvGeo &g) { return !use_direct(g) && g.sw == 1 && g.cog <= 16 && g.kg <= 256; }
+bool conv_small_fits(const ConvGeo &g) {
+    return !use_direct(g) && g.sw == 1 && g.cog <= 16 && g.kg <= 256 &&
+           padded_copy_affordable(g, conv_small_workspace(g));
+}
 
 bool conv_small_active(const ConvGeo &g) { return conv_small_fits(g) && small_gemm() == small_gemm_avx2; }
 

@@ -80,13 +80,13 @@ struct WinoPlan {
 // also ask for at least 8 summed channels per group (accuracy; see conv_winograd.cpp).
 bool winograd_applicable(const ConvGeo &g);
 
-// Whether Winograd computes this direction within the conformance tolerance (applicable, and enough summed
-// products), whatever the mode: the implementation list's "applies".
+// Whether Winograd may compute this direction: the call allows it (C4J_CONV_ALGO not C4J_WINOGRAD_OFF, which asks
+// for exact products summed in float32), it applies, and enough products are summed: the list's "applies".
 bool winograd_fits_forward(const ConvGeo &g);
 bool winograd_fits_backward_data(const ConvGeo &g);
 bool winograd_fits_backward_weights(const ConvGeo &g);
 
-// Whether the current mode (c4j_cpu_set_winograd) and the measured rule pick it: the list's "picks".
+// Whether the call's mode (ConvGeo::algo, C4J_CONV_ALGO) and the measured rule pick it: the list's "picks".
 bool winograd_pays_forward(const ConvGeo &g);
 bool winograd_pays_backward_data(const ConvGeo &g);
 bool winograd_pays_backward_weights(const ConvGeo &g);

@@ -74,7 +74,8 @@ void prefetch_block(const WinoProblem &p, const float *dy, int on, int64_t t0, i
 }  // namespace
 
 bool winograd_fits_backward_weights(const ConvGeo &g) {
-    return winograd_applicable(g) && static_cast<int64_t>(g.n) * g.hout * g.wout >= kMinSummed;
+    return g.algo != C4J_WINOGRAD_OFF && winograd_applicable(g) &&
+           static_cast<int64_t>(g.n) * g.hout * g.wout >= kMinSummed;
 }
 
 bool winograd_pays_backward_weights(const ConvGeo &g) {

@@ -11,6 +11,8 @@
 #include "runtime/buffer.h"
 #include "conv4j/conv4j_cpu.h"
 #include "runtime/geometry.h"
+#include "pool/pool_band.h"
+#include "pool/pool_global.h"
 #include "pool/pool_planes.h"
 #include "pool/pool_rows.h"
 
@@ -26,11 +28,6 @@ inline Rows rows_of(const PoolGeo &g, int i) {
     return Rows{std::max(s, 0), std::min(s + g.kh, g.h)};
 }
 
-inline Rows cols_of(const PoolGeo &g, int j) {
-    int s = j * g.sw - g.pw;
-    return Rows{std::max(s, 0), std::min(s + g.kw, g.w)};
-}
-
 // A padded row: input column q at index q + pw; -inf / 0 / INT32_MAX elsewhere. Windows start at
 // j * sw (padded index). The last one starts before w + pw (the ceil-mode rule drops any other), so
 // reads end before w + pw + kw whatever the stride, and n = (wout - 1) * sw + 1 <= w + pw fits an int.
@@ -41,18 +38,7 @@ struct PaddedRow {
         : len(static_cast<int64_t>(g.w) + 2 * g.pw + g.kw + 16), n((g.wout - 1) * g.sw + 1) {}
 };
 
-// Column extent of window j (PyTorch's divisor factors into a row extent and a column extent).
-inline int col_extent(const PoolGeo &g, int j) {
-    int ws = j * g.sw - g.pw;
-    int we = std::min(ws + g.kw, g.w + g.pw);
-    return g.count_include_pad ? we - ws : std::min(we, g.w) - std::max(ws, 0);
-}
 
-inline int row_extent(const PoolGeo &g, int i) {
-    int hs = i * g.sh - g.ph;
-    int he = std::min(hs + g.kh, g.h + g.ph);
-    return g.count_include_pad ? he - hs : std::min(he, g.h) - std::max(hs, 0);
-}
 
 bool check_range(const PoolGeo &g, int t0, int t1) {
     return t0 >= 0 && t1 >= t0 && static_cast<int64_t>(t1) <= static_cast<int64_t>(g.n) * g.c;
@@ -80,10 +66,16 @@ extern "C" int c4j_max_pool2d_forward(const int32_t *desc, const float *x, float
     float *v = vbuf.get(), *hm = hbuf.get();
     std::fill(v, v + pr.len, -std::numeric_limits<float>::infinity());
     const c4j::PoolRowKernels &k = c4j::pool_rows();
+    const c4j::Band band = c4j::same_band(g);
+    c4j::FloatBuffer bandbuf(band.i1 > band.i0 ? static_cast<int64_t>(band.i1 - band.i0) * g.w : 1);
+    if (!bandbuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {
         const float *xp = x + t * g.h * static_cast<int64_t>(g.w);
         float *yp = y + t * g.hout * static_cast<int64_t>(g.wout);
+        if (band.i1 > band.i0) c4j::band_forward<true>(g, k, band, xp, yp, bandbuf.get());
         for (int i = 0; i < g.hout; ++i) {
+            if (i == band.i0 && band.i1 > band.i0) i = band.i1;
+            if (i >= g.hout) break;
             c4j::Rows r = c4j::rows_of(g, i);
             k.col_max(xp + static_cast<int64_t>(r.r0) * g.w, g.w, r.r1 - r.r0, g.w, v + g.pw, nullptr);
             k.win_max(v, pr.n, g.kw, hm);
@@ -112,12 +104,30 @@ extern "C" int c4j_max_pool2d_backward(const int32_t *desc, const float *dy, con
     std::fill(va, va + pr.len, std::numeric_limits<int32_t>::max());  // padding never wins a tie
     const c4j::PoolRowKernels &k = c4j::pool_rows();
     const int64_t plane = static_cast<int64_t>(g.h) * g.w;
+    const c4j::Band band = c4j::same_band(g);
+    const int64_t blen = band.i1 > band.i0 ? static_cast<int64_t>(band.i1 - band.i0) * g.w : 1;
+    c4j::FloatBuffer bv(blen), ba(blen), bh(blen), br(blen), bc(blen);
+    if (!bv.ok() || !ba.ok() || !bh.ok() || !br.ok() || !bc.ok()) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {
         const float *xp = x + t * plane;
         float *dxp = dx + t * plane;
         const float *dyp = dy + t * g.hout * static_cast<int64_t>(g.wout);
         int zeroed = 0;  // dx rows [0, zeroed) are cleared: clear each just before its first use, in cache
         for (int i = 0; i < g.hout; ++i) {
+            if (i == band.i0 && band.i1 > band.i0) {
+                // the band's windows end by row i1 - ph + kh - 1 at the latest: clear up to there, then add
+                // every band window's gradient at its argmax, in output row-major order as below
+                const int rend = band.i1 - 1 - g.ph + g.kh;
+                if (rend > zeroed) {
+                    std::memset(dxp + static_cast<int64_t>(zeroed) * g.w, 0, sizeof(float) * (rend - zeroed) * g.w);
+                    zeroed = rend;
+                }
+                c4j::band_argmax(g, k, band, xp, bv.get(), reinterpret_cast<int32_t *>(ba.get()), bh.get(),
+                                 reinterpret_cast<int32_t *>(br.get()), reinterpret_cast<int32_t *>(bc.get()),
+                                 [&](int oi, int oj, int at) { dxp[at] += dyp[static_cast<int64_t>(oi) * g.wout + oj]; });
+                i = band.i1 - 1;
+                continue;
+            }
             c4j::Rows r = c4j::rows_of(g, i);
             if (r.r1 > zeroed) {
                 std::memset(dxp + static_cast<int64_t>(zeroed) * g.w, 0, sizeof(float) * (r.r1 - zeroed) * g.w);
@@ -141,6 +151,11 @@ extern "C" int c4j_avg_pool2d_forward(const int32_t *desc, const float *x, float
     PoolGeo g;
     if (!c4j::load_pool(desc, g) || !c4j::check_range(g, t0, t1)) return C4J_ERR_BAD_DESCRIPTOR;
     if (x == nullptr || y == nullptr) return C4J_ERR_NULL_POINTER;
+    const int64_t plane = static_cast<int64_t>(g.h) * g.w;
+    if (c4j::pool_is_global(g)) {
+        c4j::pool_global().avg_forward(x + t0 * plane, t1 - t0, plane, y + t0);
+        return C4J_OK;
+    }
     if (c4j::pool_planes_avg_forward(g, x, y, t0, t1)) return C4J_OK;
     const c4j::PaddedRow pr(g);
     c4j::FloatBuffer vbuf(pr.len), hbuf(pr.len), cext(g.wout);
@@ -150,10 +165,16 @@ extern "C" int c4j_avg_pool2d_forward(const int32_t *desc, const float *x, float
     int32_t *ce = reinterpret_cast<int32_t *>(cext.get());
     for (int j = 0; j < g.wout; ++j) ce[j] = c4j::col_extent(g, j);
     const c4j::PoolRowKernels &k = c4j::pool_rows();
+    const c4j::Band band = c4j::same_band(g);
+    c4j::FloatBuffer bandbuf(band.i1 > band.i0 ? static_cast<int64_t>(band.i1 - band.i0) * g.w : 1);
+    if (!bandbuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {
-        const float *xp = x + t * g.h * static_cast<int64_t>(g.w);
+        const float *xp = x + t * plane;
         float *yp = y + t * g.hout * static_cast<int64_t>(g.wout);
+        if (band.i1 > band.i0) c4j::band_forward<false>(g, k, band, xp, yp, bandbuf.get());
         for (int i = 0; i < g.hout; ++i) {
+            if (i == band.i0 && band.i1 > band.i0) i = band.i1;
+            if (i >= g.hout) break;
             c4j::Rows r = c4j::rows_of(g, i);
             k.col_sum(xp + static_cast<int64_t>(r.r0) * g.w, g.w, r.r1 - r.r0, g.w, v + g.pw);
             k.win_sum(v, pr.n, g.kw, hs);
@@ -169,32 +190,66 @@ extern "C" int c4j_avg_pool2d_backward(const int32_t *desc, const float *dy, flo
     PoolGeo g;
     if (!c4j::load_pool(desc, g) || !c4j::check_range(g, t0, t1)) return C4J_ERR_BAD_DESCRIPTOR;
     if (dy == nullptr || dx == nullptr) return C4J_ERR_NULL_POINTER;
-    if (c4j::pool_planes_avg_backward(g, dy, dx, t0, t1)) return C4J_OK;
-    c4j::FloatBuffer rowbuf(g.w);
-    if (!rowbuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
-    const c4j::PoolRowKernels &k = c4j::pool_rows();
     const int64_t plane = static_cast<int64_t>(g.h) * g.w;
+    if (c4j::pool_is_global(g)) {
+        c4j::pool_global().avg_backward(dy + t0, t1 - t0, plane, dx + t0 * plane);
+        return C4J_OK;
+    }
+    if (c4j::pool_planes_avg_backward(g, dy, dx, t0, t1)) return C4J_OK;
+    // Gather, separably: the divisor of window (i, j) is row_extent(i) * col_extent(j), so
+    //   dx[r][c] = sum over output rows i covering r of U_i[c],  U_i[c] = sum over output columns j covering c
+    //   of dy[i][j] / (row_extent(i) * col_extent(j)).
+    // Per plane: every U_i (a row of w floats) once, then each dx row once as the column sum of the U rows
+    // covering it (a contiguous range of i); dx is written once, never cleared, never scattered into.
+    const int64_t wout = g.wout;
+    const int64_t tlen = wout + 2LL * g.kw + 16;  // scaled dy row with kw - 1 - pw zeros in front (stride 1)
+    c4j::FloatBuffer ubuf(static_cast<int64_t>(g.hout) * g.w), tbuf(tlen), inv_c(wout), inv_r(g.hout),
+        span(2 * static_cast<int64_t>(g.w) + 2 * static_cast<int64_t>(g.h));
+    if (!ubuf.ok() || !tbuf.ok() || !inv_c.ok() || !inv_r.ok() || !span.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    float *u = ubuf.get(), *tp = tbuf.get();
+    for (int j = 0; j < g.wout; ++j) inv_c.get()[j] = 1.f / static_cast<float>(c4j::col_extent(g, j));
+    for (int i = 0; i < g.hout; ++i) inv_r.get()[i] = 1.f / static_cast<float>(c4j::row_extent(g, i));
+    // covering ranges: output indices [lo, hi) whose windows hold input column c (row r)
+    int32_t *clo = reinterpret_cast<int32_t *>(span.get()), *chi = clo + g.w, *rlo = chi + g.w, *rhi = rlo + g.h;
+    auto cover = [](int q, int pad, int k, int s, int out, int32_t &lo, int32_t &hi) {
+        const int64_t a = static_cast<int64_t>(q) + pad - k;  // window o covers q iff o*s in (a, q + pad]
+        int64_t l = a < 0 ? 0 : a / s + 1;
+        int64_t h = (static_cast<int64_t>(q) + pad) / s + 1;
+        lo = static_cast<int32_t>(std::min<int64_t>(l, out));
+        hi = static_cast<int32_t>(std::max<int64_t>(lo, std::min<int64_t>(h, out)));
+    };
+    for (int c = 0; c < g.w; ++c) cover(c, g.pw, g.kw, g.sw, g.wout, clo[c], chi[c]);
+    for (int r = 0; r < g.h; ++r) cover(r, g.ph, g.kh, g.sh, g.hout, rlo[r], rhi[r]);
+    const c4j::PoolRowKernels &k = c4j::pool_rows();
+    const int lead = g.kw - 1 - g.pw;  // stride 1: U[c] = sum of tp[c .. c + kw) with tp[j + lead] = t[j]
+    std::fill(tp, tp + tlen, 0.f);
     for (int64_t t = t0; t < t1; ++t) {
         float *dxp = dx + t * plane;
-        const float *dyp = dy + t * g.hout * static_cast<int64_t>(g.wout);
-        int zeroed = 0;  // as in max backward: clear dx rows just before their first use
+        const float *dyp = dy + t * g.hout * wout;
         for (int i = 0; i < g.hout; ++i) {
-            // spread the output row over the input columns once, then add it to each covered input row
-            std::memset(rowbuf.get(), 0, sizeof(float) * g.w);
-            const float *dr = dyp + static_cast<int64_t>(i) * g.wout;
-            for (int j = 0; j < g.wout; ++j) {
-                c4j::Rows c = c4j::cols_of(g, j);
-                float d = dr[j] / static_cast<float>(c4j::row_extent(g, i) * c4j::col_extent(g, j));
-                for (int q = c.r0; q < c.r1; ++q) rowbuf.get()[q] += d;
+            const float *dr = dyp + i * wout;
+            float *ui = u + static_cast<int64_t>(i) * g.w;
+            const float ri = inv_r.get()[i];
+            if (g.sw == 1) {
+                float *tj = tp + lead;
+                for (int j = 0; j < g.wout; ++j) tj[j] = dr[j] * (ri * inv_c.get()[j]);
+                k.win_sum(tp, g.w, g.kw, ui);
+            } else {
+                for (int c = 0; c < g.w; ++c) {
+                    float s = 0.f;
+                    for (int j = clo[c]; j < chi[c]; ++j) s += dr[j] * (ri * inv_c.get()[j]);
+                    ui[c] = s;
+                }
             }
-            c4j::Rows r = c4j::rows_of(g, i);
-            if (r.r1 > zeroed) {
-                std::memset(dxp + static_cast<int64_t>(zeroed) * g.w, 0, sizeof(float) * (r.r1 - zeroed) * g.w);
-                zeroed = r.r1;
-            }
-            for (int row = r.r0; row < r.r1; ++row) k.row_add(dxp + static_cast<int64_t>(row) * g.w, rowbuf.get(), g.w);
         }
-        if (zeroed < g.h) std::memset(dxp + static_cast<int64_t>(zeroed) * g.w, 0, sizeof(float) * (g.h - zeroed) * g.w);
+        for (int r = 0; r < g.h; ++r) {
+            float *dr = dxp + static_cast<int64_t>(r) * g.w;
+            if (rhi[r] > rlo[r]) {
+                k.col_sum(u + static_cast<int64_t>(rlo[r]) * g.w, g.w, rhi[r] - rlo[r], g.w, dr);
+            } else {
+                std::memset(dr, 0, sizeof(float) * static_cast<size_t>(g.w));  // a row no window reaches
+            }
+        }
     }
     return C4J_OK;
 }

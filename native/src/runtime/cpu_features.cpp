@@ -54,7 +54,7 @@ SmallGemmNtFn small_gemm_nt() {
 
 }  // namespace c4j
 
-extern "C" int c4j_cpu_api_version(void) { return 5; }
+extern "C" int c4j_cpu_api_version(void) { return 6; }
 
 extern "C" int c4j_cpu_features(void) {
     return (c4j::cpu_use_avx2_fma() ? C4J_CPU_AVX2_FMA : 0) | (c4j::cpu_use_avx512() ? C4J_CPU_AVX512 : 0);

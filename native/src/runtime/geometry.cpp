@@ -41,6 +41,8 @@ bool load_conv(const int32_t *d, ConvGeo &g) {
     g.groups = d[C4J_CONV_GROUPS];
     g.hout = d[C4J_CONV_HOUT];
     g.wout = d[C4J_CONV_WOUT];
+    g.algo = d[C4J_CONV_ALGO];
+    if (g.algo < 0 || g.algo > 2) return false;  // C4J_WINOGRAD_OFF, _AUTO, _ALWAYS
     if (g.n < 1 || g.cin < 1 || g.h < 1 || g.w < 1 || g.cout < 1 || g.kh < 1 || g.kw < 1 || g.sh < 1 ||
         g.sw < 1 || g.dh < 1 || g.dw < 1 || g.groups < 1 || g.hout < 1 || g.wout < 1)
         return false;

@@ -10,6 +10,7 @@ namespace c4j {
 
 struct ConvGeo {
     int n, cin, h, w, cout, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, groups, hout, wout;
+    int algo;          // C4J_CONV_ALGO: the call's C4J_WINOGRAD_* mode
     int cig, cog;      // channels per group, in and out
     int64_t hw;        // hout * wout
     int64_t khkw;      // kh * kw

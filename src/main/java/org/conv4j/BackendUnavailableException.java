@@ -7,12 +7,21 @@ package org.conv4j;
 public class BackendUnavailableException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message why the backend is unavailable */
+    /**
+     * An exception with the reason only.
+     *
+     * @param message why the backend is unavailable
+     */
     public BackendUnavailableException(String message) {
         super(message);
     }
 
-    /** @param message why the backend is unavailable; @param cause the underlying failure */
+    /**
+     * An exception with the reason and the failure behind it.
+     *
+     * @param message why the backend is unavailable
+     * @param cause the underlying error, e.g. the {@code UnsatisfiedLinkError} of the native library
+     */
     public BackendUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

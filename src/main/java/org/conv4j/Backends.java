@@ -23,10 +23,13 @@ import org.conv4j.java.JavaBackend;
  */
 public final class Backends {
     private static final System.Logger LOG = System.getLogger("org.conv4j");
-    /** Native backends, best first, with the class whose static {@code create()} builds them. */
+    /**
+     * Native backends, best first, with the class whose static {@code create()} builds them and the JNI library
+     * their natives jar holds (its presence tells a broken installation from a missing natives jar).
+     */
     private static final String[][] NATIVE = {
-        {"cuda", "org.conv4j.cuda.CudaBackend"},
-        {"cpu", "org.conv4j.cpu.CpuBackend"},
+        {"cuda", "org.conv4j.cuda.CudaBackend", "jniconv4j_cuda"},
+        {"cpu", "org.conv4j.cpu.CpuBackend", "jniCpuNative"},
     };
     private static final ConcurrentHashMap<String, Outcome> LOADED = new ConcurrentHashMap<>();
     private static volatile Backend auto;
@@ -35,16 +38,24 @@ public final class Backends {
     }
 
     /** A backend, or why there is none. */
-    private record Outcome(Backend backend, String reason, Throwable cause) {
+    record Outcome(Backend backend, String reason, Throwable cause, boolean selfTestFailed) {
+        Outcome(Backend backend, String reason, Throwable cause) {
+            this(backend, reason, cause, false);
+        }
     }
 
     /**
      * The best backend that works here: {@code cuda}, then {@code cpu}, then {@code java}, unless
-     * {@code conv4j.backend} / {@code CONV4J_BACKEND} names one. Logs (at INFO, once) which one was
-     * chosen and why each better one was skipped. A native backend may hand out a variant of itself
+     * {@code conv4j.backend} / {@code CONV4J_BACKEND} names one. Its precision is {@link Precision#ACCURATE}
+     * (every output a float32 sum of its exact products, error at most {@code (m + 1) u sum|term|}; see
+     * {@code docs/accuracy.md}); {@code auto().withPrecision(Precision.FASTEST)} also allows the cpu backend's
+     * Winograd algorithms. Logs (at DEBUG, once, logger {@code org.conv4j}) which one was chosen and why each
+     * better one was skipped; a backend whose natives are present but fail to load or fail the self-test is
+     * logged at WARNING. A native backend may hand out a variant of itself
      * that runs tiny problems on the java kernels, which beat any native call there (their results then
      * live on the heap); see {@link org.conv4j.spi.SmallProblemRouting}.
      *
+     * @return the best backend that works here: {@code cuda}, then {@code cpu}, then {@code java}, unless {@code conv4j.backend} / {@code CONV4J_BACKEND} names one
      * @throws BackendUnavailableException if the override names a backend that cannot run here
      * @throws IllegalArgumentException    if the override names no backend
      */
@@ -71,12 +82,12 @@ public final class Backends {
         }
         if (forced != null && !forced.isBlank()) {
             Backend b = forAuto(byName(forced.trim().toLowerCase(Locale.ROOT), source));
-            LOG.log(System.Logger.Level.INFO, "conv4j: using backend " + b + " (forced by " + source + ")");
+            LOG.log(System.Logger.Level.DEBUG, "conv4j: using backend " + b + " (forced by " + source + ")");
             return b;
         }
         List<String> skipped = new ArrayList<>();
         for (String[] nat : NATIVE) {
-            Outcome o = load(nat[0], nat[1]);
+            Outcome o = load(nat);
             if (o.backend != null) {
                 Backend b = forAuto(o.backend);
                 log(b, skipped);
@@ -95,7 +106,7 @@ public final class Backends {
     }
 
     private static void log(Backend chosen, List<String> skipped) {
-        LOG.log(System.Logger.Level.INFO, "conv4j: using backend " + chosen
+        LOG.log(System.Logger.Level.DEBUG, "conv4j: using backend " + chosen
                 + (skipped.isEmpty() ? "" : "; skipped " + String.join("; ", skipped)));
     }
 
@@ -113,36 +124,49 @@ public final class Backends {
         }
     }
 
-    /** The pure-Java backend: always available, and the reference the others are tested against. */
+    /**
+     * The pure-Java backend: always available, and the reference the others are tested against.
+     *
+     * @return the pure-Java backend: always available, and the reference the others are tested against
+     */
     public static Backend java() {
         return JavaBackend.INSTANCE;
     }
 
     /**
-     * The C++ backend (im2col + OpenBLAS through JavaCPP).
+     * The C++ backend (im2col + OpenBLAS through JavaCPP), with {@link Precision#ACCURATE} algorithms unless
+     * {@code -Dconv4j.cpu.winograd=auto} (or {@code always}) says otherwise; {@code cpu().withPrecision(
+     * Precision.FASTEST)} gives the variant that uses Winograd for 3x3 stride-1 convolutions where it is
+     * faster, with its own, data-dependent error bound (see {@link Precision#FASTEST}).
      *
+     * @return the C++ backend (im2col + OpenBLAS through JavaCPP)
      * @throws BackendUnavailableException with the reason when its native library cannot load here
      *                                     or fails its self-test
      */
     public static Backend cpu() {
-        return require("cpu", "org.conv4j.cpu.CpuBackend");
+        return require(NATIVE[1]);
     }
 
     /**
      * The CUDA backend.
      *
+     * @return the CUDA backend
      * @throws BackendUnavailableException with the reason when there is no usable GPU (no device,
      *                                     insufficient driver) or its library cannot load
      */
     public static Backend cuda() {
-        return require("cuda", "org.conv4j.cuda.CudaBackend");
+        return require(NATIVE[0]);
     }
 
-    /** Names of the backends that work here, best first; always ends with {@code "java"}. */
+    /**
+     * Names of the backends that work here, best first; always ends with {@code "java"}.
+     *
+     * @return names of the backends that work here, best first; always ends with {@code "java"}
+     */
     public static List<String> available() {
         List<String> names = new ArrayList<>();
         for (String[] nat : NATIVE) {
-            if (load(nat[0], nat[1]).backend != null) {
+            if (load(nat).backend != null) {
                 names.add(nat[0]);
             }
         }
@@ -153,6 +177,8 @@ public final class Backends {
     /**
      * The backend of that name.
      *
+     * @param name {@code "java"}, {@code "cpu"} or {@code "cuda"} (any case)
+     * @return the backend of that name
      * @throws IllegalArgumentException    for a name other than java, cpu, cuda
      * @throws BackendUnavailableException when it cannot run here
      */
@@ -165,11 +191,12 @@ public final class Backends {
      * Why a backend is unavailable, or {@code null} when it works.
      *
      * @param name {@code java}, {@code cpu} or {@code cuda}
+     * @return why a backend is unavailable, or {@code null} when it works
      */
     public static String unavailableReason(String name) {
         for (String[] nat : NATIVE) {
             if (nat[0].equals(name)) {
-                return load(nat[0], nat[1]).reason;
+                return load(nat).reason;
             }
         }
         if ("java".equals(name)) {
@@ -178,16 +205,50 @@ public final class Backends {
         throw new IllegalArgumentException("conv4j: unknown backend '" + name + "'; expected one of java, cpu, cuda");
     }
 
-    private static Backend require(String name, String className) {
-        Outcome o = load(name, className);
+    private static Backend require(String[] nat) {
+        Outcome o = load(nat);
         if (o.backend == null) {
-            throw new BackendUnavailableException(name + " backend unavailable: " + o.reason, o.cause);
+            throw new BackendUnavailableException(nat[0] + " backend unavailable: " + o.reason, o.cause);
         }
         return o.backend;
     }
 
-    private static Outcome load(String name, String className) {
-        return LOADED.computeIfAbsent(name, k -> tryLoad(className));
+    private static Outcome load(String[] nat) {
+        return LOADED.computeIfAbsent(nat[0], k -> {
+            Outcome o = tryLoad(nat[1]);
+            if (o.backend == null && isFailure(nat[0], o, nativesPresent(nat[0], nat[2]))) {
+                // once per JVM: this installation is broken, not merely without a GPU or a natives jar
+                LOG.log(System.Logger.Level.WARNING, "conv4j: " + nat[0] + " backend failed: " + o.reason, o.cause);
+            }
+            return o;
+        });
+    }
+
+    /**
+     * Whether an unavailable backend is worth a WARNING: its self-test failed, or its natives are on the class
+     * path but do not work (a missing natives jar, no driver or no GPU are normal and stay at DEBUG).
+     */
+    static boolean isFailure(String name, Outcome o, boolean nativesPresent) {
+        if (o.selfTestFailed) {
+            return true;
+        }
+        if (!nativesPresent) {
+            return false;
+        }
+        // cpu natives that are present must load on any machine of their platform; the cuda backend reports
+        // "no driver" / "no GPU" without a cause, a library that does not load with its LinkageError
+        return "cpu".equals(name) || o.cause instanceof LinkageError;
+    }
+
+    /** Whether the natives jar of this platform holding {@code jniLibrary} is on the class path. */
+    private static boolean nativesPresent(String name, String jniLibrary) {
+        try {
+            String platform = org.bytedeco.javacpp.Loader.getPlatform();
+            return Backends.class.getResource("/org/conv4j/" + name + "/" + platform + "/"
+                    + System.mapLibraryName(jniLibrary)) != null;
+        } catch (LinkageError e) {
+            return false;  // no JavaCPP: nothing native can be present
+        }
     }
 
     private static Outcome tryLoad(String className) {
@@ -207,10 +268,10 @@ public final class Backends {
         try {
             String mismatch = selfTest(b);
             if (mismatch != null) {
-                return new Outcome(null, "self-test failed: " + mismatch, null);
+                return new Outcome(null, "self-test failed: " + mismatch, null, true);
             }
         } catch (RuntimeException | LinkageError e) {
-            return new Outcome(null, "self-test threw " + describe(e), e);
+            return new Outcome(null, "self-test threw " + describe(e), e, true);
         }
         return new Outcome(b, null, null);
     }

@@ -23,7 +23,14 @@ public final class Conv4j {
         return corr2d(Backends.auto(), x, k);
     }
 
-    /** {@link #corr2d(Tensor, Tensor)} on a chosen backend. */
+    /**
+     * {@link #corr2d(Tensor, Tensor)} on a chosen backend.
+     *
+     * @param backend the backend that computes it
+     * @param x the 2-D input, {@code [H, W]}
+     * @param k the 2-D kernel, {@code [kH, kW]}, at most as large as {@code x}
+     * @return the cross-correlation, {@code [H - kH + 1, W - kW + 1]}, on the heap
+     */
     public static Tensor corr2d(Backend backend, Tensor x, Tensor k) {
         String op = "corr2d";
         check2d(op, x, k);
@@ -37,6 +44,9 @@ public final class Conv4j {
      * Strict (textbook) convolution of a 2-D input with a 2-D kernel: the cross-correlation with the
      * kernel flipped in both axes. {@code strictConv2d(x, flip(k)) == corr2d(x, k)}.
      *
+     * @param x the 2-D input, {@code [H, W]}
+     * @param k the 2-D kernel, {@code [kH, kW]}, at most as large as {@code x}
+     * @return the convolution, {@code [H - kH + 1, W - kW + 1]}, on the heap
      * @throws IllegalArgumentException as {@link #corr2d(Tensor, Tensor)}
      */
     public static Tensor strictConv2d(Tensor x, Tensor k) {
@@ -47,6 +57,8 @@ public final class Conv4j {
     /**
      * The kernel turned by 180 degrees: {@code out[i][j] = k[kH-1-i][kW-1-j]}.
      *
+     * @param k the 2-D kernel, {@code [kH, kW]}
+     * @return the kernel turned by 180 degrees: {@code out[i][j] = k[kH-1-i][kW-1-j]}
      * @throws IllegalArgumentException if {@code k} is null or not rank 2
      */
     public static Tensor flip(Tensor k) {
@@ -80,6 +92,8 @@ public final class Conv4j {
      * Number of threads every backend's CPU work uses (the java backend's pool, the cpu backend's loops
      * and OpenBLAS). Defaults to the system property {@code conv4j.threads}, else the number of
      * available processors.
+     *
+     * @return the thread count, at least 1
      */
     public static int threads() {
         return Parallel.threads();

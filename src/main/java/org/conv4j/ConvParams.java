@@ -36,7 +36,11 @@ public final class ConvParams {
         this.groups = groups;
     }
 
-    /** Stride 1x1, no padding, dilation 1x1, one group. */
+    /**
+     * Stride 1x1, no padding, dilation 1x1, one group.
+     *
+     * @return stride 1x1, no padding, dilation 1x1, one group
+     */
     public static ConvParams defaults() {
         return DEFAULTS;
     }
@@ -44,6 +48,9 @@ public final class ConvParams {
     /**
      * Step between windows, in input pixels.
      *
+     * @param sh vertical stride, at least 1
+     * @param sw horizontal stride, at least 1
+     * @return a copy with this setting (this object is unchanged)
      * @throws IllegalArgumentException unless both are at least 1, e.g. {@code conv2d: stride must be positive, got (1, 0)}
      */
     public ConvParams stride(int sh, int sw) {
@@ -54,6 +61,9 @@ public final class ConvParams {
     /**
      * Symmetric zero padding: {@code ph} rows at top and bottom, {@code pw} columns left and right.
      *
+     * @param ph rows of zeros added at the top and at the bottom, at least 0
+     * @param pw columns of zeros added on the left and on the right, at least 0
+     * @return a copy with this setting (this object is unchanged)
      * @throws IllegalArgumentException if either is negative
      */
     public ConvParams padding(int ph, int pw) {
@@ -64,6 +74,11 @@ public final class ConvParams {
     /**
      * Asymmetric zero padding, in pixels on each side.
      *
+     * @param top rows of zeros above the input
+     * @param bottom rows of zeros below the input
+     * @param left columns of zeros left of the input
+     * @param right columns of zeros right of the input
+     * @return a copy with this setting (this object is unchanged)
      * @throws IllegalArgumentException if any is negative
      */
     public ConvParams padding(int top, int bottom, int left, int right) {
@@ -74,6 +89,9 @@ public final class ConvParams {
     /**
      * Spacing between kernel taps (1 = dense kernel).
      *
+     * @param dh vertical dilation, at least 1
+     * @param dw horizontal dilation, at least 1
+     * @return a copy with this setting (this object is unchanged)
      * @throws IllegalArgumentException unless both are at least 1
      */
     public ConvParams dilation(int dh, int dw) {
@@ -85,6 +103,8 @@ public final class ConvParams {
      * Number of groups: input and output channels are split into {@code g} independent slices
      * ({@code g == C_in == C_out} is depthwise). Divisibility is checked when the operation runs.
      *
+     * @param g number of groups, at least 1; must divide the input and output channel counts
+     * @return a copy with this setting (this object is unchanged)
      * @throws IllegalArgumentException if {@code g < 1}
      */
     public ConvParams groups(int g) {
@@ -94,47 +114,83 @@ public final class ConvParams {
         return new ConvParams(strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, g);
     }
 
-    /** Vertical stride. */
+    /**
+     * Vertical stride.
+     *
+     * @return vertical stride
+     */
     public int strideH() {
         return strideH;
     }
 
-    /** Horizontal stride. */
+    /**
+     * Horizontal stride.
+     *
+     * @return horizontal stride
+     */
     public int strideW() {
         return strideW;
     }
 
-    /** Rows of zeros above the input. */
+    /**
+     * Rows of zeros above the input.
+     *
+     * @return rows of zeros above the input
+     */
     public int padTop() {
         return padTop;
     }
 
-    /** Rows of zeros below the input. */
+    /**
+     * Rows of zeros below the input.
+     *
+     * @return rows of zeros below the input
+     */
     public int padBottom() {
         return padBottom;
     }
 
-    /** Columns of zeros left of the input. */
+    /**
+     * Columns of zeros left of the input.
+     *
+     * @return columns of zeros left of the input
+     */
     public int padLeft() {
         return padLeft;
     }
 
-    /** Columns of zeros right of the input. */
+    /**
+     * Columns of zeros right of the input.
+     *
+     * @return columns of zeros right of the input
+     */
     public int padRight() {
         return padRight;
     }
 
-    /** Vertical dilation. */
+    /**
+     * Vertical dilation.
+     *
+     * @return vertical dilation
+     */
     public int dilationH() {
         return dilationH;
     }
 
-    /** Horizontal dilation. */
+    /**
+     * Horizontal dilation.
+     *
+     * @return horizontal dilation
+     */
     public int dilationW() {
         return dilationW;
     }
 
-    /** Number of groups. */
+    /**
+     * Number of groups.
+     *
+     * @return number of groups
+     */
     public int groups() {
         return groups;
     }

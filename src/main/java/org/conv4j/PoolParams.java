@@ -37,6 +37,9 @@ public final class PoolParams {
     /**
      * A {@code kh x kw} window with stride equal to the window and no padding.
      *
+     * @param kh window height, at least 1
+     * @param kw window width, at least 1
+     * @return a {@code kh x kw} window with stride equal to the window and no padding
      * @throws IllegalArgumentException unless both are at least 1
      */
     public static PoolParams of(int kh, int kw) {
@@ -47,6 +50,9 @@ public final class PoolParams {
     /**
      * Step between windows, in input pixels.
      *
+     * @param sh vertical stride, at least 1
+     * @param sw horizontal stride, at least 1
+     * @return a copy with this setting (this object is unchanged)
      * @throws IllegalArgumentException unless both are at least 1
      */
     public PoolParams stride(int sh, int sw) {
@@ -58,6 +64,9 @@ public final class PoolParams {
      * Symmetric padding: {@code ph} rows top and bottom, {@code pw} columns left and right. Each must be
      * at most half the window (checked when the operation runs).
      *
+     * @param ph rows of zeros added at the top and at the bottom, at least 0
+     * @param pw columns of zeros added on the left and on the right, at least 0
+     * @return a copy with this setting (this object is unchanged)
      * @throws IllegalArgumentException if either is negative
      */
     public PoolParams padding(int ph, int pw) {
@@ -65,52 +74,94 @@ public final class PoolParams {
         return new PoolParams(kernelH, kernelW, strideH, strideW, ph, pw, countIncludePad, ceilMode);
     }
 
-    /** Average pooling only: whether padded cells count in the divisor (default {@code true}). */
+    /**
+     * Average pooling only: whether padded cells count in the divisor (default {@code true}).
+     *
+     * @param include {@code true}: padded cells count in the divisor (PyTorch's default); {@code false}: only input cells
+     * @return a copy with this setting (this object is unchanged)
+     */
     public PoolParams countIncludePad(boolean include) {
         return new PoolParams(kernelH, kernelW, strideH, strideW, padH, padW, include, ceilMode);
     }
 
-    /** Whether the output size rounds up instead of down (default {@code false}). */
+    /**
+     * Whether the output size rounds up instead of down (default {@code false}).
+     *
+     * @param ceil {@code true}: the output size rounds up, {@code false}: down
+     * @return a copy with this setting (this object is unchanged)
+     */
     public PoolParams ceilMode(boolean ceil) {
         return new PoolParams(kernelH, kernelW, strideH, strideW, padH, padW, countIncludePad, ceil);
     }
 
-    /** Window height. */
+    /**
+     * Window height.
+     *
+     * @return window height
+     */
     public int kernelH() {
         return kernelH;
     }
 
-    /** Window width. */
+    /**
+     * Window width.
+     *
+     * @return window width
+     */
     public int kernelW() {
         return kernelW;
     }
 
-    /** Vertical stride. */
+    /**
+     * Vertical stride.
+     *
+     * @return vertical stride
+     */
     public int strideH() {
         return strideH;
     }
 
-    /** Horizontal stride. */
+    /**
+     * Horizontal stride.
+     *
+     * @return horizontal stride
+     */
     public int strideW() {
         return strideW;
     }
 
-    /** Rows of padding above and below. */
+    /**
+     * Rows of padding above and below.
+     *
+     * @return rows of padding above and below
+     */
     public int padH() {
         return padH;
     }
 
-    /** Columns of padding left and right. */
+    /**
+     * Columns of padding left and right.
+     *
+     * @return columns of padding left and right
+     */
     public int padW() {
         return padW;
     }
 
-    /** Whether average pooling divides by the full window including padding. */
+    /**
+     * Whether average pooling divides by the full window including padding.
+     *
+     * @return whether average pooling divides by the full window including padding
+     */
     public boolean countIncludePad() {
         return countIncludePad;
     }
 
-    /** Whether output sizes round up. */
+    /**
+     * Whether output sizes round up.
+     *
+     * @return whether output sizes round up
+     */
     public boolean ceilMode() {
         return ceilMode;
     }

@@ -1,6 +1,7 @@
 package org.conv4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,7 +112,82 @@ class ErrorInputsTest {
         bad.add(new Bad("avgPool2dBackward rank-3 xShape", "avgPool2dBackward: x must have rank 4 [N, C, H, W], got shape [2, 4, 4]",
                 b -> b.avgPool2dBackward(pdy, new int[] {2, 4, 4}, P), pdy));
 
+        // max pooling with indices, gradient from indices, unpooling
+        IntTensor pidx = IntTensor.of(new int[] {0, 1, 4, 5, 10, 11, 14, 15}, 1, 2, 2, 2);
+        int[] pxs = {1, 2, 4, 4};
+        bad.add(new Bad("maxPool2dWithIndices null x", "maxPool2dWithIndices: x is null",
+                b -> b.maxPool2dWithIndices(null, P)));
+        bad.add(new Bad("maxPool2dWithIndices rank-2 x", "maxPool2dWithIndices: x must have rank 4 [N, C, H, W], got shape [4, 4]",
+                b -> b.maxPool2dWithIndices(px2, P), px2));
+        bad.add(new Bad("maxPool2dWithIndices padding above half", "maxPool2dWithIndices: padding (2, 0) must be at most half the window 2x2",
+                b -> b.maxPool2dWithIndices(px, PoolParams.of(2, 2).padding(2, 0)), px));
+        bad.add(new Bad("maxPool2dBackward(indices) null indices", "maxPool2dBackward: indices is null",
+                b -> b.maxPool2dBackward(pdy, (IntTensor) null, pxs), pdy));
+        bad.add(new Bad("maxPool2dBackward(indices) null dy", "maxPool2dBackward: dy is null",
+                b -> b.maxPool2dBackward(null, pidx, pxs)));
+        bad.add(new Bad("maxPool2dBackward(indices) null xShape", "maxPool2dBackward: xShape is null",
+                b -> b.maxPool2dBackward(pdy, pidx, null), pdy));
+        bad.add(new Bad("maxPool2dBackward(indices) index too large",
+                "maxPool2dBackward: indices[7] = 16 is outside the 4x4 plane of xShape (valid: 0 .. 15)",
+                b -> b.maxPool2dBackward(pdy, IntTensor.of(new int[] {0, 1, 4, 5, 10, 11, 14, 16}, 1, 2, 2, 2), pxs), pdy));
+        bad.add(new Bad("maxPool2dBackward(indices) negative index",
+                "maxPool2dBackward: indices[0] = -1 is outside the 4x4 plane of xShape (valid: 0 .. 15)",
+                b -> b.maxPool2dBackward(pdy, IntTensor.of(new int[] {-1, 1, 4, 5, 10, 11, 14, 15}, 1, 2, 2, 2), pxs), pdy));
+        bad.add(new Bad("maxPool2dBackward(indices) indices of the wrong shape",
+                "maxPool2dBackward: indices have shape [1, 2, 4] but dy has shape [1, 2, 2, 2] (they must agree)",
+                b -> b.maxPool2dBackward(pdy, IntTensor.of(new int[8], 1, 2, 4), pxs), pdy));
+        bad.add(new Bad("maxPool2dBackward(indices) channels differ",
+                "maxPool2dBackward: dy has shape [1, 2, 2, 2] but xShape is [1, 3, 4, 4] (N and C must agree)",
+                b -> b.maxPool2dBackward(pdy, pidx, new int[] {1, 3, 4, 4}), pdy));
+        bad.add(new Bad("maxPool2dBackward(indices) rank-3 xShape",
+                "maxPool2dBackward: xShape must have rank 4 [N, C, H, W], got shape [2, 4, 4]",
+                b -> b.maxPool2dBackward(pdy, pidx, new int[] {2, 4, 4}), pdy));
+        bad.add(new Bad("maxPool2dBackward(indices) rank-3 dy",
+                "maxPool2dBackward: dy must have rank 4 [N, C, H_out, W_out], got shape [2, 3, 3]",
+                b -> b.maxPool2dBackward(dy3, pidx, pxs), dy3));
+        bad.add(new Bad("maxPool2dBackward(indices) zero in xShape",
+                "maxPool2dBackward: shape [1, 2, 0, 4] has a dimension below 1",
+                b -> b.maxPool2dBackward(pdy, pidx, new int[] {1, 2, 0, 4}), pdy));
+        bad.add(new Bad("maxUnpool2d null x", "maxUnpool2d: x is null", b -> b.maxUnpool2d(null, pidx, pxs)));
+        bad.add(new Bad("maxUnpool2d null outputShape", "maxUnpool2d: outputShape is null",
+                b -> b.maxUnpool2d(pdy, pidx, null), pdy));
+        bad.add(new Bad("maxUnpool2d index outside a smaller output",
+                "maxUnpool2d: indices[4] = 10 is outside the 3x3 plane of outputShape (valid: 0 .. 8)",
+                b -> b.maxUnpool2d(pdy, pidx, new int[] {1, 2, 3, 3}), pdy));
+        bad.add(new Bad("maxUnpool2d indices of the wrong shape",
+                "maxUnpool2d: indices have shape [1, 2, 2, 2] but x has shape [1, 2, 4, 4] (they must agree)",
+                b -> b.maxUnpool2d(px, pidx, pxs), px));
+
+        // adaptive pooling
+        bad.add(new Bad("adaptiveAvgPool2d null x", "adaptiveAvgPool2d: x is null", b -> b.adaptiveAvgPool2d(null, 1, 1)));
+        bad.add(new Bad("adaptiveAvgPool2d output 0", "adaptiveAvgPool2d: output size must be positive, got (0, 2)",
+                b -> b.adaptiveAvgPool2d(px, 0, 2), px));
+        bad.add(new Bad("adaptiveAvgPool2d rank-2 x", "adaptiveAvgPool2d: x must have rank 4 [N, C, H, W], got shape [4, 4]",
+                b -> b.adaptiveAvgPool2d(px2, 1, 1), px2));
+        bad.add(new Bad("adaptiveAvgPool2d output too large", "adaptiveAvgPool2d: the output [1, 2, 65536, 65536] would have 8589934592 elements, more than the 2147483647 an int can index",
+                b -> b.adaptiveAvgPool2d(px, 65536, 65536), px));
+        bad.add(new Bad("adaptiveAvgPool2dBackward null dy", "adaptiveAvgPool2dBackward: dy is null",
+                b -> b.adaptiveAvgPool2dBackward(null, pxs)));
+        bad.add(new Bad("adaptiveAvgPool2dBackward null xShape", "adaptiveAvgPool2dBackward: xShape is null",
+                b -> b.adaptiveAvgPool2dBackward(pdy, null), pdy));
+        bad.add(new Bad("adaptiveAvgPool2dBackward batch differs",
+                "adaptiveAvgPool2dBackward: dy has shape [1, 2, 2, 2] but x is [2, 2, 4, 4] (N and C must agree)",
+                b -> b.adaptiveAvgPool2dBackward(pdy, new int[] {2, 2, 4, 4}), pdy));
+        bad.add(new Bad("adaptiveAvgPool2dBackward rank-3 dy",
+                "adaptiveAvgPool2dBackward: dy must have rank 4 [N, C, H_out, W_out], got shape [2, 3, 3]",
+                b -> b.adaptiveAvgPool2dBackward(dy3, pxs), dy3));
+        bad.add(new Bad("adaptiveMaxPool2d negative output", "adaptiveMaxPool2d: output size must be positive, got (2, -1)",
+                b -> b.adaptiveMaxPool2d(px, 2, -1), px));
+        bad.add(new Bad("adaptiveMaxPool2dWithIndices null x", "adaptiveMaxPool2dWithIndices: x is null",
+                b -> b.adaptiveMaxPool2dWithIndices(null, 1, 1)));
+        bad.add(new Bad("adaptiveMaxPool2dWithIndices output 0", "adaptiveMaxPool2dWithIndices: output size must be positive, got (0, 0)",
+                b -> b.adaptiveMaxPool2dWithIndices(px, 0, 0), px));
+
         // channels and groups
+        bad.add(new Bad("one channel, singular", "conv2d: input has 1 channel but weight [2, 3, 3, 3] with groups=1 expects 3",
+                b -> b.conv2d(t(1, 1, 5, 5), w2, null, D), w2));
+        bad.add(new Bad("NHWC input gets a hint", "expects 3; the input's last dimension is 3: is it NHWC?",
+                b -> b.conv2d(t(1, 5, 5, 3), w2, null, D), w2));
         bad.add(new Bad("channel mismatch", "conv2d: input has 4 channels but weight [64, 3, 3, 3] with groups=1 expects 3",
                 b -> b.conv2d(x, w, null, D), x, w));
         bad.add(new Bad("groups do not divide C_in", "conv2d: groups=3 does not divide the 4 input channels",
@@ -180,7 +256,7 @@ class ErrorInputsTest {
         // int overflow, refused from the sizes alone (nothing this large is ever allocated)
         Tensor one = t(1, 1, 1, 1);
         bad.add(new Bad("conv output overflows int",
-                "conv2d: the output [1, 1, 100001, 100001] would have more than 2147483647 elements",
+                "conv2d: the output [1, 1, 100001, 100001] would have 10000200001 elements, more than the 2147483647",
                 b -> b.conv2d(one, one, null, D.padding(50000, 50000)), one));
         bad.add(new Bad("backwardData xShape overflows int",
                 "conv2dBackwardData: shape [1, 1, 65536, 65536] has 4294967296 elements, more than the 2147483647 an int can index",
@@ -189,10 +265,10 @@ class ErrorInputsTest {
                 "conv2dBackwardWeights: shape [65536, 65536, 1, 1] has 4294967296 elements",
                 b -> b.conv2dBackwardWeights(one, one, new int[] {65536, 65536, 1, 1}, D), one));
         bad.add(new Bad("backwardData output overflows int (huge x, tiny dy)",
-                "conv2dBackwardData: the output [2, 1, 46340, 46340] would have more than 2147483647 elements",
+                "conv2dBackwardData: the output [2, 1, 46340, 46340] would have 4294791200 elements, more than the 2147483647",
                 b -> b.conv2dBackwardData(one, one, new int[] {2, 1, 46340, 23170}, D.padding(0, 0, 0, 23170)), one));
         bad.add(new Bad("pool output overflows int (huge xShape, tiny dy)",
-                "avgPool2dBackward: the output [1, 1, 46341, 46341] would have more than 2147483647 elements",
+                "avgPool2dBackward: the output [1, 1, 46341, 46341] would have 2147488281 elements, more than the 2147483647",
                 b -> b.avgPool2dBackward(one, new int[] {1, 1, 46340, 46340}, PoolParams.of(2, 2).stride(1, 1).padding(1, 1)),
                 one));
 
@@ -271,8 +347,54 @@ class ErrorInputsTest {
                         (Executable) () -> Conv4j.corr2d(Backends.java(), Tensor.zeros(2, 3), Tensor.zeros(3, 3))),
                 Arguments.of("corr2d: X and K must be rank 2, got X [1, 2, 3] and K [2, 2]",
                         (Executable) () -> Conv4j.corr2d(Backends.java(), Tensor.zeros(1, 2, 3), Tensor.zeros(2, 2))),
+                Arguments.of("IntTensor.of: 3 values do not fill shape [2, 2] (4 values)",
+                        (Executable) () -> IntTensor.of(new int[3], 2, 2)),
+                Arguments.of("IntTensor.of: data is null", (Executable) () -> IntTensor.of(null, 2)),
+                Arguments.of("IntTensor.wrap: shape [2, 0] has a dimension below 1",
+                        (Executable) () -> IntTensor.wrap(new int[0], 2, 0)),
                 Arguments.of("Backends.get: name is null", (Executable) () -> Backends.get(null)),
                 Arguments.of("conv4j: unknown backend 'tpu'", (Executable) () -> Backends.get("tpu")));
+    }
+
+    /** Whole messages of the small cases that once read badly (grammar, a shape printed twice, no hint). */
+    static Stream<Arguments> exactMessages() {
+        Tensor oneChannel = t(1, 1, 5, 5);
+        Tensor nhwc = t(1, 5, 5, 3);
+        Tensor one = t(1, 1, 1, 1);
+        return Stream.of(
+                Arguments.of("conv2d: input has 1 channel but weight [2, 3, 3, 3] with groups=1 expects 3",
+                        (Executable) () -> Backends.java().conv2d(oneChannel, t(2, 3, 3, 3), null, ConvParams.defaults())),
+                Arguments.of("conv2d: groups=2 does not divide the 1 input channel",
+                        (Executable) () -> Backends.java().conv2d(oneChannel, t(2, 1, 3, 3), null,
+                                ConvParams.defaults().groups(2))),
+                Arguments.of("conv2d: groups=2 does not divide the 1 output channel of weight [1, 1, 3, 3]",
+                        (Executable) () -> Backends.java().conv2d(t(1, 2, 5, 5), t(1, 1, 3, 3), null,
+                                ConvParams.defaults().groups(2))),
+                Arguments.of("conv2d: the output [1, 1, 100001, 100001] would have 10000200001 elements, more than the"
+                        + " 2147483647 an int can index",
+                        (Executable) () -> Backends.java().conv2d(one, one, null, ConvParams.defaults().padding(50000, 50000))),
+                Arguments.of("avgPool2dBackward: the output [1, 1, 46341, 46341] would have 2147488281 elements, more"
+                        + " than the 2147483647 an int can index",
+                        (Executable) () -> Backends.java().avgPool2dBackward(one, new int[] {1, 1, 46340, 46340},
+                                PoolParams.of(2, 2).stride(1, 1).padding(1, 1))),
+                Arguments.of("Tensor.dim: dimension 7 does not exist in shape [1, 3, 4, 4] (rank 4: dimensions 0 to 3)",
+                        (Executable) () -> Tensor.zeros(1, 3, 4, 4).dim(7)),
+                Arguments.of("Tensor.dim: dimension -1 does not exist in shape [2] (rank 1: dimensions 0 to 0)",
+                        (Executable) () -> Tensor.zeros(2).dim(-1)),
+                Arguments.of("conv2d: input has 5 channels but weight [8, 3, 3, 3] with groups=1 expects 3; the input's"
+                        + " last dimension is 3: is it NHWC? conv4j expects NCHW [N, C, H, W] (move the channel axis to"
+                        + " position 1)",
+                        (Executable) () -> Backends.java().conv2d(nhwc, t(8, 3, 3, 3), null, ConvParams.defaults())),
+                Arguments.of("conv2d: input has 4 channels but weight [64, 3, 3, 3] with groups=1 expects 3",
+                        (Executable) () -> Backends.java().conv2d(t(1, 4, 5, 5), t(64, 3, 3, 3), null,
+                                ConvParams.defaults())));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exactMessages")
+    void smallMessagesReadWell(String message, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertEquals(message, e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")

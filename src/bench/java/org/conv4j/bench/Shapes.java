@@ -6,8 +6,8 @@ import org.conv4j.ConvParams;
 import org.conv4j.PoolParams;
 
 /**
- * The benchmark shapes (float32, NCHW): s1-s8 and p1-p3 of /work/shared/bench-shapes.md, and the network layer suite
- * of {@link NetworkLayers} (ids {@code net.NN.nB}).
+ * The benchmark shapes (float32, NCHW): s1-s8 and p1-p3 (tabled in docs/benchmarks.md; comments cite them by id),
+ * and the network layer suite of {@link NetworkLayers} (ids {@code net.NN.nB}).
  */
 final class Shapes {
     private Shapes() {

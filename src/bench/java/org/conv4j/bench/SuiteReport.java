@@ -88,7 +88,7 @@ final class SuiteReport {
         };
         try (org.conv4j.Tensor x = org.conv4j.Tensor.zeros(c.xShape());
                 org.conv4j.Tensor w = org.conv4j.Tensor.zeros(c.wShape())) {
-            return org.conv4j.cpu.CpuBackend.implementation(d,
+            return org.conv4j.cpu.CpuBackend.create(true).implementation(d,
                     org.conv4j.spi.ConvGeometry.forward(x, w, null, c.params()));
         }
     }

@@ -2,14 +2,21 @@ package org.conv4j.cpu;
 
 import org.conv4j.Backend;
 import org.conv4j.BackendUnavailableException;
+import org.conv4j.Precision;
+import org.conv4j.IntTensor;
+import org.conv4j.MaxPoolResult;
 import org.conv4j.Tensor;
 import org.conv4j.internal.Parallel;
 import org.conv4j.java.JavaBackend;
+import org.bytedeco.javacpp.IntPointer;
+import org.conv4j.spi.AdaptivePoolGeometry;
 import org.conv4j.spi.BaseBackend;
+import org.conv4j.spi.IndexGeometry;
 import org.conv4j.spi.ConvGeometry;
 import org.conv4j.spi.PoolGeometry;
 import org.conv4j.spi.SmallProblemRouter;
 import org.conv4j.spi.SmallProblemRouting;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * The {@code cpu} backend: conv4j's C++ kernels through JavaCPP (im2col + OpenBLAS {@code sgemm} from
@@ -48,11 +55,17 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
      */
     public static final long DEFAULT_SMALL_WORK = 4096;
 
+    /** Winograd modes of the descriptor's C4J_CONV_ALGO field (conv4j_types.h). */
+    private static final int WINOGRAD_OFF = 0, WINOGRAD_AUTO = 1, WINOGRAD_ALWAYS = 2;
+
     private final boolean pinHeapInputs;
+    /** This backend's Winograd mode, passed with every convolution (no process-wide state). */
+    private final int winograd;
     private volatile Backend routed;
 
-    private CpuBackend(boolean pinHeapInputs) {
+    private CpuBackend(boolean pinHeapInputs, int winograd) {
         this.pinHeapInputs = pinHeapInputs;
+        this.winograd = winograd;
     }
 
     /**
@@ -64,7 +77,28 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
      *                                     needs) cannot be loaded on this platform
      */
     public static Backend create() {
-        return create(!"copy".equalsIgnoreCase(System.getProperty("conv4j.cpu.heapInputs", "pin")));
+        CpuBackend b = create(!"copy".equalsIgnoreCase(System.getProperty("conv4j.cpu.heapInputs", "pin")));
+        String mode = System.getProperty("conv4j.cpu.winograd", "off").trim();
+        Integer m = winogradMode(mode);
+        if (m == null) {
+            System.getLogger("org.conv4j.cpu").log(System.Logger.Level.WARNING, "-Dconv4j.cpu.winograd=" + mode
+                    + " ignored: expected off, auto or always");
+            return b;
+        }
+        return new CpuBackend(b.pinHeapInputs, m);
+    }
+
+    private static Integer winogradMode(String mode) {
+        switch (mode.toLowerCase(java.util.Locale.ROOT)) {
+            case "off":
+                return WINOGRAD_OFF;
+            case "auto":
+                return WINOGRAD_AUTO;
+            case "always":
+                return WINOGRAD_ALWAYS;
+            default:
+                return null;
+        }
     }
 
     /**
@@ -76,7 +110,64 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
      */
     public static CpuBackend create(boolean pinHeapInputs) {
         CpuLibrary.load();
-        return new CpuBackend(pinHeapInputs);
+        return new CpuBackend(pinHeapInputs, WINOGRAD_OFF);
+    }
+
+    /**
+     * The accuracy contract of this backend's algorithms.
+     *
+     * @return {@link Precision#FASTEST} when this backend may use Winograd, else {@link Precision#ACCURATE}
+     */
+    @Override
+    public Precision precision() {
+        return winograd == WINOGRAD_OFF ? Precision.ACCURATE : Precision.FASTEST;
+    }
+
+    /**
+     * This backend with the algorithms of {@code precision}: {@link Precision#ACCURATE} never uses Winograd
+     * (im2col + GEMM, implicit GEMM and direct loops: every output a float32 sum of its exact products);
+     * {@link Precision#FASTEST} uses Winograd F(2x2, 3x3) / F(3x3, 2x2) for 3x3 stride-1 undilated
+     * convolutions where it measured faster (see {@code docs/accuracy.md} for both error bounds). The
+     * setting travels with every call of the returned backend; other backends are unaffected.
+     *
+     * @param precision the contract
+     * @return this backend if it already has that precision, else a variant (same heap-input policy)
+     * @throws IllegalArgumentException if {@code precision} is null
+     */
+    @Override
+    public Backend withPrecision(Precision precision) {
+        if (precision == null) {
+            throw new IllegalArgumentException("withPrecision: precision is null");
+        }
+        if (precision == precision()) {
+            return this;
+        }
+        return new CpuBackend(pinHeapInputs, precision == Precision.ACCURATE ? WINOGRAD_OFF : WINOGRAD_AUTO);
+    }
+
+    /**
+     * For tests and benchmarks: this backend with an explicit Winograd mode for 3x3, stride-1, undilated
+     * convolutions: {@code "off"} never ({@link Precision#ACCURATE}), {@code "auto"} where it measured faster
+     * ({@link Precision#FASTEST}), {@code "always"} wherever it applies (3x3, stride 1, dilation 1, at least
+     * 8 summed channels; at least 64 output positions for the weight gradient).
+     *
+     * @param mode off, auto or always
+     * @return a variant of this backend (same heap-input policy)
+     * @throws IllegalArgumentException for any other mode
+     */
+    public CpuBackend withWinograd(String mode) {
+        Integer m = mode == null ? null : winogradMode(mode.trim());
+        if (m == null) {
+            throw new IllegalArgumentException("winograd mode must be off, auto or always, got " + mode);
+        }
+        return new CpuBackend(pinHeapInputs, m);
+    }
+
+    /** The descriptor of one convolution call: the geometry plus this backend's Winograd mode. */
+    private int[] descriptor(ConvGeometry g) {
+        int[] d = g.toDescriptor();
+        d[ConvGeometry.ALGO] = winograd;
+        return d;
     }
 
     /**
@@ -97,28 +188,12 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
         return r;
     }
 
-    /**
-     * For tests and benchmarks: when 3x3, stride-1, undilated convolutions use Winograd rather than
-     * im2col + GEMM. {@code "auto"} (the default, or {@code -Dconv4j.cpu.winograd}) where it measured faster,
-     * {@code "always"} wherever it applies, {@code "off"} never. Process-wide; change it only while no
-     * convolution runs.
-     *
-     * @throws IllegalArgumentException for any other mode
-     */
-    static void winograd(String mode) {
-        CpuLibrary.load();
-        if (!CpuLibrary.setWinograd(mode)) {
-            throw new IllegalArgumentException("winograd mode must be auto, always or off, got " + mode);
-        }
-    }
-
     /** Directions of {@link #usesWinograd}: the C API's codes. */
     static final int FORWARD = 0, BACKWARD_DATA = 1, BACKWARD_WEIGHTS = 2;
 
-    /** For tests: whether a convolution of this geometry runs the Winograd path now in that direction. */
-    static boolean usesWinograd(ConvGeometry g, int direction) {
-        CpuLibrary.load();
-        return CpuNative.c4j_conv2d_uses_winograd(g.toDescriptor(), direction, Parallel.threads()) == 1;
+    /** For tests: whether a convolution of this geometry runs the Winograd path on this backend in that direction. */
+    boolean usesWinograd(ConvGeometry g, int direction) {
+        return CpuNative.c4j_conv2d_uses_winograd(descriptor(g), direction, Parallel.threads()) == 1;
     }
 
     /**
@@ -160,31 +235,30 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
     }
 
     /**
-     * The implementation a convolution of this geometry runs now in direction {@code d} (the list's choice under
-     * the current ISA cap and Winograd mode; a forcing property is not consulted).
+     * The implementation a convolution of this geometry runs on this backend in direction {@code d} (the list's
+     * choice under the current ISA cap and this backend's Winograd mode; a forcing property is not consulted).
      *
      * @param d the direction
      * @param g the validated geometry (see {@link ConvGeometry#forward} and friends)
      * @return its name, one of {@link #implementations(ConvDirection)}
      * @throws BackendUnavailableException if the native library cannot be loaded
      */
-    public static String implementation(ConvDirection d, ConvGeometry g) {
-        CpuLibrary.load();
-        return ConvImplementations.names(d).get(CpuNative.c4j_conv2d_impl_select(g.toDescriptor(), d.code()));
+    public String implementation(ConvDirection d, ConvGeometry g) {
+        return ConvImplementations.names(d).get(CpuNative.c4j_conv2d_impl_select(descriptor(g), d.code()));
     }
 
     /**
-     * The implementations that can compute a convolution of this geometry in direction {@code d} under the current
-     * ISA cap (those a forcing property may name).
+     * The implementations that can compute a convolution of this geometry in direction {@code d} on this backend
+     * (under the current ISA cap; Winograd only where this backend's mode allows it): those a forcing property may
+     * name.
      *
      * @param d the direction
      * @param g the validated geometry
      * @return their names, in preference order
      * @throws BackendUnavailableException if the native library cannot be loaded
      */
-    public static java.util.List<String> applicableImplementations(ConvDirection d, ConvGeometry g) {
-        CpuLibrary.load();
-        return ConvImplementations.applicable(d, g.toDescriptor());
+    public java.util.List<String> applicableImplementations(ConvDirection d, ConvGeometry g) {
+        return ConvImplementations.applicable(d, descriptor(g));
     }
 
     /**
@@ -217,13 +291,15 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
     }
 
     /**
-     * Says what runs: {@code "cpu (ISA avx2, OpenBLAS Zen ...)"}.
+     * Says what runs: the name, the ISA of conv4j's kernels, OpenBLAS's kernels and the Winograd mode, e.g.
+     * {@code "cpu: ISA avx2, OpenBLAS Zen (OpenBLAS's own CPU detection), winograd off"}.
      *
      * @return the description
+     * @throws BackendUnavailableException if the native library cannot be loaded
      */
-    @Override
-    public String toString() {
-        return "cpu (ISA " + isa() + ", OpenBLAS " + openBlasCore() + ")";
+    public String description() {
+        return "cpu: ISA " + isa() + ", OpenBLAS " + openBlasCore() + ", winograd "
+                + (winograd == WINOGRAD_OFF ? "off" : winograd == WINOGRAD_AUTO ? "auto" : "always");
     }
 
     /**
@@ -234,6 +310,16 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
     @Override
     public String name() {
         return "cpu";
+    }
+
+    /**
+     * The name, and the Winograd mode unless it is off.
+     *
+     * @return e.g. {@code "cpu"} or {@code "cpu (winograd auto)"}
+     */
+    @Override
+    public String toString() {
+        return winograd == WINOGRAD_OFF ? "cpu" : "cpu (winograd " + (winograd == WINOGRAD_AUTO ? "auto" : "always") + ")";
     }
 
     /**
@@ -279,12 +365,12 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
         for (int d : shape) {
             length *= d;  // validated by the geometry: fits in an int
         }
-        return Tensor.wrap(NativeTasks.run(op, what, length, tasks, work, pinHeapInputs, ins, onArrays, onPointer), shape);
+        return TensorAccess.wrap(NativeTasks.run(op, what, length, tasks, work, pinHeapInputs, ins, onArrays, onPointer), shape);
     }
 
     @Override
     protected Tensor doConv2d(ConvGeometry g, Tensor x, Tensor w, Tensor bias) {
-        int[] desc = g.toDescriptor();
+        int[] desc = descriptor(g);
         int parts = Parallel.threads();
         int impl = ConvImplementations.choose(ConvDirection.FORWARD, g, desc);
         return run("conv2d", g, g.outputShape(), CpuNative.c4j_conv2d_impl_tasks(desc, 0, impl, parts), g.flops(),
@@ -295,7 +381,7 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
 
     @Override
     protected Tensor doConv2dBackwardData(ConvGeometry g, Tensor dy, Tensor w) {
-        int[] desc = g.toDescriptor();
+        int[] desc = descriptor(g);
         int parts = Parallel.threads();
         int impl = ConvImplementations.choose(ConvDirection.BACKWARD_DATA, g, desc);
         return run("conv2dBackwardData", g, g.inputShape(), CpuNative.c4j_conv2d_impl_tasks(desc, 1, impl, parts),
@@ -306,7 +392,7 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
 
     @Override
     protected Tensor doConv2dBackwardWeights(ConvGeometry g, Tensor dy, Tensor x) {
-        int[] desc = g.toDescriptor();
+        int[] desc = descriptor(g);
         int parts = Parallel.threads();
         int impl = ConvImplementations.choose(ConvDirection.BACKWARD_WEIGHTS, g, desc);
         return run("conv2dBackwardWeights", g, g.weightShape(), CpuNative.c4j_conv2d_impl_tasks(desc, 2, impl, parts),
@@ -364,5 +450,96 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
                 new Tensor[] {dy},
                 (a, dx, from, to) -> CpuNative.c4j_avg_pool2d_backward(desc, a[0], dx, from, to),
                 (p, dx, from, to) -> CpuNative.c4j_avg_pool2d_backward(desc, p[0], dx, from, to));
+    }
+
+    /** Work of an index-driven operation: a store per pooled value plus writing the big planes. */
+    private static double indexWork(IndexGeometry g) {
+        return 4.0 * g.n * g.c * ((double) g.hs * g.ws + (double) g.hb * g.wb);
+    }
+
+    /** The indices a kernel wrote into {@code idx}, as a heap tensor of {@code shape}. */
+    private static IntTensor indices(IntPointer idx, int[] shape) {
+        int[] a = new int[(int) idx.limit()];
+        idx.get(a);
+        return IntTensor.wrap(a, shape);
+    }
+
+    /** A native block of {@code count} int32 for a kernel to fill. */
+    private static IntPointer intBlock(int count) {
+        IntPointer p = new IntPointer((long) count);
+        p.limit(count);
+        return p;
+    }
+
+    @Override
+    protected MaxPoolResult doMaxPool2dWithIndices(PoolGeometry g, Tensor x) {
+        int[] desc = g.toDescriptor();
+        try (IntPointer idx = intBlock(g.n * g.c * g.hOut * g.wOut)) {
+            Tensor y = run("maxPool2dWithIndices", g, g.outputShape(), CpuNative.c4j_pool2d_tasks(desc), poolWork(g),
+                    new Tensor[] {x},
+                    (a, out, from, to) -> CpuNative.c4j_max_pool2d_forward_indices(desc, a[0], out, idx, from, to),
+                    (p, out, from, to) -> CpuNative.c4j_max_pool2d_forward_indices(desc, p[0], out, idx, from, to));
+            return new MaxPoolResult(y, indices(idx, g.outputShape()));
+        }
+    }
+
+    @Override
+    protected Tensor doMaxPool2dBackwardIndices(IndexGeometry g, Tensor dy, IntTensor indices) {
+        int[] desc = g.toDescriptor();
+        try (IntPointer idx = new IntPointer(indices.array())) {
+            return run("maxPool2dBackward", g, g.bigShape(), CpuNative.c4j_index_tasks(desc), indexWork(g),
+                    new Tensor[] {dy},
+                    (a, dx, from, to) -> CpuNative.c4j_max_pool2d_backward_indices(desc, a[0], idx, dx, from, to),
+                    (p, dx, from, to) -> CpuNative.c4j_max_pool2d_backward_indices(desc, p[0], idx, dx, from, to));
+        }
+    }
+
+    @Override
+    protected Tensor doMaxUnpool2d(IndexGeometry g, Tensor x, IntTensor indices) {
+        int[] desc = g.toDescriptor();
+        try (IntPointer idx = new IntPointer(indices.array())) {
+            return run("maxUnpool2d", g, g.bigShape(), CpuNative.c4j_index_tasks(desc), indexWork(g), new Tensor[] {x},
+                    (a, y, from, to) -> CpuNative.c4j_max_unpool2d(desc, a[0], idx, y, from, to),
+                    (p, y, from, to) -> CpuNative.c4j_max_unpool2d(desc, p[0], idx, y, from, to));
+        }
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2d(AdaptivePoolGeometry g, Tensor x) {
+        int[] desc = g.toDescriptor();
+        return run("adaptiveAvgPool2d", g, g.outputShape(), CpuNative.c4j_adaptive_pool2d_tasks(desc),
+                4 * g.windowOps(), new Tensor[] {x},
+                (a, y, from, to) -> CpuNative.c4j_adaptive_avg_pool2d_forward(desc, a[0], y, from, to),
+                (p, y, from, to) -> CpuNative.c4j_adaptive_avg_pool2d_forward(desc, p[0], y, from, to));
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2dBackward(AdaptivePoolGeometry g, Tensor dy) {
+        int[] desc = g.toDescriptor();
+        return run("adaptiveAvgPool2dBackward", g, g.inputShape(), CpuNative.c4j_adaptive_pool2d_tasks(desc),
+                4 * g.windowOps(), new Tensor[] {dy},
+                (a, dx, from, to) -> CpuNative.c4j_adaptive_avg_pool2d_backward(desc, a[0], dx, from, to),
+                (p, dx, from, to) -> CpuNative.c4j_adaptive_avg_pool2d_backward(desc, p[0], dx, from, to));
+    }
+
+    @Override
+    protected Tensor doAdaptiveMaxPool2d(AdaptivePoolGeometry g, Tensor x) {
+        return adaptiveMax("adaptiveMaxPool2d", g, x, null);
+    }
+
+    @Override
+    protected MaxPoolResult doAdaptiveMaxPool2dWithIndices(AdaptivePoolGeometry g, Tensor x) {
+        try (IntPointer idx = intBlock(g.n * g.c * g.hOut * g.wOut)) {
+            Tensor y = adaptiveMax("adaptiveMaxPool2dWithIndices", g, x, idx);
+            return new MaxPoolResult(y, indices(idx, g.outputShape()));
+        }
+    }
+
+    private Tensor adaptiveMax(String op, AdaptivePoolGeometry g, Tensor x, IntPointer idx) {
+        int[] desc = g.toDescriptor();
+        return run(op, g, g.outputShape(), CpuNative.c4j_adaptive_pool2d_tasks(desc), 4 * g.windowOps(),
+                new Tensor[] {x},
+                (a, y, from, to) -> CpuNative.c4j_adaptive_max_pool2d_forward(desc, a[0], y, idx, from, to),
+                (p, y, from, to) -> CpuNative.c4j_adaptive_max_pool2d_forward(desc, p[0], y, idx, from, to));
     }
 }

@@ -5,13 +5,13 @@ import org.conv4j.BackendUnavailableException;
 
 /**
  * Loading of the cpu backend's native library, once per process: the OpenBLAS kernel request, the JNI
- * library, the C API version check, OpenBLAS kept single-threaded, and the process-wide Winograd switch
- * {@code -Dconv4j.cpu.winograd}. {@link CpuBackend} calls {@link #load()} before its first native call.
+ * library, the C API version check and OpenBLAS kept single-threaded (the Winograd mode is per backend and
+ * per call: {@link CpuBackend#withPrecision}). {@link CpuBackend} calls {@link #load()} before its first native call.
  */
 final class CpuLibrary {
     private static final System.Logger LOG = System.getLogger("org.conv4j.cpu");
     /** Version of conv4j_cpu.h this class was written against. */
-    private static final int API_VERSION = 5;
+    private static final int API_VERSION = 6;
 
     private CpuLibrary() {
     }
@@ -47,21 +47,11 @@ final class CpuLibrary {
         // conv4j splits every GEMM into tasks for its own pool; an OpenBLAS thread pool on top of that
         // would oversubscribe the cores (notably with several Java threads calling at once).
         CpuNative.c4j_cpu_set_blas_threads(1);
-        applyWinogradProperty();
         applyIsaProperty();
         String core = CpuNative.c4j_cpu_blas_core_name().getString();
         blasCore = core + " (" + describeCoreChoice(requestedCore, coreStatus, core) + ")";
         LOG.log(System.Logger.Level.DEBUG, "cpu backend: OpenBLAS kernels {0}", blasCore);
         loaded = true;
-    }
-
-    /** -Dconv4j.cpu.winograd=auto|always|off (see CpuBackend.winograd); anything else warns and keeps auto. */
-    private static void applyWinogradProperty() {
-        String mode = System.getProperty("conv4j.cpu.winograd", "auto").trim();
-        if (!setWinograd(mode)) {
-            LOG.log(System.Logger.Level.WARNING, "-Dconv4j.cpu.winograd=" + mode
-                    + " ignored: expected auto, always or off");
-        }
     }
 
     /** -Dconv4j.cpu.isa=auto|avx512|avx2|scalar (see CpuBackend.isa); anything else warns and keeps auto. */
@@ -80,22 +70,6 @@ final class CpuLibrary {
         String n = name.toLowerCase(java.util.Locale.ROOT);
         int code = n.equals("auto") ? 100 : java.util.Arrays.asList(ISA_NAMES).indexOf(n);
         return code >= 0 && CpuNative.c4j_cpu_set_isa(code) == 0;
-    }
-
-    static boolean setWinograd(String mode) {
-        switch (mode.toLowerCase(java.util.Locale.ROOT)) {
-            case "off":
-                CpuNative.c4j_cpu_set_winograd(0);
-                return true;
-            case "auto":
-                CpuNative.c4j_cpu_set_winograd(1);
-                return true;
-            case "always":
-                CpuNative.c4j_cpu_set_winograd(2);
-                return true;
-            default:
-                return false;
-        }
     }
 
     private static final int CORE_NOT_ASKED = -100;

@@ -2,6 +2,7 @@ package org.conv4j.cpu;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.CriticalRegion;
@@ -78,10 +79,6 @@ final class CpuNative {
 
     static native @Cast("const char*") BytePointer c4j_cpu_blas_core_name();
 
-    static native void c4j_cpu_set_winograd(int mode);
-
-    static native int c4j_cpu_winograd();
-
     static native int c4j_conv2d_uses_winograd(int[] desc, int direction, int parts);
 
     static native int c4j_conv2d_forward_tasks(int[] desc, int parts);
@@ -141,4 +138,52 @@ final class CpuNative {
 
     @CriticalRegion
     static native int c4j_avg_pool2d_backward(int[] desc, float[] dy, FloatPointer dx, int taskBegin, int taskEnd);
+
+    // Indices travel as native int32 blocks (IntPointer), never as pinned or copied Java int[]: a task range
+    // writes only its own planes, and Get<Int>ArrayElements would copy the whole array back per task.
+    static native int c4j_max_pool2d_forward_indices(int[] desc, FloatPointer x, FloatPointer y, IntPointer idx,
+            int taskBegin, int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_max_pool2d_forward_indices(int[] desc, float[] x, FloatPointer y, IntPointer idx,
+            int taskBegin, int taskEnd);
+
+    static native int c4j_index_tasks(int[] idesc);
+
+    static native int c4j_max_pool2d_backward_indices(int[] idesc, FloatPointer dy, IntPointer idx, FloatPointer dx,
+            int taskBegin, int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_max_pool2d_backward_indices(int[] idesc, float[] dy, IntPointer idx, FloatPointer dx,
+            int taskBegin, int taskEnd);
+
+    static native int c4j_max_unpool2d(int[] idesc, FloatPointer x, IntPointer idx, FloatPointer y, int taskBegin,
+            int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_max_unpool2d(int[] idesc, float[] x, IntPointer idx, FloatPointer y, int taskBegin,
+            int taskEnd);
+
+    static native int c4j_adaptive_pool2d_tasks(int[] adesc);
+
+    static native int c4j_adaptive_avg_pool2d_forward(int[] adesc, FloatPointer x, FloatPointer y, int taskBegin,
+            int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_adaptive_avg_pool2d_forward(int[] adesc, float[] x, FloatPointer y, int taskBegin,
+            int taskEnd);
+
+    static native int c4j_adaptive_avg_pool2d_backward(int[] adesc, FloatPointer dy, FloatPointer dx, int taskBegin,
+            int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_adaptive_avg_pool2d_backward(int[] adesc, float[] dy, FloatPointer dx, int taskBegin,
+            int taskEnd);
+
+    static native int c4j_adaptive_max_pool2d_forward(int[] adesc, FloatPointer x, FloatPointer y, IntPointer idx,
+            int taskBegin, int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_adaptive_max_pool2d_forward(int[] adesc, float[] x, FloatPointer y, IntPointer idx,
+            int taskBegin, int taskEnd);
 }

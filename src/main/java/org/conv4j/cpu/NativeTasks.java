@@ -5,6 +5,7 @@ import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.conv4j.Tensor;
 import org.conv4j.internal.Parallel;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * Runs one native operation of the cpu backend: allocates its native result, hands the inputs to the kernel
@@ -63,7 +64,7 @@ final class NativeTasks {
             if (pin && allOnHeap(ins)) {
                 float[][] a = new float[ins.length][];
                 for (int i = 0; i < ins.length; i++) {
-                    a[i] = ins[i] == null ? null : ins[i].storage().heapArray();
+                    a[i] = ins[i] == null ? null : TensorAccess.storage(ins[i]).heapArray();
                 }
                 forTasks(op, what, tasks, work, (from, to) -> onArrays.run(a, o, from, to));
             } else {
@@ -87,7 +88,7 @@ final class NativeTasks {
 
     private static boolean allOnHeap(Tensor[] ins) {
         for (Tensor t : ins) {
-            if (t != null && t.storage().heapArray() == null) {
+            if (t != null && TensorAccess.storage(t).heapArray() == null) {
                 return false;
             }
         }
@@ -99,10 +100,10 @@ final class NativeTasks {
         if (t == null) {
             return null;
         }
-        if (t.storage() instanceof NativeStorage) {
-            return ((NativeStorage) t.storage()).pointer();
+        if (TensorAccess.storage(t) instanceof NativeStorage) {
+            return ((NativeStorage) TensorAccess.storage(t)).pointer();
         }
-        float[] a = t.storage().heapArray();
+        float[] a = TensorAccess.storage(t).heapArray();
         FloatPointer p = new FloatPointer(a != null ? a : t.toArray());
         copies.add(p);
         return p;

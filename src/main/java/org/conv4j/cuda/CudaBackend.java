@@ -8,7 +8,12 @@ import org.conv4j.Tensor;
 import org.conv4j.spi.BaseBackend;
 import org.conv4j.spi.ConvGeometry;
 import org.conv4j.spi.PoolGeometry;
+import org.conv4j.spi.AdaptivePoolGeometry;
+import org.conv4j.spi.IndexGeometry;
+import org.conv4j.IntTensor;
+import org.conv4j.MaxPoolResult;
 import org.conv4j.spi.Storage;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * The {@code cuda} backend: conv4j's own CUDA kernels (implicit-GEMM convolution, deterministic gradients,
@@ -37,9 +42,10 @@ public final class CudaBackend extends BaseBackend {
     /**
      * Loads the native library and opens device 0; called by {@link org.conv4j.Backends} through reflection.
      *
-     * @throws BackendUnavailableException with the reason: the native library is missing or cannot load, the
-     *                                     driver is missing or too old (e.g.
-     *                                     {@code cudaErrorInsufficientDriver}), or there is no device
+     * @return the backend on device 0
+     * @throws BackendUnavailableException with the reason: the native library is missing or cannot load, there
+     *                                     is no NVIDIA driver (no {@code libcuda.so.1} or no {@code /dev/nvidia*}
+     *                                     device nodes), the driver is too old, or there is no GPU
      */
     public static Backend create() {
         try {
@@ -50,10 +56,11 @@ public final class CudaBackend extends BaseBackend {
         }
         int[] count = new int[1];
         if (CudaNative.c4j_cuda_device_count(count) != CudaNative.OK) {
-            throw new BackendUnavailableException("no usable CUDA device: " + CudaNative.c4j_cuda_last_error());
+            throw new BackendUnavailableException(DriverDiagnosis.reason(CudaNative.c4j_cuda_last_cuda_error(),
+                    CudaNative.c4j_cuda_last_error(), DriverDiagnosis.probe()));
         }
         if (count[0] < 1) {
-            throw new BackendUnavailableException("no CUDA device: the driver reports 0 devices");
+            throw new BackendUnavailableException("no GPU: the NVIDIA driver reports 0 CUDA devices");
         }
         byte[] name = new byte[256];
         if (CudaNative.c4j_cuda_init(0, name, name.length) != CudaNative.OK) {
@@ -87,11 +94,11 @@ public final class CudaBackend extends BaseBackend {
         if (t == null) {
             throw new IllegalArgumentException("toDevice: tensor is null");
         }
-        if (t.storage() instanceof CudaStorage) {
+        if (TensorAccess.storage(t) instanceof CudaStorage) {
             return t;
         }
         uploads.incrementAndGet();
-        return Tensor.wrap(CudaStorage.upload(heap(t), "toDevice"), t.shape());
+        return TensorAccess.wrap(CudaStorage.upload(heap(t), "toDevice"), t.shape());
     }
 
     /** Number of host-to-device uploads this backend made so far (tests check that device tensors cause none). */
@@ -131,7 +138,7 @@ public final class CudaBackend extends BaseBackend {
             if (t == null) {
                 return 0L;
             }
-            Storage s = t.storage();
+            Storage s = TensorAccess.storage(t);
             if (s instanceof CudaStorage) {
                 return ((CudaStorage) s).address();
             }
@@ -162,7 +169,7 @@ public final class CudaBackend extends BaseBackend {
         CudaStorage out = CudaStorage.allocate(size, op);
         try (Operands in = new Operands(op)) {
             check(call.run(in, out.address()), op);
-            return Tensor.wrap(out, shape);
+            return TensorAccess.wrap(out, shape);
         } catch (RuntimeException | Error e) {
             out.close();
             throw e;
@@ -221,5 +228,59 @@ public final class CudaBackend extends BaseBackend {
         int[] desc = g.toDescriptor();
         return run("avgPool2dBackward", g.inputShape(),
                 (in, dx) -> CudaNative.c4j_cuda_avg_pool2d_backward(desc, in.of(dy), dx));
+    }
+
+    @Override
+    protected MaxPoolResult doMaxPool2dWithIndices(PoolGeometry g, Tensor x) {
+        int[] desc = g.toDescriptor();
+        int[] idx = new int[g.n * g.c * g.hOut * g.wOut];
+        Tensor y = run("maxPool2dWithIndices", g.outputShape(),
+                (in, out) -> CudaNative.c4j_cuda_max_pool2d_forward_indices(desc, in.of(x), out, idx));
+        return new MaxPoolResult(y, IntTensor.wrap(idx, g.outputShape()));
+    }
+
+    @Override
+    protected Tensor doMaxPool2dBackwardIndices(IndexGeometry g, Tensor dy, IntTensor indices) {
+        int[] desc = g.toDescriptor();
+        int[] idx = indices.array();
+        return run("maxPool2dBackward", g.bigShape(),
+                (in, dx) -> CudaNative.c4j_cuda_max_pool2d_backward_indices(desc, in.of(dy), idx, dx));
+    }
+
+    @Override
+    protected Tensor doMaxUnpool2d(IndexGeometry g, Tensor x, IntTensor indices) {
+        int[] desc = g.toDescriptor();
+        int[] idx = indices.array();
+        return run("maxUnpool2d", g.bigShape(), (in, y) -> CudaNative.c4j_cuda_max_unpool2d(desc, in.of(x), idx, y));
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2d(AdaptivePoolGeometry g, Tensor x) {
+        int[] desc = g.toDescriptor();
+        return run("adaptiveAvgPool2d", g.outputShape(),
+                (in, y) -> CudaNative.c4j_cuda_adaptive_avg_pool2d_forward(desc, in.of(x), y));
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2dBackward(AdaptivePoolGeometry g, Tensor dy) {
+        int[] desc = g.toDescriptor();
+        return run("adaptiveAvgPool2dBackward", g.inputShape(),
+                (in, dx) -> CudaNative.c4j_cuda_adaptive_avg_pool2d_backward(desc, in.of(dy), dx));
+    }
+
+    @Override
+    protected Tensor doAdaptiveMaxPool2d(AdaptivePoolGeometry g, Tensor x) {
+        int[] desc = g.toDescriptor();
+        return run("adaptiveMaxPool2d", g.outputShape(),
+                (in, y) -> CudaNative.c4j_cuda_adaptive_max_pool2d_forward(desc, in.of(x), y, null));
+    }
+
+    @Override
+    protected MaxPoolResult doAdaptiveMaxPool2dWithIndices(AdaptivePoolGeometry g, Tensor x) {
+        int[] desc = g.toDescriptor();
+        int[] idx = new int[g.n * g.c * g.hOut * g.wOut];
+        Tensor y = run("adaptiveMaxPool2dWithIndices", g.outputShape(),
+                (in, out) -> CudaNative.c4j_cuda_adaptive_max_pool2d_forward(desc, in.of(x), out, idx));
+        return new MaxPoolResult(y, IntTensor.wrap(idx, g.outputShape()));
     }
 }

@@ -100,4 +100,28 @@ public final class CudaNative {
 
     /** Frees the calling thread's cached backward-weights workspace. */
     public static native int c4j_cuda_release_workspace();
+
+    /** Max pooling with argmax indices; {@code idx} (host, one per output) is filled on success. */
+    public static native int c4j_cuda_max_pool2d_forward_indices(@Cast("const int32_t*") int[] desc,
+            @Cast("const float*") long x, @Cast("float*") long y, @Cast("int32_t*") int[] idx);
+
+    /** Max pooling gradient from host indices (index descriptor). */
+    public static native int c4j_cuda_max_pool2d_backward_indices(@Cast("const int32_t*") int[] idesc,
+            @Cast("const float*") long dy, @Cast("const int32_t*") int[] idx, @Cast("float*") long dx);
+
+    /** Max unpooling from host indices (index descriptor). */
+    public static native int c4j_cuda_max_unpool2d(@Cast("const int32_t*") int[] idesc, @Cast("const float*") long x,
+            @Cast("const int32_t*") int[] idx, @Cast("float*") long y);
+
+    /** Adaptive average pooling (adaptive descriptor). */
+    public static native int c4j_cuda_adaptive_avg_pool2d_forward(@Cast("const int32_t*") int[] adesc,
+            @Cast("const float*") long x, @Cast("float*") long y);
+
+    /** Adaptive average pooling gradient. */
+    public static native int c4j_cuda_adaptive_avg_pool2d_backward(@Cast("const int32_t*") int[] adesc,
+            @Cast("const float*") long dy, @Cast("float*") long dx);
+
+    /** Adaptive max pooling; {@code idx} may be null. */
+    public static native int c4j_cuda_adaptive_max_pool2d_forward(@Cast("const int32_t*") int[] adesc,
+            @Cast("const float*") long x, @Cast("float*") long y, @Cast("int32_t*") int[] idx);
 }

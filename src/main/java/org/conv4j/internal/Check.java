@@ -75,16 +75,30 @@ public final class Check {
         }
     }
 
-    /** {@code a * b} or an {@link IllegalArgumentException} naming {@code what} when it overflows {@code int}. */
+    /**
+     * The product of {@code factors}, or an {@link IllegalArgumentException} naming {@code what} and the exact
+     * element count when it overflows {@code int}, e.g.
+     * {@code conv2d: the output [1, 1, 100001, 100001] would have 10000200001 elements, more than the 2147483647
+     * an int can index}.
+     */
     public static int mul(String op, String what, long... factors) {
         long n = 1;
         for (long f : factors) {
             n *= f;
             if (n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(op + ": " + what + " would have more than "
-                        + Integer.MAX_VALUE + " elements (" + Arrays.toString(factors) + ")");
+                java.math.BigInteger exact = java.math.BigInteger.ONE;
+                for (long g : factors) {
+                    exact = exact.multiply(java.math.BigInteger.valueOf(g));
+                }
+                throw new IllegalArgumentException(op + ": " + what + " would have " + exact
+                        + " elements, more than the " + Integer.MAX_VALUE + " an int can index");
             }
         }
         return (int) n;
+    }
+
+    /** {@code "1 channel"}, {@code "3 channels"}: a count with its noun in the right number. */
+    public static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

@@ -132,7 +132,8 @@ final class Im2Col {
 
     /** Smallest output column j with {@code j*sw + colOff >= 0}. */
     static int firstInside(int colOff, int sw) {
-        return colOff >= 0 ? 0 : (-colOff + sw - 1) / sw;
+        // long: -colOff + sw - 1 overflows int for a stride near Integer.MAX_VALUE with padding
+        return colOff >= 0 ? 0 : (int) ((-(long) colOff + sw - 1) / sw);
     }
 
     /** One past the largest output column j with {@code j*sw + colOff < w}, at most {@code wOut}. */

@@ -1,10 +1,15 @@
 package org.conv4j.java;
 
+import org.conv4j.IntTensor;
+import org.conv4j.MaxPoolResult;
 import org.conv4j.Tensor;
+import org.conv4j.spi.AdaptivePoolGeometry;
 import org.conv4j.spi.BaseBackend;
 import org.conv4j.spi.ConvGeometry;
 import org.conv4j.spi.HeapStorage;
+import org.conv4j.spi.IndexGeometry;
 import org.conv4j.spi.PoolGeometry;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * The pure-Java backend: always available, the fallback when nothing native loads, and the reference
@@ -14,7 +19,7 @@ import org.conv4j.spi.PoolGeometry;
  * ({@link ConvForward}, {@link ConvBackwardData}, {@link ConvBackwardWeights}; 1x1 convolutions skip
  * im2col; one-input-channel groups use {@link DepthwiseConv}); pooling has direct kernels ({@link Pooling}).
  * All work is split over the bounded pool of {@link org.conv4j.Conv4j#setThreads}. Convolution results
- * may differ from a literal loop by float rounding (summation order); pooling results are exact.
+ * may differ from a literal loop by float rounding (summation order); max pooling is exact, average pooling within float rounding.
  *
  * <p>Non-finite values: zero padding takes part in the products as explicit zeros (as in every im2col
  * implementation, the native one included), so an infinite weight yields NaN at outputs whose window
@@ -33,7 +38,7 @@ public final class JavaBackend extends BaseBackend {
     }
 
     private static Tensor out(float[] data, int... shape) {
-        return Tensor.wrap(new HeapStorage(data), shape);
+        return TensorAccess.wrap(new HeapStorage(data), shape);
     }
 
     @Override
@@ -75,5 +80,45 @@ public final class JavaBackend extends BaseBackend {
     @Override
     protected Tensor doAvgPool2dBackward(PoolGeometry g, Tensor dy) {
         return out(Pooling.avgBackward(g, heap(dy)), g.inputShape());
+    }
+
+    @Override
+    protected MaxPoolResult doMaxPool2dWithIndices(PoolGeometry g, Tensor x) {
+        float[] y = new float[g.n * g.c * g.hOut * g.wOut];
+        int[] idx = new int[y.length];
+        Pooling.maxForwardWithIndices(g, heap(x), y, idx);
+        return new MaxPoolResult(out(y, g.outputShape()), IntTensor.wrap(idx, g.outputShape()));
+    }
+
+    @Override
+    protected Tensor doMaxPool2dBackwardIndices(IndexGeometry g, Tensor dy, IntTensor indices) {
+        return out(IndexedPooling.backward(g, heap(dy), indices.array()), g.bigShape());
+    }
+
+    @Override
+    protected Tensor doMaxUnpool2d(IndexGeometry g, Tensor x, IntTensor indices) {
+        return out(IndexedPooling.unpool(g, heap(x), indices.array()), g.bigShape());
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2d(AdaptivePoolGeometry g, Tensor x) {
+        return out(AdaptivePooling.avgForward(g, heap(x)), g.outputShape());
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2dBackward(AdaptivePoolGeometry g, Tensor dy) {
+        return out(AdaptivePooling.avgBackward(g, heap(dy)), g.inputShape());
+    }
+
+    @Override
+    protected Tensor doAdaptiveMaxPool2d(AdaptivePoolGeometry g, Tensor x) {
+        return out(AdaptivePooling.maxForward(g, heap(x), null), g.outputShape());
+    }
+
+    @Override
+    protected MaxPoolResult doAdaptiveMaxPool2dWithIndices(AdaptivePoolGeometry g, Tensor x) {
+        int[] idx = new int[g.n * g.c * g.hOut * g.wOut];
+        float[] y = AdaptivePooling.maxForward(g, heap(x), idx);
+        return new MaxPoolResult(out(y, g.outputShape()), IntTensor.wrap(idx, g.outputShape()));
     }
 }

@@ -7,10 +7,12 @@ import org.conv4j.spi.PoolGeometry;
  * Max and average pooling, forward and backward, parallel over the {@code N*C} planes.
  *
  * <p>Rows and columns whose windows lie fully inside the input take a fast path with no clipping; the
- * border uses the clipped window. Within a plane, windows are visited in row-major order and window cells
- * in row-major order, exactly as the reference definition, so results agree bit for bit with it:
- * max picks the first maximal cell (a NaN beats any number, the first NaN wins, padded cells never win),
- * backward adds into {@code dx} in the same order, and the average divisor is PyTorch's.
+ * border uses the clipped window. Max pooling agrees bit for bit with the reference definition: the first
+ * maximal cell in row-major order wins (a NaN beats any number, the first NaN wins, padded cells never win)
+ * and backward adds into {@code dx} in window order. Average pooling uses PyTorch's divisor; its forward sums
+ * each window in row-major order (global pooling: one sixteen-lane reduction per plane, as the cpu backend) and its
+ * gradient is a separable gather ({@link #avgBackward}), so averages agree with the definition up to float
+ * rounding.
  */
 final class Pooling {
     /** Default of {@link #grainOps}. */
@@ -32,7 +34,8 @@ final class Pooling {
 
     /** First output index whose window starts at or after 0: {@code j*s - p >= 0}. */
     private static int firstInterior(int pad, int s) {
-        return (pad + s - 1) / s;
+        // long: pad + s - 1 overflows int for a stride near Integer.MAX_VALUE
+        return (int) (((long) pad + s - 1) / s);
     }
 
     /** One past the last output index whose window ends inside the input: {@code j*s - p + k <= in}. */
@@ -187,6 +190,40 @@ final class Pooling {
             }
         }
         return best;
+    }
+
+    /**
+     * Max pooling with argmax: {@code y} gets the maxima, {@code idx} the flat plane offset of each window's
+     * first maximal cell. The same argmax as {@link #maxBackward} (band keys on full windows, the exact
+     * clipped search elsewhere), so the index-free and index paths agree on ties and NaN.
+     */
+    static void maxForwardWithIndices(PoolGeometry g, float[] x, float[] y, int[] idx) {
+        int ilo = firstInterior(g.ph, g.sh);
+        int ihi = Math.max(ilo, endInterior(g.h, g.kh, g.ph, g.sh, g.hOut));
+        int jlo = Math.min(firstInterior(g.pw, g.sw), g.wOut);
+        int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
+        boolean keysExact = (long) g.h * g.w <= (1 << 24);
+        Parallel.forPieces(g.n * g.c, grainPlanes(g), (from, to) -> {
+            BandArgmax ba = new BandArgmax(g);
+            for (int p = from; p < to; p++) {
+                int xp = p * g.h * g.w;
+                int yp = p * g.hOut * g.wOut;
+                for (int i = 0; i < g.hOut; i++) {
+                    int yr = yp + i * g.wOut;
+                    boolean band = keysExact && i >= ilo && i < ihi;
+                    if (band) {
+                        ba.load(x, xp, i * g.sh - g.ph);
+                    }
+                    float[] key = ba.windowKey;
+                    for (int j = 0; j < g.wOut; j++) {
+                        float k = band && j >= jlo && j < jhi ? key[j * g.sw - g.pw] : Float.NaN;
+                        int at = k == k ? (int) k : argmaxClipped(g, x, xp, i, j) - xp;
+                        idx[yr + j] = at;
+                        y[yr + j] = x[xp + at];
+                    }
+                }
+            }
+        });
     }
 
     static float[] maxBackward(PoolGeometry g, float[] dy, float[] x) {
@@ -420,6 +457,9 @@ final class Pooling {
     }
 
     static float[] avgForward(PoolGeometry g, float[] x) {
+        if (global(g)) {
+            return globalAvgForward(g, x);
+        }
         float[] y = new float[g.n * g.c * g.hOut * g.wOut];
         int ilo = firstInterior(g.ph, g.sh);
         int ihi = Math.max(ilo, endInterior(g.h, g.kh, g.ph, g.sh, g.hOut));
@@ -506,54 +546,126 @@ final class Pooling {
         return s;
     }
 
+    /** Whether the window is the whole unpadded plane (one output per plane). */
+    private static boolean global(PoolGeometry g) {
+        return g.kh == g.h && g.kw == g.w && g.ph == 0 && g.pw == 0 && g.hOut == 1 && g.wOut == 1;
+    }
+
+    /**
+     * Global average: one reduction per plane in the cpu backend's order (native/src/pool/pool_global.h), so
+     * both backends give the same bits: sixteen lanes, lane l adding x[l], x[l + 16], ... from +0, then lane
+     * i += lane i + s for s = 8, 4, 2, 1, then one division.
+     */
+    private static float[] globalAvgForward(PoolGeometry g, float[] x) {
+        int hw = g.h * g.w;
+        float[] y = new float[g.n * g.c];
+        Parallel.forPieces(g.n * g.c, grainPlanes(g), (from, to) -> {
+            float[] lanes = new float[16];
+            for (int p = from; p < to; p++) {
+                int o = p * hw;
+                java.util.Arrays.fill(lanes, 0f);
+                for (int k = 0; k < hw; k++) {
+                    lanes[k & 15] += x[o + k];
+                }
+                for (int s = 8; s >= 1; s >>= 1) {
+                    for (int i = 0; i < s; i++) {
+                        lanes[i] += lanes[i + s];
+                    }
+                }
+                y[p] = lanes[0] / hw;
+            }
+        });
+        return y;
+    }
+
+    /**
+     * Gradient of average pooling as a separable gather, for any window, stride and padding: the divisor of
+     * window (i, j) factors into a row extent and a column extent, so
+     * {@code dx[r][c] = sum over output rows i covering r of U_i[c]} with
+     * {@code U_i[c] = sum over output columns j covering c of dy[i][j] / (rowExtent(i) colExtent(j))}.
+     * Each U row is built once per plane, then each dx row is written once as the sum of the U rows covering
+     * it (a contiguous range): no scatter per window, no zeroing pass. Global pooling is a fill.
+     */
     static float[] avgBackward(PoolGeometry g, float[] dy) {
         float[] dx = new float[g.n * g.c * g.h * g.w];
-        int ilo = firstInterior(g.ph, g.sh);
-        int ihi = Math.max(ilo, endInterior(g.h, g.kh, g.ph, g.sh, g.hOut));
-        int jlo = Math.min(firstInterior(g.pw, g.sw), g.wOut);
-        int jhi = Math.max(jlo, endInterior(g.w, g.kw, g.pw, g.sw, g.wOut));
-        float full = g.kh * g.kw;
+        int hw = g.h * g.w;
+        if (global(g)) {
+            Parallel.forPieces(g.n * g.c, grainPlanes(g), (from, to) -> {
+                for (int p = from; p < to; p++) {
+                    java.util.Arrays.fill(dx, p * hw, (p + 1) * hw, dy[p] / hw);
+                }
+            });
+            return dx;
+        }
+        float[] invC = new float[g.wOut];
+        for (int j = 0; j < g.wOut; j++) {
+            invC[j] = 1f / extent(j, g.sw, g.pw, g.kw, g.w, g.countIncludePad);
+        }
+        float[] invR = new float[g.hOut];
+        for (int i = 0; i < g.hOut; i++) {
+            invR[i] = 1f / extent(i, g.sh, g.ph, g.kh, g.h, g.countIncludePad);
+        }
+        int[] clo = new int[g.w];
+        int[] chi = new int[g.w];
+        for (int c = 0; c < g.w; c++) {
+            cover(c, g.pw, g.kw, g.sw, g.wOut, clo, chi);
+        }
+        int[] rlo = new int[g.h];
+        int[] rhi = new int[g.h];
+        for (int r = 0; r < g.h; r++) {
+            cover(r, g.ph, g.kh, g.sh, g.hOut, rlo, rhi);
+        }
         Parallel.forPieces(g.n * g.c, grainPlanes(g), (from, to) -> {
-            PlaneBuffer pb = new PlaneBuffer(g.h * g.w);
+            float[] u = new float[g.hOut * g.w];
+            float[] t = new float[g.wOut];
             for (int p = from; p < to; p++) {
-                int xp = p * g.h * g.w;
                 int yp = p * g.hOut * g.wOut;
-                float[] dst = pb.begin(dx, xp);
-                int dp = pb.base(xp);
                 for (int i = 0; i < g.hOut; i++) {
-                    int yr = yp + i * g.wOut;
-                    boolean rowInside = i >= ilo && i < ihi;
+                    float ri = invR[i];
                     for (int j = 0; j < g.wOut; j++) {
-                        int h0;
-                        int h1;
-                        int w0;
-                        int w1;
-                        float d;
-                        if (rowInside && j >= jlo && j < jhi) {
-                            h0 = i * g.sh - g.ph;
-                            h1 = h0 + g.kh;
-                            w0 = j * g.sw - g.pw;
-                            w1 = w0 + g.kw;
-                            d = dy[yr + j] / full;
-                        } else {
-                            h0 = Math.max(i * g.sh - g.ph, 0);
-                            h1 = Math.min(i * g.sh - g.ph + g.kh, g.h);
-                            w0 = Math.max(j * g.sw - g.pw, 0);
-                            w1 = Math.min(j * g.sw - g.pw + g.kw, g.w);
-                            d = dy[yr + j] / divisor(g, i, j);
+                        t[j] = dy[yp + i * g.wOut + j] * (ri * invC[j]);
+                    }
+                    int ui = i * g.w;
+                    for (int c = 0; c < g.w; c++) {
+                        float s = 0f;
+                        for (int j = clo[c]; j < chi[c]; j++) {
+                            s += t[j];
                         }
-                        for (int a = h0; a < h1; a++) {
-                            int r = dp + a * g.w;
-                            for (int b = w0; b < w1; b++) {
-                                dst[r + b] += d;
+                        u[ui + c] = s;
+                    }
+                }
+                int xp = p * hw;
+                for (int r = 0; r < g.h; r++) {
+                    int d = xp + r * g.w;
+                    if (rhi[r] > rlo[r]) {
+                        System.arraycopy(u, rlo[r] * g.w, dx, d, g.w);
+                        for (int i = rlo[r] + 1; i < rhi[r]; i++) {
+                            int ui = i * g.w;
+                            for (int c = 0; c < g.w; c++) {
+                                dx[d + c] += u[ui + c];
                             }
                         }
                     }
                 }
-                pb.end(dx, xp);
             }
         });
         return dx;
+    }
+
+    /** Extent of window {@code o} along one axis for PyTorch's divisor: clipped to the padded or the plain input. */
+    private static int extent(int o, int s, int pad, int k, int in, boolean includePad) {
+        int start = o * s - pad;
+        int end = Math.min(start + k, in + pad);
+        return includePad ? end - start : Math.min(end, in) - Math.max(start, 0);
+    }
+
+    /** Output indices {@code [lo[q], hi[q])} whose windows hold input coordinate {@code q}. */
+    private static void cover(int q, int pad, int k, int s, int out, int[] lo, int[] hi) {
+        long a = (long) q + pad - k; // window o holds q iff o*s in (a, q + pad]
+        long l = a < 0 ? 0 : a / s + 1;
+        long h = ((long) q + pad) / s + 1;
+        lo[q] = (int) Math.min(l, out);
+        hi[q] = (int) Math.max(lo[q], Math.min(h, out));
     }
 
     /**

@@ -20,6 +20,7 @@ public final class AvgPool2D implements Layer {
     /**
      * Average pooling on {@link Backends#auto()}.
      *
+     * @param params the window, stride, padding and rounding
      * @throws IllegalArgumentException if {@code params} is null
      * @throws org.conv4j.BackendUnavailableException if {@code conv4j.backend} / {@code CONV4J_BACKEND}
      *                                  names a backend that cannot run here
@@ -32,6 +33,7 @@ public final class AvgPool2D implements Layer {
      * Average pooling on {@code backend}.
      *
      * @param backend {@code null} for {@link Backends#auto()}
+     * @param params the window, stride, padding and rounding
      * @throws IllegalArgumentException if {@code params} is null
      */
     public AvgPool2D(PoolParams params, Backend backend) {
@@ -79,7 +81,11 @@ public final class AvgPool2D implements Layer {
         return List.of();
     }
 
-    /** Window, stride, padding and divisor rule. */
+    /**
+     * Window, stride, padding and divisor rule.
+     *
+     * @return window, stride, padding and divisor rule
+     */
     public PoolParams params() {
         return params;
     }

@@ -105,6 +105,10 @@ public final class Conv2D implements Layer {
     /**
      * A builder for a layer from {@code inChannels} to {@code outChannels} with a {@code kernelH x kernelW} kernel.
      *
+     * @param inChannels input channels {@code C_in}, at least 1
+     * @param outChannels output channels {@code C_out}, at least 1
+     * @param kernelH kernel height, at least 1
+     * @param kernelW kernel width, at least 1
      * @return a builder with the defaults listed in the class comment
      * @throws IllegalArgumentException if any size is below 1
      */
@@ -140,7 +144,12 @@ public final class Conv2D implements Layer {
             this.kernelW = kernelW;
         }
 
-        /** Stride, padding, dilation and groups (default {@link ConvParams#defaults()}). */
+        /**
+         * Stride, padding, dilation and groups (default {@link ConvParams#defaults()}).
+         *
+         * @param p the stride, padding, dilation and groups ({@link ConvParams#defaults()} for none)
+         * @return this builder
+         */
         public Builder params(ConvParams p) {
             if (p == null) {
                 throw new IllegalArgumentException("Conv2D.Builder: params is null");
@@ -149,7 +158,12 @@ public final class Conv2D implements Layer {
             return this;
         }
 
-        /** Whether the layer has a bias (default {@code true}). */
+        /**
+         * Whether the layer has a bias (default {@code true}).
+         *
+         * @param on {@code true} (the default) for a learned bias
+         * @return this builder
+         */
         public Builder bias(boolean on) {
             this.bias = on;
             return this;
@@ -158,6 +172,9 @@ public final class Conv2D implements Layer {
         /**
          * Source of the default weight initializer (uniform in {@code [-0.07, 0.07)}); seed it for
          * reproducible runs. Ignored when {@link #weightInit} is set.
+         *
+         * @param r the random source of the weight initialiser
+         * @return this builder
          */
         public Builder random(Random r) {
             if (r == null) {
@@ -167,7 +184,12 @@ public final class Conv2D implements Layer {
             return this;
         }
 
-        /** How to make the initial weight {@code [C_out, C_in/groups, kH, kW]}; overrides {@link #random}. */
+        /**
+         * How to make the initial weight {@code [C_out, C_in/groups, kH, kW]}; overrides {@link #random}.
+         *
+         * @param init the initialiser
+         * @return this builder
+         */
         public Builder weightInit(Initializer init) {
             if (init == null) {
                 throw new IllegalArgumentException("Conv2D.Builder: weightInit is null");
@@ -176,7 +198,12 @@ public final class Conv2D implements Layer {
             return this;
         }
 
-        /** How to make the initial bias {@code [C_out]} (default zeros). */
+        /**
+         * How to make the initial bias {@code [C_out]} (default zeros).
+         *
+         * @param init the initialiser
+         * @return this builder
+         */
         public Builder biasInit(Initializer init) {
             if (init == null) {
                 throw new IllegalArgumentException("Conv2D.Builder: biasInit is null");
@@ -185,7 +212,12 @@ public final class Conv2D implements Layer {
             return this;
         }
 
-        /** The backend computing forward and backward (default {@link Backends#auto()} at {@link #build()}). */
+        /**
+         * The backend computing forward and backward (default {@link Backends#auto()} at {@link #build()}).
+         *
+         * @param b the backend the layer computes on ({@link Backends#auto()} by default)
+         * @return this builder
+         */
         public Builder backend(Backend b) {
             if (b == null) {
                 throw new IllegalArgumentException("Conv2D.Builder: backend is null");
@@ -195,8 +227,9 @@ public final class Conv2D implements Layer {
         }
 
         /**
-         * The layer.
+         * The layer, with weights drawn now from the initialiser.
          *
+         * @return the layer
          * @throws IllegalArgumentException if {@code groups} does not divide both channel counts, or an
          *                                  initializer returns a tensor of the wrong shape
          * @throws org.conv4j.BackendUnavailableException if no backend was set and {@code conv4j.backend} /
@@ -253,12 +286,44 @@ public final class Conv2D implements Layer {
         return dx;
     }
 
-    /** The weight {@code [C_out, C_in/groups, kH, kW]}. */
+    /**
+     * As {@link #backward} but without computing {@code dx}: only adds {@code dL/dweight} and {@code dL/dbias}
+     * into the parameters' gradients. For a first layer, whose input (the data) needs no gradient; it saves
+     * the backward-data convolution.
+     *
+     * @param dy {@code [N, C_out, H_out, W_out]}, the shape of the last output
+     * @throws IllegalStateException    if {@link #forward} was never called
+     * @throws IllegalArgumentException if {@code dy} is null or not shaped like the last output
+     */
+    @Override
+    public void backwardParameters(Tensor dy) {
+        if (lastX == null) {
+            throw new IllegalStateException("Conv2D.backwardParameters: call forward first");
+        }
+        try (Tensor dw = backend.conv2dBackwardWeights(dy, lastX, weight.shape(), params)) {
+            weight.accumulateGrad(dw);
+        }
+        if (bias != null) {
+            try (Tensor db = backend.conv2dBackwardBias(dy)) {
+                bias.accumulateGrad(db);
+            }
+        }
+    }
+
+    /**
+     * The weight {@code [C_out, C_in/groups, kH, kW]}.
+     *
+     * @return the weight {@code [C_out, C_in/groups, kH, kW]}
+     */
     public Parameter weight() {
         return weight;
     }
 
-    /** The bias {@code [C_out]}, or {@code null} for a layer without one. */
+    /**
+     * The bias {@code [C_out]}, or {@code null} for a layer without one.
+     *
+     * @return the bias {@code [C_out]}, or {@code null} for a layer without one
+     */
     public Parameter bias() {
         return bias;
     }
@@ -269,22 +334,38 @@ public final class Conv2D implements Layer {
         return parameters;
     }
 
-    /** Input channels. */
+    /**
+     * Input channels.
+     *
+     * @return input channels
+     */
     public int inChannels() {
         return inChannels;
     }
 
-    /** Output channels. */
+    /**
+     * Output channels.
+     *
+     * @return output channels
+     */
     public int outChannels() {
         return outChannels;
     }
 
-    /** Stride, padding, dilation and groups. */
+    /**
+     * Stride, padding, dilation and groups.
+     *
+     * @return stride, padding, dilation and groups
+     */
     public ConvParams params() {
         return params;
     }
 
-    /** The backend computing this layer. */
+    /**
+     * The backend computing this layer.
+     *
+     * @return the backend computing this layer
+     */
     public Backend backend() {
         return backend;
     }

@@ -2,6 +2,7 @@ package org.conv4j.nn;
 
 import java.util.List;
 import org.conv4j.Tensor;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * A differentiable step of a network: {@link #forward} computes the output and remembers what
@@ -34,6 +35,28 @@ public interface Layer {
      */
     Tensor backward(Tensor dy);
 
-    /** The trainable parameters, in a fixed order (empty for pooling layers). */
+    /**
+     * Back-propagates to the parameters only: adds their gradients exactly as {@link #backward} does, but the
+     * gradient with respect to the input is not returned, and layers that can skip computing it
+     * ({@link Conv2D}, {@link Linear}, {@link Sequential}'s first layer) do. For a network's first layer, whose
+     * input is data. The default calls {@code backward} and closes its result (unless it shares {@code dy}'s
+     * storage).
+     *
+     * @param dy gradient of the loss with respect to the last output
+     * @throws IllegalStateException    if {@code forward} was never called
+     * @throws IllegalArgumentException if {@code dy} is null or not shaped like the last output
+     */
+    default void backwardParameters(Tensor dy) {
+        Tensor dx = backward(dy);
+        if (TensorAccess.storage(dx) != TensorAccess.storage(dy)) {
+            dx.close();
+        }
+    }
+
+    /**
+     * The trainable parameters, in a fixed order (empty for pooling layers).
+     *
+     * @return the trainable parameters, in a fixed order (empty for pooling layers)
+     */
     List<Parameter> parameters();
 }

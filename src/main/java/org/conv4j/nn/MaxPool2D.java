@@ -3,6 +3,8 @@ package org.conv4j.nn;
 import java.util.List;
 import org.conv4j.Backend;
 import org.conv4j.Backends;
+import org.conv4j.IntTensor;
+import org.conv4j.MaxPoolResult;
 import org.conv4j.PoolParams;
 import org.conv4j.Tensor;
 
@@ -12,16 +14,25 @@ import org.conv4j.Tensor;
  * {@code nn.MaxPool2D}. Padded cells never win a max; padding may be at most half the window
  * (PyTorch's rule, stricter than MXNet's). No parameters. Not thread-safe.
  *
+ * <p>In training mode (the default, as PyTorch's modules) {@link #forward} keeps the argmax indices
+ * ({@link Backend#maxPool2dWithIndices}) and {@link #backward} sends the gradients straight to them, with no
+ * second search of the windows; in evaluation mode ({@link #train train(false)}) the forward keeps only
+ * {@code x} and a backward searches the windows again ({@link Backend#maxPool2dBackward(Tensor, Tensor, PoolParams)}).
+ * Both give the same gradient.
+ *
  * <pre>{@code new MaxPool2D(PoolParams.of(3, 3).padding(1, 1).stride(2, 2)).forward(x)}</pre>
  */
 public final class MaxPool2D implements Layer {
     private final PoolParams params;
     private final Backend backend;
+    private boolean training = true;
     private Tensor lastX;
+    private IntTensor lastIndices;
 
     /**
      * Max pooling on {@link Backends#auto()}.
      *
+     * @param params the window, stride, padding and rounding
      * @throws IllegalArgumentException if {@code params} is null
      * @throws org.conv4j.BackendUnavailableException if {@code conv4j.backend} / {@code CONV4J_BACKEND}
      *                                  names a backend that cannot run here
@@ -34,6 +45,7 @@ public final class MaxPool2D implements Layer {
      * Max pooling on {@code backend}.
      *
      * @param backend {@code null} for {@link Backends#auto()}
+     * @param params the window, stride, padding and rounding
      * @throws IllegalArgumentException if {@code params} is null
      */
     public MaxPool2D(PoolParams params, Backend backend) {
@@ -54,9 +66,37 @@ public final class MaxPool2D implements Layer {
      */
     @Override
     public Tensor forward(Tensor x) {
+        if (training) {
+            MaxPoolResult r = backend.maxPool2dWithIndices(x, params);
+            lastIndices = r.indices();
+            lastX = x;
+            return r.output();
+        }
         Tensor y = backend.maxPool2d(x, params);
+        lastIndices = null;
         lastX = x;
         return y;
+    }
+
+    /**
+     * Training mode (true, the default) keeps the argmax indices of each forward for the backward;
+     * evaluation mode (false) keeps only the input.
+     *
+     * @param training {@code true} to keep indices for {@link #backward}, {@code false} for inference
+     * @return this layer
+     */
+    public MaxPool2D train(boolean training) {
+        this.training = training;
+        return this;
+    }
+
+    /**
+     * Whether the layer is in training mode (see {@link #train}).
+     *
+     * @return {@code true} in training mode (the default)
+     */
+    public boolean isTraining() {
+        return training;
     }
 
     /**
@@ -73,6 +113,9 @@ public final class MaxPool2D implements Layer {
         if (lastX == null) {
             throw new IllegalStateException("MaxPool2D.backward: call forward first");
         }
+        if (lastIndices != null) {
+            return backend.maxPool2dBackward(dy, lastIndices, lastX.shape());
+        }
         return backend.maxPool2dBackward(dy, lastX, params);
     }
 
@@ -82,7 +125,11 @@ public final class MaxPool2D implements Layer {
         return List.of();
     }
 
-    /** Window, stride and padding. */
+    /**
+     * Window, stride and padding.
+     *
+     * @return window, stride and padding
+     */
     public PoolParams params() {
         return params;
     }

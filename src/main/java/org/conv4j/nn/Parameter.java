@@ -2,6 +2,7 @@ package org.conv4j.nn;
 
 import java.util.Arrays;
 import org.conv4j.Tensor;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * A trainable tensor: its current value and the gradient of the loss with respect to it, both of the
@@ -36,27 +37,47 @@ public final class Parameter {
         this.valueTensor = Tensor.of(value, shape);
     }
 
-    /** The name given at construction. */
+    /**
+     * The name given at construction.
+     *
+     * @return the name given at construction
+     */
     public String name() {
         return name;
     }
 
-    /** A copy of the shape. */
+    /**
+     * A copy of the shape.
+     *
+     * @return a copy of the shape
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Number of scalar values. */
+    /**
+     * Number of scalar values.
+     *
+     * @return number of scalar values
+     */
     public int size() {
         return value.length;
     }
 
-    /** The current value as an immutable heap tensor (a snapshot: later updates do not change it). */
+    /**
+     * The current value as an immutable heap tensor (a snapshot: later updates do not change it).
+     *
+     * @return the current value as an immutable heap tensor (a snapshot: later updates do not change it)
+     */
     public Tensor value() {
         return valueTensor;
     }
 
-    /** The accumulated gradient as a new heap tensor (a snapshot). */
+    /**
+     * The accumulated gradient as a new heap tensor (a snapshot).
+     *
+     * @return the accumulated gradient as a new heap tensor (a snapshot)
+     */
     public Tensor grad() {
         return Tensor.of(grad, shape);
     }
@@ -69,7 +90,7 @@ public final class Parameter {
      */
     public void set(Tensor v) {
         checkShape("set", v);
-        v.storage().copyTo(value, 0);
+        TensorAccess.storage(v).copyTo(value, 0);
         valueTensor = Tensor.of(value, shape);
     }
 
@@ -96,6 +117,7 @@ public final class Parameter {
      * One plain gradient-descent update, {@code value -= learningRate * grad}, computed in float32 like
      * the frameworks do. Used by {@link SGD}; the gradient is left as it is.
      *
+     * @param learningRate the step size, finite
      * @throws IllegalArgumentException if {@code learningRate} is NaN or infinite
      */
     public void descend(double learningRate) {
@@ -106,6 +128,21 @@ public final class Parameter {
         for (int i = 0; i < value.length; i++) {
             value[i] -= lr * grad[i];
         }
+        valueTensor = Tensor.of(value, shape);
+    }
+
+    /** For optimizers in this package: the live value array (call {@link #valueChanged()} after writing). */
+    float[] valueArray() {
+        return value;
+    }
+
+    /** For optimizers in this package: the live gradient array. */
+    float[] gradArray() {
+        return grad;
+    }
+
+    /** Publishes a new snapshot after the value array was changed in place. */
+    void valueChanged() {
         valueTensor = Tensor.of(value, shape);
     }
 

@@ -16,6 +16,7 @@ public final class SquaredError {
      *
      * @param yHat prediction, any shape
      * @param y    target, the same shape
+     * @return {@code sum over all elements of (yHat - y)^2}, accumulated in double precision
      * @throws IllegalArgumentException if either is null or the shapes differ (both shapes named)
      */
     public static double sum(Tensor yHat, Tensor y) {
@@ -33,6 +34,9 @@ public final class SquaredError {
     /**
      * {@code d sum((yHat - y)^2) / d yHat = 2 (yHat - y)}, a heap tensor of the same shape.
      *
+     * @param yHat the prediction
+     * @param y the target, same shape as {@code yHat}
+     * @return {@code d sum((yHat - y)^2) / d yHat = 2 (yHat - y)}, a heap tensor of the same shape
      * @throws IllegalArgumentException if either is null or the shapes differ (both shapes named)
      */
     public static Tensor gradient(Tensor yHat, Tensor y) {

@@ -3,6 +3,8 @@ package org.conv4j.spi;
 import java.lang.ref.Reference;
 import org.conv4j.Backend;
 import org.conv4j.ConvParams;
+import org.conv4j.IntTensor;
+import org.conv4j.MaxPoolResult;
 import org.conv4j.PoolParams;
 import org.conv4j.Tensor;
 import org.conv4j.internal.Check;
@@ -105,6 +107,97 @@ public abstract class BaseBackend implements Backend {
         }
     }
 
+    @Override
+    public final MaxPoolResult maxPool2dWithIndices(Tensor x, PoolParams p) {
+        PoolGeometry g = PoolGeometry.forward("maxPool2dWithIndices", x, p);
+        try {
+            return doMaxPool2dWithIndices(g, x);
+        } finally {
+            Reference.reachabilityFence(x);
+        }
+    }
+
+    @Override
+    public final Tensor maxPool2dBackward(Tensor dy, IntTensor indices, int[] xShape) {
+        IndexGeometry g = IndexGeometry.of("maxPool2dBackward", dy, "dy", indices, xShape, "xShape");
+        try {
+            return doMaxPool2dBackwardIndices(g, dy, indices);
+        } finally {
+            Reference.reachabilityFence(dy);
+        }
+    }
+
+    @Override
+    public final Tensor maxUnpool2d(Tensor x, IntTensor indices, int[] outputShape) {
+        IndexGeometry g = IndexGeometry.of("maxUnpool2d", x, "x", indices, outputShape, "outputShape");
+        try {
+            return doMaxUnpool2d(g, x, indices);
+        } finally {
+            Reference.reachabilityFence(x);
+        }
+    }
+
+    @Override
+    public final Tensor adaptiveAvgPool2d(Tensor x, int hOut, int wOut) {
+        AdaptivePoolGeometry g = AdaptivePoolGeometry.forward("adaptiveAvgPool2d", x, hOut, wOut);
+        try {
+            return doAdaptiveAvgPool2d(g, x);
+        } finally {
+            Reference.reachabilityFence(x);
+        }
+    }
+
+    @Override
+    public final Tensor adaptiveAvgPool2dBackward(Tensor dy, int[] xShape) {
+        AdaptivePoolGeometry g = AdaptivePoolGeometry.backward("adaptiveAvgPool2dBackward", dy, xShape);
+        try {
+            return doAdaptiveAvgPool2dBackward(g, dy);
+        } finally {
+            Reference.reachabilityFence(dy);
+        }
+    }
+
+    @Override
+    public final Tensor adaptiveMaxPool2d(Tensor x, int hOut, int wOut) {
+        AdaptivePoolGeometry g = AdaptivePoolGeometry.forward("adaptiveMaxPool2d", x, hOut, wOut);
+        try {
+            return doAdaptiveMaxPool2d(g, x);
+        } finally {
+            Reference.reachabilityFence(x);
+        }
+    }
+
+    @Override
+    public final MaxPoolResult adaptiveMaxPool2dWithIndices(Tensor x, int hOut, int wOut) {
+        AdaptivePoolGeometry g = AdaptivePoolGeometry.forward("adaptiveMaxPool2dWithIndices", x, hOut, wOut);
+        try {
+            return doAdaptiveMaxPool2dWithIndices(g, x);
+        } finally {
+            Reference.reachabilityFence(x);
+        }
+    }
+
+    /** Max pooling with argmax indices on validated operands. */
+    protected abstract MaxPoolResult doMaxPool2dWithIndices(PoolGeometry g, Tensor x);
+
+    /** Max pooling gradient from validated indices (every index already checked in range). */
+    protected abstract Tensor doMaxPool2dBackwardIndices(IndexGeometry g, Tensor dy, IntTensor indices);
+
+    /** Max unpooling from validated indices (every index already checked in range). */
+    protected abstract Tensor doMaxUnpool2d(IndexGeometry g, Tensor x, IntTensor indices);
+
+    /** Adaptive average pooling on validated operands. */
+    protected abstract Tensor doAdaptiveAvgPool2d(AdaptivePoolGeometry g, Tensor x);
+
+    /** Adaptive average pooling gradient on validated operands. */
+    protected abstract Tensor doAdaptiveAvgPool2dBackward(AdaptivePoolGeometry g, Tensor dy);
+
+    /** Adaptive max pooling on validated operands. */
+    protected abstract Tensor doAdaptiveMaxPool2d(AdaptivePoolGeometry g, Tensor x);
+
+    /** Adaptive max pooling with argmax indices on validated operands. */
+    protected abstract MaxPoolResult doAdaptiveMaxPool2dWithIndices(AdaptivePoolGeometry g, Tensor x);
+
     /** Forward convolution on validated operands; {@code bias} may be null. */
     protected abstract Tensor doConv2d(ConvGeometry g, Tensor x, Tensor w, Tensor bias);
 
@@ -131,7 +224,7 @@ public abstract class BaseBackend implements Backend {
 
     /** The values of {@code t} as a heap array: the backing array for heap tensors (do not modify it), else a copy. */
     protected static float[] heap(Tensor t) {
-        float[] a = t.storage().heapArray();
+        float[] a = TensorAccess.storage(t).heapArray();
         return a != null ? a : t.toArray();
     }
 

@@ -107,16 +107,20 @@ public final class ConvGeometry {
         Check.rank4(op, "w", wt, "[C_out, C_in/groups, kH, kW]");
         int groups = p.groups();
         if (x[1] % groups != 0) {
-            throw new IllegalArgumentException(op + ": groups=" + groups + " does not divide the " + x[1]
-                    + " input channels");
+            throw new IllegalArgumentException(op + ": groups=" + groups + " does not divide the "
+                    + Check.count(x[1], "input channel"));
         }
         if (wt[0] % groups != 0) {
-            throw new IllegalArgumentException(op + ": groups=" + groups + " does not divide the " + wt[0]
-                    + " output channels of weight " + Arrays.toString(wt));
+            throw new IllegalArgumentException(op + ": groups=" + groups + " does not divide the "
+                    + Check.count(wt[0], "output channel") + " of weight " + Arrays.toString(wt));
         }
-        if (wt[1] * groups != x[1]) {
-            throw new IllegalArgumentException(op + ": input has " + x[1] + " channels but weight "
-                    + Arrays.toString(wt) + " with groups=" + groups + " expects " + (wt[1] * (long) groups));
+        long expected = wt[1] * (long) groups;
+        if (expected != x[1]) {
+            // an NHWC image has its channels last: say so when that is the likely mistake
+            String hint = x[3] == expected ? "; the input's last dimension is " + x[3] + ": is it NHWC? conv4j"
+                    + " expects NCHW [N, C, H, W] (move the channel axis to position 1)" : "";
+            throw new IllegalArgumentException(op + ": input has " + Check.count(x[1], "channel") + " but weight "
+                    + Arrays.toString(wt) + " with groups=" + groups + " expects " + expected + hint);
         }
         long paddedH = (long) x[2] + p.padTop() + p.padBottom();
         long paddedW = (long) x[3] + p.padLeft() + p.padRight();
@@ -183,10 +187,21 @@ public final class ConvGeometry {
         return (long) (cIn / groups) * kh * kw * hOut * wOut;
     }
 
-    /** The native descriptor, indices as in {@code native/include/conv4j/conv4j_types.h} ({@code C4J_CONV_*}). */
+    /**
+     * Index of the algorithm field in {@link #toDescriptor()} ({@code C4J_CONV_ALGO}): the cpu backend's
+     * Winograd mode for the call (0 off, 1 where it measured faster, 2 wherever it applies); other backends
+     * ignore it.
+     */
+    public static final int ALGO = 18;
+
+    /**
+     * The native descriptor, indices as in {@code native/include/conv4j/conv4j_types.h} ({@code C4J_CONV_*}).
+     *
+     * @return a new array of 19 values: the geometry, then {@link #ALGO} = 0 (no Winograd)
+     */
     public int[] toDescriptor() {
         return new int[] {n, cIn, h, w, cOut, kh, kw, sh, sw, padTop, padBottom, padLeft, padRight, dh, dw,
-            groups, hOut, wOut};
+            groups, hOut, wOut, 0};
     }
 
     @Override

@@ -1,6 +1,10 @@
 package org.conv4j.spi;
 
 import java.util.Arrays;
+import org.conv4j.Backend;
+import org.conv4j.Precision;
+import org.conv4j.IntTensor;
+import org.conv4j.MaxPoolResult;
 import org.conv4j.Tensor;
 
 /**
@@ -59,6 +63,38 @@ public final class SmallProblemRouter extends BaseBackend {
      */
     public long smallWork() {
         return smallWork;
+    }
+
+    /**
+     * The main backend's precision.
+     *
+     * @return the precision of the backend that runs the larger problems (the small-problem backend is java,
+     *         always {@link Precision#ACCURATE})
+     */
+    @Override
+    public Precision precision() {
+        return backend.precision();
+    }
+
+    /**
+     * The same routing in front of the main backend's variant of that precision.
+     *
+     * @param precision see {@link org.conv4j.Backend#withPrecision}
+     * @return this router if the main backend already has that precision, else a new router
+     * @throws IllegalArgumentException if {@code precision} is null or the main backend's variant is not a
+     *                                  {@link BaseBackend}
+     */
+    @Override
+    public Backend withPrecision(Precision precision) {
+        Backend b = backend.withPrecision(precision);
+        if (b == backend) {
+            return this;
+        }
+        if (!(b instanceof BaseBackend)) {
+            throw new IllegalArgumentException("SmallProblemRouter: " + backend.name() + "'s " + precision
+                    + " variant is not a BaseBackend");
+        }
+        return new SmallProblemRouter((BaseBackend) b, small, smallWork);
     }
 
     /**
@@ -135,5 +171,44 @@ public final class SmallProblemRouter extends BaseBackend {
     @Override
     protected Tensor doAvgPool2dBackward(PoolGeometry g, Tensor dy) {
         return route(poolWork(g), "avgPool2dBackward", g).doAvgPool2dBackward(g, dy);
+    }
+
+    private static double indexWork(IndexGeometry g) {
+        return 4.0 * g.n * g.c * ((double) g.hs * g.ws + (double) g.hb * g.wb);
+    }
+
+    @Override
+    protected MaxPoolResult doMaxPool2dWithIndices(PoolGeometry g, Tensor x) {
+        return route(poolWork(g), "maxPool2dWithIndices", g).doMaxPool2dWithIndices(g, x);
+    }
+
+    @Override
+    protected Tensor doMaxPool2dBackwardIndices(IndexGeometry g, Tensor dy, IntTensor indices) {
+        return route(indexWork(g), "maxPool2dBackward", g).doMaxPool2dBackwardIndices(g, dy, indices);
+    }
+
+    @Override
+    protected Tensor doMaxUnpool2d(IndexGeometry g, Tensor x, IntTensor indices) {
+        return route(indexWork(g), "maxUnpool2d", g).doMaxUnpool2d(g, x, indices);
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2d(AdaptivePoolGeometry g, Tensor x) {
+        return route(4 * g.windowOps(), "adaptiveAvgPool2d", g).doAdaptiveAvgPool2d(g, x);
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2dBackward(AdaptivePoolGeometry g, Tensor dy) {
+        return route(4 * g.windowOps(), "adaptiveAvgPool2dBackward", g).doAdaptiveAvgPool2dBackward(g, dy);
+    }
+
+    @Override
+    protected Tensor doAdaptiveMaxPool2d(AdaptivePoolGeometry g, Tensor x) {
+        return route(4 * g.windowOps(), "adaptiveMaxPool2d", g).doAdaptiveMaxPool2d(g, x);
+    }
+
+    @Override
+    protected MaxPoolResult doAdaptiveMaxPool2dWithIndices(AdaptivePoolGeometry g, Tensor x) {
+        return route(4 * g.windowOps(), "adaptiveMaxPool2dWithIndices", g).doAdaptiveMaxPool2dWithIndices(g, x);
     }
 }

@@ -22,6 +22,7 @@ import org.conv4j.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * Which backend actually ran: a backend that silently fell back to another one (or returned another's
@@ -57,12 +58,20 @@ class BackendIdentityTest {
         results.put("maxPool2dBackward", b.maxPool2dBackward(dyPool, x, pp));
         results.put("avgPool2d", b.avgPool2d(x, pp));
         results.put("avgPool2dBackward", b.avgPool2dBackward(dyPool, x.shape(), pp));
+        org.conv4j.MaxPoolResult withIdx = b.maxPool2dWithIndices(x, pp);
+        results.put("maxPool2dWithIndices", withIdx.output());
+        results.put("maxPool2dBackward(indices)", b.maxPool2dBackward(dyPool, withIdx.indices(), x.shape()));
+        results.put("maxUnpool2d", b.maxUnpool2d(dyPool, withIdx.indices(), x.shape()));
+        results.put("adaptiveAvgPool2d", b.adaptiveAvgPool2d(x, 3, 3));
+        results.put("adaptiveAvgPool2dBackward", b.adaptiveAvgPool2dBackward(dyPool, x.shape()));
+        results.put("adaptiveMaxPool2d", b.adaptiveMaxPool2d(x, 3, 3));
+        results.put("adaptiveMaxPool2dWithIndices", b.adaptiveMaxPool2dWithIndices(x, 3, 3).output());
         String expected = Conformance.expectedLocation(name);
         for (Map.Entry<String, Tensor> e : results.entrySet()) {
             Tensor t = e.getValue();
             assertEquals(expected, t.location(), name + "." + e.getKey() + " returned a tensor living in "
                     + t.location() + ": did another backend run?");
-            assertEquals(t.location(), t.storage().location());
+            assertEquals(t.location(), TensorAccess.storage(t).location());
             t.close();
             t.close(); // closing twice is harmless
             if (!"heap".equals(expected)) {

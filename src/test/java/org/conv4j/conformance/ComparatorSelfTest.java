@@ -46,56 +46,59 @@ class ComparatorSelfTest {
                 () -> Conformance.assertMatches(Backends.java(), "transposed shape", tensor(e0, e1, 2, 1), r, false));
     }
 
+    /**
+     * A kernel that is one ulp off in every element must fail: on small integers by the exact comparison
+     * (every algorithm, Winograd included, is exact there), on float data by the bias check, although each
+     * element alone is within its bound. Shown on the real results of every backend and of forced Winograd.
+     */
+    @Test
+    void aPlantedOneUlpBiasFailsEveryAlgorithmsChecks() {
+        java.util.List<org.conv4j.Backend> all = new java.util.ArrayList<>();
+        Conformance.backends().forEach(all::add);
+        if (Backends.available().contains("cpu")) {
+            all.add(org.conv4j.cpu.CpuBackend.create(true).withWinograd("always"));
+        }
+        int[] xs = {2, 16, 14, 14}, ws = {16, 16, 3, 3};
+        org.conv4j.ConvParams p = org.conv4j.ConvParams.defaults().padding(1, 1);
+        java.util.Random r = new java.util.Random(9);
+        float[] xi = AccuracyContractTest.ints(r, 2 * 16 * 14 * 14), wi = AccuracyContractTest.ints(r, 16 * 16 * 9);
+        float[] xp = AccuracyContractTest.positive(r, 2 * 16 * 14 * 14), wp = AccuracyContractTest.positive(r, 16 * 16 * 9);
+        NaiveReference.Result refI = NaiveReference.conv2d(Conformance.toDouble(xi), xs, Conformance.toDouble(wi), ws, null, p);
+        NaiveReference.Result refP = NaiveReference.conv2d(Conformance.toDouble(xp), xs, Conformance.toDouble(wp), ws, null, p);
+        for (org.conv4j.Backend b : all) {
+            float[] yi = Conformance.read(b.conv2d(Tensor.of(xi, xs), Tensor.of(wi, ws), null, p));
+            float[] yp = Conformance.read(b.conv2d(Tensor.of(xp, xs), Tensor.of(wp, ws), null, p));
+            // unmodified: both checks pass
+            Conformance.assertMatches(Backends.java(), b + " exact", Tensor.of(yi, refI.shape), refI, true);
+            Conformance.assertUnbiased(b + " unbiased", yp, refP, 1000);
+            float[] biasedI = yi.clone(), biasedP = yp.clone();
+            for (int i = 0; i < biasedI.length; i++) {
+                biasedI[i] = Math.nextUp(biasedI[i]);
+                biasedP[i] = Math.nextUp(biasedP[i]);
+            }
+            assertThrows(AssertionFailedError.class, () -> Conformance.assertMatches(Backends.java(), b + " +1 ulp",
+                    Tensor.of(biasedI, refI.shape), refI, true), b + ": a planted 1-ulp bias passed the exact check");
+            assertThrows(AssertionFailedError.class, () -> Conformance.assertUnbiased(b + " +1 ulp", biasedP, refP, 1000),
+                    b + ": a planted 1-ulp bias passed the bias check");
+            // and the per-element float bound alone would not have caught it: the bias check is needed
+            Conformance.assertMatches(Backends.java(), b + " +1 ulp within the per-element bound",
+                    Tensor.of(biasedP, refP.shape), refP, false);
+        }
+    }
+
     @Test
     void rejectsAResultInAnotherBackendsMemory() {
         NaiveReference.Result r = reference();
         // a heap tensor presented as the cpu backend's result: a silent fallback to java
-        org.conv4j.Backend fakeCpu = new org.conv4j.spi.BaseBackend() {
-            @Override
-            public String name() {
-                return "cpu";
-            }
-
-            @Override
-            protected Tensor doConv2d(org.conv4j.spi.ConvGeometry g, Tensor x, Tensor w, Tensor bias) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            protected Tensor doConv2dBackwardData(org.conv4j.spi.ConvGeometry g, Tensor dy, Tensor w) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            protected Tensor doConv2dBackwardWeights(org.conv4j.spi.ConvGeometry g, Tensor dy, Tensor x) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            protected Tensor doConv2dBackwardBias(Tensor dy) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            protected Tensor doMaxPool2d(org.conv4j.spi.PoolGeometry g, Tensor x) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            protected Tensor doMaxPool2dBackward(org.conv4j.spi.PoolGeometry g, Tensor dy, Tensor x) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            protected Tensor doAvgPool2d(org.conv4j.spi.PoolGeometry g, Tensor x) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            protected Tensor doAvgPool2dBackward(org.conv4j.spi.PoolGeometry g, Tensor dy) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        // (a proxy: only name() is called, and the fake keeps compiling as the interface grows)
+        org.conv4j.Backend fakeCpu = (org.conv4j.Backend) java.lang.reflect.Proxy.newProxyInstance(
+                org.conv4j.Backend.class.getClassLoader(), new Class<?>[] {org.conv4j.Backend.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("name")) {
+                        return "cpu";
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
         assertThrows(AssertionFailedError.class, () -> Conformance.assertMatches(fakeCpu, "heap result from cpu",
                 tensor(r.value[0], r.value[1], 1, 2), r, true));
     }

@@ -78,9 +78,13 @@ final class Conformance {
      * Checks a backend result against the reference and closes it: shape, memory location, then every
      * value. With {@code exact} the values must be identical (integer data whose partial sums are all
      * representable in float32, so any summation order gives the same float). Otherwise element
-     * {@code i} may differ by {@code 4 (terms_i + 1) u sum_i|term|}: four times the worst-case bound of
-     * float32 summation in any order (recursive, pairwise, blocked, with or without FMA) of the same
-     * exact products, plus the final rounding.
+     * {@code i} may differ by {@link #tolerance}: four times the worst-case bound of float32 summation in
+     * any order (recursive, pairwise, blocked, with or without FMA) of the same exact products, plus the
+     * final rounding, plus the absolute error of underflow.
+     *
+     * <p>Non-finite values, exactly: where the reference is NaN the result must be NaN; where it is +-Inf
+     * the result must be the same infinity. Where {@link NaiveReference.Result#mayBeNaN} says an implicit
+     * zero meets an infinite or NaN operand, NaN is accepted too (IEEE arithmetic on a zero-padded tensor).
      */
     static void assertMatches(Backend b, String what, Tensor actual, NaiveReference.Result expected, boolean exact) {
         try (actual) {
@@ -95,14 +99,24 @@ final class Conformance {
             double worst = 0;
             for (int i = 0; i < a.length; i++) {
                 double e = expected.value[i];
-                double tol = exact ? 0 : 4 * (expected.terms[i] + 1) * U * expected.absSum[i];
+                double tol = exact ? 0 : tolerance(expected, i);
                 double err = Math.abs(a[i] - e);
-                if (!(err <= tol)) {
+                boolean ok;
+                if (Double.isNaN(e) || (expected.mayBeNaN[i] && Float.isNaN(a[i]))) {
+                    ok = Float.isNaN(a[i]);
+                } else if (Double.isInfinite(e)) {
+                    ok = a[i] == e;
+                } else {
+                    ok = err <= tol;
+                }
+                if (!ok) {
                     badCount++;
-                    worst = Math.max(worst, err);
+                    if (!Double.isNaN(err)) {
+                        worst = Math.max(worst, err);
+                    }
                     if (bad.size() < 5) {
                         bad.add(index(expected.shape, i) + " = " + a[i] + ", expected " + e
-                                + (exact ? " exactly" : " +- " + tol));
+                                + (exact || !Double.isFinite(e) ? " exactly" : " +- " + tol));
                     }
                 }
             }
@@ -111,6 +125,73 @@ final class Conformance {
                         + worst + "), e.g. " + String.join("; ", bad));
             }
         }
+    }
+
+    /**
+     * Checks a result against the reference within a per-element bound (an algorithm's own stated bound,
+     * e.g. {@link WinogradBound}) and closes it: shape, memory location, then every value.
+     */
+    static void assertWithin(Backend b, String what, Tensor actual, NaiveReference.Result expected, double[] bound) {
+        try (actual) {
+            assertArrayEquals(expected.shape, actual.shape(), () -> what + ": shape");
+            assertEquals(expectedLocation(b.name()), actual.location(), () -> b.name() + " " + what
+                    + ": the result is not in " + b.name() + "'s memory");
+            float[] a = actual.toArray();
+            int badCount = 0;
+            String first = null;
+            for (int i = 0; i < a.length; i++) {
+                double err = Math.abs(a[i] - expected.value[i]);
+                if (!(err <= bound[i])) {
+                    badCount++;
+                    if (first == null) {
+                        first = index(expected.shape, i) + " = " + a[i] + ", expected " + expected.value[i] + " +- "
+                                + bound[i];
+                    }
+                }
+            }
+            if (badCount > 0) {
+                fail(b.name() + " " + what + ": " + badCount + " of " + a.length + " values beyond the bound, e.g. "
+                        + first);
+            }
+        }
+    }
+
+    /**
+     * Fails when the result is systematically biased: over the elements whose terms do not cancel much
+     * ({@code |value| >= sum|term| / 2}), the mean signed error in units of the result's ulp must be within
+     * 0.25. Round-to-nearest errors average out (measured: |mean| <= 0.01 over 10^4 outputs of every
+     * algorithm on positive data, standard deviation 1 to 3 ulps), so a kernel that is off by one ulp in
+     * the same direction everywhere fails this even where each element alone is within its bound.
+     *
+     * @param minElements how many elements must qualify (fewer fail, so the check cannot pass vacuously)
+     */
+    static void assertUnbiased(String what, float[] actual, NaiveReference.Result expected, int minElements) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < actual.length; i++) {
+            double e = expected.value[i];
+            if (Double.isFinite(e) && e != 0 && Math.abs(e) >= expected.absSum[i] / 2) {
+                sum += (actual[i] - e) / Math.ulp((float) e);
+                n++;
+            }
+        }
+        if (n < minElements) {
+            fail(what + ": only " + n + " elements without cancellation, " + minElements + " needed for the bias check");
+        }
+        double mean = sum / n;
+        if (!(Math.abs(mean) <= 0.25)) {
+            fail(what + ": mean signed error " + mean + " ulps over " + n + " elements: a systematic bias");
+        }
+    }
+
+    /**
+     * The rounding tolerance of element {@code i}: {@code 4 (terms + 1) u sum|term|} for the float32
+     * summation, plus {@code (terms + 1) 2^-149} because a product or quotient that underflows into the
+     * subnormal range is rounded to a multiple of {@code 2^-149} (absolute error, which no relative bound
+     * covers).
+     */
+    static double tolerance(NaiveReference.Result expected, int i) {
+        return 4 * (expected.terms[i] + 1) * U * expected.absSum[i] + (expected.terms[i] + 1) * (double) Float.MIN_VALUE;
     }
 
     /** {@code [n, c, i, j]}-style index of flat position {@code flat} in {@code shape}. */

@@ -17,12 +17,23 @@ final class NaiveReference {
     private NaiveReference() {
     }
 
-    /** A reference result: values, and per element the absolute sum and number of summed terms. */
+    /**
+     * A reference result: values, and per element the absolute sum and number of summed terms, and whether
+     * an implementation that multiplies implicit zeros may get NaN there (see {@link #zeroTimes}).
+     */
     static final class Result {
         final int[] shape;
         final double[] value;
         final double[] absSum;
         final int[] terms;
+        /**
+         * True where the element's definition skips a product of an implicit zero (a padded input cell, or
+         * an output position a transposed convolution does not have) with an infinite or NaN operand. The
+         * reference skips that product, but im2col + GEMM, a zero-padded direct loop or a transposed
+         * convolution over zero-filled gaps computes {@code 0 * Inf = NaN} for it, as IEEE arithmetic on an
+         * explicitly zero-padded tensor does; so NaN is accepted there as well.
+         */
+        final boolean[] mayBeNaN;
 
         Result(int[] shape) {
             this.shape = shape.clone();
@@ -33,6 +44,7 @@ final class NaiveReference {
             value = new double[n];
             absSum = new double[n];
             terms = new int[n];
+            mayBeNaN = new boolean[n];
         }
 
         void add(int i, double term) {
@@ -40,15 +52,23 @@ final class NaiveReference {
             absSum[i] += Math.abs(term);
             terms[i]++;
         }
+
+        /** Records a skipped product of an implicit zero with {@code operand} (see {@link #mayBeNaN}). */
+        void zeroTimes(int i, double operand) {
+            if (!Double.isFinite(operand)) {
+                mayBeNaN[i] = true;
+            }
+        }
     }
 
     /** {@code floor((in + before + after - d(k-1) - 1) / s) + 1}; throws when no window fits. */
     static int convOutSize(int in, int k, int s, int before, int after, int d) {
-        int span = in + before + after - d * (k - 1) - 1;
+        // long: padding and dilation may each be near Integer.MAX_VALUE
+        long span = (long) in + before + after - (long) d * (k - 1) - 1;
         if (span < 0) {
             throw new IllegalArgumentException("reference: no window fits");
         }
-        return span / s + 1;
+        return (int) (span / s + 1);
     }
 
     /**
@@ -57,16 +77,17 @@ final class NaiveReference {
      * the far padding but must start inside the input or the near padding (PyTorch's rule).
      */
     static int poolOutSize(int in, int k, int s, int pad, boolean ceil) {
-        if (k > in + 2 * pad) {
+        if (k > in + 2L * pad) {
             throw new IllegalArgumentException("reference: no window fits");
         }
         int count = 0;
-        for (int i = 0; ; i++) {
-            int start = i * s - pad;
-            boolean fits = start + k <= in + pad;
+        for (long i = 0; ; i++) {
+            // long: with a stride near Integer.MAX_VALUE the second window's start overflows int
+            long start = i * s - pad;
+            boolean fits = start + k <= (long) in + pad;
             // ceil mode: one more window as long as the previous one stopped short of the padded end,
             // but never one that starts inside the far padding
-            boolean overhangs = ceil && start < in && start - s + k < in + pad;
+            boolean overhangs = ceil && start < in && start - s + k < (long) in + pad;
             if (fits || overhangs) {
                 count++;
             } else {
@@ -98,13 +119,14 @@ final class NaiveReference {
                         }
                         for (int c = 0; c < cig; c++) {
                             for (int a = 0; a < kh; a++) {
-                                int row = i * p.strideH() - p.padTop() + a * p.dilationH();
+                                long row = (long) i * p.strideH() - p.padTop() + (long) a * p.dilationH();
                                 for (int e = 0; e < kw; e++) {
-                                    int col = j * p.strideW() - p.padLeft() + e * p.dilationW();
+                                    long col = (long) j * p.strideW() - p.padLeft() + (long) e * p.dilationW();
                                     if (row < 0 || row >= h || col < 0 || col >= wd) {
+                                        r.zeroTimes(o, w[((co * cig + c) * kh + a) * kw + e]);
                                         continue;
                                     }
-                                    r.add(o, x[((b * cin + grp * cig + c) * h + row) * wd + col]
+                                    r.add(o, x[((b * cin + grp * cig + c) * h + (int) row) * wd + (int) col]
                                             * w[((co * cig + c) * kh + a) * kw + e]);
                                 }
                             }
@@ -135,16 +157,17 @@ final class NaiveReference {
                         int o = ((b * cin + ci) * h + row) * wd + col;
                         for (int co = grp * cog; co < (grp + 1) * cog; co++) {
                             for (int a = 0; a < kh; a++) {
-                                int ti = row + p.padTop() - a * p.dilationH();
-                                if (ti < 0 || ti % p.strideH() != 0 || ti / p.strideH() >= ho) {
-                                    continue;
-                                }
+                                // long: row + padTop - a*dh may leave int range with huge padding and dilation
+                                long ti = (long) row + p.padTop() - (long) a * p.dilationH();
+                                boolean rowValid = ti >= 0 && ti % p.strideH() == 0 && ti / p.strideH() < ho;
                                 for (int e = 0; e < kw; e++) {
-                                    int tj = col + p.padLeft() - e * p.dilationW();
-                                    if (tj < 0 || tj % p.strideW() != 0 || tj / p.strideW() >= wo) {
+                                    long tj = (long) col + p.padLeft() - (long) e * p.dilationW();
+                                    if (!rowValid || tj < 0 || tj % p.strideW() != 0 || tj / p.strideW() >= wo) {
+                                        r.zeroTimes(o, w[((co * cig + (ci - grp * cig)) * kh + a) * kw + e]);
                                         continue;
                                     }
-                                    r.add(o, dy[((b * cout + co) * ho + ti / p.strideH()) * wo + tj / p.strideW()]
+                                    r.add(o, dy[((b * cout + co) * ho + (int) (ti / p.strideH())) * wo
+                                            + (int) (tj / p.strideW())]
                                             * w[((co * cig + (ci - grp * cig)) * kh + a) * kw + e]);
                                 }
                             }
@@ -172,14 +195,15 @@ final class NaiveReference {
                         int o = ((co * cig + c) * kh + a) * kw + e;
                         for (int b = 0; b < n; b++) {
                             for (int i = 0; i < ho; i++) {
-                                int row = i * p.strideH() - p.padTop() + a * p.dilationH();
+                                long row = (long) i * p.strideH() - p.padTop() + (long) a * p.dilationH();
                                 for (int j = 0; j < wo; j++) {
-                                    int col = j * p.strideW() - p.padLeft() + e * p.dilationW();
+                                    long col = (long) j * p.strideW() - p.padLeft() + (long) e * p.dilationW();
                                     if (row < 0 || row >= h || col < 0 || col >= wd) {
+                                        r.zeroTimes(o, dy[((b * cout + co) * ho + i) * wo + j]);
                                         continue;
                                     }
                                     r.add(o, dy[((b * cout + co) * ho + i) * wo + j]
-                                            * x[((b * cin + grp * cig + c) * h + row) * wd + col]);
+                                            * x[((b * cin + grp * cig + c) * h + (int) row) * wd + (int) col]);
                                 }
                             }
                         }
@@ -205,9 +229,10 @@ final class NaiveReference {
     }
 
     /**
-     * Flat index into x of the winner of window (i, j) of plane {@code plane}: the first cell in row-major
-     * order whose value is strictly greater than every earlier real cell; padded cells are skipped (they
-     * never win). Returns -1 for a window with no real cell.
+     * Flat index into x of the winner of window (i, j) of plane {@code plane}: the first NaN of the window in
+     * row-major order if it has one (NaN wins a max, as in PyTorch), else the first cell whose value is
+     * strictly greater than every earlier real cell; padded cells are skipped (they never win). Returns -1
+     * for a window with no real cell.
      */
     static int maxPoolWinner(double[] x, int[] xs, PoolParams p, int plane, int i, int j) {
         int h = xs[2], wd = xs[3];
@@ -220,7 +245,7 @@ final class NaiveReference {
                     continue;
                 }
                 int idx = (plane * h + row) * wd + col;
-                if (best < 0 || x[idx] > x[best]) {
+                if (best < 0 || x[idx] > x[best] || (Double.isNaN(x[idx]) && !Double.isNaN(x[best]))) {
                     best = idx;
                 }
             }
@@ -341,5 +366,68 @@ final class NaiveReference {
             }
         }
         return r;
+    }
+
+    /** Adaptive window of output index {@code i}: {@code [floor(i*in/out), ceil((i+1)*in/out))}, from its definition. */
+    static int[] adaptiveWindow(int i, int in, int out) {
+        return new int[] {(int) Math.floor((double) i * in / out), (int) Math.ceil((double) (i + 1) * in / out)};
+    }
+
+    /** Adaptive average pooling: the mean of each window. */
+    static Result adaptiveAvgPool2d(double[] x, int[] xs, int hOut, int wOut) {
+        Result r = new Result(new int[] {xs[0], xs[1], hOut, wOut});
+        for (int plane = 0; plane < xs[0] * xs[1]; plane++) {
+            for (int i = 0; i < hOut; i++) {
+                int[] rw = adaptiveWindow(i, xs[2], hOut);
+                for (int j = 0; j < wOut; j++) {
+                    int[] cw = adaptiveWindow(j, xs[3], wOut);
+                    double cnt = (double) (rw[1] - rw[0]) * (cw[1] - cw[0]);
+                    for (int a = rw[0]; a < rw[1]; a++) {
+                        for (int b = cw[0]; b < cw[1]; b++) {
+                            r.add((plane * hOut + i) * wOut + j, x[(plane * xs[2] + a) * xs[3] + b] / cnt);
+                        }
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Adaptive average gradient: {@code dx[cell] = sum over windows holding cell of dy / count}. */
+    static Result adaptiveAvgPool2dBackward(double[] dy, int[] xs, int hOut, int wOut) {
+        Result r = new Result(xs);
+        for (int plane = 0; plane < xs[0] * xs[1]; plane++) {
+            for (int i = 0; i < hOut; i++) {
+                int[] rw = adaptiveWindow(i, xs[2], hOut);
+                for (int j = 0; j < wOut; j++) {
+                    int[] cw = adaptiveWindow(j, xs[3], wOut);
+                    double cnt = (double) (rw[1] - rw[0]) * (cw[1] - cw[0]);
+                    for (int a = rw[0]; a < rw[1]; a++) {
+                        for (int b = cw[0]; b < cw[1]; b++) {
+                            r.add((plane * xs[2] + a) * xs[3] + b, dy[(plane * hOut + i) * wOut + j] / cnt);
+                        }
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Flat plane index of the first maximum (row-major) of adaptive window (i, j) of {@code plane}; a NaN wins. */
+    static int adaptiveMaxWinner(double[] x, int[] xs, int hOut, int wOut, int plane, int i, int j) {
+        int[] rw = adaptiveWindow(i, xs[2], hOut);
+        int[] cw = adaptiveWindow(j, xs[3], wOut);
+        int best = -1;
+        for (int a = rw[0]; a < rw[1]; a++) {
+            for (int b = cw[0]; b < cw[1]; b++) {
+                int idx = a * xs[3] + b;
+                double v = x[plane * xs[2] * xs[3] + idx];
+                double bv = best < 0 ? 0 : x[plane * xs[2] * xs[3] + best];
+                if (best < 0 || v > bv || (Double.isNaN(v) && !Double.isNaN(bv))) {
+                    best = idx;
+                }
+            }
+        }
+        return best;
     }
 }

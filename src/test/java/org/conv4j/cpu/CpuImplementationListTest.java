@@ -100,15 +100,15 @@ class CpuImplementationListTest {
 
     @Test
     void everyImplementationOnEveryShapeItAppliesTo() {
-        org.conv4j.Backend cpu = CpuBackend.create();
+        CpuBackend cpu = CpuBackend.create(true).withWinograd("auto");  // Winograd allowed: its entries apply
         int runs = 0;
         for (ConvDirection d : ConvDirection.values()) {
             List<String> all = CpuBackend.implementations(d);
             assertEquals("im2col_sgemm", all.get(all.size() - 1), "the last entry computes everything");
             for (Shape s : SHAPES) {
                 float[] ref = run(Backends.java(), d, s);
-                List<String> applicable = CpuBackend.applicableImplementations(d, s.geometry());
-                assertTrue(applicable.contains(CpuBackend.implementation(d, s.geometry())), s + " " + d);
+                List<String> applicable = cpu.applicableImplementations(d, s.geometry());
+                assertTrue(applicable.contains(cpu.implementation(d, s.geometry())), s + " " + d);
                 for (String impl : applicable) {
                     System.setProperty(d.property(), impl);
                     float[] got = run(cpu, d, s);
@@ -129,7 +129,7 @@ class CpuImplementationListTest {
 
     @Test
     void forcingAnImplementationThatDoesNotApplyIsRefused() {
-        org.conv4j.Backend cpu = CpuBackend.create();
+        org.conv4j.Backend cpu = CpuBackend.create(true);
         Shape dense = SHAPES.get(3);  // the stem: never the grouped direct loops
         System.setProperty(ConvDirection.FORWARD.property(), "grouped_direct__scalar");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -141,27 +141,22 @@ class CpuImplementationListTest {
         assertTrue(e.getMessage().contains("names no cpu implementation"), e.getMessage());
     }
 
-    private static void expect(Shape s, String fwd, String data, String weights) {
+    private static void expect(CpuBackend cpu, Shape s, String fwd, String data, String weights) {
         ConvGeometry g = s.geometry();
-        assertEquals(fwd, CpuBackend.implementation(ConvDirection.FORWARD, g), s + " forward, ISA " + CpuBackend.isa());
-        assertEquals(data, CpuBackend.implementation(ConvDirection.BACKWARD_DATA, g), s + " backward data");
-        assertEquals(weights, CpuBackend.implementation(ConvDirection.BACKWARD_WEIGHTS, g), s + " backward weights");
+        assertEquals(fwd, cpu.implementation(ConvDirection.FORWARD, g), s + " forward, ISA " + CpuBackend.isa());
+        assertEquals(data, cpu.implementation(ConvDirection.BACKWARD_DATA, g), s + " backward data");
+        assertEquals(weights, cpu.implementation(ConvDirection.BACKWARD_WEIGHTS, g), s + " backward weights");
     }
 
     /** One layer of each class of the benchmark suite; expectations follow conv_impl_list.cpp's predicates. */
     @Test
     void picksPerLayerClass() {
-        CpuBackend.winograd("auto");  // the expectations are the auto rule's; a conformance run may use "always"
-        try {
-            picksUnderAutoWinograd();
-        } finally {
-            CpuBackend.winograd(System.getProperty("conv4j.cpu.winograd", "auto"));
-        }
-    }
-
-    private static void picksUnderAutoWinograd() {
+        CpuBackend cpu = CpuBackend.create(true).withWinograd("auto");  // the expectations are the auto rule's
         String isa = CpuBackend.isa();
-        assertTrue(CpuBackend.create().toString().contains("ISA " + isa));
+        assertTrue(cpu.description().contains("ISA " + isa), cpu.description());
+        // exact order asked (Winograd off): the dense 3x3 layer leaves Winograd
+        assertEquals("im2col_sgemm", CpuBackend.create(true).withWinograd("off").implementation(ConvDirection.FORWARD,
+                new Shape(8, 64, 56, 56, 64, 3, 1, 1, 1, 1, 1, 1, 1).geometry()));
         boolean v512 = isa.equals("avx512");
         boolean v2 = !isa.equals("scalar");
         String wino = v512 ? "winograd_f2x3__avx512" : "winograd_f2x3__scalar";
@@ -170,19 +165,19 @@ class CpuImplementationListTest {
         String gd = v512 ? "dw_direct__avx512" : v2 ? "dw_direct__avx2" : "grouped_direct__scalar";
         String phase = v512 ? "igemm_phase__avx512" : v2 ? "igemm_phase__avx2" : "im2col_sgemm";
         String gemm = "im2col_sgemm";
-        expect(new Shape(8, 64, 56, 56, 64, 3, 1, 1, 1, 1, 1, 1, 1), wino, wino, wino);            // s4
-        expect(new Shape(8, 256, 56, 56, 64, 1, 1, 0, 0, 0, 0, 1, 1), igemm, pw, pw);              // s5
-        expect(new Shape(1, 3, 224, 224, 64, 7, 2, 3, 3, 3, 3, 1, 1), igemm, gemm, igemm);         // s7 stem
-        expect(new Shape(32, 1, 28, 28, 6, 5, 1, 2, 2, 2, 2, 1, 1),
+        expect(cpu, new Shape(8, 64, 56, 56, 64, 3, 1, 1, 1, 1, 1, 1, 1), wino, wino, wino);            // s4
+        expect(cpu, new Shape(8, 256, 56, 56, 64, 1, 1, 0, 0, 0, 0, 1, 1), igemm, pw, pw);              // s5
+        expect(cpu, new Shape(1, 3, 224, 224, 64, 7, 2, 3, 3, 3, 3, 1, 1), igemm, gemm, igemm);         // s7 stem
+        expect(cpu, new Shape(32, 1, 28, 28, 6, 5, 1, 2, 2, 2, 2, 1, 1),
                 v512 ? igemm : v2 ? "igemm_small__avx2" : gemm, gemm, igemm);                       // s2
-        expect(new Shape(1, 144, 56, 56, 144, 3, 1, 1, 1, 1, 1, 1, 144), gd, gd, gd);               // depthwise
-        expect(new Shape(8, 144, 56, 56, 144, 5, 2, 1, 2, 1, 2, 1, 144), gd, gd, gd);               // dw 5x5 s2
-        expect(new Shape(8, 128, 56, 56, 128, 3, 1, 1, 1, 1, 1, 1, 32), gd, gd, gd);                // 4 ch/group
-        expect(new Shape(8, 256, 28, 28, 256, 3, 1, 1, 1, 1, 1, 1, 32),
+        expect(cpu, new Shape(1, 144, 56, 56, 144, 3, 1, 1, 1, 1, 1, 1, 144), gd, gd, gd);               // depthwise
+        expect(cpu, new Shape(8, 144, 56, 56, 144, 5, 2, 1, 2, 1, 2, 1, 144), gd, gd, gd);               // dw 5x5 s2
+        expect(cpu, new Shape(8, 128, 56, 56, 128, 3, 1, 1, 1, 1, 1, 1, 32), gd, gd, gd);                // 4 ch/group
+        expect(cpu, new Shape(8, 256, 28, 28, 256, 3, 1, 1, 1, 1, 1, 1, 32),
                 v512 ? igemm : v2 ? "igemm_small__avx2" : gemm, igemm, igemm);                      // 8 ch/group
-        expect(new Shape(1, 256, 28, 28, 256, 3, 1, 2, 2, 2, 2, 2, 1), gemm, gemm, gemm);           // dilated
-        expect(new Shape(8, 128, 56, 56, 128, 3, 2, 1, 1, 1, 1, 1, 1), gemm, gemm, gemm);           // strided
-        expect(new Shape(8, 512, 28, 28, 512, 3, 2, 1, 1, 1, 1, 1, 32), v512 ? igemm : phase, gemm,
+        expect(cpu, new Shape(1, 256, 28, 28, 256, 3, 1, 2, 2, 2, 2, 2, 1), gemm, gemm, gemm);           // dilated
+        expect(cpu, new Shape(8, 128, 56, 56, 128, 3, 2, 1, 1, 1, 1, 1, 1), gemm, gemm, gemm);           // strided
+        expect(cpu, new Shape(8, 512, 28, 28, 512, 3, 2, 1, 1, 1, 1, 1, 32), v512 ? igemm : phase, gemm,
                 v512 ? igemm : gemm);                                                                // 16/group
     }
 }

@@ -8,6 +8,7 @@ import org.conv4j.ConvParams;
 import org.conv4j.PoolParams;
 import org.conv4j.Tensor;
 import org.conv4j.spi.HeapStorage;
+import org.conv4j.spi.TensorAccess;
 
 /** Shared helpers of the cpu tests: random operands and shapes, and a tolerant comparison. */
 final class CpuTestSupport {
@@ -96,12 +97,12 @@ final class CpuTestSupport {
         for (int i = 0; i < v.length; i++) {
             v[i] = Math.round(v[i] * 2) / 2f;
         }
-        return Tensor.wrap(new HeapStorage(v), shape);
+        return TensorAccess.wrap(new HeapStorage(v), shape);
     }
 
     /** The same values in native memory. */
     static Tensor toNative(Tensor t) {
-        return Tensor.wrap(NativeStorage.copyOf(t.toArray()), t.shape());
+        return TensorAccess.wrap(NativeStorage.copyOf(t.toArray()), t.shape());
     }
 
     static void assertClose(String what, Tensor expected, Tensor actual, float tol) {

@@ -2,6 +2,7 @@ package org.conv4j.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -9,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.conv4j.Backend;
+import org.conv4j.Backends;
 import org.conv4j.ConvParams;
+import org.conv4j.Precision;
 import org.conv4j.Tensor;
 import org.conv4j.spi.ConvGeometry;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The cpu backend's Winograd F(2x2, 3x3) path (and F(3x3, 2x2) for the weight gradient), forced on ({@code CpuBackend.winograd("always")}), on random
+ * The cpu backend's Winograd F(2x2, 3x3) path (and F(3x3, 2x2) for the weight gradient), forced on ({@code withWinograd("always")}), on random
  * 3x3 stride-1 shapes (odd sizes, asymmetric padding 0 to 3, groups, partial tiles, bias), with the AVX-512
  * and the portable transforms, against a double-precision reference of the definitions: random data within
  * the conformance suite's tolerance 4 (n + 1) u sum |term|, small-integer data exactly.
@@ -31,13 +35,7 @@ class CpuWinogradTest {
 
     @AfterAll
     static void restore() {
-        restoreMode();
         CpuBackend.forceScalar(false);
-    }
-
-    /** Back to the mode of this JVM (-Dconv4j.cpu.winograd, as the conformance run with "always" sets it). */
-    private static void restoreMode() {
-        CpuBackend.winograd(System.getProperty("conv4j.cpu.winograd", "auto"));
     }
 
     /** One 3x3 stride-1 case. */
@@ -179,8 +177,7 @@ class CpuWinogradTest {
     @ParameterizedTest(name = "scalar transforms {0}")
     @ValueSource(booleans = {false, true})
     void forcedWinogradMatchesTheDefinition(boolean scalar) {
-        CpuBackend cpu = CpuBackend.create(true);
-        CpuBackend.winograd("always");
+        CpuBackend cpu = CpuBackend.create(true).withWinograd("always");
         CpuBackend.forceScalar(scalar);
         try {
             Random r = new Random(scalar ? 31 : 32);
@@ -196,12 +193,12 @@ class CpuWinogradTest {
                 ConvGeometry fg = ConvGeometry.forward(xt, wt, bt, c.params());
                 ConvGeometry bg = ConvGeometry.backwardData(dyt, wt, c.xShape(), c.params());
                 ConvGeometry wg = ConvGeometry.backwardWeights(dyt, xt, c.wShape(), c.params());
-                assertTrue(CpuBackend.usesWinograd(fg, CpuBackend.FORWARD), what + ": forward not on the Winograd path");
-                assertTrue(CpuBackend.usesWinograd(bg, CpuBackend.BACKWARD_DATA),
+                assertTrue(cpu.usesWinograd(fg, CpuBackend.FORWARD), what + ": forward not on the Winograd path");
+                assertTrue(cpu.usesWinograd(bg, CpuBackend.BACKWARD_DATA),
                         what + ": backward data not on the Winograd path");
                 // the weight gradient sums n * hout * wout products and takes Winograd from 64 of them
                 int summed = c.n * c.hout() * c.wout();
-                assertEquals(summed >= 64, CpuBackend.usesWinograd(wg, CpuBackend.BACKWARD_WEIGHTS),
+                assertEquals(summed >= 64, cpu.usesWinograd(wg, CpuBackend.BACKWARD_WEIGHTS),
                         what + ": weight gradient path for " + summed + " summed products");
                 int cig = c.cin / c.groups, cog = c.cout / c.groups;
                 check("conv2d " + what, cpu.conv2d(xt, wt, bt, c.params()), forward(c, x, w, b),
@@ -212,42 +209,63 @@ class CpuWinogradTest {
                         backwardWeights(c, dy, x), summed, ints);
             }
         } finally {
-            restoreMode();
             CpuBackend.forceScalar(false);
         }
     }
 
     @Test
-    void thePropertySetTheMode() {
-        CpuBackend.create(true);
-        String mode = System.getProperty("conv4j.cpu.winograd", "auto");
-        int expected = mode.equals("off") ? 0 : mode.equals("always") ? 2 : 1;
-        assertEquals(expected, CpuNative.c4j_cpu_winograd(), "-Dconv4j.cpu.winograd=" + mode);
+    void thePropertySetsTheDefaultBackendsMode() {
+        String mode = System.getProperty("conv4j.cpu.winograd", "off");
+        Backend cpu = CpuBackend.create();
+        assertEquals(mode.equals("off") ? Precision.ACCURATE : Precision.FASTEST, cpu.precision(),
+                "-Dconv4j.cpu.winograd=" + mode);
+        assertEquals(mode.equals("off") ? "cpu" : "cpu (winograd " + mode + ")", cpu.toString());
+    }
+
+    @Test
+    void precisionVariantsChooseTheirPathPerCall() {
+        CpuBackend cpu = CpuBackend.create(true);
+        assertEquals(Precision.ACCURATE, cpu.precision(), "the default");
+        CpuBackend fastest = (CpuBackend) cpu.withPrecision(Precision.FASTEST);
+        assertEquals(Precision.FASTEST, fastest.precision());
+        assertSame(fastest, fastest.withPrecision(Precision.FASTEST));
+        assertEquals(Precision.ACCURATE, fastest.withPrecision(Precision.ACCURATE).precision());
+        assertThrows(IllegalArgumentException.class, () -> cpu.withPrecision(null));
+        Tensor x = Tensor.zeros(8, 64, 56, 56), w = Tensor.zeros(64, 64, 3, 3);
+        ConvGeometry fg = ConvGeometry.forward(x, w, null, ConvParams.defaults().padding(1, 1));
+        // both variants at once: the mode is not process-wide
+        assertFalse(cpu.usesWinograd(fg, CpuBackend.FORWARD), "ACCURATE: ResNet stage 1 forward on Winograd");
+        assertTrue(fastest.usesWinograd(fg, CpuBackend.FORWARD), "FASTEST: ResNet stage 1 forward not on Winograd");
+        assertFalse(cpu.usesWinograd(fg, CpuBackend.FORWARD), "a FASTEST variant changed the ACCURATE one");
+        // auto() routes small problems to java but keeps the precision of the cpu backend behind it
+        Backend routed = cpu.forAuto();
+        assertEquals(Precision.ACCURATE, routed.precision());
+        Backend routedFast = routed.withPrecision(Precision.FASTEST);
+        assertEquals(Precision.FASTEST, routedFast.precision());
+        assertEquals("cpu", routedFast.name());
+        // java and cuda have nothing faster: themselves
+        assertSame(Backends.java(), Backends.java().withPrecision(Precision.FASTEST));
     }
 
     @Test
     void theSwitchChoosesThePath() {
-        CpuBackend.create(true);
+        CpuBackend base = CpuBackend.create(true);
         Tensor x = Tensor.zeros(8, 64, 56, 56), w = Tensor.zeros(64, 64, 3, 3), dy = Tensor.zeros(8, 64, 56, 56);
         ConvParams p = ConvParams.defaults().padding(1, 1);
         ConvGeometry fg = ConvGeometry.forward(x, w, null, p);
         ConvGeometry bg = ConvGeometry.backwardData(dy, w, new int[] {8, 64, 56, 56}, p);
         ConvGeometry wg = ConvGeometry.backwardWeights(dy, x, new int[] {64, 64, 3, 3}, p);
         ConvGeometry strided = ConvGeometry.forward(x, w, null, p.stride(2, 2));
-        try {
-            CpuBackend.winograd("off");
-            assertFalse(CpuBackend.usesWinograd(fg, CpuBackend.FORWARD));
-            assertFalse(CpuBackend.usesWinograd(bg, CpuBackend.BACKWARD_DATA));
-            assertFalse(CpuBackend.usesWinograd(wg, CpuBackend.BACKWARD_WEIGHTS));
-            CpuBackend.winograd("auto");
-            assertTrue(CpuBackend.usesWinograd(fg, CpuBackend.FORWARD), "auto: ResNet stage 1 forward");
-            assertTrue(CpuBackend.usesWinograd(bg, CpuBackend.BACKWARD_DATA), "auto: ResNet stage 1 backward data");
-            assertTrue(CpuBackend.usesWinograd(wg, CpuBackend.BACKWARD_WEIGHTS), "auto: ResNet stage 1 weights");
-            CpuBackend.winograd("always");
-            assertFalse(CpuBackend.usesWinograd(strided, CpuBackend.FORWARD), "stride 2 has no Winograd path");
-            assertThrows(IllegalArgumentException.class, () -> CpuBackend.winograd("sometimes"));
-        } finally {
-            restoreMode();
-        }
+        CpuBackend off = base.withWinograd("off");
+        assertFalse(off.usesWinograd(fg, CpuBackend.FORWARD));
+        assertFalse(off.usesWinograd(bg, CpuBackend.BACKWARD_DATA));
+        assertFalse(off.usesWinograd(wg, CpuBackend.BACKWARD_WEIGHTS));
+        CpuBackend auto = base.withWinograd("auto");
+        assertTrue(auto.usesWinograd(fg, CpuBackend.FORWARD), "auto: ResNet stage 1 forward");
+        assertTrue(auto.usesWinograd(bg, CpuBackend.BACKWARD_DATA), "auto: ResNet stage 1 backward data");
+        assertTrue(auto.usesWinograd(wg, CpuBackend.BACKWARD_WEIGHTS), "auto: ResNet stage 1 weights");
+        CpuBackend always = base.withWinograd("always");
+        assertFalse(always.usesWinograd(strided, CpuBackend.FORWARD), "stride 2 has no Winograd path");
+        assertThrows(IllegalArgumentException.class, () -> base.withWinograd("sometimes"));
     }
 }

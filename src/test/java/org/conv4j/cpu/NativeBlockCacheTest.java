@@ -16,6 +16,7 @@ import org.conv4j.Tensor;
 import org.conv4j.java.JavaBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.conv4j.spi.TensorAccess;
 
 /** The bounded cache of large closed result blocks (NativeBlockCache) and its use by NativeStorage. */
 @DisabledIfSystemProperty(named = "conv4j.test.skipNative", matches = "true",
@@ -75,15 +76,15 @@ class NativeBlockCacheTest {
         Tensor dy = CpuTestSupport.random(r, y.shape());
         float[] expected = JavaBackend.INSTANCE.maxPool2dBackward(dy, x, p).toArray();
         Tensor first = cpu.maxPool2dBackward(dy, x, p);
-        FloatPointer block = ((NativeStorage) first.storage()).pointer();
+        FloatPointer block = ((NativeStorage) TensorAccess.storage(first)).pointer();
         assertArrayEquals(expected, first.toArray());
         first.close();
         Tensor second = cpu.maxPool2dBackward(dy, x, p);
-        assertSame(block, ((NativeStorage) second.storage()).pointer(), "the closed block was not reused");
+        assertSame(block, ((NativeStorage) TensorAccess.storage(second)).pointer(), "the closed block was not reused");
         assertArrayEquals(expected, second.toArray());
         Tensor third = cpu.maxPool2dBackward(dy, x, p);  // the block is in use: a new one
-        assertNotNull(((NativeStorage) third.storage()).pointer());
-        assertFalse(block == ((NativeStorage) third.storage()).pointer());
+        assertNotNull(((NativeStorage) TensorAccess.storage(third)).pointer());
+        assertFalse(block == ((NativeStorage) TensorAccess.storage(third)).pointer());
         assertArrayEquals(expected, third.toArray());
         second.close();
         third.close();

@@ -13,6 +13,7 @@ import org.conv4j.PoolParams;
 import org.conv4j.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.conv4j.spi.TensorAccess;
 
 /** Native results are freed by close() and, when dropped, by the garbage collector: memory stays flat. */
 @DisabledIfSystemProperty(named = "conv4j.test.skipNative", matches = "true",
@@ -51,7 +52,7 @@ class NativeMemoryTest {
         for (int i = 0; i < 1000; i++) {
             Tensor y = cpu.conv2d(x, w, null, cp);
             y.close();
-            assertTrue(((NativeStorage) y.storage()).isClosed());
+            assertTrue(((NativeStorage) TensorAccess.storage(y)).isClosed());
         }
         assertEquals(before, Pointer.totalBytes(), "close() must free at once");
         for (int i = 0; i < 1000; i++) {
@@ -83,7 +84,7 @@ class NativeMemoryTest {
         for (int h : new int[] {1, 3, 17, 112}) {
             Tensor x = CpuTestSupport.random(new java.util.Random(h), 1, 3, h, h);
             try (Tensor y = cpu.maxPool2d(x, PoolParams.of(1, 1))) {
-                long address = ((NativeStorage) y.storage()).pointer().address();
+                long address = ((NativeStorage) TensorAccess.storage(y)).pointer().address();
                 assertEquals(0, address % 64, "result of " + h + "x" + h + " at " + Long.toHexString(address));
             }
         }

@@ -14,6 +14,7 @@ import org.conv4j.ConvParams;
 import org.conv4j.PoolParams;
 import org.conv4j.Tensor;
 import org.junit.jupiter.api.Test;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * The cuda backend against the java reference on a GPU: every operation on random shapes with every parameter,
@@ -150,7 +151,7 @@ class CudaBackendTest {
         try {
             for (int i = 0; i < 64 && oom == null; i++) {
                 try {
-                    held.add(Tensor.wrap(CudaStorage.allocate(Integer.MAX_VALUE, "test"), Integer.MAX_VALUE));
+                    held.add(TensorAccess.wrap(CudaStorage.allocate(Integer.MAX_VALUE, "test"), Integer.MAX_VALUE));
                 } catch (CudaOutOfMemoryException e) {
                     oom = e;
                 }

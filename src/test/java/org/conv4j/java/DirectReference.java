@@ -1,10 +1,15 @@
 package org.conv4j.java;
 
+import org.conv4j.IntTensor;
+import org.conv4j.MaxPoolResult;
 import org.conv4j.Tensor;
+import org.conv4j.spi.AdaptivePoolGeometry;
+import org.conv4j.spi.IndexGeometry;
 import org.conv4j.spi.BaseBackend;
 import org.conv4j.spi.ConvGeometry;
 import org.conv4j.spi.HeapStorage;
 import org.conv4j.spi.PoolGeometry;
+import org.conv4j.spi.TensorAccess;
 
 /**
  * TEST ONLY: the original direct-loop Java backend (a literal transcription of the definitions), kept
@@ -23,7 +28,7 @@ public final class DirectReference extends BaseBackend {
     }
 
     private static Tensor out(float[] data, int... shape) {
-        return Tensor.wrap(new HeapStorage(data), shape);
+        return TensorAccess.wrap(new HeapStorage(data), shape);
     }
 
     @Override
@@ -250,5 +255,44 @@ public final class DirectReference extends BaseBackend {
             }
         }
         return out(dx, g.inputShape());
+    }
+
+    // The index and adaptive operations have one implementation each in the java backend; this oracle
+    // exists for the fixed-window kernels, so it delegates these.
+    @Override
+    protected MaxPoolResult doMaxPool2dWithIndices(PoolGeometry g, Tensor x) {
+        boolean ceil = g.hOut != (g.h + 2 * g.ph - g.kh) / g.sh + 1 || g.wOut != (g.w + 2 * g.pw - g.kw) / g.sw + 1;
+        return JavaBackend.INSTANCE.maxPool2dWithIndices(x, org.conv4j.PoolParams.of(g.kh, g.kw).stride(g.sh, g.sw)
+                .padding(g.ph, g.pw).ceilMode(ceil));
+    }
+
+    @Override
+    protected Tensor doMaxPool2dBackwardIndices(IndexGeometry g, Tensor dy, IntTensor indices) {
+        return JavaBackend.INSTANCE.maxPool2dBackward(dy, indices, g.bigShape());
+    }
+
+    @Override
+    protected Tensor doMaxUnpool2d(IndexGeometry g, Tensor x, IntTensor indices) {
+        return JavaBackend.INSTANCE.maxUnpool2d(x, indices, g.bigShape());
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2d(AdaptivePoolGeometry g, Tensor x) {
+        return JavaBackend.INSTANCE.adaptiveAvgPool2d(x, g.hOut, g.wOut);
+    }
+
+    @Override
+    protected Tensor doAdaptiveAvgPool2dBackward(AdaptivePoolGeometry g, Tensor dy) {
+        return JavaBackend.INSTANCE.adaptiveAvgPool2dBackward(dy, g.inputShape());
+    }
+
+    @Override
+    protected Tensor doAdaptiveMaxPool2d(AdaptivePoolGeometry g, Tensor x) {
+        return JavaBackend.INSTANCE.adaptiveMaxPool2d(x, g.hOut, g.wOut);
+    }
+
+    @Override
+    protected MaxPoolResult doAdaptiveMaxPool2dWithIndices(AdaptivePoolGeometry g, Tensor x) {
+        return JavaBackend.INSTANCE.adaptiveMaxPool2dWithIndices(x, g.hOut, g.wOut);
     }
 }

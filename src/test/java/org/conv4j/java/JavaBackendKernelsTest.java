@@ -222,7 +222,7 @@ class JavaBackendKernelsTest {
 
     @ParameterizedTest(name = "{0} threads={1}")
     @MethodSource("poolCasesAndThreads")
-    void poolingMatchesDirectLoopsBitForBit(PoolCase c, int threads) {
+    void poolingMatchesDirectLoops(PoolCase c, int threads) {
         Conv4j.setThreads(threads);
         Pooling.grainOps = threads > 1 ? 1 : Pooling.DEFAULT_GRAIN_OPS;
         Random r = new Random(c.toString().hashCode());
@@ -235,10 +235,23 @@ class JavaBackendKernelsTest {
                     c + " max backward");
             Tensor xs = Tensor.of(random(r, c.n * c.c * c.h * c.w), c.n, c.c, c.h, c.w);
             Tensor aRef = REF.avgPool2d(xs, c.p);
-            assertArrayEquals(aRef.toArray(), FAST.avgPool2d(xs, c.p).toArray(), c + " avg forward");
+            // averages: global pooling reduces with four partial sums and the gradient is a separable gather
+            // (its own summation order, divisor as two reciprocals), so agreement is within float rounding
+            assertClose(aRef.toArray(), FAST.avgPool2d(xs, c.p).toArray(), c + " avg forward");
             Tensor ady = Tensor.of(random(r, aRef.size()), aRef.shape());
-            assertArrayEquals(REF.avgPool2dBackward(ady, xs.shape(), c.p).toArray(),
+            assertClose(REF.avgPool2dBackward(ady, xs.shape(), c.p).toArray(),
                     FAST.avgPool2dBackward(ady, xs.shape(), c.p).toArray(), c + " avg backward");
+        }
+    }
+
+    /** Within 1e-5 relative (inputs in [-1, 1], windows of at most 25 cells). */
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            if (!(Math.abs(expected[i] - actual[i]) <= 1e-5f * Math.max(1f, Math.abs(expected[i])))) {
+                org.junit.jupiter.api.Assertions.fail(what + ": value " + i + " is " + actual[i] + ", expected "
+                        + expected[i]);
+            }
         }
     }
 

@@ -150,4 +150,55 @@ class PoolLayersTest {
         assertTrue(e.getMessage().contains("padding (1, 2) must be at most half the window 2x3"), e.getMessage());
         assertTrue(max.parameters().isEmpty() && avg.parameters().isEmpty() && gap.parameters().isEmpty());
     }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("backendsTimesPools")
+    void maxPoolTrainingAndEvaluationModesGiveTheSameGradient(String backend, PoolParams p) {
+        Random rnd = new Random(21);
+        int[] xs = {2, 3, 6, 7};
+        Tensor x = Tensor.of(distinct(rnd, 2 * 3 * 6 * 7), xs);
+        MaxPool2D train = new MaxPool2D(p, Backends.get(backend));
+        MaxPool2D eval = new MaxPool2D(p, Backends.get(backend)).train(false);
+        assertTrue(train.isTraining());
+        assertTrue(!eval.isTraining());
+        Tensor y = train.forward(x);
+        assertArrayEquals(y.toArray(), eval.forward(x).toArray());
+        Tensor dy = Tensor.of(NumericGradient.random(rnd, y.size()), y.shape());
+        assertArrayEquals(eval.backward(dy).toArray(), train.backward(dy).toArray());
+        checkAgainstFiniteDifferences(train, xs, new Random(22));
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void adaptiveLayersMatchFiniteDifferences(String backendName) {
+        Backend b = Backends.get(backendName);
+        for (int[] out : new int[][] {{1, 1}, {2, 3}, {3, 3}, {7, 9}}) {
+            checkAgainstFiniteDifferences(new AdaptiveAvgPool2D(out[0], out[1], b), new int[] {2, 3, 5, 7}, new Random(31));
+            checkAgainstFiniteDifferences(new AdaptiveMaxPool2D(out[0], out[1], b), new int[] {2, 3, 5, 7}, new Random(32));
+        }
+        AdaptiveAvgPool2D gap = new AdaptiveAvgPool2D(1, 1, b);
+        float[] x = new float[2 * 3 * 4 * 5];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i;
+        }
+        float[] v = gap.forward(Tensor.of(x, 2, 3, 4, 5)).toArray();
+        for (int plane = 0; plane < 6; plane++) {
+            assertEquals(20 * plane + 9.5f, v[plane], 1e-4f, "plane " + plane);
+        }
+    }
+
+    @Test
+    void adaptiveLayerErrors() {
+        assertEquals("AdaptiveAvgPool2D: output size must be positive, got (0, 1)",
+                assertThrows(IllegalArgumentException.class, () -> new AdaptiveAvgPool2D(0, 1, Backends.java())).getMessage());
+        assertEquals("AdaptiveMaxPool2D: output size must be positive, got (1, -2)",
+                assertThrows(IllegalArgumentException.class, () -> new AdaptiveMaxPool2D(1, -2, Backends.java())).getMessage());
+        AdaptiveAvgPool2D avg = new AdaptiveAvgPool2D(2, 2, Backends.java());
+        assertThrows(IllegalStateException.class, () -> avg.backward(Tensor.zeros(1, 1, 2, 2)));
+        avg.forward(Tensor.zeros(1, 1, 5, 5));
+        assertEquals("AdaptiveAvgPool2D.backward: dy has shape [1, 1, 3, 3] but the last output was [1, 1, 2, 2]",
+                assertThrows(IllegalArgumentException.class, () -> avg.backward(Tensor.zeros(1, 1, 3, 3))).getMessage());
+        AdaptiveMaxPool2D max = new AdaptiveMaxPool2D(2, 2, Backends.java());
+        assertThrows(IllegalStateException.class, () -> max.backward(Tensor.zeros(1, 1, 2, 2)));
+    }
 }

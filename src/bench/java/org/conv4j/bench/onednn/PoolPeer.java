@@ -33,6 +33,18 @@ public final class PoolPeer extends Peer {
      */
     public PoolPeer(boolean backward, boolean max, Layout layout, int n, int c, int h, int w, int k, int stride,
             int pad, float[] x, float[] dy) {
+        this(backward, max, false, true, layout, n, c, h, w, k, stride, pad, x, dy);
+    }
+
+    /**
+     * As {@link #PoolPeer(boolean, boolean, Layout, int, int, int, int, int, int, int, float[], float[])}, plus:
+     *
+     * @param training   forward only: {@code forward_training}, which also writes max pooling's arg-max workspace
+     *                   (oneDNN's counterpart of a forward that returns indices)
+     * @param includePad average only: whether the divisor counts padded cells ({@code count_include_pad})
+     */
+    public PoolPeer(boolean backward, boolean max, boolean training, boolean includePad, Layout layout, int n, int c,
+            int h, int w, int k, int stride, int pad, float[] x, float[] dy) {
         super(layout);
         int hOut = (h + 2 * pad - k) / stride + 1;
         int wOut = (w + 2 * pad - k) / stride + 1;
@@ -45,14 +57,19 @@ public final class PoolPeer extends Peer {
         memory.format_tag blocked = blockedTag();
         memory.desc srcBlocked = own(OneDnn.desc(srcDims, blocked));
         memory.desc dstAny = own(OneDnn.desc(dstDims, memory.format_tag.any));
-        dnnl.algorithm alg = max ? dnnl.algorithm.pooling_max : dnnl.algorithm.pooling_avg_include_padding;
+        dnnl.algorithm alg = max ? dnnl.algorithm.pooling_max
+                : includePad ? dnnl.algorithm.pooling_avg_include_padding : dnnl.algorithm.pooling_avg_exclude_padding;
         IntMemoryMap args = own(new IntMemoryMap());
         if (!backward) {
             pooling_forward.primitive_desc fwd = own(new pooling_forward.primitive_desc(OneDnn.engine(),
-                    dnnl.prop_kind.forward_inference, alg, srcBlocked, dstAny, strides, kernel, dilation, pads, pads));
+                    training ? dnnl.prop_kind.forward_training : dnnl.prop_kind.forward_inference, alg, srcBlocked,
+                    dstAny, strides, kernel, dilation, pads, pads));
             pd = fwd;
             args.put(DNNL_ARG_SRC, input(srcDims, memory.format_tag.nchw, own(fwd.src_desc()), x));
             args.put(DNNL_ARG_DST, output(dstDims, memory.format_tag.nchw, own(fwd.dst_desc())));
+            if (training && max) {
+                args.put(DNNL_ARG_WORKSPACE, scratch(own(fwd.workspace_desc())));
+            }
             bind(new pooling_forward(fwd), args);
             return;
         }
