@@ -41,6 +41,9 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({2, 4, 3, 1, 1, 1, 3, 1, 1, 0, 0, 286182246, 576917666, 1, 431549956, 1});
     v.push_back({2, 2, 3, 11, 4, 2, 5, 2, 1, 199144919, 272570206, 5, 1, 471715124, 3, 1});
     v.push_back({3, 4, 1, 9, 3, 3, 1, 1, 1, 231118286, 49536084, 0, 0, 140327185, 1, 1});
+    // padded plane about 2^60 floats: the weight gradient's "padded copy fits" test overflowed int64
+    v.push_back({1, 24, 3, 2, 6, 3, 2, 2147483647, 1, 877874667, 7604654, 932526875, 113696138, 442739661,
+                 1046223011, 1});
     return v;
 }
 

@@ -82,7 +82,9 @@ int run_backward_weights_tasks(const ConvGeo &g, const RowPlan &p, const float *
     // a padded copy of the block's input channels per image, so im2col needs no bounds checks (at most
     // 16 MiB; a block spans at most rb / khkw + 2 channels)
     const int64_t pad_ch = std::min<int64_t>(g.cig, p.rb / g.khkw + 2);
-    const bool padded = !pw && pad_ch * padded_plane(g) <= (int64_t(1) << 22);
+    // divided, not multiplied: with padding near 2^30 on both axes the plane alone is about 2^60 floats, and
+    // pad_ch times it overflowed int64 to a value below the limit (an allocation of exabytes followed)
+    const bool padded = !pw && padded_plane(g) <= (int64_t(1) << 22) / pad_ch;
     FloatBuffer xp(padded ? pad_ch * padded_plane(g) : 0);
     if ((!pw && !col.ok()) || (tr && !ct.ok()) || (padded && !xp.ok())) return C4J_ERR_OUT_OF_MEMORY;
     for (int64_t t = t0; t < t1; ++t) {

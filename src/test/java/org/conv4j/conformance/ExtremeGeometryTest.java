@@ -23,6 +23,19 @@ class ExtremeGeometryTest {
         FuzzTest.checkReporting(b, c, "mvn -B test -Dtest=ExtremeGeometryTest");
     }
 
+    /**
+     * Padding near a billion on both axes: the padded input plane is about 2^60 floats, and the cpu
+     * backend's weight gradient computed {@code channels * plane <= 4M} in int64, which overflowed below the
+     * limit, so it allocated a "padded copy" of exabytes (OutOfMemoryError). Fuzz seed 7 case 3334.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void paddedPlaneNearTwoToTheSixty(Backend b) {
+        check(b, conv("padded plane 2^60", new int[] {1, 24, 3, 2}, new int[] {6, 24, 3, 2},
+                ConvParams.defaults().stride(Integer.MAX_VALUE, 1).padding(877874667, 7604654, 932526875, 113696138)
+                        .dilation(442739661, 1046223011), true));
+    }
+
     private static FuzzCase conv(String label, int[] x, int[] w, ConvParams p, boolean bias) {
         return new FuzzCase(-1, 7, label, true, x, w, p, null, bias, FuzzData.UNIFORM);
     }

@@ -14,6 +14,13 @@
  *       {@code CONV4J_EXPECT_BACKENDS=cpu,java} set, those backends must be available.</li>
  *   <li>{@code ChainingTest}, {@code ConcurrencyTest}: results fed back as inputs, across backends, thread
  *       counts, concurrent callers.</li>
+ *   <li>{@code FuzzTest} ({@code FuzzCase}, {@code FuzzData}): seeded differential fuzzing of every operation
+ *       with seven data modes (NaN/Inf and subnormals included) and extreme geometry, one-line reproducers;
+ *       {@code ExtremeGeometryTest}: the defects it found, as fixed regression cases.</li>
+ *   <li>{@code AccuracyContractTest} ({@code WinogradBound}): each algorithm against its own stated error
+ *       bound (docs/accuracy.md), adversarial data, the issue-13 reproducer, bias checks.</li>
+ *   <li>{@code SoakTest}: threads, {@code setThreads} changes, interrupts, closes and GC pressure for
+ *       {@code conv4j.soak.seconds} (3; {@code mvn -B -Psoak test} runs it for 5 minutes).</li>
  * </ul>
  *
  * <p>Run: {@code mvn -q -o test -Dtest='org.conv4j.conformance.*Test,ErrorInputsTest'}. Note that
