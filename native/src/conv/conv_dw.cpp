@@ -9,9 +9,18 @@
 
 namespace c4j {
 
+bool dw_phase_planes_fit(const ConvGeo &g, int width) {
+    // divided, not multiplied: with padding or dilation near 2^30 the plane's sides reach 2^31 each
+    constexpr int64_t kMax = int64_t(1) << 24;
+    const int64_t rows = dw_rows(g), cols = dw_cols(g, width);
+    if (rows > kMax || cols > kMax || rows * cols > kMax / g.sw) return false;
+    const int64_t floats = dw_plane(g, width);
+    return floats <= kMax / g.cig && padded_copy_affordable(g, g.cig * floats);
+}
+
 bool dw_direct_fits(const ConvGeo &g) {
     // 16 floats: the widest vector's columns (dw_cols rounds to them)
-    return use_direct(g) && static_cast<int64_t>(g.cig) * dw_plane(g, 16) <= (int64_t(1) << 24);
+    return use_direct(g) && dw_phase_planes_fit(g, 16);
 }
 
 bool dw_direct_avx2_active(const ConvGeo &g) {

@@ -33,6 +33,10 @@ const DwKernels &dw_kernels_avx512();  // likewise
 // The flavour a plan's kernel (one of ConvKernel::dw_direct_*) names.
 const DwKernels &dw_kernels_for(ConvKernel k);
 
+// Whether a group's phase planes for vectors of `width` floats stay within 16 Mi floats and an affordable copy
+// (padded_copy_affordable), computed without overflow for any valid geometry.
+bool dw_phase_planes_fit(const ConvGeo &g, int width);
+
 // Shapes the kernels take: groups > 1 with at most 4 output channels per group (use_direct), and phase planes
 // of one group's input channels within 16 Mi floats.
 bool dw_direct_fits(const ConvGeo &g);

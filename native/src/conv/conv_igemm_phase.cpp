@@ -10,8 +10,7 @@ namespace c4j {
 bool igemm_phase_fits(const ConvGeo &g) {
     constexpr int64_t kMax = int64_t(1) << 24;
     // 32 floats: the widest column chunk (2 AVX-512 vectors) the planes are padded to
-    return !g.pointwise() && static_cast<int64_t>(g.cig) * dw_plane(g, 32) <= kMax &&
-           static_cast<int64_t>(g.cog) * g.kg <= kMax;
+    return !g.pointwise() && dw_phase_planes_fit(g, 32) && g.kg <= kMax / g.cog;
 }
 
 bool igemm_phase_pays(const ConvGeo &g) {
