@@ -8,7 +8,7 @@
 # What runs (README "Platforms"): the conformance suite on java and cpu (textbook outputs, fixed cases and
 # the first $CONV4J_ARM64_RANDOM_CASES seeded random cases of each generator, gradient checks, backend
 # identity), bad inputs, the fallback without natives (child JVMs, also under qemu), the demo's checks,
-# the arm64 cpu backend's own checks (CpuIsaTest: natives of this architecture, isa() "arm64 ...") and
+# the arm64 cpu backend's own checks (CpuIsaTest: natives of this architecture, describeIsa() "arm64 ...") and
 # the Winograd / whole-plane pooling paths against java. Emulation is about 30x slower than the machine,
 # hence the subset; speed is not measured here.
 #

@@ -47,6 +47,7 @@ void suite_pool_avg();
 void suite_bad_input();
 void suite_winograd();
 void suite_pointwise();
+void suite_impl_list();
 
 }  // namespace t4j
 

@@ -68,18 +68,24 @@ int main(int argc, char **argv) {
                   {"pool_avg", t4j::suite_pool_avg},
                   {"bad_input", t4j::suite_bad_input},
                   {"conv_winograd", t4j::suite_winograd},
-                  {"conv_pointwise", t4j::suite_pointwise}};
+                  {"conv_pointwise", t4j::suite_pointwise},
+                  {"conv_impl_list", t4j::suite_impl_list}};
     c4j_cpu_set_blas_threads(1);
     int ran = 0;
     for (const Suite &s : suites) {
         if (argc > 1 && std::strcmp(argv[1], s.name) != 0) continue;
         int before = t4j::g_failures;
         if (std::strncmp(s.name, "conv_", 5) == 0) {
-            // the small-GEMM and Winograd kernels have a scalar and an AVX2 / AVX-512 / NEON flavour: run the
-            // convolution suites on both
-            c4j_cpu_force_scalar(1);
+            // every kernel family has a portable flavour, some an AVX2 one below the AVX-512 one, or a NEON
+            // one: run the convolution suites under each ISA cap
+            const int best = c4j_cpu_isa();  // the cap is auto here
+            c4j_cpu_set_isa(C4J_ISA_SCALAR);
             s.run();
-            c4j_cpu_force_scalar(0);
+            if (best == C4J_ISA_AVX512) {  // else the run below is the AVX2 one
+                c4j_cpu_set_isa(C4J_ISA_AVX2);
+                s.run();
+            }
+            c4j_cpu_set_isa(C4J_ISA_AUTO);
         }
         s.run();
         std::printf("%-24s %s\n", s.name, t4j::g_failures == before ? "ok" : "FAILED");

@@ -45,23 +45,29 @@ void c4j_cpu_free(void *p);
 int c4j_cpu_features(void);
 
 /* Non-zero: use the portable scalar kernels even where AVX2, AVX-512 or NEON is available (for tests);
- * the same as c4j_cpu_set_isa_cap(C4J_ISA_SCALAR), zero as c4j_cpu_set_isa_cap(C4J_ISA_AUTO). */
+ * the same as c4j_cpu_set_isa(C4J_ISA_SCALAR), zero as c4j_cpu_set_isa(C4J_ISA_AUTO). */
 void c4j_cpu_force_scalar(int force);
 
 /*
- * The highest kernel family conv4j's own kernels may use, for tests and benchmarks (process-wide; change it
- * only while no operation runs): C4J_ISA_AUTO (the default: the best the CPU has), C4J_ISA_AVX512,
- * C4J_ISA_AVX2 (AVX2+FMA, no AVX-512), C4J_ISA_NEON, C4J_ISA_SCALAR. A cap naming another architecture's
- * family leaves only the portable kernels (NEON on x86-64, AVX on arm64). Returns C4J_OK, or
- * C4J_ERR_BAD_DESCRIPTOR for an unknown value (the cap is unchanged). c4j_cpu_isa_cap() reads it back.
+ * The widest instruction set every cpu kernel, and the choice among them, may use: C4J_ISA_AUTO (the default:
+ * whatever CPUID reports), C4J_ISA_AVX512, C4J_ISA_AVX2 (AVX2 + FMA, no AVX-512), C4J_ISA_NEON (aarch64) or
+ * C4J_ISA_SCALAR (the portable kernels). A cap above what the CPU has runs what the CPU has; a cap naming
+ * another architecture's family leaves only the portable kernels (NEON on x86-64, AVX on arm64). Process-wide,
+ * for tests and benchmarks: change it only while no operation runs (a task count and its operation must see one
+ * cap). Returns C4J_OK, or C4J_ERR_BAD_DESCRIPTOR for an unknown value (nothing changed).
  */
 #define C4J_ISA_SCALAR 0
-#define C4J_ISA_NEON 1
-#define C4J_ISA_AVX2 2
-#define C4J_ISA_AVX512 3
-#define C4J_ISA_AUTO 4
-int c4j_cpu_set_isa_cap(int cap);
+#define C4J_ISA_AVX2 1
+#define C4J_ISA_AVX512 2
+#define C4J_ISA_NEON 3
+#define C4J_ISA_AUTO 100
+int c4j_cpu_set_isa(int cap);
+
+/* The cap as set (C4J_ISA_AUTO by default). */
 int c4j_cpu_isa_cap(void);
+
+/* The widest C4J_ISA_* in use now: the cap lowered to what the CPU supports (never C4J_ISA_AUTO). */
+int c4j_cpu_isa(void);
 
 /*
  * Threads OpenBLAS itself may use for one sgemm call. conv4j splits GEMMs into tasks and runs them
@@ -90,6 +96,33 @@ const char *c4j_cpu_blas_core_name(void);
 #define C4J_WINOGRAD_OFF 0
 #define C4J_WINOGRAD_AUTO 1
 #define C4J_WINOGRAD_ALWAYS 2
+
+/*
+ * Convolution implementation lists (native/src/conv/conv_impl_list.cpp), one per direction
+ * (C4J_CONV_FORWARD, C4J_CONV_BACKWARD_DATA, C4J_CONV_BACKWARD_WEIGHTS), in preference order. The operations
+ * without an index take the first entry that picks the geometry under the current ISA cap and Winograd mode;
+ * the *_impl forms run entry `index` (-1: that choice) and refuse, with C4J_ERR_BAD_DESCRIPTOR and nothing
+ * written, an entry that does not apply. Names are static strings, e.g. "winograd_f2x3__avx512",
+ * "igemm_rows__avx512", "im2col_sgemm".
+ */
+#define C4J_CONV_FORWARD 0
+#define C4J_CONV_BACKWARD_DATA 1
+#define C4J_CONV_BACKWARD_WEIGHTS 2
+int c4j_conv2d_impl_count(int direction);
+/* NULL for an index or direction out of range. */
+const char *c4j_conv2d_impl_name(int direction, int index);
+/* The index the list picks now; -1 for a bad descriptor or direction. */
+int c4j_conv2d_impl_select(const int32_t *desc, int direction);
+/* 1 when entry `index` can compute this convolution under the current ISA cap, else 0. */
+int c4j_conv2d_impl_applies(const int32_t *desc, int direction, int index);
+/* Tasks of entry `index` (-1: the chosen one) cut for `parts` threads; 0 when it does not apply. */
+int c4j_conv2d_impl_tasks(const int32_t *desc, int direction, int index, int parts);
+int c4j_conv2d_forward_impl(const int32_t *desc, int index, const float *x, const float *w, const float *bias,
+                            float *y, int parts, int task_begin, int task_end);
+int c4j_conv2d_backward_data_impl(const int32_t *desc, int index, const float *dy, const float *w, float *dx,
+                                  int parts, int task_begin, int task_end);
+int c4j_conv2d_backward_weights_impl(const int32_t *desc, int index, const float *dy, const float *x, float *dw,
+                                     int parts, int task_begin, int task_end);
 
 /* 1 when a convolution with this descriptor, cut for `parts` threads, runs the Winograd path now in
  * `direction` (0 forward, 1 backward data, 2 backward weights); 0 otherwise, for another direction or for a

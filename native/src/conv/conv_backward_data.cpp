@@ -9,22 +9,23 @@
 #include "runtime/buffer.h"
 #include "conv4j/conv4j_cpu.h"
 #include "conv/conv_direct.h"
+#include "conv/conv_dw.h"
 #include "conv/conv_implicit.h"
 #include "conv/conv_plan.h"
 #include "conv/conv_pointwise.h"
-#include "conv/conv_winograd.h"
 #include "conv/im2col.h"
 
 namespace c4j {
 namespace {
 
-int run_backward_data(const ConvGeo &g, const ChannelPlan &p, const float *dy, const float *w, float *dx,
-                      int64_t t0, int64_t t1) {
-    if (use_direct(g)) {
+int run_backward_data_tasks(const ConvGeo &g, const ChannelPlan &p, const float *dy, const float *w, float *dx,
+                            int64_t t0, int64_t t1) {
+    if (per_plane(p.kernel) && p.kernel != ConvKernel::grouped_direct) return dw_kernels_for(p.kernel).backward_data(g, dy, w, dx, t0, t1);
+    if (p.kernel == ConvKernel::grouped_direct) {
         for (int64_t t = t0; t < t1; ++t) direct_backward_data_plane(g, dy, w, dx, t);
         return C4J_OK;
     }
-    if (p.implicit) {  // a forward correlation of dy with the flipped filters (conv_implicit.h)
+    if (p.kernel == ConvKernel::igemm_rows) {  // a forward correlation of dy with the flipped filters (conv_implicit.h)
         const ConvGeo t = conv_implicit_transposed(g);
         FloatBuffer wt(static_cast<int64_t>(g.cin) * g.cog * g.khkw);
         FloatBuffer ws(conv_implicit_workspace(t, p.rows_per_task));
@@ -52,7 +53,7 @@ int run_backward_data(const ConvGeo &g, const ChannelPlan &p, const float *dy, c
         const float *a = w + static_cast<int64_t>(grp) * g.cog * g.kg + c0 * g.khkw;
         int64_t rows = (c1 - c0) * g.khkw;
         if (pw) {  // dx = W^T dy: conv4j's AVX-512 GEMM reads W^T in place (OpenBLAS may run AVX2 kernels)
-            if (pointwise_avx512_active())
+            if (p.kernel == ConvKernel::pointwise)
                 pointwise_gemm_avx512(false, static_cast<int>(rows), g.hw, g.cog, a, 1, g.kg, dyg, g.hw, dxp, g.hw);
             else
                 sgemm(true, false, rows, g.hw, g.cog, 1.f, a, g.kg, dyg, g.hw, 0.f, dxp, g.hw);
@@ -71,31 +72,14 @@ int run_backward_data(const ConvGeo &g, const ChannelPlan &p, const float *dy, c
 }
 
 }  // namespace
-}  // namespace c4j
 
-extern "C" int c4j_conv2d_backward_data_tasks(const int32_t *desc, int parts) {
-    c4j::ConvGeo g;
-    if (!c4j::load_conv(desc, g)) return 0;
-    c4j::WinoPlan wp = c4j::plan_winograd_backward_data(g, parts);  // 3x3 stride 1: Winograd where it pays
-    if (wp.use) return static_cast<int>(wp.tasks);
-    return static_cast<int>(c4j::plan_backward_data(g, parts).tasks);
-}
-
-extern "C" int c4j_conv2d_backward_data(const int32_t *desc, const float *dy, const float *w, float *dx, int parts,
-                                        int task_begin, int task_end) {
-    c4j::ConvGeo g;
-    if (!c4j::load_conv(desc, g)) return C4J_ERR_BAD_DESCRIPTOR;
-    if (dy == nullptr || w == nullptr || dx == nullptr) return C4J_ERR_NULL_POINTER;
-    c4j::WinoPlan wp = c4j::plan_winograd_backward_data(g, parts);
-    if (wp.use) {
-        if (task_begin < 0 || task_end < task_begin || task_end > wp.tasks) return C4J_ERR_BAD_DESCRIPTOR;
-        return c4j::winograd_backward_data(g, wp, dy, w, dx, task_begin, task_end);
-    }
-    c4j::ChannelPlan p = c4j::plan_backward_data(g, parts);
-    if (task_begin < 0 || task_end < task_begin || task_end > p.tasks) return C4J_ERR_BAD_DESCRIPTOR;
+int run_backward_data(const ConvGeo &g, const ChannelPlan &p, const float *dy, const float *w, float *dx, int64_t t0,
+                      int64_t t1) {
     try {
-        return c4j::run_backward_data(g, p, dy, w, dx, task_begin, task_end);
+        return run_backward_data_tasks(g, p, dy, w, dx, t0, t1);
     } catch (...) {
         return C4J_ERR_OUT_OF_MEMORY;
     }
 }
+
+}  // namespace c4j

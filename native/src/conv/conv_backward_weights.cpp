@@ -7,10 +7,10 @@
 #include "runtime/buffer.h"
 #include "conv4j/conv4j_cpu.h"
 #include "conv/conv_direct.h"
+#include "conv/conv_dw.h"
 #include "conv/conv_implicit.h"
 #include "conv/conv_plan.h"
 #include "conv/conv_pointwise.h"
-#include "conv/conv_winograd.h"
 #include "conv/im2col.h"
 
 namespace c4j {
@@ -28,13 +28,14 @@ void store_transposed(const float *ct, int64_t rows, int cog, float *c, int64_t 
         for (int64_t r = 0; r < rows; ++r) c[o * ldc + r] = ct[r * cog + o];
 }
 
-int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, const float *x, float *dw, int64_t t0,
-                         int64_t t1) {
-    if (use_direct(g)) {
+int run_backward_weights_tasks(const ConvGeo &g, const RowPlan &p, const float *dy, const float *x, float *dw,
+                               int64_t t0, int64_t t1) {
+    if (per_plane(p.kernel) && p.kernel != ConvKernel::grouped_direct) return dw_kernels_for(p.kernel).backward_weights(g, dy, x, dw, t0, t1);
+    if (p.kernel == ConvKernel::grouped_direct) {
         for (int64_t t = t0; t < t1; ++t) direct_backward_weights_filter(g, dy, x, dw, static_cast<int>(t));
         return C4J_OK;
     }
-    if (conv_implicit_wgrad_active(g)) {  // short filters: no im2col at all
+    if (p.kernel == ConvKernel::igemm_rows) {  // short filters: no im2col at all
         FloatBuffer ws(conv_implicit_wgrad_workspace(g, p.rb));
         if (!ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
         for (int64_t t = t0; t < t1; ++t) {
@@ -45,7 +46,7 @@ int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, co
         return C4J_OK;
     }
     const bool pw = g.pointwise();
-    if (pw && pointwise_avx512_active()) {  // conv4j's AVX-512 GEMM, one operand transposed per chunk
+    if (p.kernel == ConvKernel::pointwise) {  // conv4j's AVX-512 GEMM, one operand transposed per chunk
         // transpose the side with fewer channels: dy when the block has more input than output channels
         // (then the GEMM makes dW^T in a task-local buffer). s5 (256 -> 64, 2 tasks of 128 rows), 2 threads:
         // the transposes were 17% of the time with x transposed (perf, AMD EPYC with AVX-512)
@@ -130,31 +131,14 @@ int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, co
 }
 
 }  // namespace
-}  // namespace c4j
 
-extern "C" int c4j_conv2d_backward_weights_tasks(const int32_t *desc, int parts) {
-    c4j::ConvGeo g;
-    if (!c4j::load_conv(desc, g)) return 0;
-    c4j::WinoPlan wp = c4j::plan_winograd_backward_weights(g, parts);  // 3x3 stride 1: Winograd where it pays
-    if (wp.use) return static_cast<int>(wp.tasks);
-    return static_cast<int>(c4j::plan_backward_weights(g, parts).tasks);
-}
-
-extern "C" int c4j_conv2d_backward_weights(const int32_t *desc, const float *dy, const float *x, float *dw, int parts,
-                                           int task_begin, int task_end) {
-    c4j::ConvGeo g;
-    if (!c4j::load_conv(desc, g)) return C4J_ERR_BAD_DESCRIPTOR;
-    if (dy == nullptr || x == nullptr || dw == nullptr) return C4J_ERR_NULL_POINTER;
-    c4j::WinoPlan wp = c4j::plan_winograd_backward_weights(g, parts);
-    if (wp.use) {
-        if (task_begin < 0 || task_end < task_begin || task_end > wp.tasks) return C4J_ERR_BAD_DESCRIPTOR;
-        return c4j::winograd_backward_weights(g, wp, dy, x, dw, task_begin, task_end);
-    }
-    c4j::RowPlan p = c4j::plan_backward_weights(g, parts);
-    if (task_begin < 0 || task_end < task_begin || task_end > p.tasks) return C4J_ERR_BAD_DESCRIPTOR;
+int run_backward_weights(const ConvGeo &g, const RowPlan &p, const float *dy, const float *x, float *dw, int64_t t0,
+                         int64_t t1) {
     try {
-        return c4j::run_backward_weights(g, p, dy, x, dw, task_begin, task_end);
+        return run_backward_weights_tasks(g, p, dy, x, dw, t0, t1);
     } catch (...) {
         return C4J_ERR_OUT_OF_MEMORY;
     }
 }
+
+}  // namespace c4j

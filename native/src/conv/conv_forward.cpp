@@ -10,11 +10,12 @@
 #include "runtime/buffer.h"
 #include "conv4j/conv4j_cpu.h"
 #include "conv/conv_direct.h"
+#include "conv/conv_dw.h"
+#include "conv/conv_igemm_phase.h"
 #include "conv/conv_implicit.h"
 #include "conv/conv_plan.h"
 #include "conv/conv_pointwise.h"
 #include "conv/conv_small.h"
-#include "conv/conv_winograd.h"
 #include "conv/im2col.h"
 
 namespace c4j {
@@ -28,13 +29,14 @@ void fill_rows(float *c, int64_t rows, int64_t len, int64_t ldc, const float *bi
     }
 }
 
-int run_forward(const ConvGeo &g, const FwdPlan &p, const float *x, const float *w, const float *bias, float *y,
-                int64_t t0, int64_t t1) {
-    if (use_direct(g)) {
+int run_forward_tasks(const ConvGeo &g, const FwdPlan &p, const float *x, const float *w, const float *bias,
+                      float *y, int64_t t0, int64_t t1) {
+    if (per_plane(p.kernel) && p.kernel != ConvKernel::grouped_direct) return dw_kernels_for(p.kernel).forward(g, x, w, bias, y, t0, t1);
+    if (p.kernel == ConvKernel::grouped_direct) {
         for (int64_t t = t0; t < t1; ++t) direct_forward_plane(g, x, w, bias, y, t);
         return C4J_OK;
     }
-    if (p.implicit512) {
+    if (p.kernel == ConvKernel::igemm_rows) {
         FloatBuffer ws(conv_implicit_workspace(g, p.rows_per_task));
         if (!ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
         const int64_t blocks = ceil_div(g.hout, p.rows_per_task);
@@ -46,7 +48,21 @@ int run_forward(const ConvGeo &g, const FwdPlan &p, const float *x, const float 
         }
         return C4J_OK;
     }
-    if (p.implicit) {
+    if (igemm_phase(p.kernel)) {
+        const IgemmPhaseFn fn = p.kernel == ConvKernel::igemm_phase_avx512 ? igemm_phase_avx512()
+                                : p.kernel == ConvKernel::igemm_phase_avx2 ? igemm_phase_avx2()
+                                                                           : igemm_phase_scalar();
+        const int64_t blocks = ceil_div(g.hout, p.rows_per_task);
+        for (int64_t t = t0; t < t1; ++t) {
+            const int64_t ig = t / blocks;  // image * groups + group
+            const int i0 = static_cast<int>((t % blocks) * p.rows_per_task);
+            const int i1 = static_cast<int>(std::min<int64_t>(g.hout, i0 + p.rows_per_task));
+            const int status = fn(g, x, w, bias, y, ig / g.groups, static_cast<int>(ig % g.groups), i0, i1);
+            if (status != C4J_OK) return status;
+        }
+        return C4J_OK;
+    }
+    if (p.kernel == ConvKernel::igemm_small) {
         FloatBuffer pad(conv_small_workspace(g));
         if (!pad.ok()) return C4J_ERR_OUT_OF_MEMORY;
         const int64_t blocks = ceil_div(g.hout, p.rows_per_task);
@@ -111,7 +127,7 @@ int run_forward(const ConvGeo &g, const FwdPlan &p, const float *x, const float 
                 const float *wg = w + static_cast<int64_t>(grp) * g.cog * g.kg;
                 // conv4j's AVX-512 GEMM on x in place (reached where the implicit kernel does not apply: more
                 // than 256 input channels per group, or rows narrower than 8)
-                if (pw && pointwise_avx512_active())
+                if (p.kernel == ConvKernel::pointwise)
                     pointwise_gemm_avx512(bg != nullptr, g.cog, len, g.kg, wg, g.kg, 1, b, ldb, c, g.hw);
                 else
                     sgemm(false, false, g.cog, len, g.kg, 1.f, wg, g.kg, b, ldb, bg != nullptr ? 1.f : 0.f, c, g.hw);
@@ -122,31 +138,14 @@ int run_forward(const ConvGeo &g, const FwdPlan &p, const float *x, const float 
 }
 
 }  // namespace
-}  // namespace c4j
 
-extern "C" int c4j_conv2d_forward_tasks(const int32_t *desc, int parts) {
-    c4j::ConvGeo g;
-    if (!c4j::load_conv(desc, g)) return 0;
-    c4j::WinoPlan wp = c4j::plan_winograd_forward(g, parts);  // 3x3 stride 1: Winograd where it pays
-    if (wp.use) return static_cast<int>(wp.tasks);
-    return static_cast<int>(c4j::plan_forward(g, parts).tasks);
-}
-
-extern "C" int c4j_conv2d_forward(const int32_t *desc, const float *x, const float *w, const float *bias, float *y,
-                                  int parts, int task_begin, int task_end) {
-    c4j::ConvGeo g;
-    if (!c4j::load_conv(desc, g)) return C4J_ERR_BAD_DESCRIPTOR;
-    if (x == nullptr || w == nullptr || y == nullptr) return C4J_ERR_NULL_POINTER;
-    c4j::WinoPlan wp = c4j::plan_winograd_forward(g, parts);
-    if (wp.use) {
-        if (task_begin < 0 || task_end < task_begin || task_end > wp.tasks) return C4J_ERR_BAD_DESCRIPTOR;
-        return c4j::winograd_forward(g, wp, x, w, bias, y, task_begin, task_end);
-    }
-    c4j::FwdPlan p = c4j::plan_forward(g, parts);
-    if (task_begin < 0 || task_end < task_begin || task_end > p.tasks) return C4J_ERR_BAD_DESCRIPTOR;
+int run_forward(const ConvGeo &g, const FwdPlan &p, const float *x, const float *w, const float *bias, float *y,
+                int64_t t0, int64_t t1) {
     try {
-        return c4j::run_forward(g, p, x, w, bias, y, task_begin, task_end);
+        return run_forward_tasks(g, p, x, w, bias, y, t0, t1);
     } catch (...) {  // nothing here throws by design; never let anything cross the C boundary
         return C4J_ERR_OUT_OF_MEMORY;
     }
 }
+
+}  // namespace c4j

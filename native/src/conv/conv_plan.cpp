@@ -2,31 +2,37 @@
 
 #include <algorithm>
 
-#include "conv/conv_implicit.h"
-#include "conv/conv_small.h"
 
 namespace c4j {
 
-FwdPlan plan_forward(const ConvGeo &g, int parts) {
+FwdPlan plan_forward(const ConvGeo &g, int parts, ConvKernel kernel) {
     FwdPlan p{};
+    p.kernel = kernel;
     if (parts < 1) parts = 1;
-    if (use_direct(g)) {  // one task per output plane
+    if (per_plane(kernel)) {  // one task per output plane
         p.images_per_task = 1;
         p.blocks_per_image = 1;
         p.blk = g.hw;
         p.tasks = static_cast<int64_t>(g.n) * g.cout;
         return p;
     }
-    if (conv_implicit_active(g)) {
+    if (kernel == ConvKernel::igemm_rows) {
         // (image, block of output rows); about four blocks per thread in all, so the blocks balance
-        p.implicit512 = true;
         int64_t blocks = std::min<int64_t>(g.hout, std::max<int64_t>(1, ceil_div(4 * parts, g.n)));
         p.rows_per_task = ceil_div(g.hout, blocks);
         p.tasks = g.n * ceil_div(g.hout, p.rows_per_task);
         return p;
     }
-    if (conv_small_active(g)) {  // one task per image, or per block of rows when images are fewer than threads
-        p.implicit = true;
+    if (igemm_phase(kernel)) {
+        // (image, group, block of output rows); each task copies its group's input planes, so split rows only as
+        // far as the threads need: about four tasks per thread
+        const int64_t outer = static_cast<int64_t>(g.n) * g.groups;
+        int64_t blocks = outer >= 2 * parts ? 1 : std::min<int64_t>(g.hout, ceil_div(4 * parts, outer));
+        p.rows_per_task = ceil_div(g.hout, blocks);
+        p.tasks = outer * ceil_div(g.hout, p.rows_per_task);
+        return p;
+    }
+    if (kernel == ConvKernel::igemm_small) {  // one task per image, or per block of rows when images are fewer than threads
         int64_t blocks = g.n >= parts ? 1 : std::min<int64_t>(g.hout, ceil_div(parts, g.n));
         p.rows_per_task = ceil_div(g.hout, blocks);
         p.tasks = g.n * ceil_div(g.hout, p.rows_per_task);
@@ -70,26 +76,30 @@ static ChannelPlan plan_channels(const ConvGeo &g, int parts, int64_t outer_task
     return p;
 }
 
-ChannelPlan plan_backward_data(const ConvGeo &g, int parts) {
-    if (use_direct(g)) return ChannelPlan{1, 1, static_cast<int64_t>(g.n) * g.cin};  // one task per dx plane
-    if (conv_implicit_bwd_data_active(g)) {  // (image, block of dx rows), about four blocks per thread
+ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel) {
+    if (per_plane(kernel))  // one task per dx plane
+        return ChannelPlan{1, 1, static_cast<int64_t>(g.n) * g.cin, kernel};
+    if (kernel == ConvKernel::igemm_rows) {  // (image, block of dx rows), about four blocks per thread
         ChannelPlan p{};
-        p.implicit = true;
+        p.kernel = kernel;
         int64_t blocks = std::min<int64_t>(g.h, std::max<int64_t>(1, ceil_div(4 * std::max(parts, 1), g.n)));
         p.rows_per_task = ceil_div(g.h, blocks);
         p.tasks = g.n * ceil_div(g.h, p.rows_per_task);
         return p;
     }
-    return plan_channels(g, parts, static_cast<int64_t>(g.n) * g.groups);
+    ChannelPlan p = plan_channels(g, parts, static_cast<int64_t>(g.n) * g.groups);
+    p.kernel = kernel;
+    return p;
 }
 
-RowPlan plan_backward_weights(const ConvGeo &g, int parts) {
-    if (use_direct(g)) return RowPlan{1, 1, g.cout};  // one task per output channel's filter
+RowPlan plan_backward_weights(const ConvGeo &g, int parts, ConvKernel kernel) {
+    if (per_plane(kernel)) return RowPlan{1, 1, g.cout, kernel};  // one task per output filter
     if (parts < 1) parts = 1;
     RowPlan p{};
-    // the implicit kernel (conv_implicit_wgrad_active) gets about two blocks per thread: with exactly one
-    // each, a pool thread that starts late leaves the caller running both (measured through Java)
-    const int64_t want = conv_implicit_wgrad_active(g) ? 2 * static_cast<int64_t>(parts) : parts;
+    p.kernel = kernel;
+    // the implicit kernel gets about two blocks per thread: with exactly one each, a pool thread that starts
+    // late leaves the caller running both (measured through Java)
+    const int64_t want = kernel == ConvKernel::igemm_rows ? 2 * static_cast<int64_t>(parts) : parts;
     p.nb = std::min<int64_t>(g.kg, std::max<int64_t>(1, ceil_div(want, g.groups)));
     p.rb = ceil_div(g.kg, p.nb);
     p.nb = ceil_div(g.kg, p.rb);

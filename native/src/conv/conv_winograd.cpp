@@ -257,7 +257,7 @@ int run(const WinoPlan &pl, WinoProblem base, int64_t in_grp, int64_t out_grp, c
     FloatBuffer v(16 * base.cin * ld);
     FloatBuffer m(16 * pl.cb * ld);
     if (!u.ok() || !v.ok() || !m.ok()) return C4J_ERR_OUT_OF_MEMORY;
-    const WinoKernels &kern = wino_kernels();
+    const WinoKernels &kern = pl.portable ? wino_kernels_scalar() : wino_kernels();
     const int cin = base.cin;
     int64_t have = -1;    // (group, channel block) whose filters are in u
     int64_t have_v = -1;  // (group, tile block) whose transformed input is in v
@@ -327,12 +327,28 @@ bool winograd_applicable(const ConvGeo &g) {
     return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1;
 }
 
+bool winograd_fits_forward(const ConvGeo &g) {
+    return g.algo != C4J_WINOGRAD_OFF && winograd_applicable(g) && g.cig >= kMinSummed;
+}
+
+bool winograd_fits_backward_data(const ConvGeo &g) {
+    return g.algo != C4J_WINOGRAD_OFF && winograd_applicable(g) && g.cog >= kMinSummed;
+}
+
+bool winograd_pays_forward(const ConvGeo &g) {
+    return winograd_chosen(g, g.cig, g.cog, g.hout, g.wout, g.cig, kMinSummed);
+}
+
+bool winograd_pays_backward_data(const ConvGeo &g) {
+    return winograd_chosen(g, g.cog, g.cig, g.h, g.w, g.cog, kMinSummed);
+}
+
 WinoPlan plan_winograd_forward(const ConvGeo &g, int parts) {
-    return plan_common(g, g.cig, g.cog, tiles_of(g, g.hout, g.wout), parts, winograd_chosen(g, g.cig, g.cog, g.hout, g.wout, g.cig, kMinSummed));
+    return plan_common(g, g.cig, g.cog, tiles_of(g, g.hout, g.wout), parts, true);
 }
 
 WinoPlan plan_winograd_backward_data(const ConvGeo &g, int parts) {
-    return plan_common(g, g.cog, g.cig, tiles_of(g, g.h, g.w), parts, winograd_chosen(g, g.cog, g.cig, g.h, g.w, g.cog, kMinSummed));
+    return plan_common(g, g.cog, g.cig, tiles_of(g, g.h, g.w), parts, true);
 }
 
 WinoProblem wino_problem(const float *in, int64_t in_img, int hin, int win, int cin, float *out, int64_t out_img,
@@ -372,14 +388,3 @@ int winograd_backward_data(const ConvGeo &g, const WinoPlan &pl, const float *dy
 }
 
 }  // namespace c4j
-
-extern "C" int c4j_conv2d_uses_winograd(const int32_t *desc, int direction, int parts) {
-    c4j::ConvGeo g;
-    if (!c4j::load_conv(desc, g)) return 0;
-    switch (direction) {
-        case 0: return c4j::plan_winograd_forward(g, parts).use;
-        case 1: return c4j::plan_winograd_backward_data(g, parts).use;
-        case 2: return c4j::plan_winograd_backward_weights(g, parts).use;
-        default: return 0;
-    }
-}

@@ -74,13 +74,25 @@ struct WinoPlan {
                      // (weight gradient: groups * ncb * nib, every task runs all ntb tile blocks)
     int64_t ib = 0;  // weight gradient: input channels per block
     int64_t nib = 0; // weight gradient: input channel blocks per group
+    bool portable = false;  // the scalar transforms (and OpenBLAS GEMMs) even where AVX-512 is in use
 };
 
 // 3x3, stride 1, dilation 1: what Winograd F(2x2, 3x3) can compute (any padding, any groups). The plans
 // also ask for at least 8 summed channels per group (accuracy; see conv_winograd.cpp).
 bool winograd_applicable(const ConvGeo &g);
 
-// Whether the call's mode (ConvGeo::algo, C4J_CONV_ALGO) and the measured rule pick Winograd, and its plan.
+// Whether Winograd may compute this direction: the call allows it (C4J_CONV_ALGO not C4J_WINOGRAD_OFF, which asks
+// for exact products summed in float32), it applies, and enough products are summed: the list's "applies".
+bool winograd_fits_forward(const ConvGeo &g);
+bool winograd_fits_backward_data(const ConvGeo &g);
+bool winograd_fits_backward_weights(const ConvGeo &g);
+
+// Whether the call's mode (ConvGeo::algo, C4J_CONV_ALGO) and the measured rule pick it: the list's "picks".
+bool winograd_pays_forward(const ConvGeo &g);
+bool winograd_pays_backward_data(const ConvGeo &g);
+bool winograd_pays_backward_weights(const ConvGeo &g);
+
+// Plans for a geometry that fits (use is true).
 WinoPlan plan_winograd_forward(const ConvGeo &g, int parts);
 WinoPlan plan_winograd_backward_data(const ConvGeo &g, int parts);
 

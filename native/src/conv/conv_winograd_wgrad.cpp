@@ -73,10 +73,17 @@ void prefetch_block(const WinoProblem &p, const float *dy, int on, int64_t t0, i
 
 }  // namespace
 
+bool winograd_fits_backward_weights(const ConvGeo &g) {
+    return g.algo != C4J_WINOGRAD_OFF && winograd_applicable(g) &&
+           static_cast<int64_t>(g.n) * g.hout * g.wout >= kMinSummed;
+}
+
+bool winograd_pays_backward_weights(const ConvGeo &g) {
+    return winograd_chosen(g, g.cig, g.cog, g.hout, g.wout, static_cast<int64_t>(g.n) * g.hout * g.wout, kMinSummed);
+}
+
 WinoPlan plan_winograd_backward_weights(const ConvGeo &g, int parts) {
     WinoPlan p{};
-    const int64_t summed = static_cast<int64_t>(g.n) * g.hout * g.wout;
-    if (!winograd_chosen(g, g.cig, g.cog, g.hout, g.wout, summed, kMinSummed)) return p;
     if (parts < 1) parts = 1;
     p.use = true;
     const int64_t tiles = static_cast<int64_t>(g.n) * ceil_div(g.hout, 2) * ceil_div(g.wout, 2);
@@ -108,7 +115,7 @@ int winograd_backward_weights(const ConvGeo &g, const WinoPlan &pl, const float 
     FloatBuffer u(16 * ld * ldu);
     FloatBuffer m(16 * pl.ib * ldu);
     if (!v.ok() || !u.ok() || !m.ok()) return C4J_ERR_OUT_OF_MEMORY;
-    const WinoKernels &kern = wino_kernels();
+    const WinoKernels &kern = pl.portable ? wino_kernels_scalar() : wino_kernels();
     // the AVX-512 dy transform gathers 16 channel planes with 32-bit offsets
     auto grad_tiles = int64_t(16) * g.hw < (int64_t(1) << 31) ? kern.grad_tiles : wino_kernels_scalar().grad_tiles;
     for (int64_t t = t0; t < t1; ++t) {

@@ -1,4 +1,4 @@
-// Runtime CPU feature choice (see cpu_probe.h) and the ISA cap that limits it (c4j_cpu_set_isa_cap; the
+// Runtime CPU feature choice (see cpu_probe.h) and the ISA cap that limits it (c4j_cpu_set_isa; the
 // test switch c4j_cpu_force_scalar is the scalar cap).
 #include <atomic>
 
@@ -11,7 +11,7 @@
 namespace c4j {
 namespace {
 
-// The highest kernel family allowed (C4J_ISA_*); c4j_cpu_force_scalar(1) is a cap of C4J_ISA_SCALAR.
+// The C4J_ISA_* cap as set; C4J_ISA_AUTO allows whatever the CPU has.
 std::atomic<int> g_isa_cap{C4J_ISA_AUTO};
 
 int isa_cap() { return g_isa_cap.load(std::memory_order_relaxed); }
@@ -53,6 +53,13 @@ bool cpu_use_neon() {
     return (cap == C4J_ISA_AUTO || cap == C4J_ISA_NEON) && cpu_has_neon();
 }
 
+int cpu_effective_isa() {
+    if (cpu_use_avx512()) return C4J_ISA_AVX512;
+    if (cpu_use_avx2_fma()) return C4J_ISA_AVX2;
+    if (cpu_use_neon()) return C4J_ISA_NEON;
+    return C4J_ISA_SCALAR;
+}
+
 const PoolRowKernels &pool_rows() {
     if (cpu_use_avx2_fma()) return pool_rows_avx2();
     return pool_rows_scalar();
@@ -72,16 +79,16 @@ SmallGemmNtFn small_gemm_nt() {
 
 }  // namespace c4j
 
-extern "C" int c4j_cpu_api_version(void) { return 5; }
+extern "C" int c4j_cpu_api_version(void) { return 6; }
 
 extern "C" int c4j_cpu_features(void) {
     return (c4j::cpu_use_avx2_fma() ? C4J_CPU_AVX2_FMA : 0) | (c4j::cpu_use_avx512() ? C4J_CPU_AVX512 : 0) |
            (c4j::cpu_use_neon() ? C4J_CPU_NEON : 0);
 }
 
-extern "C" void c4j_cpu_force_scalar(int force) { c4j_cpu_set_isa_cap(force != 0 ? C4J_ISA_SCALAR : C4J_ISA_AUTO); }
+extern "C" void c4j_cpu_force_scalar(int force) { c4j_cpu_set_isa(force != 0 ? C4J_ISA_SCALAR : C4J_ISA_AUTO); }
 
-extern "C" int c4j_cpu_set_isa_cap(int cap) {
+extern "C" int c4j_cpu_set_isa(int cap) {
     if (cap != C4J_ISA_AUTO && cap != C4J_ISA_AVX512 && cap != C4J_ISA_AVX2 && cap != C4J_ISA_NEON &&
         cap != C4J_ISA_SCALAR)
         return C4J_ERR_BAD_DESCRIPTOR;
@@ -90,3 +97,4 @@ extern "C" int c4j_cpu_set_isa_cap(int cap) {
 }
 
 extern "C" int c4j_cpu_isa_cap(void) { return c4j::g_isa_cap.load(); }
+extern "C" int c4j_cpu_isa(void) { return c4j::cpu_effective_isa(); }

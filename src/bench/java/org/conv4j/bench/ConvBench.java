@@ -26,7 +26,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class ConvBench {
-    /** Shape id ({@code s1}..{@code s8}, see {@link Shapes} and docs/benchmarks.md). */
+    /** Shape id of {@link Shapes#CONV} ({@code s1}..{@code s8} or a network layer of {@link NetworkLayers}). */
     @Param({"s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"})
     public String shape;
 
@@ -49,12 +49,12 @@ public class ConvBench {
         Shapes.Conv s = Shapes.CONV.get(shape);
         b = Backends.get(backend);
         p = s.params();
-        xShape = new int[] {s.n(), s.cIn(), s.h(), s.w()};
-        wShape = new int[] {s.cOut(), s.cIn(), s.kh(), s.kw()};
-        x = Tensor.of(Shapes.random(1, s.n() * s.cIn() * s.h() * s.w()), xShape);
-        w = Tensor.of(Shapes.random(2, s.cOut() * s.cIn() * s.kh() * s.kw()), wShape);
+        xShape = s.xShape();
+        wShape = s.wShape();
+        x = Tensor.of(Shapes.random(1, s.xSize()), xShape);
+        w = Tensor.of(Shapes.random(2, s.wSize()), wShape);
         bias = Tensor.of(Shapes.random(3, s.cOut()), s.cOut());
-        dy = Tensor.of(Shapes.random(4, s.n() * s.cOut() * s.hOut() * s.wOut()), s.n(), s.cOut(), s.hOut(), s.wOut());
+        dy = Tensor.of(Shapes.random(4, s.ySize()), s.yShape());
     }
 
     /** Releases the inputs. */

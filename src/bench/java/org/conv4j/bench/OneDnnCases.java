@@ -27,11 +27,11 @@ final class OneDnnCases {
     }
 
     private static float[] x(Shapes.Conv s) {
-        return Shapes.random(1, s.n() * s.cIn() * s.h() * s.w());
+        return Shapes.random(1, s.xSize());
     }
 
     private static float[] w(Shapes.Conv s) {
-        return Shapes.random(2, s.cOut() * s.cIn() * s.kh() * s.kw());
+        return Shapes.random(2, s.wSize());
     }
 
     private static float[] bias(Shapes.Conv s) {
@@ -39,22 +39,23 @@ final class OneDnnCases {
     }
 
     private static float[] dy(Shapes.Conv s) {
-        return Shapes.random(4, s.n() * s.cOut() * s.hOut() * s.wOut());
+        return Shapes.random(4, s.ySize());
     }
 
     static ConvPeer conv(Shapes.Conv s, ConvPeer.Op op, Layout layout) {
-        return new ConvPeer(op, layout, s.n(), s.cIn(), s.h(), s.w(), s.cOut(), s.kh(), s.kw(), s.stride(), s.pad(),
+        return new ConvPeer(op, layout, s.n(), s.cIn(), s.h(), s.w(), s.cOut(), s.kh(), s.kw(),
+                new ConvPeer.Geometry(s.stride(), s.padT(), s.padB(), s.padL(), s.padR(), s.dil(), s.groups()),
                 x(s), w(s), bias(s), dy(s));
     }
 
     /** The java backend's result of {@code op} on the shape's inputs (plain NCHW / OIHW). */
     static float[] reference(Shapes.Conv s, ConvPeer.Op op) {
         Backend java = Backends.java();
-        int[] xShape = {s.n(), s.cIn(), s.h(), s.w()};
-        int[] wShape = {s.cOut(), s.cIn(), s.kh(), s.kw()};
+        int[] xShape = s.xShape();
+        int[] wShape = s.wShape();
         try (Tensor tx = Tensor.of(x(s), xShape); Tensor tw = Tensor.of(w(s), wShape);
                 Tensor tb = Tensor.of(bias(s), s.cOut());
-                Tensor tdy = Tensor.of(dy(s), s.n(), s.cOut(), s.hOut(), s.wOut());
+                Tensor tdy = Tensor.of(dy(s), s.yShape());
                 Tensor ref = switch (op) {
                     case FORWARD -> java.conv2d(tx, tw, tb, s.params());
                     case BACKWARD_DATA -> java.conv2dBackwardData(tdy, tw, xShape, s.params());
@@ -76,6 +77,25 @@ final class OneDnnCases {
         float[] ref = reference != null ? reference : reference(s, op);
         return Agreement.check("oneDNN " + peer.layout() + " " + op + " " + s.id() + " (" + peer.implementation() + ")",
                 ref, peer.result());
+    }
+
+    /**
+     * Runs conv4j's backend {@code backend} once on the shape's inputs and compares with {@code reference}.
+     *
+     * @return the relative difference (see {@link Agreement#check})
+     * @throws IllegalStateException when they disagree
+     */
+    static double verifyBackend(String backend, Shapes.Conv s, ConvPeer.Op op, float[] reference) {
+        Backend b = Backends.get(backend);
+        try (Tensor tx = Tensor.of(x(s), s.xShape()); Tensor tw = Tensor.of(w(s), s.wShape());
+                Tensor tb = Tensor.of(bias(s), s.cOut()); Tensor tdy = Tensor.of(dy(s), s.yShape());
+                Tensor got = switch (op) {
+                    case FORWARD -> b.conv2d(tx, tw, tb, s.params());
+                    case BACKWARD_DATA -> b.conv2dBackwardData(tdy, tw, s.xShape(), s.params());
+                    case BACKWARD_WEIGHTS -> b.conv2dBackwardWeights(tdy, tx, s.wShape(), s.params());
+                }) {
+            return Agreement.check("conv4j " + backend + " " + op + " " + s.id(), reference, got.toArray());
+        }
     }
 
     private static float[] x(Shapes.Pool s) {

@@ -42,10 +42,10 @@ public final class ProfileLoop {
         } else {
             Backend b = Backends.get(who);
             if (c != null) {
-                int[] xs = {c.n(), c.cIn(), c.h(), c.w()};
-                int[] ws = {c.cOut(), c.cIn(), c.kh(), c.kw()};
-                Tensor x = Tensor.of(Shapes.random(1, c.n() * c.cIn() * c.h() * c.w()), xs);
-                Tensor w = Tensor.of(Shapes.random(2, c.cOut() * c.cIn() * c.kh() * c.kw()), ws);
+                int[] xs = c.xShape();
+                int[] ws = c.wShape();
+                Tensor x = Tensor.of(Shapes.random(1, c.xSize()), xs);
+                Tensor w = Tensor.of(Shapes.random(2, c.wSize()), ws);
                 Tensor bias = Tensor.of(Shapes.random(3, c.cOut()), c.cOut());
                 Tensor dy = Tensor.of(Shapes.random(4, c.n() * c.cOut() * c.hOut() * c.wOut()), c.n(), c.cOut(),
                         c.hOut(), c.wOut());

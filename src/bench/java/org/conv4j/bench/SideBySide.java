@@ -30,8 +30,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <pre>mvn -o -Pbench test-compile exec:exec@side-by-side</pre>
  * System properties (through Maven: {@code -Dside.shapes=s4,p2} etc.):
  * <ul>
- * <li>{@code side.shapes} (default all), {@code side.backends} conv4j contenders (default {@code cpu,java};
- * one that cannot load here is reported and left out)</li>
+ * <li>{@code side.shapes}: {@code all} (default: s1-s8 and p1-p3), {@code suite} (the network layers of
+ * {@link NetworkLayers} plus s1-s8, reported by {@link SuiteReport} with % of peak, geomean and worst cell), or a
+ * comma-separated list of ids</li>
+ * <li>{@code side.backends} conv4j contenders (default {@code cpu,java}, {@code cpu} for the suite; one that cannot
+ * load here is reported and left out)</li>
+ * <li>{@code side.layouts} oneDNN contenders (default {@code nchw,blocked}, {@code nchw} for the suite)</li>
  * <li>{@code side.threads} (default 2): conv4j's {@code Conv4j.setThreads} and oneDNN's OpenMP threads</li>
  * <li>{@code side.wi}, {@code side.w}, {@code side.i}, {@code side.r}: warm-up iterations, warm-up ms,
  * measurement iterations, measurement ms (default 2, 1000, 4, 750)</li>
@@ -51,7 +55,7 @@ public final class SideBySide {
     private SideBySide() {
     }
 
-    public static void main(String[] args) throws RunnerException, IOException {
+    public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
         int threads = Integer.parseInt(Shapes.prop("side.threads", "2"));
         Conv4j.setThreads(threads);
         System.setProperty("conv4j.threads", Integer.toString(threads));
@@ -59,7 +63,10 @@ public final class SideBySide {
         // before anything in this JVM loads OpenBLAS, or OpenBLAS keeps its own (on Zen 5: Haswell) choice.
         List<String> backends = new ArrayList<>();
         StringBuilder notes = new StringBuilder();
-        for (String b : Shapes.prop("side.backends", "cpu,java").split(",")) {
+        String shapes = Shapes.prop("side.shapes", "all");
+        boolean suite = shapes.equals("suite");
+        String[] layouts = Shapes.prop("side.layouts", suite ? "nchw" : "nchw,blocked").split(",");
+        for (String b : Shapes.prop("side.backends", suite ? "cpu" : "cpu,java").split(",")) {
             String reason = Backends.unavailableReason(b.trim());
             if (reason == null) {
                 backends.add(b.trim());
@@ -67,12 +74,14 @@ public final class SideBySide {
                 notes.append("- backend `").append(b.trim()).append("` left out: ").append(reason).append('\n');
             }
         }
+        // before oneDNN's OpenMP threads exist, so the peak measures the FMA units alone
+        double peak = Peak.sgemmGflops(threads);
         OneDnn.init(threads);
         String load0 = loadAverage();
         List<String> conv = new ArrayList<>();
         List<String> pool = new ArrayList<>();
-        String shapes = Shapes.prop("side.shapes", "all");
-        for (String s : shapes.equals("all") ? Shapes.all() : Arrays.asList(shapes.split(","))) {
+        List<String> ids = shapes.equals("all") ? Shapes.all() : suite ? suiteIds() : Arrays.asList(shapes.split(","));
+        for (String s : ids) {
             s = s.trim();
             if (Shapes.CONV.containsKey(s)) {
                 conv.add(s);
@@ -84,7 +93,7 @@ public final class SideBySide {
         }
         // Verify every oneDNN peer once against the java backend (and note its implementation) before timing,
         // so the JMH set-ups need not.
-        String checks = verifyPeers(conv, pool);
+        String checks = verifyPeers(conv, pool, layouts, backends);
         System.setProperty("bench.verify", "false");
         Map<String, RunResult> results = new HashMap<>();
         long t0 = System.nanoTime();
@@ -94,8 +103,8 @@ public final class SideBySide {
                         .param("shape", s).param("backend", backends.toArray(new String[0]))), "backend", "");
             }
             collect(results, run(base(threads).include(OneDnnConvBench.class.getName() + "\\.")
-                    .param("shape", s).param("layout", "nchw", "blocked")), "layout", "oneDNN-");
-            if (s.equals("s1")) {
+                    .param("shape", s).param("layout", layouts)), "layout", "oneDNN-");
+            if (s.equals("s1") && !suite) {
                 for (RunResult r : run(base(threads).include(AutoLatencyBench.class.getName() + "\\."))) {
                     results.put("s1/forward/auto", r);
                 }
@@ -110,8 +119,10 @@ public final class SideBySide {
                     .param("shape", s).param("layout", "nchw", "blocked")), "layout", "oneDNN-");
         }
         double minutes = (System.nanoTime() - t0) / 60e9;
-        String table = header(threads, load0, minutes, notes) + convTables(results, conv, backends)
-                + poolTable(results, pool, backends) + checks;
+        String head = header(threads, load0, minutes, notes) + "Peak: " + Peak.describe(threads, peak) + "\n"
+                + (backends.contains("cpu") ? "conv4j cpu backend ISA: " + org.conv4j.cpu.CpuBackend.isa() + "\n" : "");
+        String table = suite ? head + SuiteReport.tables(results, conv, peak) + checks
+                : head + convTables(results, conv, backends) + poolTable(results, pool, backends) + checks;
         System.out.println(table);
         Path out = Path.of(Shapes.prop("side.out", "target/side-by-side.md"));
         if (out.getParent() != null) {
@@ -121,19 +132,34 @@ public final class SideBySide {
         System.out.println("(also written to " + out.toAbsolutePath() + ")");
     }
 
-    /** Builds each oneDNN peer, checks it against the java backend, and lists its implementation. */
-    private static String verifyPeers(List<String> conv, List<String> pool) {
+    /** The suite's ids: every sampled network layer, then s1-s8. */
+    private static List<String> suiteIds() {
+        List<String> ids = new ArrayList<>();
+        for (Shapes.Conv c : NetworkLayers.suite()) {
+            ids.add(c.id());
+        }
+        ids.addAll(Shapes.benchConv());
+        return ids;
+    }
+
+    /**
+     * Builds each oneDNN peer, checks it and the conv4j contenders' results against the java backend, and lists
+     * oneDNN's implementation.
+     */
+    private static String verifyPeers(List<String> conv, List<String> pool, String[] layouts, List<String> backends) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n### oneDNN peers: implementation, reorders "
                 + "per call, agreement with the java backend (max |diff| / max(1, max |java|), must be <= %.0e)%n%n"
-                + "| id | op | NCHW+reorders: implementation | reorders | rel. diff | blocked: implementation | rel. diff |%n"
-                + "|---|---|---|---|---|---|---|%n", org.conv4j.bench.onednn.Agreement.TOLERANCE));
+                + "| id | op | NCHW+reorders: implementation | reorders | rel. diff | blocked: implementation | rel. diff | "
+                + "conv4j contenders' rel. diff (convolutions) |%n"
+                + "|---|---|---|---|---|---|---|---|%n", org.conv4j.bench.onednn.Agreement.TOLERANCE));
         for (String id : conv) {
             Shapes.Conv s = Shapes.CONV.get(id);
             for (String method : CONV_OPS) {
                 ConvPeer.Op op = OneDnnCases.convOp(method);
                 float[] ref = OneDnnCases.reference(s, op);
                 sb.append("| ").append(id).append(" | ").append(method);
-                for (Layout layout : Layout.values()) {
+                for (String lname : layouts) {
+                    Layout layout = Layout.parse(lname);
                     try (ConvPeer peer = OneDnnCases.conv(s, op, layout)) {
                         double rel = OneDnnCases.verify(s, op, peer, ref);
                         sb.append(" | ").append(peer.implementation());
@@ -141,6 +167,11 @@ public final class SideBySide {
                             sb.append(" | ").append(peer.reordersPerCall());
                         }
                         sb.append(String.format(Locale.ROOT, " | %.1e", rel));
+                    }
+                }
+                for (String b : backends) {
+                    if (!b.equals("java")) {
+                        sb.append(String.format(Locale.ROOT, " | %s %.1e", b, OneDnnCases.verifyBackend(b, s, op, ref)));
                     }
                 }
                 sb.append(" |\n");

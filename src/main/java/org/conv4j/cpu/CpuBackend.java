@@ -218,6 +218,92 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
     }
 
     /**
+     * The convolution implementations of a direction, in the order the cpu backend prefers them (the first that
+     * picks a geometry runs it), e.g. {@code winograd_f2x3__avx512}, {@code grouped_direct__scalar},
+     * {@code igemm_rows__avx512}, {@code pointwise__avx512}, {@code im2col_sgemm}. The suffix names the instruction
+     * set. A call runs another one when the system property {@link ConvDirection#property()} (for example
+     * {@code -Dconv4j.cpu.impl.forward=im2col_sgemm}) names it; a call whose geometry it does not apply to then
+     * throws {@link IllegalArgumentException}.
+     *
+     * @param d the direction
+     * @return the names, in preference order
+     * @throws BackendUnavailableException if the native library cannot be loaded
+     */
+    public static java.util.List<String> implementations(ConvDirection d) {
+        CpuLibrary.load();
+        return ConvImplementations.names(d);
+    }
+
+    /**
+     * The implementation a convolution of this geometry runs on this backend in direction {@code d} (the list's
+     * choice under the current ISA cap and this backend's Winograd mode; a forcing property is not consulted).
+     *
+     * @param d the direction
+     * @param g the validated geometry (see {@link ConvGeometry#forward} and friends)
+     * @return its name, one of {@link #implementations(ConvDirection)}
+     * @throws BackendUnavailableException if the native library cannot be loaded
+     */
+    public String implementation(ConvDirection d, ConvGeometry g) {
+        return ConvImplementations.names(d).get(CpuNative.c4j_conv2d_impl_select(descriptor(g), d.code()));
+    }
+
+    /**
+     * The implementations that can compute a convolution of this geometry in direction {@code d} on this backend
+     * (under the current ISA cap; Winograd only where this backend's mode allows it): those a forcing property may
+     * name.
+     *
+     * @param d the direction
+     * @param g the validated geometry
+     * @return their names, in preference order
+     * @throws BackendUnavailableException if the native library cannot be loaded
+     */
+    public java.util.List<String> applicableImplementations(ConvDirection d, ConvGeometry g) {
+        return ConvImplementations.applicable(d, descriptor(g));
+    }
+
+    /**
+     * The widest instruction set the cpu kernels use now: {@code "avx512"}, {@code "avx2"} (with FMA),
+     * {@code "neon"} (arm64) or {@code "scalar"}. It is what CPUID reports, capped by
+     * {@code -Dconv4j.cpu.isa=auto|avx512|avx2|neon|scalar}
+     * (read when the library loads; {@code auto} is the default, a cap above the CPU's runs what the CPU has).
+     * The cap governs conv4j's own kernels and the choice among them; the OpenBLAS kernels that the
+     * {@code im2col_sgemm} implementation calls are OpenBLAS's own choice ({@link #openBlasCore()}).
+     *
+     * @return the ISA name
+     * @throws BackendUnavailableException if the native library cannot be loaded
+     */
+    public static String isa() {
+        CpuLibrary.load();
+        return CpuLibrary.ISA_NAMES[CpuNative.c4j_cpu_isa()];
+    }
+
+    /**
+     * For tests and benchmarks: caps the ISA as {@code -Dconv4j.cpu.isa} does. Call it only while no operation
+     * runs.
+     *
+     * @param name {@code auto}, {@code avx512}, {@code avx2}, {@code neon} or {@code scalar}
+     * @throws IllegalArgumentException for another name
+     */
+    static void isa(String name) {
+        CpuLibrary.load();
+        if (!CpuLibrary.setIsa(name)) {
+            throw new IllegalArgumentException("ISA cap must be auto, avx512, avx2, neon or scalar, got " + name);
+        }
+    }
+
+    /**
+     * Says what runs: the name, the ISA of conv4j's kernels, OpenBLAS's kernels and the Winograd mode, e.g.
+     * {@code "cpu: ISA avx2, OpenBLAS Zen (OpenBLAS's own CPU detection), winograd off"}.
+     *
+     * @return the description
+     * @throws BackendUnavailableException if the native library cannot be loaded
+     */
+    public String description() {
+        return "cpu: ISA " + isa() + ", OpenBLAS " + openBlasCore() + ", winograd "
+                + (winograd == WINOGRAD_OFF ? "off" : winograd == WINOGRAD_AUTO ? "auto" : "always");
+    }
+
+    /**
      * The backend's name.
      *
      * @return {@code "cpu"}
@@ -268,7 +354,7 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
      * @return architecture and instruction set, separated by one space
      * @throws BackendUnavailableException if the native library cannot be loaded
      */
-    public static String isa() {
+    public static String describeIsa() {
         CpuLibrary.load();
         String platform = org.bytedeco.javacpp.Loader.getPlatform();
         int f = CpuNative.c4j_cpu_features();
@@ -306,30 +392,35 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
     protected Tensor doConv2d(ConvGeometry g, Tensor x, Tensor w, Tensor bias) {
         int[] desc = descriptor(g);
         int parts = Parallel.threads();
-        return run("conv2d", g, g.outputShape(), CpuNative.c4j_conv2d_forward_tasks(desc, parts), g.flops(),
+        int impl = ConvImplementations.choose(ConvDirection.FORWARD, g, desc);
+        return run("conv2d", g, g.outputShape(), CpuNative.c4j_conv2d_impl_tasks(desc, 0, impl, parts), g.flops(),
                 new Tensor[] {x, w, bias},
-                (a, y, from, to) -> CpuNative.c4j_conv2d_forward(desc, a[0], a[1], a[2], y, parts, from, to),
-                (p, y, from, to) -> CpuNative.c4j_conv2d_forward(desc, p[0], p[1], p[2], y, parts, from, to));
+                (a, y, from, to) -> CpuNative.c4j_conv2d_forward_impl(desc, impl, a[0], a[1], a[2], y, parts, from, to),
+                (p, y, from, to) -> CpuNative.c4j_conv2d_forward_impl(desc, impl, p[0], p[1], p[2], y, parts, from, to));
     }
 
     @Override
     protected Tensor doConv2dBackwardData(ConvGeometry g, Tensor dy, Tensor w) {
         int[] desc = descriptor(g);
         int parts = Parallel.threads();
-        return run("conv2dBackwardData", g, g.inputShape(), CpuNative.c4j_conv2d_backward_data_tasks(desc, parts),
+        int impl = ConvImplementations.choose(ConvDirection.BACKWARD_DATA, g, desc);
+        return run("conv2dBackwardData", g, g.inputShape(), CpuNative.c4j_conv2d_impl_tasks(desc, 1, impl, parts),
                 g.flops(), new Tensor[] {dy, w},
-                (a, dx, from, to) -> CpuNative.c4j_conv2d_backward_data(desc, a[0], a[1], dx, parts, from, to),
-                (p, dx, from, to) -> CpuNative.c4j_conv2d_backward_data(desc, p[0], p[1], dx, parts, from, to));
+                (a, dx, from, to) -> CpuNative.c4j_conv2d_backward_data_impl(desc, impl, a[0], a[1], dx, parts, from, to),
+                (p, dx, from, to) -> CpuNative.c4j_conv2d_backward_data_impl(desc, impl, p[0], p[1], dx, parts, from, to));
     }
 
     @Override
     protected Tensor doConv2dBackwardWeights(ConvGeometry g, Tensor dy, Tensor x) {
         int[] desc = descriptor(g);
         int parts = Parallel.threads();
-        return run("conv2dBackwardWeights", g, g.weightShape(),
-                CpuNative.c4j_conv2d_backward_weights_tasks(desc, parts), g.flops(), new Tensor[] {dy, x},
-                (a, dw, from, to) -> CpuNative.c4j_conv2d_backward_weights(desc, a[0], a[1], dw, parts, from, to),
-                (p, dw, from, to) -> CpuNative.c4j_conv2d_backward_weights(desc, p[0], p[1], dw, parts, from, to));
+        int impl = ConvImplementations.choose(ConvDirection.BACKWARD_WEIGHTS, g, desc);
+        return run("conv2dBackwardWeights", g, g.weightShape(), CpuNative.c4j_conv2d_impl_tasks(desc, 2, impl, parts),
+                g.flops(), new Tensor[] {dy, x},
+                (a, dw, from, to) -> CpuNative.c4j_conv2d_backward_weights_impl(desc, impl, a[0], a[1], dw, parts, from,
+                        to),
+                (p, dw, from, to) -> CpuNative.c4j_conv2d_backward_weights_impl(desc, impl, p[0], p[1], dw, parts, from,
+                        to));
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.conv4j.BackendUnavailableException;
 final class CpuLibrary {
     private static final System.Logger LOG = System.getLogger("org.conv4j.cpu");
     /** Version of conv4j_cpu.h this class was written against. */
-    private static final int API_VERSION = 5;
+    private static final int API_VERSION = 6;
 
     private CpuLibrary() {
     }
@@ -47,10 +47,29 @@ final class CpuLibrary {
         // conv4j splits every GEMM into tasks for its own pool; an OpenBLAS thread pool on top of that
         // would oversubscribe the cores (notably with several Java threads calling at once).
         CpuNative.c4j_cpu_set_blas_threads(1);
+        applyIsaProperty();
         String core = CpuNative.c4j_cpu_blas_core_name().getString();
         blasCore = core + " (" + describeCoreChoice(requestedCore, coreStatus, core) + ")";
         LOG.log(System.Logger.Level.DEBUG, "cpu backend: OpenBLAS kernels {0}", blasCore);
         loaded = true;
+    }
+
+    /** -Dconv4j.cpu.isa=auto|avx512|avx2|scalar (see CpuBackend.isa); anything else warns and keeps auto. */
+    private static void applyIsaProperty() {
+        String isa = System.getProperty("conv4j.cpu.isa", "auto").trim();
+        if (!setIsa(isa)) {
+            LOG.log(System.Logger.Level.WARNING, "-Dconv4j.cpu.isa=" + isa
+                    + " ignored: expected auto, avx512, avx2, neon or scalar");
+        }
+    }
+
+    /** The ISA names of conv4j_cpu.h's C4J_ISA_* codes, by code. */
+    static final String[] ISA_NAMES = {"scalar", "avx2", "avx512", "neon"};
+
+    static boolean setIsa(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        int code = n.equals("auto") ? 100 : java.util.Arrays.asList(ISA_NAMES).indexOf(n);
+        return code >= 0 && CpuNative.c4j_cpu_set_isa(code) == 0;
     }
 
     private static final int CORE_NOT_ASKED = -100;

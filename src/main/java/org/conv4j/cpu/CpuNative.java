@@ -34,6 +34,41 @@ final class CpuNative {
 
     static native void c4j_cpu_force_scalar(int force);
 
+    static native int c4j_cpu_set_isa(int cap);
+
+    static native int c4j_cpu_isa();
+
+    static native int c4j_conv2d_impl_count(int direction);
+
+    static native @Cast("const char*") BytePointer c4j_conv2d_impl_name(int direction, int index);
+
+    static native int c4j_conv2d_impl_select(int[] desc, int direction);
+
+    static native int c4j_conv2d_impl_applies(int[] desc, int direction, int index);
+
+    static native int c4j_conv2d_impl_tasks(int[] desc, int direction, int index, int parts);
+
+    static native int c4j_conv2d_forward_impl(int[] desc, int index, FloatPointer x, FloatPointer w, FloatPointer bias,
+            FloatPointer y, int parts, int taskBegin, int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_conv2d_forward_impl(int[] desc, int index, float[] x, float[] w, float[] bias, FloatPointer y,
+            int parts, int taskBegin, int taskEnd);
+
+    static native int c4j_conv2d_backward_data_impl(int[] desc, int index, FloatPointer dy, FloatPointer w,
+            FloatPointer dx, int parts, int taskBegin, int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_conv2d_backward_data_impl(int[] desc, int index, float[] dy, float[] w, FloatPointer dx,
+            int parts, int taskBegin, int taskEnd);
+
+    static native int c4j_conv2d_backward_weights_impl(int[] desc, int index, FloatPointer dy, FloatPointer x,
+            FloatPointer dw, int parts, int taskBegin, int taskEnd);
+
+    @CriticalRegion
+    static native int c4j_conv2d_backward_weights_impl(int[] desc, int index, float[] dy, float[] x, FloatPointer dw,
+            int parts, int taskBegin, int taskEnd);
+
     static native Pointer c4j_cpu_alloc(long bytes);
 
     static native void c4j_cpu_free(Pointer p);

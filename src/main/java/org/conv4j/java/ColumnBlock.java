@@ -20,12 +20,12 @@ final class ColumnBlock {
     /**
      * Points this block at the columns of {@code x} for group {@code grp} and positions {@code [q0, q0 + nq)}.
      *
-     * @param direct whether the convolution is 1x1, stride 1 and unpadded (the input planes are the columns)
+     * @param pointwise whether the convolution is 1x1, stride 1 and unpadded (the input planes are the columns)
      */
-    void fill(ConvGeometry g, float[] x, int grp, long q0, int nq, boolean direct, Scratch s) {
+    void fill(ConvGeometry g, float[] x, int grp, long q0, int nq, boolean pointwise, Scratch s) {
         int pOut = g.hOut * g.wOut;
         int cig = g.cInPerGroup();
-        if (direct && Columns.oneImage(pOut, q0, nq)) {
+        if (pointwise && Columns.oneImage(pOut, q0, nq)) {
             int img = (int) (q0 / pOut);
             int p = (int) (q0 - (long) img * pOut);
             array = x;
@@ -36,7 +36,7 @@ final class ColumnBlock {
         array = s.col(cig * g.kh * g.kw * nq);
         offset = 0;
         rowStride = nq;
-        if (direct) {
+        if (pointwise) {
             Columns.gather(x, g.cIn, pOut, grp * cig, cig, q0, nq, array);
         } else {
             Im2Col.im2col(g, x, grp * cig, cig, q0, nq, array);

@@ -26,7 +26,7 @@ final class ConvBackwardWeights {
             return dw;
         }
         int pOut = g.hOut * g.wOut;
-        boolean direct = ConvForward.isPointwise(g);
+        boolean pointwise = ConvForward.isPointwise(g);
         long total = (long) g.n * pOut;
         int threads = Scratch.threadsFor(g.flops() / 2);
         int qc = Columns.chunkSize(total, Scratch.blockFloats / Math.max(kDim, cog), threads);
@@ -45,7 +45,7 @@ final class ConvBackwardWeights {
                     long q0 = (long) ch * qc;
                     int nq = (int) Math.min(qc, total - q0);
                     for (int grp = 0; grp < g.groups; grp++) {
-                        block(g, dy, x, acc, grp, q0, nq, direct, s);
+                        block(g, dy, x, acc, grp, q0, nq, pointwise, s);
                     }
                 }
             }
@@ -65,7 +65,7 @@ final class ConvBackwardWeights {
     }
 
     private static void block(ConvGeometry g, float[] dy, float[] x, float[] acc, int grp, long q0, int nq,
-                              boolean direct, Scratch s) {
+                              boolean pointwise, Scratch s) {
         int pOut = g.hOut * g.wOut;
         int cig = g.cInPerGroup();
         int cog = g.cOutPerGroup();
@@ -74,7 +74,7 @@ final class ConvBackwardWeights {
         int img = (int) (q0 / pOut);
         int p = (int) (q0 - (long) img * pOut);
         ColumnBlock cols = s.columns;
-        cols.fill(g, x, grp, q0, nq, direct, s);
+        cols.fill(g, x, grp, q0, nq, pointwise, s);
         float[] b = cols.array;
         int bOff = cols.offset;
         int ldb = cols.rowStride;

@@ -26,7 +26,7 @@ final class ConvForward {
         int cig = g.cInPerGroup();
         int cog = g.cOutPerGroup();
         int kDim = cig * g.kh * g.kw;
-        boolean direct = isPointwise(g);
+        boolean pointwise = isPointwise(g);
         long total = (long) g.n * pOut;
         int threads = Scratch.threadsFor(g.flops() / 2);
         int qc = Columns.chunkSize(total, Scratch.blockFloats / Math.max(kDim, cog), Math.max(1, threads / g.groups));
@@ -37,7 +37,7 @@ final class ConvForward {
                 int grp = it / chunks;
                 long q0 = (long) (it % chunks) * qc;
                 int nq = (int) Math.min(qc, total - q0);
-                block(g, x, w, bias, y, grp, q0, nq, direct, s);
+                block(g, x, w, bias, y, grp, q0, nq, pointwise, s);
             }
             s.trim();
         });
@@ -51,7 +51,7 @@ final class ConvForward {
     }
 
     private static void block(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, int grp, long q0,
-                              int nq, boolean direct, Scratch s) {
+                              int nq, boolean pointwise, Scratch s) {
         int pOut = g.hOut * g.wOut;
         int cig = g.cInPerGroup();
         int cog = g.cOutPerGroup();
@@ -60,7 +60,7 @@ final class ConvForward {
         int img = (int) (q0 / pOut);
         int p = (int) (q0 - (long) img * pOut);
         ColumnBlock cols = s.columns;
-        cols.fill(g, x, grp, q0, nq, direct, s);
+        cols.fill(g, x, grp, q0, nq, pointwise, s);
         float[] b = cols.array;
         int bOff = cols.offset;
         int ldb = cols.rowStride;

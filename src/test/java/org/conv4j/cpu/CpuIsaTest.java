@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
- * The cpu backend that loaded is this JVM's architecture's native library, and {@link CpuBackend#isa()}
+ * The cpu backend that loaded is this JVM's architecture's native library, and {@link CpuBackend#describeIsa()}
  * says which architecture and instruction set run. With {@code -Dconv4j.test.expectArch=arm64} (the arm64
  * run under emulation, ci/arm64-java-tests.sh) the architecture must be that one, so the run cannot pass on
  * another machine's natives.
@@ -47,7 +47,7 @@ class CpuIsaTest {
             assertEquals("native", y.location(), "Backends.cpu() did not compute natively");
             assertArrayEquals(new float[] {2, 4, 6, 8}, y.toArray());
         }
-        String isa = CpuBackend.isa();
+        String isa = CpuBackend.describeIsa();
         System.out.println("conv4j cpu backend: isa " + isa + ", OpenBLAS " + CpuBackend.openBlasCore()
                 + ", JVM os.arch " + System.getProperty("os.arch"));
         String arch = isa.substring(0, isa.indexOf(' '));
@@ -60,7 +60,7 @@ class CpuIsaTest {
 
     @Test
     void isaNamesTheKernelsInUse() {
-        String isa = CpuBackend.isa();
+        String isa = CpuBackend.describeIsa();
         String set = isa.substring(isa.indexOf(' ') + 1);
         if (isa.startsWith("x86_64 ")) {
             assertTrue(set.equals("AVX-512") || set.equals("AVX2+FMA") || set.equals("scalar"), isa);
@@ -73,10 +73,10 @@ class CpuIsaTest {
         }
         try {
             CpuBackend.forceScalar(true);
-            assertTrue(CpuBackend.isa().endsWith(" scalar"), "forceScalar(true) but isa() is " + CpuBackend.isa());
+            assertTrue(CpuBackend.describeIsa().endsWith(" scalar"), "forceScalar(true) but isa() is " + CpuBackend.describeIsa());
         } finally {
             CpuBackend.forceScalar(false);
         }
-        assertEquals(isa, CpuBackend.isa());
+        assertEquals(isa, CpuBackend.describeIsa());
     }
 }

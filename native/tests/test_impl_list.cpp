@@ -1,0 +1,148 @@
+// The convolution implementation lists: every entry on every shape it applies to (so a fallback the default
+// choice never reaches still computes correctly), and which entry the list picks for each layer class of the
+// benchmark suite under each ISA cap (src/bench/java/org/conv4j/bench/NetworkLayers.java).
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "conv4j/conv4j_cpu.h"
+#include "harness.h"
+#include "reference.h"
+
+namespace t4j {
+namespace {
+
+std::vector<Conv> shapes(std::mt19937 &rng) {
+    std::vector<Conv> v;
+    for (int i = 0; i < 60; ++i) v.push_back(random_conv(rng));
+    //        n cin  h  w cout kh kw sh sw pt pb pl pr dh dw g
+    v.push_back({2, 16, 12, 12, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1});   // Winograd fits (16 channels)
+    v.push_back({2, 12, 9, 9, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 12});    // depthwise
+    v.push_back({2, 10, 11, 11, 10, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 10});  // depthwise 5x5 s2, asymmetric padding
+    v.push_back({1, 3, 37, 41, 8, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1});     // a stem
+    v.push_back({2, 24, 10, 10, 16, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});   // pointwise
+    v.push_back({1, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // few channels, short filter
+    v.push_back({1, 32, 12, 12, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 4});   // grouped, dilated
+    v.push_back({3, 8, 23, 37, 8, 3, 5, 3, 2, 0, 2, 3, 1, 2, 3, 4});     // direct: 2 in, 2 out per group, sh 3, dilated
+    v.push_back({1, 6, 40, 70, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 6});    // direct: depth multiplier 2, long rows
+    return v;
+}
+
+float tol_for(const Conv &c) { return c.cin / c.groups * c.kh * c.kw > 200 ? 1e-3f : 2e-4f; }
+
+// Runs entry `index` of `dir` on c for 1 to 3 parts and compares with the reference.
+void check_entry(std::mt19937 &rng, const Conv &c, int dir, int index) {
+    std::vector<int32_t> d = c.desc();
+    auto x = random_values(rng, c.xsize()), w = random_values(rng, c.wsize()), dy = random_values(rng, c.ysize());
+    auto b = random_values(rng, c.cout);
+    std::vector<float> expected = dir == C4J_CONV_FORWARD       ? ref_conv_forward(c, x, w, b.data())
+                                  : dir == C4J_CONV_BACKWARD_DATA ? ref_conv_backward_data(c, dy, w)
+                                                                  : ref_conv_backward_weights(c, dy, x);
+    const std::string name = c4j_conv2d_impl_name(dir, index);
+    for (int parts = 1; parts <= 3; ++parts) {
+        std::vector<float> out(expected.size(), NAN);
+        int tasks = c4j_conv2d_impl_tasks(d.data(), dir, index, parts);
+        std::string what = name + " dir " + std::to_string(dir) + " " + c.str() + " parts " + std::to_string(parts);
+        T4J_EXPECT(tasks >= 1, "%s: no tasks", what.c_str());
+        if (run_tasks_shuffled(rng, tasks, parts, [&](int p, int t0, int t1) {
+                switch (dir) {
+                    case C4J_CONV_FORWARD:
+                        return c4j_conv2d_forward_impl(d.data(), index, x.data(), w.data(), b.data(), out.data(), p,
+                                                       t0, t1);
+                    case C4J_CONV_BACKWARD_DATA:
+                        return c4j_conv2d_backward_data_impl(d.data(), index, dy.data(), w.data(), out.data(), p, t0,
+                                                             t1);
+                    default:
+                        return c4j_conv2d_backward_weights_impl(d.data(), index, dy.data(), x.data(), out.data(), p,
+                                                                t0, t1);
+                }
+            }, what))
+            close_enough(expected, out, what, tol_for(c));
+    }
+}
+
+std::string picked(const Conv &c, int dir) {
+    std::vector<int32_t> d = c.desc();
+    const char *n = c4j_conv2d_impl_name(dir, c4j_conv2d_impl_select(d.data(), dir));
+    return n != nullptr ? n : "(none)";
+}
+
+void expect_pick(const Conv &c, const char *fwd, const char *data, const char *weights, const char *cls) {
+    const char *want[3] = {fwd, data, weights};
+    for (int dir = 0; dir < 3; ++dir) {
+        std::string got = picked(c, dir);
+        T4J_EXPECT(got == want[dir], "%s (%s), ISA %d, direction %d: picked %s, expected %s", cls, c.str().c_str(),
+                   c4j_cpu_isa(), dir, got.c_str(), want[dir]);
+    }
+}
+
+// One layer of each class of the benchmark suite; the expected entries follow the predicates in
+// conv_impl_list.cpp for the ISA in use (Winograd mode auto).
+void check_picks() {
+    const int isa = c4j_cpu_isa();
+    const bool v512 = isa == C4J_ISA_AVX512, v2 = v512 || isa == C4J_ISA_AVX2;
+    const char *wino = v512 ? "winograd_f2x3__avx512" : "winograd_f2x3__scalar";
+    const char *igemm = v512 ? "igemm_rows__avx512" : "im2col_sgemm";
+    const char *phase = "im2col_sgemm";
+    //        n cin  h  w cout kh kw sh sw pt pb pl pr dh dw g
+    expect_pick({8, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, wino, wino, wino, "dense 3x3 (s4)");
+    expect_pick({8, 256, 56, 56, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, igemm, v512 ? "pointwise__avx512" : "im2col_sgemm",
+                v512 ? "pointwise__avx512" : "im2col_sgemm", "pointwise (s5)");
+    expect_pick({1, 3, 224, 224, 64, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1}, igemm, "im2col_sgemm", igemm, "stem (s7)");
+    expect_pick({32, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1},
+                v512 ? "igemm_rows__avx512" : v2 ? "igemm_small__avx2" : "im2col_sgemm", "im2col_sgemm",
+                v512 ? "igemm_rows__avx512" : "im2col_sgemm", "one-channel 5x5 (s2)");
+    const char *dw = "grouped_direct__scalar";  // the phase-plane kernels are not picked (conv_impl_list.cpp)
+    expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, dw, dw, dw, "depthwise 3x3");
+    expect_pick({8, 144, 56, 56, 144, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 144}, dw, dw, dw, "depthwise 5x5 s2 asym");
+    expect_pick({8, 128, 56, 56, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, dw, dw, dw, "grouped 4 ch/group");
+    expect_pick({8, 256, 28, 28, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32},
+                v512 ? "igemm_rows__avx512" : v2 ? "igemm_small__avx2" : "im2col_sgemm",
+                v512 ? "igemm_rows__avx512" : "im2col_sgemm",  // 8 input channels per group: the transposed kernel
+                v512 ? "igemm_rows__avx512" : "im2col_sgemm", "grouped 8 ch/group");
+    expect_pick({1, 256, 28, 28, 256, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}, "im2col_sgemm", "im2col_sgemm",
+                "im2col_sgemm", "dilated 3x3 d2");
+    expect_pick({8, 128, 56, 56, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, "im2col_sgemm", "im2col_sgemm",
+                "im2col_sgemm", "strided 3x3 s2");
+    // AVX-512: the row kernel (above in the list) takes it, 144 taps and 14-wide rows being within its limits
+    expect_pick({8, 512, 28, 28, 512, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32}, v512 ? igemm : phase, "im2col_sgemm",
+                v512 ? "igemm_rows__avx512" : "im2col_sgemm", "grouped 16 ch/group s2");
+}
+
+}  // namespace
+
+void suite_impl_list() {
+    std::mt19937 rng(17);
+    const std::vector<Conv> v = shapes(rng);
+    int runs = 0;
+    for (int dir = 0; dir < 3; ++dir) {
+        const int count = c4j_conv2d_impl_count(dir);
+        T4J_EXPECT(count >= 2, "direction %d has %d entries", dir, count);
+        T4J_EXPECT(std::strcmp(c4j_conv2d_impl_name(dir, count - 1), "im2col_sgemm") == 0,
+                   "direction %d: the last entry must compute everything", dir);
+        T4J_EXPECT(c4j_conv2d_impl_name(dir, count) == nullptr, "direction %d: name past the end", dir);
+        for (const Conv &c : v) {
+            std::vector<int32_t> d = c.desc();
+            T4J_EXPECT(c4j_conv2d_impl_applies(d.data(), dir, c4j_conv2d_impl_select(d.data(), dir)) == 1,
+                       "the picked entry must apply: %s", c.str().c_str());
+            for (int i = 0; i < count; ++i) {
+                if (c4j_conv2d_impl_applies(d.data(), dir, i) != 1) {
+                    // refused, nothing written
+                    std::vector<float> out(4, 1.f), in(4, 0.f);
+                    int s = dir == 0   ? c4j_conv2d_forward_impl(d.data(), i, in.data(), in.data(), nullptr, out.data(), 1, 0, 1)
+                            : dir == 1 ? c4j_conv2d_backward_data_impl(d.data(), i, in.data(), in.data(), out.data(), 1, 0, 1)
+                                       : c4j_conv2d_backward_weights_impl(d.data(), i, in.data(), in.data(), out.data(), 1, 0, 1);
+                    T4J_EXPECT(s == C4J_ERR_BAD_DESCRIPTOR && out[0] == 1.f, "entry %d of direction %d ran on %s",
+                               i, dir, c.str().c_str());
+                    continue;
+                }
+                check_entry(rng, c, dir, i);
+                ++runs;
+            }
+        }
+    }
+    T4J_EXPECT(runs > 3 * static_cast<int>(v.size()), "only %d entry runs", runs);
+    check_picks();
+}
+
+}  // namespace t4j
