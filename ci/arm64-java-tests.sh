@@ -57,7 +57,12 @@ deps="$(cat "$work/deps.txt")"
 for a in javacpp-1 openblas-0; do
     grep -q "${a}[^:]*-linux-arm64.jar" <<<"$deps" || { echo "arm64-java-tests.sh: no linux-arm64 $a* jar in $deps" >&2; exit 1; }
 done
-cp="$test_classes:$main_jar:$natives_jar:$deps:$work/junit-platform-console-standalone-$launcher_version.jar"
+# the library jar ships no demo (org.conv4j.demo is excluded from it); DemoTest takes the demo's classes, and
+# only those, from the cross build's target/classes
+demo_classes="$work/demo-classes"
+rm -rf "$demo_classes" && mkdir -p "$demo_classes/org/conv4j"
+cp -r "$src/target/classes/org/conv4j/demo" "$demo_classes/org/conv4j/"
+cp="$test_classes:$main_jar:$natives_jar:$demo_classes:$deps:$work/junit-platform-console-standalone-$launcher_version.jar"
 
 classes=(
     org.conv4j.SmokeTest
