@@ -19,7 +19,11 @@ bool conv_small_fits(const ConvGeo &g) {
 bool conv_small_active(const ConvGeo &g) { return conv_small_fits(g) && small_gemm() == small_gemm_avx2; }
 
 int64_t conv_small_workspace(const ConvGeo &g) {
-    return g.cig * (static_cast<int64_t>(g.h) + g.pt + g.pb) * (static_cast<int64_t>(g.w) + g.pl + g.pr + kSlack);
+    const int64_t rows = static_cast<int64_t>(g.h) + g.pt + g.pb;
+    const int64_t cols = static_cast<int64_t>(g.w) + g.pl + g.pr + kSlack;
+    // saturates: with padding near 2^30 on both axes the padded planes leave int64 (and are never affordable)
+    if (rows > INT64_MAX / cols || g.cig > INT64_MAX / (rows * cols)) return INT64_MAX;
+    return g.cig * rows * cols;
 }
 
 }  // namespace c4j
