@@ -31,6 +31,7 @@ inline Rows rows_of(const PoolGeo &g, int i) {
 // A padded row: input column q at index q + pw; -inf / 0 / INT32_MAX elsewhere. Windows start at
 // j * sw (padded index). The last one starts before w + pw (the ceil-mode rule drops any other), so
 // reads end before w + pw + kw whatever the stride, and n = (wout - 1) * sw + 1 <= w + pw fits an int.
+// The stride-2 kernels read to 2 wout + kw + 14 <= w + pw + kw + 15 (pool_rows.h), inside len too.
 struct PaddedRow {
     int64_t len;      // floats in the row
     int n;            // window starts computed
@@ -78,8 +79,12 @@ extern "C" int c4j_max_pool2d_forward(const int32_t *desc, const float *x, float
             if (i >= g.hout) break;
             c4j::Rows r = c4j::rows_of(g, i);
             k.col_max(xp + static_cast<int64_t>(r.r0) * g.w, g.w, r.r1 - r.r0, g.w, v + g.pw, nullptr);
-            k.win_max(v, pr.n, g.kw, hm);
             float *yr = yp + static_cast<int64_t>(i) * g.wout;
+            if (g.sw == 2) {  // only the kept windows, straight into y
+                k.win_max_s2(v, g.wout, g.kw, yr);
+                continue;
+            }
+            k.win_max(v, pr.n, g.kw, hm);
             for (int j = 0; j < g.wout; ++j) yr[j] = hm[static_cast<int64_t>(j) * g.sw];
         }
     }
@@ -177,9 +182,14 @@ extern "C" int c4j_avg_pool2d_forward(const int32_t *desc, const float *x, float
             if (i >= g.hout) break;
             c4j::Rows r = c4j::rows_of(g, i);
             k.col_sum(xp + static_cast<int64_t>(r.r0) * g.w, g.w, r.r1 - r.r0, g.w, v + g.pw);
-            k.win_sum(v, pr.n, g.kw, hs);
             const int re = c4j::row_extent(g, i);
             float *yr = yp + static_cast<int64_t>(i) * g.wout;
+            if (g.sw == 2) {  // only the kept windows
+                k.win_sum_s2(v, g.wout, g.kw, hs);
+                for (int j = 0; j < g.wout; ++j) yr[j] = hs[j] / static_cast<float>(re * ce[j]);
+                continue;
+            }
+            k.win_sum(v, pr.n, g.kw, hs);
             for (int j = 0; j < g.wout; ++j) yr[j] = hs[static_cast<int64_t>(j) * g.sw] / static_cast<float>(re * ce[j]);
         }
     }

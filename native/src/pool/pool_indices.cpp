@@ -12,6 +12,7 @@
 
 #include "conv4j/conv4j_cpu.h"
 #include "pool/pool_band.h"
+#include "pool/pool_planes.h"
 #include "pool/pool_rows.h"
 #include "runtime/buffer.h"
 #include "runtime/geometry.h"
@@ -69,6 +70,7 @@ extern "C" int c4j_max_pool2d_forward_indices(const int32_t *desc, const float *
     if (!c4j::load_pool(desc, g) || !c4j::in_range(static_cast<int64_t>(g.n) * g.c, t0, t1))
         return C4J_ERR_BAD_DESCRIPTOR;
     if (x == nullptr || y == nullptr || idx == nullptr) return C4J_ERR_NULL_POINTER;
+    if (c4j::pool_planes_max_forward_indices(g, x, y, idx, t0, t1)) return C4J_OK;
     // a padded row: input column q at q + pw; -inf (and row INT32_MAX, losing every tie) elsewhere; windows
     // start at j * sw and end before w + pw + kw (see PaddedRow in pool.cpp)
     const int64_t len = static_cast<int64_t>(g.w) + 2 * g.pw + g.kw + 16;

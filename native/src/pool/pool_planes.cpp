@@ -8,6 +8,8 @@ namespace c4j {
 namespace {
 
 bool avx512_on() { return pool_planes_avx512_built() && cpu_use_avx512(); }
+// AVX-512 machines take the AVX2 bodies where no AVX-512 one exists (the ISA cap allows AVX2 there too)
+bool avx2_on() { return pool_planes_avx2_built() && cpu_use_avx2_fma(); }
 
 // 2x2 windows, stride 2, no padding, every window inside the input (ceil mode's partial windows excluded).
 bool is_k2s2(const PoolGeo &g) {
@@ -23,7 +25,11 @@ bool is_k3s2p1(const PoolGeo &g) {
 }  // namespace
 
 bool pool_planes_max_forward(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
-    if (!avx512_on()) return false;
+    if (!avx512_on()) {
+        if (!avx2_on() || !is_k2s2(g)) return false;
+        k2s2_max_forward_avx2(g, x, y, t0, t1);
+        return true;
+    }
     if (is_k2s2(g)) {
         k2s2_max_forward_avx512(g, x, y, t0, t1);
         return true;
@@ -36,7 +42,11 @@ bool pool_planes_max_forward(const PoolGeo &g, const float *x, float *y, int64_t
 }
 
 bool pool_planes_max_backward(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1) {
-    if (!avx512_on()) return false;
+    if (!avx512_on()) {
+        if (!avx2_on() || !is_k2s2(g)) return false;
+        k2s2_max_backward_avx2(g, dy, x, dx, t0, t1);
+        return true;
+    }
     if (is_k2s2(g)) {
         k2s2_max_backward_avx512(g, dy, x, dx, t0, t1);
         return true;
@@ -51,14 +61,31 @@ bool pool_planes_max_backward(const PoolGeo &g, const float *dy, const float *x,
 }
 
 bool pool_planes_avg_forward(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
-    if (!avx512_on() || !is_k2s2(g)) return false;
-    k2s2_avg_forward_avx512(g, x, y, t0, t1);
+    if (!is_k2s2(g)) return false;
+    if (avx512_on()) {
+        k2s2_avg_forward_avx512(g, x, y, t0, t1);
+        return true;
+    }
+    if (!avx2_on()) return false;
+    k2s2_avg_forward_avx2(g, x, y, t0, t1);
     return true;
 }
 
 bool pool_planes_avg_backward(const PoolGeo &g, const float *dy, float *dx, int64_t t0, int64_t t1) {
-    if (!avx512_on() || !is_k2s2(g)) return false;
-    k2s2_avg_backward_avx512(g, dy, dx, t0, t1);
+    if (!is_k2s2(g)) return false;
+    if (avx512_on()) {
+        k2s2_avg_backward_avx512(g, dy, dx, t0, t1);
+        return true;
+    }
+    if (!avx2_on()) return false;
+    k2s2_avg_backward_avx2(g, dy, dx, t0, t1);
+    return true;
+}
+
+bool pool_planes_max_forward_indices(const PoolGeo &g, const float *x, float *y, int32_t *idx, int64_t t0,
+                                     int64_t t1) {
+    if (!avx2_on() || !is_k2s2(g)) return false;
+    k2s2_max_forward_indices_avx2(g, x, y, idx, t0, t1);
     return true;
 }
 

@@ -20,6 +20,11 @@ struct PoolRowKernels {
     void (*win_max)(const float *v, int n, int k, float *out);
     // out[c] = sum of v[c .. c+k) for c < n (added left to right).
     void (*win_sum)(const float *v, int n, int k, float *out);
+    // Stride 2, only the windows kept: out[j] = max of v[2j .. 2j+k) (NaN wins, compared left to right as
+    // win_max does) for j < n. Reads v up to index 2n + k + 14 (callers pad their rows that far).
+    void (*win_max_s2)(const float *v, int n, int k, float *out);
+    // out[j] = sum of v[2j .. 2j+k) for j < n (added left to right as win_sum does); reads as win_max_s2.
+    void (*win_sum_s2)(const float *v, int n, int k, float *out);
     // The first maximum of each window in row-major order, given per column its maximum v and the row
     // va where it occurs: best value, then smallest row, then smallest column (PyTorch's rule, NaN wins).
     // out_v / out_row / out_col[c] for the window starting at column c < n.

@@ -10,6 +10,17 @@
 namespace c4j {
 namespace {
 
+inline __m256i first_lanes(int n) {  // all-ones in lanes [0, n), n in [0, 8]
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+inline __m256 nan_mask(__m256 x) { return _mm256_cmp_ps(x, x, _CMP_UNORD_Q); }
+
+// x beats m: greater, or NaN over a number
+inline __m256 beats(__m256 x, __m256 m) {
+    return _mm256_or_ps(_mm256_cmp_ps(x, m, _CMP_GT_OQ), _mm256_andnot_ps(nan_mask(m), nan_mask(x)));
+}
+
 void col_max(const float *x, int64_t ldx, int rows, int w, float *vmax, int32_t *varg) {
     int j = 0;
     for (; j + 8 <= w; j += 8) {
@@ -25,6 +36,17 @@ void col_max(const float *x, int64_t ldx, int rows, int w, float *vmax, int32_t 
         }
         _mm256_storeu_ps(vmax + j, m);
         if (varg != nullptr) _mm256_storeu_si256(reinterpret_cast<__m256i *>(varg + j), _mm256_castps_si256(arg));
+    }
+    if (varg == nullptr && j < w) {
+        // the last columns through masked loads and stores (small planes: no scalar edge per row)
+        const __m256i k = first_lanes(w - j);
+        __m256 m = _mm256_maskload_ps(x + j, k);
+        for (int r = 1; r < rows; ++r) {
+            __m256 v = _mm256_maskload_ps(x + r * ldx + j, k);
+            m = _mm256_blendv_ps(m, v, beats(v, m));
+        }
+        _mm256_maskstore_ps(vmax + j, k, m);
+        return;
     }
     for (; j < w; ++j) {
         float m = x[j];
@@ -48,6 +70,13 @@ void col_sum(const float *x, int64_t ldx, int rows, int w, float *vsum) {
         for (int r = 1; r < rows; ++r) s = _mm256_add_ps(s, _mm256_loadu_ps(x + r * ldx + j));
         _mm256_storeu_ps(vsum + j, s);
     }
+    if (j < w) {
+        const __m256i k = first_lanes(w - j);
+        __m256 s = _mm256_maskload_ps(x + j, k);
+        for (int r = 1; r < rows; ++r) s = _mm256_add_ps(s, _mm256_maskload_ps(x + r * ldx + j, k));
+        _mm256_maskstore_ps(vsum + j, k, s);
+        return;
+    }
     for (; j < w; ++j) {
         float s = x[j];
         for (int r = 1; r < rows; ++r) s += x[r * ldx + j];
@@ -61,13 +90,6 @@ void row_add(float *dst, const float *src, int w) {
         _mm256_storeu_ps(dst + j, _mm256_add_ps(_mm256_loadu_ps(dst + j), _mm256_loadu_ps(src + j)));
     }
     for (; j < w; ++j) dst[j] += src[j];
-}
-
-inline __m256 nan_mask(__m256 x) { return _mm256_cmp_ps(x, x, _CMP_UNORD_Q); }
-
-// x beats m: greater, or NaN over a number
-inline __m256 beats(__m256 x, __m256 m) {
-    return _mm256_or_ps(_mm256_cmp_ps(x, m, _CMP_GT_OQ), _mm256_andnot_ps(nan_mask(m), nan_mask(x)));
 }
 
 inline bool beats1(float x, float m) { return x > m || (std::isnan(x) && !std::isnan(m)); }
@@ -103,6 +125,47 @@ void win_sum(const float *v, int n, int k, float *out) {
         for (int b = 1; b < k; ++b) s += v[c + b];
         out[c] = s;
     }
+}
+
+// Columns 2l of the 16 floats at p (l < 8): in-lane shuffle, then the 64-bit pairs in order 0 2 1 3.
+inline __m256 even_of(const float *p) {
+    const __m256 e = _mm256_shuffle_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8), _MM_SHUFFLE(2, 0, 2, 0));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xD8));
+}
+
+// Blocks of 8 outputs; the last moves back to end at n (the same values written again) when n >= 8, else
+// one block whose lanes past n are computed from the caller's padding and not stored.
+template <class F>
+inline void s2_blocks(int n, float *out, F block) {
+    if (n < 8) {
+        _mm256_maskstore_ps(out, first_lanes(n), block(0));
+        return;
+    }
+    for (int j = 0; j < n; j += 8) {
+        const int j0 = j + 8 <= n ? j : n - 8;
+        _mm256_storeu_ps(out + j0, block(j0));
+    }
+}
+
+void win_max_s2(const float *v, int n, int k, float *out) {
+    s2_blocks(n, out, [&](int j) {
+        const float *p = v + 2 * static_cast<int64_t>(j);
+        __m256 m = even_of(p);
+        for (int b = 1; b < k; ++b) {
+            const __m256 x = even_of(p + b);
+            m = _mm256_blendv_ps(m, x, beats(x, m));
+        }
+        return m;
+    });
+}
+
+void win_sum_s2(const float *v, int n, int k, float *out) {
+    s2_blocks(n, out, [&](int j) {
+        const float *p = v + 2 * static_cast<int64_t>(j);
+        __m256 s = even_of(p);
+        for (int b = 1; b < k; ++b) s = _mm256_add_ps(s, even_of(p + b));
+        return s;
+    });
 }
 
 void win_argmax(const float *v, const int32_t *va, int n, int k, float *out_v, int32_t *out_row, int32_t *out_col) {
@@ -146,7 +209,7 @@ void win_argmax(const float *v, const int32_t *va, int n, int k, float *out_v, i
     }
 }
 
-const PoolRowKernels kAvx2{col_max, col_sum, row_add, win_max, win_sum, win_argmax};
+const PoolRowKernels kAvx2{col_max, col_sum, row_add, win_max, win_sum, win_max_s2, win_sum_s2, win_argmax};
 
 }  // namespace
 

@@ -56,6 +56,22 @@ void win_sum(const float *v, int n, int k, float *out) {
     }
 }
 
+void win_max_s2(const float *v, int n, int k, float *out) {
+    for (int j = 0; j < n; ++j) out[j] = v[2 * j];
+    for (int b = 1; b < k; ++b) {
+        const float *s = v + b;
+        for (int j = 0; j < n; ++j) out[j] = beats(s[2 * j], out[j]) ? s[2 * j] : out[j];
+    }
+}
+
+void win_sum_s2(const float *v, int n, int k, float *out) {
+    for (int j = 0; j < n; ++j) out[j] = v[2 * j];
+    for (int b = 1; b < k; ++b) {
+        const float *s = v + b;
+        for (int j = 0; j < n; ++j) out[j] += s[2 * j];
+    }
+}
+
 void win_argmax(const float *v, const int32_t *va, int n, int k, float *out_v, int32_t *out_row, int32_t *out_col) {
     for (int c = 0; c < n; ++c) {
         out_v[c] = v[c];
@@ -76,7 +92,7 @@ void win_argmax(const float *v, const int32_t *va, int n, int k, float *out_v, i
     }
 }
 
-const PoolRowKernels kScalar{col_max, col_sum, row_add, win_max, win_sum, win_argmax};
+const PoolRowKernels kScalar{col_max, col_sum, row_add, win_max, win_sum, win_max_s2, win_sum_s2, win_argmax};
 
 }  // namespace
 

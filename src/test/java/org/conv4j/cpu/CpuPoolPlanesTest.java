@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.Random;
 import org.conv4j.Backend;
 import org.conv4j.Backends;
+import org.conv4j.MaxPoolResult;
 import org.conv4j.PoolParams;
 import org.conv4j.Tensor;
 import org.junit.jupiter.api.AfterAll;
@@ -15,11 +16,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The shapes that the cpu backend's whole-plane pooling kernels take on AVX-512 machines (2x2 stride 2
- * without padding, max and average; max 3x3 stride 2 padding 1; native/src/pool/pool_planes.h) against the
- * java reference, on the vector and on the forced scalar kernels: widths from one window to several
- * 16-window blocks, odd and even sizes, both rounding modes, ties, NaNs, -inf next to padding, constant
- * planes, -0 gradients. Max forward must match exactly; the gradients within 1e-6.
+ * The shapes that the cpu backend's whole-plane pooling kernels take (2x2 stride 2 without padding, max and
+ * average, and max with indices, AVX-512 and AVX2; max 3x3 stride 2 padding 1 on AVX-512;
+ * native/src/pool/pool_planes.h) and the generic stride-2 window row kernels (3x3 stride 2 without padding)
+ * against the java reference, on the vector and on the forced scalar kernels: widths from one window to
+ * several 8- and 16-window blocks, odd and even sizes, both rounding modes, ties, NaNs, -inf next to padding,
+ * constant planes, -0 gradients. Max forward and indices must match exactly; the gradients within 1e-6.
  */
 @DisabledIfSystemProperty(named = "conv4j.test.skipNative", matches = "true",
         disabledReason = "native build skipped (-Dconv4j.skipNative=true)")
@@ -78,12 +80,18 @@ class CpuPoolPlanesTest {
         Random r = new Random(scalar ? 31 : 30);
         for (int iter = 0; iter < 120; iter++) {
             boolean k2 = iter % 2 == 0;
+            boolean pad = iter % 4 != 3;  // 3x3 stride 2: padding 1, or none (the generic stride-2 rows)
             int n = 1 + r.nextInt(2), c = 1 + r.nextInt(3);
             int h = (k2 ? 2 : 1) + r.nextInt(24), w = (k2 ? 2 : 1) + r.nextInt(iter % 8 < 2 ? 4 : 75);
             if (iter == 0 || iter == 1) {  // p3's and p2's planes
                 h = w = k2 ? 56 : 112;
             }
-            PoolParams p = (k2 ? PoolParams.of(2, 2).stride(2, 2) : PoolParams.of(3, 3).stride(2, 2).padding(1, 1))
+            if (!k2 && !pad) {  // a 3x3 window needs 3 rows and columns without padding
+                h += 2;
+                w += 2;
+            }
+            PoolParams p = (k2 ? PoolParams.of(2, 2).stride(2, 2)
+                    : PoolParams.of(3, 3).stride(2, 2).padding(pad ? 1 : 0, pad ? 1 : 0))
                     .ceilMode(r.nextBoolean()).countIncludePad(r.nextBoolean());
             String what = (scalar ? "scalar " : "vector ") + n + "x" + c + "x" + h + "x" + w + " " + p;
             Tensor x = Tensor.of(values(r, n * c * h * w, iter % 5), n, c, h, w);
@@ -95,7 +103,13 @@ class CpuPoolPlanesTest {
                 assertMatches("maxPool2d " + what, y, my, 0f);
                 assertMatches("maxPool2dBackward " + what, JAVA.maxPool2dBackward(dy, x, p), mdx, 1e-6f);
             }
-            if (k2) {
+            try (MaxPoolResult expect = JAVA.maxPool2dWithIndices(x, p);
+                 MaxPoolResult got = cpu.maxPool2dWithIndices(xs, p)) {
+                assertMatches("maxPool2dWithIndices " + what, expect.output(), got.output(), 0f);
+                assertArrayEquals(expect.indices().toArray(), got.indices().toArray(),
+                        "maxPool2dWithIndices indices " + what);
+            }
+            if (k2 || !pad) {
                 Tensor xa = Tensor.of(values(r, n * c * h * w, 0), n, c, h, w);
                 try (Tensor ay = cpu.avgPool2d(xa, p);
                      Tensor adx = cpu.avgPool2dBackward(dy, xa.shape(), p)) {
