@@ -139,10 +139,15 @@ extern "C" int c4j_max_pool2d_backward(const int32_t *desc, const float *dy, con
                 zeroed = r.r1;
             }
             k.col_max(xp + static_cast<int64_t>(r.r0) * g.w, g.w, r.r1 - r.r0, g.w, v + g.pw, va + g.pw);
-            k.win_argmax(v, va, pr.n, g.kw, hv.get(), rowv, colv);
+            const int64_t step = g.sw == 2 ? 1 : g.sw;  // stride 2: only the kept windows, at j
+            if (g.sw == 2) {
+                k.win_argmax_s2(v, va, g.wout, g.kw, hv.get(), rowv, colv);
+            } else {
+                k.win_argmax(v, va, pr.n, g.kw, hv.get(), rowv, colv);
+            }
             const float *dr = dyp + static_cast<int64_t>(i) * g.wout;
             for (int j = 0; j < g.wout; ++j) {
-                int64_t c = static_cast<int64_t>(j) * g.sw;
+                int64_t c = static_cast<int64_t>(j) * step;
                 // the winner is a real cell: every window holds one, and padding loses every tie
                 dxp[static_cast<int64_t>(r.r0 + rowv[c]) * g.w + (colv[c] - g.pw)] += dr[j];
             }

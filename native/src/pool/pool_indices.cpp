@@ -108,9 +108,14 @@ extern "C" int c4j_max_pool2d_forward_indices(const int32_t *desc, const float *
             const int s = i * g.sh - g.ph;
             const int r0 = std::max(s, 0), r1 = std::min(s + g.kh, g.h);
             k.col_max(xp + static_cast<int64_t>(r0) * g.w, g.w, r1 - r0, g.w, v + g.pw, va + g.pw);
-            k.win_argmax(v, va, n, g.kw, hv.get(), rowv, colv);
+            const int64_t step = g.sw == 2 ? 1 : g.sw;  // stride 2: only the kept windows, at j
+            if (g.sw == 2) {
+                k.win_argmax_s2(v, va, g.wout, g.kw, hv.get(), rowv, colv);
+            } else {
+                k.win_argmax(v, va, n, g.kw, hv.get(), rowv, colv);
+            }
             for (int j = 0; j < g.wout; ++j) {
-                const int64_t c = static_cast<int64_t>(j) * g.sw;
+                const int64_t c = static_cast<int64_t>(j) * step;
                 // a real cell: every window holds one and padding loses every tie
                 const int32_t at = (r0 + rowv[c]) * g.w + (colv[c] - g.pw);
                 ip[static_cast<int64_t>(i) * g.wout + j] = at;

@@ -30,6 +30,10 @@ struct PoolRowKernels {
     // out_v / out_row / out_col[c] for the window starting at column c < n.
     void (*win_argmax)(const float *v, const int32_t *va, int n, int k, float *out_v, int32_t *out_row,
                        int32_t *out_col);
+    // win_argmax for the stride-2 windows only: out_*[j] for the window starting at column 2j, j < n (out_col
+    // as in win_argmax: the column in v). Reads v and va as win_max_s2 reads v.
+    void (*win_argmax_s2)(const float *v, const int32_t *va, int n, int k, float *out_v, int32_t *out_row,
+                          int32_t *out_col);
 };
 
 const PoolRowKernels &pool_rows_scalar();

@@ -5,6 +5,7 @@
 #if defined(__AVX2__)
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace c4j {
@@ -209,7 +210,46 @@ void win_argmax(const float *v, const int32_t *va, int n, int k, float *out_v, i
     }
 }
 
-const PoolRowKernels kAvx2{col_max, col_sum, row_add, win_max, win_sum, win_max_s2, win_sum_s2, win_argmax};
+inline __m256i even_of_i(const int32_t *p) { return _mm256_castps_si256(even_of(reinterpret_cast<const float *>(p))); }
+
+void win_argmax_s2(const float *v, const int32_t *va, int n, int k, float *out_v, int32_t *out_row,
+                   int32_t *out_col) {
+    const __m256i lane2 = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    // blocks of 8 windows; the last moves back (n >= 8) or is stored through masks (n < 8)
+    const int last = n < 8 ? 0 : n - 8;
+    for (int j = 0;; j += 8) {
+        const int j0 = std::min(j, last);
+        const float *p = v + 2 * static_cast<int64_t>(j0);
+        const int32_t *pa = va + 2 * static_cast<int64_t>(j0);
+        __m256 bv = even_of(p);
+        __m256i ba = even_of_i(pa);
+        __m256i bc = _mm256_add_epi32(_mm256_set1_epi32(2 * j0), lane2);
+        for (int b = 1; b < k; ++b) {
+            const __m256 x = even_of(p + b);
+            const __m256i a = even_of_i(pa + b);
+            const __m256 tie = _mm256_or_ps(_mm256_cmp_ps(x, bv, _CMP_EQ_OQ), _mm256_and_ps(nan_mask(x), nan_mask(bv)));
+            const __m256 earlier_row = _mm256_castsi256_ps(_mm256_cmpgt_epi32(ba, a));
+            const __m256 win = _mm256_or_ps(beats(x, bv), _mm256_and_ps(tie, earlier_row));
+            bv = _mm256_blendv_ps(bv, x, win);
+            ba = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(ba), _mm256_castsi256_ps(a), win));
+            const __m256i col = _mm256_add_epi32(_mm256_set1_epi32(2 * j0 + b), lane2);
+            bc = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(bc), _mm256_castsi256_ps(col), win));
+        }
+        if (n < 8) {
+            const __m256i m = first_lanes(n);
+            _mm256_maskstore_ps(out_v, m, bv);
+            _mm256_maskstore_epi32(out_row, m, ba);
+            _mm256_maskstore_epi32(out_col, m, bc);
+            return;
+        }
+        _mm256_storeu_ps(out_v + j0, bv);
+        _mm256_storeu_si256(reinterpret_cast<__m256i *>(out_row + j0), ba);
+        _mm256_storeu_si256(reinterpret_cast<__m256i *>(out_col + j0), bc);
+        if (j0 == last) return;
+    }
+}
+
+const PoolRowKernels kAvx2{col_max, col_sum, row_add, win_max, win_sum, win_max_s2, win_sum_s2, win_argmax, win_argmax_s2};
 
 }  // namespace
 

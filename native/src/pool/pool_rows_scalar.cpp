@@ -92,7 +92,27 @@ void win_argmax(const float *v, const int32_t *va, int n, int k, float *out_v, i
     }
 }
 
-const PoolRowKernels kScalar{col_max, col_sum, row_add, win_max, win_sum, win_max_s2, win_sum_s2, win_argmax};
+void win_argmax_s2(const float *v, const int32_t *va, int n, int k, float *out_v, int32_t *out_row,
+                   int32_t *out_col) {
+    for (int j = 0; j < n; ++j) {
+        out_v[j] = v[2 * j];
+        out_row[j] = va[2 * j];
+        out_col[j] = 2 * j;
+    }
+    for (int b = 1; b < k; ++b) {
+        for (int j = 0; j < n; ++j) {
+            const float x = v[2 * j + b], m = out_v[j];
+            const int32_t a = va[2 * j + b];
+            const bool tie = x == m || (x != x && m != m);
+            const bool win = beats(x, m) || (tie && a < out_row[j]);
+            out_v[j] = win ? x : m;
+            out_row[j] = win ? a : out_row[j];
+            out_col[j] = win ? 2 * j + b : out_col[j];
+        }
+    }
+}
+
+const PoolRowKernels kScalar{col_max, col_sum, row_add, win_max, win_sum, win_max_s2, win_sum_s2, win_argmax, win_argmax_s2};
 
 }  // namespace
 

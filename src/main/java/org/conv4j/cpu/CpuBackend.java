@@ -494,34 +494,31 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
     @Override
     protected MaxPoolResult doMaxPool2dWithIndices(PoolGeometry g, Tensor x) {
         int[] desc = g.toDescriptor();
-        try (IntPointer idx = intBlock(g.n * g.c * g.hOut * g.wOut)) {
-            Tensor y = run("maxPool2dWithIndices", g, g.outputShape(), CpuNative.c4j_pool2d_tasks(desc), poolWork(g),
-                    new Tensor[] {x},
-                    (a, out, from, to) -> CpuNative.c4j_max_pool2d_forward_indices(desc, a[0], out, idx, from, to),
-                    (p, out, from, to) -> CpuNative.c4j_max_pool2d_forward_indices(desc, p[0], out, idx, from, to));
-            return new MaxPoolResult(y, indices(idx, g.outputShape()));
-        }
+        int[] idx = new int[g.n * g.c * g.hOut * g.wOut];  // written in place by the kernel (critical region)
+        Tensor y = run("maxPool2dWithIndices", g, g.outputShape(), CpuNative.c4j_pool2d_tasks(desc), poolWork(g),
+                new Tensor[] {x},
+                (a, out, from, to) -> CpuNative.c4j_max_pool2d_forward_indices(desc, a[0], out, idx, from, to),
+                (p, out, from, to) -> CpuNative.c4j_max_pool2d_forward_indices(desc, p[0], out, idx, from, to));
+        return new MaxPoolResult(y, IntTensor.wrap(idx, g.outputShape()));
     }
 
     @Override
     protected Tensor doMaxPool2dBackwardIndices(IndexGeometry g, Tensor dy, IntTensor indices) {
         int[] desc = g.toDescriptor();
-        try (IntPointer idx = new IntPointer(indices.array())) {
-            return run("maxPool2dBackward", g, g.bigShape(), CpuNative.c4j_index_tasks(desc), indexWork(g),
-                    new Tensor[] {dy},
-                    (a, dx, from, to) -> CpuNative.c4j_max_pool2d_backward_indices(desc, a[0], idx, dx, from, to),
-                    (p, dx, from, to) -> CpuNative.c4j_max_pool2d_backward_indices(desc, p[0], idx, dx, from, to));
-        }
+        int[] idx = indices.array();  // read in place (critical region), every index checked by the kernel
+        return run("maxPool2dBackward", g, g.bigShape(), CpuNative.c4j_index_tasks(desc), indexWork(g),
+                new Tensor[] {dy},
+                (a, dx, from, to) -> CpuNative.c4j_max_pool2d_backward_indices(desc, a[0], idx, dx, from, to),
+                (p, dx, from, to) -> CpuNative.c4j_max_pool2d_backward_indices(desc, p[0], idx, dx, from, to));
     }
 
     @Override
     protected Tensor doMaxUnpool2d(IndexGeometry g, Tensor x, IntTensor indices) {
         int[] desc = g.toDescriptor();
-        try (IntPointer idx = new IntPointer(indices.array())) {
-            return run("maxUnpool2d", g, g.bigShape(), CpuNative.c4j_index_tasks(desc), indexWork(g), new Tensor[] {x},
-                    (a, y, from, to) -> CpuNative.c4j_max_unpool2d(desc, a[0], idx, y, from, to),
-                    (p, y, from, to) -> CpuNative.c4j_max_unpool2d(desc, p[0], idx, y, from, to));
-        }
+        int[] idx = indices.array();
+        return run("maxUnpool2d", g, g.bigShape(), CpuNative.c4j_index_tasks(desc), indexWork(g), new Tensor[] {x},
+                (a, y, from, to) -> CpuNative.c4j_max_unpool2d(desc, a[0], idx, y, from, to),
+                (p, y, from, to) -> CpuNative.c4j_max_unpool2d(desc, p[0], idx, y, from, to));
     }
 
     @Override

@@ -139,29 +139,33 @@ final class CpuNative {
     @CriticalRegion
     static native int c4j_avg_pool2d_backward(int[] desc, float[] dy, FloatPointer dx, int taskBegin, int taskEnd);
 
-    // Indices travel as native int32 blocks (IntPointer), never as pinned or copied Java int[]: a task range
-    // writes only its own planes, and Get<Int>ArrayElements would copy the whole array back per task.
-    static native int c4j_max_pool2d_forward_indices(int[] desc, FloatPointer x, FloatPointer y, IntPointer idx,
+    // Indices travel as Java int[] inside a critical region (GetPrimitiveArrayCritical: no copy), in both
+    // overloads: the kernels write or read them in place, so a call needs no native int32 block (fresh pages
+    // per call) and no copy between it and the heap. A task range touches only its own planes.
+    @CriticalRegion
+    static native int c4j_max_pool2d_forward_indices(int[] desc, FloatPointer x, FloatPointer y, int[] idx,
             int taskBegin, int taskEnd);
 
     @CriticalRegion
-    static native int c4j_max_pool2d_forward_indices(int[] desc, float[] x, FloatPointer y, IntPointer idx,
+    static native int c4j_max_pool2d_forward_indices(int[] desc, float[] x, FloatPointer y, int[] idx,
             int taskBegin, int taskEnd);
 
     static native int c4j_index_tasks(int[] idesc);
 
-    static native int c4j_max_pool2d_backward_indices(int[] idesc, FloatPointer dy, IntPointer idx, FloatPointer dx,
+    @CriticalRegion
+    static native int c4j_max_pool2d_backward_indices(int[] idesc, FloatPointer dy, int[] idx, FloatPointer dx,
             int taskBegin, int taskEnd);
 
     @CriticalRegion
-    static native int c4j_max_pool2d_backward_indices(int[] idesc, float[] dy, IntPointer idx, FloatPointer dx,
+    static native int c4j_max_pool2d_backward_indices(int[] idesc, float[] dy, int[] idx, FloatPointer dx,
             int taskBegin, int taskEnd);
 
-    static native int c4j_max_unpool2d(int[] idesc, FloatPointer x, IntPointer idx, FloatPointer y, int taskBegin,
+    @CriticalRegion
+    static native int c4j_max_unpool2d(int[] idesc, FloatPointer x, int[] idx, FloatPointer y, int taskBegin,
             int taskEnd);
 
     @CriticalRegion
-    static native int c4j_max_unpool2d(int[] idesc, float[] x, IntPointer idx, FloatPointer y, int taskBegin,
+    static native int c4j_max_unpool2d(int[] idesc, float[] x, int[] idx, FloatPointer y, int taskBegin,
             int taskEnd);
 
     static native int c4j_adaptive_pool2d_tasks(int[] adesc);
