@@ -57,7 +57,7 @@ static std::vector<float> gradients(std::mt19937 &rng, int64_t n) {
     return v;
 }
 
-// The shapes of the whole-plane kernels (pool_planes.h), 2x2 stride 2 and 3x3 stride 2 padding 1, at
+// The shapes of the whole-plane kernels (pool_planes.h), 2x2 stride 2 and 3x3 stride 2 padding 1 (or none), at
 // sizes from one window to several 16-window blocks with partial ones, odd and even, both rounding modes.
 static Pool plane_case(std::mt19937 &rng, int iter) {
     auto r = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
@@ -68,6 +68,9 @@ static Pool plane_case(std::mt19937 &rng, int iter) {
     if (iter % 2 == 0) {
         p.kh = p.kw = 2; p.sh = p.sw = 2; p.ph = p.pw = 0;
         p.h = std::max(p.h, 2); p.w = std::max(p.w, 2);
+    } else if (iter % 4 == 3) {  // no padding: the generic path's stride-2 window kernels
+        p.kh = p.kw = 3; p.sh = p.sw = 2; p.ph = p.pw = 0;
+        p.h = std::max(p.h, 3); p.w = std::max(p.w, 3);
     } else {
         p.kh = p.kw = 3; p.sh = p.sw = 2; p.ph = p.pw = 1;
     }
@@ -159,6 +162,35 @@ void suite_pool_max() {
             return out;
         });
         close_enough(ref_max_pool_backward(p, dy, x), dx, "max backward " + p.str(), 1e-5f);
+        // with indices: the same values, and the gradient scattered through the indices is the reference's
+        // (so every index is the first maximum of its window, ties and NaN included)
+        const size_t ny = dy.size();
+        auto yi = both_isas("max fwd indices " + p.str(), [&] {
+            std::vector<float> out(ny, -42.f);
+            std::vector<int32_t> idx(ny, -1);
+            int mid = tasks / 3;
+            T4J_EXPECT(c4j_max_pool2d_forward_indices(d.data(), x.data(), out.data(), idx.data(), mid, tasks) == C4J_OK,
+                       "%s", p.str().c_str());
+            T4J_EXPECT(c4j_max_pool2d_forward_indices(d.data(), x.data(), out.data(), idx.data(), 0, mid) == C4J_OK,
+                       "%s", p.str().c_str());
+            out.resize(2 * ny);
+            std::memcpy(out.data() + ny, idx.data(), ny * sizeof(int32_t));  // the indices' bits, compared too
+            return out;
+        });
+        // equal values: the forward reduces columns first, so a tie of -0 and +0 may keep the other zero
+        bool same = true;
+        for (size_t k = 0; k < ny; ++k) same = same && (yi[k] == y[k] || (std::isnan(yi[k]) && std::isnan(y[k])));
+        T4J_EXPECT(same, "max fwd indices %s: values differ from forward", p.str().c_str());
+        std::vector<float> dxi(x.size(), 0.f);
+        const int64_t plane = int64_t(p.h) * p.w, oplane = int64_t(p.hout()) * p.wout();
+        for (size_t k = 0; k < ny; ++k) {
+            int32_t at;
+            std::memcpy(&at, yi.data() + ny + k, sizeof at);
+            const int64_t t = int64_t(k) / oplane;
+            T4J_EXPECT(at >= 0 && at < plane, "max fwd indices %s: index %d out of the plane", p.str().c_str(), at);
+            if (at >= 0 && at < plane) dxi[size_t(t * plane + at)] += dy[k];
+        }
+        close_enough(ref_max_pool_backward(p, dy, x), dxi, "max backward through indices " + p.str(), 1e-5f);
     }
     large_max_backward(rng);
 }

@@ -38,29 +38,19 @@ void col_max(const float *x, int64_t ldx, int rows, int w, float *vmax, int32_t 
         _mm256_storeu_ps(vmax + j, m);
         if (varg != nullptr) _mm256_storeu_si256(reinterpret_cast<__m256i *>(varg + j), _mm256_castps_si256(arg));
     }
-    if (varg == nullptr && j < w) {
+    if (j < w) {
         // the last columns through masked loads and stores (small planes: no scalar edge per row)
         const __m256i k = first_lanes(w - j);
         __m256 m = _mm256_maskload_ps(x + j, k);
+        __m256 arg = _mm256_setzero_ps();
         for (int r = 1; r < rows; ++r) {
             __m256 v = _mm256_maskload_ps(x + r * ldx + j, k);
-            m = _mm256_blendv_ps(m, v, beats(v, m));
+            const __m256 win = beats(v, m);
+            m = _mm256_blendv_ps(m, v, win);
+            arg = _mm256_blendv_ps(arg, _mm256_castsi256_ps(_mm256_set1_epi32(r)), win);
         }
         _mm256_maskstore_ps(vmax + j, k, m);
-        return;
-    }
-    for (; j < w; ++j) {
-        float m = x[j];
-        int32_t a = 0;
-        for (int r = 1; r < rows; ++r) {
-            float v = x[r * ldx + j];
-            if (v > m || (std::isnan(v) && !std::isnan(m))) {
-                m = v;
-                a = r;
-            }
-        }
-        vmax[j] = m;
-        if (varg != nullptr) varg[j] = a;
+        if (varg != nullptr) _mm256_maskstore_epi32(varg + j, k, _mm256_castps_si256(arg));
     }
 }
 
