@@ -129,7 +129,11 @@ extern "C" int c4j_max_pool2d_backward(const int32_t *desc, const float *dy, con
                 }
                 c4j::band_argmax(g, k, band, xp, bv.get(), reinterpret_cast<int32_t *>(ba.get()), bh.get(),
                                  reinterpret_cast<int32_t *>(br.get()), reinterpret_cast<int32_t *>(bc.get()),
-                                 [&](int oi, int oj, int at) { dxp[at] += dyp[static_cast<int64_t>(oi) * g.wout + oj]; });
+                                 [&](int oi, int oj, int at) { dxp[at] += dyp[static_cast<int64_t>(oi) * g.wout + oj]; },
+                                 [&](int oi, int j0, int cnt, const float *, const int32_t *row, const int32_t *col, int off) {
+                                     const float *dr = dyp + static_cast<int64_t>(oi) * g.wout + j0;
+                                     for (int q = 0; q < cnt; ++q) dxp[row[q] * g.w + col[q] + off] += dr[q];
+                                 });
                 i = band.i1 - 1;
                 continue;
             }

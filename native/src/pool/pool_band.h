@@ -83,22 +83,26 @@ void band_forward(const PoolGeo &g, const PoolRowKernels &k, Band b, const float
 
 
 // Argmax of every window of the band (the first maximum in row-major order, NaN wins: the rule of
-// win_argmax), reported as emit(i, j, flat offset in the plane) in row-major output order. v, va, hv, rowv,
-// colv: scratch of (i1 - i0) * w values each (va, rowv, colv as int32).
-template <class Emit>
+// win_argmax), in row-major output order: each output row's windows inside the input as one run,
+// run(i, j0, n, val, row, col, off) for outputs j0 .. j0 + n - 1 (window j0 + q: value val[q], flat offset
+// row[q] * w + col[q] + off in the plane), and each clipped border window as emit(i, j, flat offset).
+// v, va, hv, rowv, colv: scratch of (i1 - i0) * w values each (va, rowv, colv as int32).
+template <class Emit, class Run>
 void band_argmax(const PoolGeo &g, const PoolRowKernels &k, Band b, const float *xp, float *v, int32_t *va,
-                 float *hv, int32_t *rowv, int32_t *colv, Emit emit) {
+                 float *hv, int32_t *rowv, int32_t *colv, Emit emit, Run run) {
     const int len = (b.i1 - b.i0) * g.w;
     k.col_max(xp + static_cast<int64_t>(b.i0 - g.ph) * g.w, g.w, g.kh, len, v, va);
     k.win_argmax(v, va, len - g.kw + 1, g.kw, hv, rowv, colv);
+    const int in0 = g.pw, in1 = g.w - g.kw + g.pw + 1;  // outputs whose windows lie inside the row
     for (int i = b.i0; i < b.i1; ++i) {
         const int base = (i - b.i0) * g.w;  // band cell of column 0 of output row i
         const int top = i - g.ph;           // the window's first input row
         for (int j = 0; j < g.w; ++j) {
             const int s0 = j - g.pw;
-            if (s0 >= 0 && s0 + g.kw <= g.w) {
+            if (j == in0 && in1 > in0) {
                 const int c = base + s0;
-                emit(i, j, (top + rowv[c]) * g.w + (colv[c] - base));
+                run(i, j, in1 - in0, hv + c, rowv + c, colv + c, top * g.w - base);
+                j = in1 - 1;
                 continue;
             }
             // a clipped border window, scanned with win_argmax's rule

@@ -100,6 +100,15 @@ extern "C" int c4j_max_pool2d_forward_indices(const int32_t *desc, const float *
                              [&](int oi, int oj, int at) {
                                  ip[static_cast<int64_t>(oi) * g.wout + oj] = at;
                                  yp[static_cast<int64_t>(oi) * g.wout + oj] = xp[at];
+                             },
+                             [&](int oi, int j0, int cnt, const float *val, const int32_t *row, const int32_t *col,
+                                 int off) {
+                                 // a window's best value is its winning cell's value (the kernels move values,
+                                 // never compute them), so y takes it without reading x again
+                                 int32_t *ir = ip + static_cast<int64_t>(oi) * g.wout + j0;
+                                 float *yr = yp + static_cast<int64_t>(oi) * g.wout + j0;
+                                 for (int q = 0; q < cnt; ++q) ir[q] = row[q] * g.w + col[q] + off;
+                                 std::memcpy(yr, val, sizeof(float) * static_cast<size_t>(cnt));
                              });
         }
         for (int i = 0; i < g.hout; ++i) {
@@ -114,12 +123,20 @@ extern "C" int c4j_max_pool2d_forward_indices(const int32_t *desc, const float *
             } else {
                 k.win_argmax(v, va, n, g.kw, hv.get(), rowv, colv);
             }
+            // a real cell: every window holds one and padding loses every tie
+            int32_t *ir = ip + static_cast<int64_t>(i) * g.wout;
+            float *yr = yp + static_cast<int64_t>(i) * g.wout;
+            const int32_t off = r0 * g.w - g.pw;
+            if (step == 1) {  // plain loops the compiler vectorises; the best value is the winning cell's
+                for (int j = 0; j < g.wout; ++j) ir[j] = rowv[j] * g.w + colv[j] + off;
+                std::memcpy(yr, hv.get(), sizeof(float) * static_cast<size_t>(g.wout));
+                continue;
+            }
             for (int j = 0; j < g.wout; ++j) {
                 const int64_t c = static_cast<int64_t>(j) * step;
-                // a real cell: every window holds one and padding loses every tie
-                const int32_t at = (r0 + rowv[c]) * g.w + (colv[c] - g.pw);
-                ip[static_cast<int64_t>(i) * g.wout + j] = at;
-                yp[static_cast<int64_t>(i) * g.wout + j] = xp[at];
+                const int32_t at = rowv[c] * g.w + colv[c] + off;
+                ir[j] = at;
+                yr[j] = xp[at];
             }
         }
     }

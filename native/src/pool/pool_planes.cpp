@@ -8,7 +8,7 @@ namespace c4j {
 namespace {
 
 bool avx512_on() { return pool_planes_avx512_built() && cpu_use_avx512(); }
-// AVX-512 machines take the AVX2 bodies where no AVX-512 one exists (the ISA cap allows AVX2 there too)
+// AVX2 bodies for the shapes with an AVX-512 one on AVX2 machines (or under an AVX2 cap)
 bool avx2_on() { return pool_planes_avx2_built() && cpu_use_avx2_fma(); }
 
 // 2x2 windows, stride 2, no padding, every window inside the input (ceil mode's partial windows excluded).
@@ -84,7 +84,12 @@ bool pool_planes_avg_backward(const PoolGeo &g, const float *dy, float *dx, int6
 
 bool pool_planes_max_forward_indices(const PoolGeo &g, const float *x, float *y, int32_t *idx, int64_t t0,
                                      int64_t t1) {
-    if (!avx2_on() || !is_k2s2(g)) return false;
+    if (!is_k2s2(g)) return false;
+    if (avx512_on()) {
+        k2s2_max_forward_indices_avx512(g, x, y, idx, t0, t1);
+        return true;
+    }
+    if (!avx2_on()) return false;
     k2s2_max_forward_indices_avx2(g, x, y, idx, t0, t1);
     return true;
 }

@@ -28,6 +28,8 @@ bool pool_planes_avx512_built();
 // The AVX-512 bodies (pool_planes_avx512.cpp); only called after the checks in pool_planes.cpp.
 void k2s2_max_forward_avx512(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1);
 void k2s2_max_backward_avx512(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1);
+void k2s2_max_forward_indices_avx512(const PoolGeo &g, const float *x, float *y, int32_t *idx, int64_t t0,
+                                     int64_t t1);
 void k2s2_avg_forward_avx512(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1);
 void k2s2_avg_backward_avx512(const PoolGeo &g, const float *dy, float *dx, int64_t t0, int64_t t1);
 void k3s2p1_max_forward_avx512(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1);

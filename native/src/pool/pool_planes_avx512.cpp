@@ -177,6 +177,41 @@ void k2s2_max_backward_avx512(const PoolGeo &g, const float *dy, const float *x,
     }
 }
 
+void k2s2_max_forward_indices_avx512(const PoolGeo &g, const float *x, float *y, int32_t *idx, int64_t t0,
+                                     int64_t t1) {
+    const Perms p;
+    const int64_t w = g.w, w2 = 2 * static_cast<int64_t>(g.wout);
+    const int64_t plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
+    const __m512i lane2 = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i wv = _mm512_set1_epi32(g.w), one = _mm512_set1_epi32(1);
+    for (int64_t t = t0; t < t1; ++t) {
+        for (int i = 0; i < g.hout; ++i) {
+            const float *r0 = x + t * plane + 2 * i * w, *r1 = r0 + w;
+            const int64_t o = t * oplane + static_cast<int64_t>(i) * g.wout;
+            k2s2_blocks(g.wout, [&](int64_t j, int64_t n) {
+                // the first maximum in row-major order, as k2s2_max_backward_avx512 finds it
+                const Split u = load_split(p, r0, 2 * j, w2);
+                const Split d = load_split(p, r1, 2 * j, w2);
+                __m512 m = u.even;
+                const __mmask16 kb = beats(u.odd, m);
+                m = _mm512_mask_mov_ps(m, kb, u.odd);
+                const __mmask16 kc = beats(d.even, m);
+                m = _mm512_mask_mov_ps(m, kc, d.even);
+                const __mmask16 kd = beats(d.odd, m);
+                m = _mm512_mask_mov_ps(m, kd, d.odd);
+                const __mmask16 bottom = static_cast<__mmask16>(kc | kd);
+                const __mmask16 right = static_cast<__mmask16>((kb & ~(kc | kd)) | kd);
+                // flat index in the plane (fits an int32: the plane does): row 2i (+1 bottom), column 2j (+1 right)
+                __m512i at = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int32_t>(2 * i * w + 2 * j)), lane2);
+                at = _mm512_mask_add_epi32(at, bottom, at, wv);
+                at = _mm512_mask_add_epi32(at, right, at, one);
+                _mm512_mask_storeu_ps(y + o + j, lanes(n), m);
+                _mm512_mask_storeu_epi32(idx + o + j, lanes(n), at);
+            });
+        }
+    }
+}
+
 void k2s2_avg_forward_avx512(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
     const Perms p;
     const __m512 quarter = _mm512_set1_ps(0.25f);  // x * 0.25 == x / 4 exactly (the generic path divides)
@@ -453,6 +488,7 @@ namespace c4j {
 bool pool_planes_avx512_built() { return false; }
 void k2s2_max_forward_avx512(const PoolGeo &, const float *, float *, int64_t, int64_t) {}
 void k2s2_max_backward_avx512(const PoolGeo &, const float *, const float *, float *, int64_t, int64_t) {}
+void k2s2_max_forward_indices_avx512(const PoolGeo &, const float *, float *, int32_t *, int64_t, int64_t) {}
 void k2s2_avg_forward_avx512(const PoolGeo &, const float *, float *, int64_t, int64_t) {}
 void k2s2_avg_backward_avx512(const PoolGeo &, const float *, float *, int64_t, int64_t) {}
 void k3s2p1_max_forward_avx512(const PoolGeo &, const float *, float *, int64_t, int64_t) {}
