@@ -6,7 +6,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <cmath>
 
 namespace c4j {
 namespace {
@@ -83,39 +82,52 @@ void row_add(float *dst, const float *src, int w) {
     for (; j < w; ++j) dst[j] += src[j];
 }
 
-inline bool beats1(float x, float m) { return x > m || (std::isnan(x) && !std::isnan(m)); }
-
-void win_max(const float *v, int n, int k, float *out) {
+// Blocks of 8 window starts: block(c, part) for c = 0, 8, ...; a partial last block moves back to end at n
+// when n >= 8 (the same values written again; callers never let out overlap what the kernel reads), or,
+// for n < 8, runs once with part = true: loads and stores through the mask of lanes [0, n), so no address
+// past the last window's cells is read (a band's scratch ends there) and nothing past out[n) is written.
+template <class F>
+inline void tail_blocks(int n, F block) {
     int c = 0;
-    for (; c + 8 <= n; c += 8) {
-        __m256 m = _mm256_loadu_ps(v + c);
-        for (int b = 1; b < k; ++b) {
-            __m256 x = _mm256_loadu_ps(v + c + b);
-            m = _mm256_blendv_ps(m, x, beats(x, m));
+    for (; c + 8 <= n; c += 8) block(c, false);
+    if (c < n) {
+        if (n >= 8) {
+            block(n - 8, false);
+        } else {
+            block(0, true);
         }
-        _mm256_storeu_ps(out + c, m);
-    }
-    for (; c < n; ++c) {
-        float m = v[c];
-        for (int b = 1; b < k; ++b) {
-            if (beats1(v[c + b], m)) m = v[c + b];
-        }
-        out[c] = m;
     }
 }
 
+void win_max(const float *v, int n, int k, float *out) {
+    const __m256i mk = first_lanes(n < 8 ? n : 8);
+    tail_blocks(n, [&](int c, bool part) {
+        auto ld = [&](const float *p) { return part ? _mm256_maskload_ps(p, mk) : _mm256_loadu_ps(p); };
+        __m256 m = ld(v + c);
+        for (int b = 1; b < k; ++b) {
+            __m256 x = ld(v + c + b);
+            m = _mm256_blendv_ps(m, x, beats(x, m));
+        }
+        if (part) {
+            _mm256_maskstore_ps(out + c, mk, m);
+        } else {
+            _mm256_storeu_ps(out + c, m);
+        }
+    });
+}
+
 void win_sum(const float *v, int n, int k, float *out) {
-    int c = 0;
-    for (; c + 8 <= n; c += 8) {
-        __m256 s = _mm256_loadu_ps(v + c);
-        for (int b = 1; b < k; ++b) s = _mm256_add_ps(s, _mm256_loadu_ps(v + c + b));
-        _mm256_storeu_ps(out + c, s);
-    }
-    for (; c < n; ++c) {
-        float s = v[c];
-        for (int b = 1; b < k; ++b) s += v[c + b];
-        out[c] = s;
-    }
+    const __m256i mk = first_lanes(n < 8 ? n : 8);
+    tail_blocks(n, [&](int c, bool part) {
+        auto ld = [&](const float *p) { return part ? _mm256_maskload_ps(p, mk) : _mm256_loadu_ps(p); };
+        __m256 s = ld(v + c);
+        for (int b = 1; b < k; ++b) s = _mm256_add_ps(s, ld(v + c + b));
+        if (part) {
+            _mm256_maskstore_ps(out + c, mk, s);
+        } else {
+            _mm256_storeu_ps(out + c, s);
+        }
+    });
 }
 
 // Columns 2l of the 16 floats at p (l < 8): in-lane shuffle, then the 64-bit pairs in order 0 2 1 3.
@@ -160,15 +172,19 @@ void win_sum_s2(const float *v, int n, int k, float *out) {
 }
 
 void win_argmax(const float *v, const int32_t *va, int n, int k, float *out_v, int32_t *out_row, int32_t *out_col) {
-    int c = 0;
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    for (; c + 8 <= n; c += 8) {
-        __m256 bv = _mm256_loadu_ps(v + c);
-        __m256i ba = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(va + c));
+    const __m256i mk = first_lanes(n < 8 ? n : 8);
+    tail_blocks(n, [&](int c, bool part) {
+        auto ld = [&](const float *p) { return part ? _mm256_maskload_ps(p, mk) : _mm256_loadu_ps(p); };
+        auto ldi = [&](const int32_t *p) {
+            return part ? _mm256_maskload_epi32(p, mk) : _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
+        };
+        __m256 bv = ld(v + c);
+        __m256i ba = ldi(va + c);
         __m256i bc = _mm256_add_epi32(_mm256_set1_epi32(c), lane);
         for (int b = 1; b < k; ++b) {
-            __m256 x = _mm256_loadu_ps(v + c + b);
-            __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(va + c + b));
+            __m256 x = ld(v + c + b);
+            __m256i a = ldi(va + c + b);
             __m256 tie = _mm256_or_ps(_mm256_cmp_ps(x, bv, _CMP_EQ_OQ), _mm256_and_ps(nan_mask(x), nan_mask(bv)));
             __m256 earlier_row = _mm256_castsi256_ps(_mm256_cmpgt_epi32(ba, a));
             __m256 win = _mm256_or_ps(beats(x, bv), _mm256_and_ps(tie, earlier_row));
@@ -177,27 +193,16 @@ void win_argmax(const float *v, const int32_t *va, int n, int k, float *out_v, i
             __m256i col = _mm256_add_epi32(_mm256_set1_epi32(c + b), lane);
             bc = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(bc), _mm256_castsi256_ps(col), win));
         }
-        _mm256_storeu_ps(out_v + c, bv);
-        _mm256_storeu_si256(reinterpret_cast<__m256i *>(out_row + c), ba);
-        _mm256_storeu_si256(reinterpret_cast<__m256i *>(out_col + c), bc);
-    }
-    for (; c < n; ++c) {
-        float bv = v[c];
-        int32_t ba = va[c], bc = c;
-        for (int b = 1; b < k; ++b) {
-            float x = v[c + b];
-            int32_t a = va[c + b];
-            bool tie = x == bv || (std::isnan(x) && std::isnan(bv));
-            if (beats1(x, bv) || (tie && a < ba)) {
-                bv = x;
-                ba = a;
-                bc = c + b;
-            }
+        if (part) {
+            _mm256_maskstore_ps(out_v + c, mk, bv);
+            _mm256_maskstore_epi32(out_row + c, mk, ba);
+            _mm256_maskstore_epi32(out_col + c, mk, bc);
+        } else {
+            _mm256_storeu_ps(out_v + c, bv);
+            _mm256_storeu_si256(reinterpret_cast<__m256i *>(out_row + c), ba);
+            _mm256_storeu_si256(reinterpret_cast<__m256i *>(out_col + c), bc);
         }
-        out_v[c] = bv;
-        out_row[c] = ba;
-        out_col[c] = bc;
-    }
+    });
 }
 
 inline __m256i even_of_i(const int32_t *p) { return _mm256_castps_si256(even_of(reinterpret_cast<const float *>(p))); }
