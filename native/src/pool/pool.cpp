@@ -15,6 +15,7 @@
 #include "pool/pool_global.h"
 #include "pool/pool_planes.h"
 #include "pool/pool_rows.h"
+#include "pool/pool_stride1.h"
 
 namespace c4j {
 namespace {
@@ -61,6 +62,15 @@ extern "C" int c4j_max_pool2d_forward(const int32_t *desc, const float *x, float
     if (!c4j::load_pool(desc, g) || !c4j::check_range(g, t0, t1)) return C4J_ERR_BAD_DESCRIPTOR;
     if (x == nullptr || y == nullptr) return C4J_ERR_NULL_POINTER;
     if (c4j::pool_planes_max_forward(g, x, y, t0, t1)) return C4J_OK;
+    if (c4j::stride1_applies(g)) {
+        c4j::Stride1Scratch s(g);
+        if (!s.ok()) return C4J_ERR_OUT_OF_MEMORY;
+        const c4j::PoolRowKernels &k = c4j::pool_rows();
+        for (int64_t t = t0; t < t1; ++t) {
+            s.max_forward(g, k, x + t * g.h * static_cast<int64_t>(g.w), y + t * g.hout * static_cast<int64_t>(g.wout));
+        }
+        return C4J_OK;
+    }
     const c4j::PaddedRow pr(g);
     c4j::FloatBuffer vbuf(pr.len), hbuf(pr.len);
     if (!vbuf.ok() || !hbuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
@@ -97,6 +107,24 @@ extern "C" int c4j_max_pool2d_backward(const int32_t *desc, const float *dy, con
     if (!c4j::load_pool(desc, g) || !c4j::check_range(g, t0, t1)) return C4J_ERR_BAD_DESCRIPTOR;
     if (dy == nullptr || x == nullptr || dx == nullptr) return C4J_ERR_NULL_POINTER;
     if (c4j::pool_planes_max_backward(g, dy, x, dx, t0, t1)) return C4J_OK;
+    if (c4j::stride1_applies(g)) {
+        // each window's first maximum, then its gradient added there in row-major window order from a
+        // cleared plane (the order of the per-row path below: the same sums)
+        const int64_t plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
+        c4j::Stride1Scratch s(g);
+        c4j::FloatBuffer vals(oplane), ibuf(oplane);
+        if (!s.ok() || !vals.ok() || !ibuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
+        int32_t *at = reinterpret_cast<int32_t *>(ibuf.get());  // int32 in float-sized, aligned storage
+        const c4j::PoolRowKernels &k = c4j::pool_rows();
+        for (int64_t t = t0; t < t1; ++t) {
+            s.argmax(g, k, x + t * plane, vals.get(), at);
+            float *dxp = dx + t * plane;
+            const float *dyp = dy + t * oplane;
+            std::memset(dxp, 0, sizeof(float) * static_cast<size_t>(plane));
+            for (int64_t q = 0; q < oplane; ++q) dxp[at[q]] += dyp[q];
+        }
+        return C4J_OK;
+    }
     const c4j::PaddedRow pr(g);
     // value and first row of the column maxima (padded), then per window: value, row, column
     c4j::FloatBuffer vbuf(pr.len), abuf(pr.len), hv(pr.len), hr(pr.len), hc(pr.len);

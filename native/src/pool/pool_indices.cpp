@@ -14,6 +14,7 @@
 #include "pool/pool_band.h"
 #include "pool/pool_planes.h"
 #include "pool/pool_rows.h"
+#include "pool/pool_stride1.h"
 #include "runtime/buffer.h"
 #include "runtime/geometry.h"
 
@@ -71,6 +72,14 @@ extern "C" int c4j_max_pool2d_forward_indices(const int32_t *desc, const float *
         return C4J_ERR_BAD_DESCRIPTOR;
     if (x == nullptr || y == nullptr || idx == nullptr) return C4J_ERR_NULL_POINTER;
     if (c4j::pool_planes_max_forward_indices(g, x, y, idx, t0, t1)) return C4J_OK;
+    if (c4j::stride1_applies(g)) {
+        c4j::Stride1Scratch s(g);
+        if (!s.ok()) return C4J_ERR_OUT_OF_MEMORY;
+        const c4j::PoolRowKernels &k = c4j::pool_rows();
+        const int64_t plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
+        for (int64_t t = t0; t < t1; ++t) s.argmax(g, k, x + t * plane, y + t * oplane, idx + t * oplane);
+        return C4J_OK;
+    }
     // a padded row: input column q at q + pw; -inf (and row INT32_MAX, losing every tie) elsewhere; windows
     // start at j * sw and end before w + pw + kw (see PaddedRow in pool.cpp)
     const int64_t len = static_cast<int64_t>(g.w) + 2 * g.pw + g.kw + 16;
