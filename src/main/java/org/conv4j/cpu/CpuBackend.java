@@ -433,9 +433,14 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
                 (p, db, from, to) -> CpuNative.c4j_conv2d_backward_bias(n, c, hw, p[0], db, from, to));
     }
 
-    /** Pooling work in flop-like units for chunking: about four instructions per window element. */
+    /**
+     * Pooling work in flop-like units for chunking: about four instructions per window element, plus 16 per
+     * element of x and y moved. The vector kernels make pooling memory-bound, so the window count alone
+     * (2x2 windows: one element each) put a whole N8 C512 14x14 layer into one chunk on one thread.
+     */
     private static double poolWork(PoolGeometry g) {
-        return 4 * g.windowOps();
+        double planes = (double) g.n * g.c;
+        return 4 * g.windowOps() + 16 * planes * ((double) g.h * g.w + (double) g.hOut * g.wOut);
     }
 
     @Override
