@@ -32,21 +32,26 @@ Stride1Scratch::Stride1Scratch(const PoolGeo &g)
     : wp_(static_cast<int64_t>(g.w) + 2 * g.pw),
       hp_(static_cast<int64_t>(g.h) + 2 * g.ph),
       len_(static_cast<int64_t>(g.hout) * wp_),
-      plane_(hp_ * wp_ + kSlack),
+      plane_(g.ph == 0 && g.pw == 0 ? 1 : hp_ * wp_ + kSlack),
       v_(len_ + kSlack),
       va_(len_ + kSlack),
       hv_(len_ + kSlack),
       hr_(len_ + kSlack),
       hc_(len_ + kSlack) {
-    if (ok()) std::fill(plane_.get(), plane_.get() + hp_ * wp_ + kSlack, -std::numeric_limits<float>::infinity());
+    if (ok() && (g.ph != 0 || g.pw != 0)) {
+        std::fill(plane_.get(), plane_.get() + hp_ * wp_ + kSlack, -std::numeric_limits<float>::infinity());
+    }
 }
 
 bool Stride1Scratch::ok() const {
     return plane_.ok() && v_.ok() && va_.ok() && hv_.ok() && hr_.ok() && hc_.ok();
 }
 
-// The plane's rows into the scratch's interior; the -inf border is never written.
-void Stride1Scratch::fill(const PoolGeo &g, const float *xp) {
+// The padded plane: x itself when there is no padding (its rows are the long row already: global max
+// pooling, unpadded windows), else x's rows copied into the scratch's interior (the -inf border is never
+// written).
+const float *Stride1Scratch::fill(const PoolGeo &g, const float *xp) {
+    if (g.ph == 0 && g.pw == 0) return xp;
     float *p = plane_.get() + static_cast<int64_t>(g.ph) * wp_ + g.pw;
     // plain loops: rows of 7 to 30 floats, where a memcpy call costs more than the copy
     for (int r = 0; r < g.h; ++r) {
@@ -54,13 +59,14 @@ void Stride1Scratch::fill(const PoolGeo &g, const float *xp) {
         const float *src = xp + static_cast<int64_t>(r) * g.w;
         for (int c = 0; c < g.w; ++c) d[c] = src[c];
     }
+    return plane_.get();
 }
 
 void Stride1Scratch::max_forward(const PoolGeo &g, const PoolRowKernels &k, const float *xp, float *yp) {
-    fill(g, xp);
+    const float *p = fill(g, xp);
     // the long row's len cells fit an int (a padded plane of at most 4 Mi cells)
     const int len = static_cast<int>(len_);
-    k.col_max(plane_.get(), wp_, g.kh, len, v_.get(), nullptr);
+    k.col_max(p, wp_, g.kh, len, v_.get(), nullptr);
     k.win_max(v_.get(), len - g.kw + 1, g.kw, hv_.get());
     for (int i = 0; i < g.hout; ++i) {
         float *yr = yp + static_cast<int64_t>(i) * g.wout;
@@ -70,12 +76,12 @@ void Stride1Scratch::max_forward(const PoolGeo &g, const PoolRowKernels &k, cons
 }
 
 void Stride1Scratch::argmax(const PoolGeo &g, const PoolRowKernels &k, const float *xp, float *vals, int32_t *idx) {
-    fill(g, xp);
+    const float *p = fill(g, xp);
     const int len = static_cast<int>(len_);
     int32_t *va = reinterpret_cast<int32_t *>(va_.get());  // int32 in float-sized, aligned storage
     int32_t *hr = reinterpret_cast<int32_t *>(hr_.get());
     int32_t *hc = reinterpret_cast<int32_t *>(hc_.get());
-    k.col_max(plane_.get(), wp_, g.kh, len, v_.get(), va);
+    k.col_max(p, wp_, g.kh, len, v_.get(), va);
     k.win_argmax(v_.get(), va, len - g.kw + 1, g.kw, hv_.get(), hr, hc);
     const float neg_inf = -std::numeric_limits<float>::infinity();
     for (int i = 0; i < g.hout; ++i) {

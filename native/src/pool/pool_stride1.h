@@ -36,7 +36,7 @@ public:
     void argmax(const PoolGeo &g, const PoolRowKernels &k, const float *xp, float *vals, int32_t *idx);
 
 private:
-    void fill(const PoolGeo &g, const float *xp);
+    const float *fill(const PoolGeo &g, const float *xp);
 
     int64_t wp_, hp_, len_;  // padded width and height, cells of the long row (hout * wp)
     FloatBuffer plane_, v_, va_, hv_, hr_, hc_;
