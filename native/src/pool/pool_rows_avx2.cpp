@@ -21,57 +21,63 @@ inline __m256 beats(__m256 x, __m256 m) {
     return _mm256_or_ps(_mm256_cmp_ps(x, m, _CMP_GT_OQ), _mm256_andnot_ps(nan_mask(m), nan_mask(x)));
 }
 
-void col_max(const float *x, int64_t ldx, int rows, int w, float *vmax, int32_t *varg) {
-    int j = 0;
-    for (; j + 8 <= w; j += 8) {
-        __m256 m = _mm256_loadu_ps(x + j);
-        __m256 arg = _mm256_setzero_ps();  // row indices as int32 bit patterns
-        for (int r = 1; r < rows; ++r) {
-            __m256 v = _mm256_loadu_ps(x + r * ldx + j);
-            // v wins when greater, or when it is NaN and the current maximum is not (PyTorch's rule)
-            __m256 win = _mm256_or_ps(_mm256_cmp_ps(v, m, _CMP_GT_OQ),
-                                      _mm256_and_ps(_mm256_cmp_ps(v, v, _CMP_UNORD_Q), _mm256_cmp_ps(m, m, _CMP_ORD_Q)));
-            m = _mm256_blendv_ps(m, v, win);
-            arg = _mm256_blendv_ps(arg, _mm256_castsi256_ps(_mm256_set1_epi32(r)), win);
-        }
+// Columns [j, j + 8) (or the first w when w < 8: masked loads and stores, which read and write nothing past
+// column w) of the column max / sum. Callers run the full blocks, then the last w % 8 columns as one block
+// moved back to end at w (its columns recomputed, the same values written again: outputs never overlap x),
+// so only rows narrower than 8 take the masked path (masked stores are slow on some CPUs).
+template <bool kMasked>
+inline void col_max_block(const float *x, int64_t ldx, int rows, int j, __m256i k, float *vmax, int32_t *varg) {
+    auto ld = [&](const float *p) { return kMasked ? _mm256_maskload_ps(p, k) : _mm256_loadu_ps(p); };
+    __m256 m = ld(x + j);
+    __m256 arg = _mm256_setzero_ps();  // row indices as int32 bit patterns
+    for (int r = 1; r < rows; ++r) {
+        const __m256 v = ld(x + r * ldx + j);
+        // v wins when greater, or when it is NaN and the current maximum is not (PyTorch's rule)
+        const __m256 win = beats(v, m);
+        m = _mm256_blendv_ps(m, v, win);
+        if (varg != nullptr) arg = _mm256_blendv_ps(arg, _mm256_castsi256_ps(_mm256_set1_epi32(r)), win);
+    }
+    if (kMasked) {
+        _mm256_maskstore_ps(vmax + j, k, m);
+        if (varg != nullptr) _mm256_maskstore_epi32(varg + j, k, _mm256_castps_si256(arg));
+    } else {
         _mm256_storeu_ps(vmax + j, m);
         if (varg != nullptr) _mm256_storeu_si256(reinterpret_cast<__m256i *>(varg + j), _mm256_castps_si256(arg));
     }
-    if (j < w) {
-        // the last columns through masked loads and stores (small planes: no scalar edge per row)
-        const __m256i k = first_lanes(w - j);
-        __m256 m = _mm256_maskload_ps(x + j, k);
-        __m256 arg = _mm256_setzero_ps();
-        for (int r = 1; r < rows; ++r) {
-            __m256 v = _mm256_maskload_ps(x + r * ldx + j, k);
-            const __m256 win = beats(v, m);
-            m = _mm256_blendv_ps(m, v, win);
-            arg = _mm256_blendv_ps(arg, _mm256_castsi256_ps(_mm256_set1_epi32(r)), win);
-        }
-        _mm256_maskstore_ps(vmax + j, k, m);
-        if (varg != nullptr) _mm256_maskstore_epi32(varg + j, k, _mm256_castps_si256(arg));
+}
+
+void col_max(const float *x, int64_t ldx, int rows, int w, float *vmax, int32_t *varg) {
+    const __m256i all = _mm256_set1_epi32(-1);
+    if (w < 8) {
+        if (w > 0) col_max_block<true>(x, ldx, rows, 0, first_lanes(w), vmax, varg);
+        return;
+    }
+    int j = 0;
+    for (; j + 8 <= w; j += 8) col_max_block<false>(x, ldx, rows, j, all, vmax, varg);
+    if (j < w) col_max_block<false>(x, ldx, rows, w - 8, all, vmax, varg);
+}
+
+template <bool kMasked>
+inline void col_sum_block(const float *x, int64_t ldx, int rows, int j, __m256i k, float *vsum) {
+    auto ld = [&](const float *p) { return kMasked ? _mm256_maskload_ps(p, k) : _mm256_loadu_ps(p); };
+    __m256 s = ld(x + j);
+    for (int r = 1; r < rows; ++r) s = _mm256_add_ps(s, ld(x + r * ldx + j));
+    if (kMasked) {
+        _mm256_maskstore_ps(vsum + j, k, s);
+    } else {
+        _mm256_storeu_ps(vsum + j, s);
     }
 }
 
 void col_sum(const float *x, int64_t ldx, int rows, int w, float *vsum) {
-    int j = 0;
-    for (; j + 8 <= w; j += 8) {
-        __m256 s = _mm256_loadu_ps(x + j);
-        for (int r = 1; r < rows; ++r) s = _mm256_add_ps(s, _mm256_loadu_ps(x + r * ldx + j));
-        _mm256_storeu_ps(vsum + j, s);
-    }
-    if (j < w) {
-        const __m256i k = first_lanes(w - j);
-        __m256 s = _mm256_maskload_ps(x + j, k);
-        for (int r = 1; r < rows; ++r) s = _mm256_add_ps(s, _mm256_maskload_ps(x + r * ldx + j, k));
-        _mm256_maskstore_ps(vsum + j, k, s);
+    const __m256i all = _mm256_set1_epi32(-1);
+    if (w < 8) {
+        if (w > 0) col_sum_block<true>(x, ldx, rows, 0, first_lanes(w), vsum);
         return;
     }
-    for (; j < w; ++j) {
-        float s = x[j];
-        for (int r = 1; r < rows; ++r) s += x[r * ldx + j];
-        vsum[j] = s;
-    }
+    int j = 0;
+    for (; j + 8 <= w; j += 8) col_sum_block<false>(x, ldx, rows, j, all, vsum);
+    if (j < w) col_sum_block<false>(x, ldx, rows, w - 8, all, vsum);
 }
 
 void row_add(float *dst, const float *src, int w) {
