@@ -25,6 +25,16 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({1, 32, 12, 12, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 4});   // grouped, dilated
     v.push_back({3, 8, 23, 37, 8, 3, 5, 3, 2, 0, 2, 3, 1, 2, 3, 4});     // direct: 2 in, 2 out per group, sh 3, dilated
     v.push_back({1, 6, 40, 70, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 6});    // direct: depth multiplier 2, long rows
+    // dense (igemm_dense): widths not a multiple of 8 or 16, channels not a multiple of its 6-channel panels
+    v.push_back({1, 20, 13, 19, 14, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1});   // stride 1
+    v.push_back({3, 9, 17, 21, 13, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1});    // stride 2, three images
+    v.push_back({1, 8, 15, 23, 7, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1});     // dilation 2
+    v.push_back({2, 6, 20, 22, 11, 3, 3, 1, 1, 4, 4, 4, 4, 4, 4, 1});    // dilation 4
+    v.push_back({1, 4, 10, 10, 6, 3, 3, 1, 1, 12, 12, 12, 12, 12, 12, 1});  // dilation beyond the image
+    v.push_back({1, 5, 16, 37, 9, 5, 5, 2, 2, 1, 2, 2, 1, 1, 1, 1});     // 5x5 stride 2, asymmetric padding
+    v.push_back({1, 7, 12, 40, 8, 3, 3, 1, 1, 0, 2, 2, 0, 1, 1, 1});     // asymmetric padding, stride 1
+    v.push_back({1, 6, 14, 30, 7, 3, 3, 2, 1, 1, 1, 1, 1, 1, 3, 1});     // stride 2 x 1, dilation 1 x 3
+    v.push_back({2, 6, 14, 35, 7, 3, 5, 1, 2, 1, 1, 2, 2, 2, 1, 1});     // stride 1 x 2, 3x5
     return v;
 }
 
@@ -100,10 +110,15 @@ void check_picks() {
                 v512 ? "igemm_rows__avx512" : v2 ? "igemm_small__avx2" : "im2col_sgemm",
                 v512 ? "igemm_rows__avx512" : "im2col_sgemm",  // 8 input channels per group: the transposed kernel
                 v512 ? "igemm_rows__avx512" : "im2col_sgemm", "grouped 8 ch/group");
-    expect_pick({1, 256, 28, 28, 256, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}, "im2col_sgemm", "im2col_sgemm",
-                "im2col_sgemm", "dilated 3x3 d2");
-    expect_pick({8, 128, 56, 56, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, "im2col_sgemm", "im2col_sgemm",
-                "im2col_sgemm", "strided 3x3 s2");
+    // dense layers: the implicit GEMM on AVX2 (stride 1 backward data too); AVX-512 keeps im2col + sgemm
+    const char *dense = isa == C4J_ISA_AVX2 ? "igemm_dense__avx2" : "im2col_sgemm";
+    expect_pick({1, 256, 28, 28, 256, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}, dense, dense, "im2col_sgemm",
+                "dilated 3x3 d2");
+    expect_pick({8, 2048, 28, 28, 256, 3, 3, 1, 1, 24, 24, 24, 24, 24, 24, 1}, dense, dense, "im2col_sgemm",
+                "dilated 3x3 d24");
+    expect_pick({8, 128, 56, 56, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, dense, "im2col_sgemm", "im2col_sgemm",
+                "strided 3x3 s2");
+    expect_pick({1, 64, 56, 56, 64, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1}, dense, dense, "im2col_sgemm", "dense 5x5");
     // AVX-512: the row kernel (above in the list) takes it, 144 taps and 14-wide rows being within its limits
     expect_pick({8, 512, 28, 28, 512, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32}, v512 ? igemm : phase, "im2col_sgemm",
                 v512 ? "igemm_rows__avx512" : "im2col_sgemm", "grouped 16 ch/group s2");

@@ -1,0 +1,118 @@
+// Which shapes the dense implicit GEMM takes, its weight packing and its task loops (see conv_igemm_dense.h).
+// Kept out of the ISA files: this runs on every CPU, before anything knows the ISA.
+#include "conv/conv_igemm_dense.h"
+
+#include <algorithm>
+
+#include "conv/conv_implicit.h"
+#include "conv4j/conv4j_cpu.h"
+#include "runtime/buffer.h"
+#include "runtime/cpu_features.h"
+
+namespace c4j {
+
+int64_t igemm_dense_packed(const ConvGeo &g) { return ceil_div(g.cout, kDenseMr) * kDenseMr * g.kg; }
+
+void igemm_dense_pack(const ConvGeo &g, const float *w, float *wpk) {
+    const int64_t panels = ceil_div(g.cout, kDenseMr);
+    for (int64_t pn = 0; pn < panels; ++pn) {
+        float *dst = wpk + pn * kDenseMr * g.kg;
+        for (int64_t r = 0; r < g.kg; ++r)
+            for (int k = 0; k < kDenseMr; ++k) {
+                const int64_t co = pn * kDenseMr + k;
+                dst[r * kDenseMr + k] = co < g.cout ? w[co * g.kg + r] : 0.f;
+            }
+    }
+}
+
+int64_t igemm_dense_workspace(const ConvGeo &g, int64_t rows) {
+    if (g.sw == 1) return 0;
+    const int64_t in_rows = std::min<int64_t>(g.h, (rows - 1) * g.sh + static_cast<int64_t>(g.kh - 1) * g.dh + 1);
+    return static_cast<int64_t>(g.cin) * in_rows * g.sw * ceil_div(g.w, g.sw);
+}
+
+bool igemm_dense_fits(const ConvGeo &g) {
+    return g.groups == 1 && g.khkw > 1 && g.khkw <= kDenseMaxTaps && g.kw <= kDenseMaxTaps &&
+           igemm_dense_packed(g) <= (int64_t(1) << 26);
+}
+
+bool igemm_dense_pays(const ConvGeo &g) {
+    // the sum must be deep and the panels many for the register block to pay; rows narrower than 14 leave most
+    // of a 16-column strip idle (im2col + sgemm blocks columns across rows)
+    return igemm_dense_fits(g) && g.cin >= 32 && g.cout >= 32 && g.sh <= 2 && g.sw <= 2 && g.wout >= 14;
+}
+
+bool igemm_dense_avx2_active(const ConvGeo &g) {
+    return igemm_dense_fits(g) && igemm_dense_avx2() != nullptr && cpu_use_avx2_fma();
+}
+
+bool igemm_dense_avx512_active(const ConvGeo &g) {
+    return igemm_dense_fits(g) && igemm_dense_avx512() != nullptr && cpu_use_avx512();
+}
+
+bool igemm_dense_bwd_data_fits(const ConvGeo &g) {
+    // stride 1 only (otherwise dx is not a plain correlation of dy); padding within the filter's reach, so the
+    // transposed padding is not negative
+    if (g.groups != 1 || g.sh != 1 || g.sw != 1) return false;
+    if (g.pt > (g.kh - 1) * g.dh || g.pb > (g.kh - 1) * g.dh || g.pl > (g.kw - 1) * g.dw || g.pr > (g.kw - 1) * g.dw)
+        return false;
+    return igemm_dense_fits(conv_implicit_transposed(g));
+}
+
+bool igemm_dense_bwd_data_pays(const ConvGeo &g) {
+    return igemm_dense_bwd_data_fits(g) && igemm_dense_pays(conv_implicit_transposed(g));
+}
+
+bool igemm_dense_bwd_data_avx2_active(const ConvGeo &g) {
+    return igemm_dense_bwd_data_fits(g) && igemm_dense_avx2() != nullptr && cpu_use_avx2_fma();
+}
+
+bool igemm_dense_bwd_data_avx512_active(const ConvGeo &g) {
+    return igemm_dense_bwd_data_fits(g) && igemm_dense_avx512() != nullptr && cpu_use_avx512();
+}
+
+int64_t igemm_dense_rows_per_task(int64_t n, int64_t rows, int parts) {
+    const int64_t blocks = std::min<int64_t>(rows, std::max<int64_t>(1, ceil_div(4 * std::max(parts, 1), n)));
+    return ceil_div(rows, blocks);
+}
+
+namespace {
+
+// Tasks [t0, t1) of g (image, block of rows_per_task output rows) with weights already packed.
+int run_packed(const ConvGeo &g, IgemmDenseFn fn, int64_t rows_per_task, const float *x, const float *wpk,
+               const float *bias, float *y, int64_t t0, int64_t t1) {
+    FloatBuffer ws(igemm_dense_workspace(g, rows_per_task));
+    if (g.sw != 1 && !ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    const int64_t blocks = ceil_div(g.hout, rows_per_task);
+    for (int64_t t = t0; t < t1; ++t) {
+        const int i0 = static_cast<int>((t % blocks) * rows_per_task);
+        const int i1 = static_cast<int>(std::min<int64_t>(g.hout, i0 + rows_per_task));
+        fn(g, x, wpk, bias, y, t / blocks, i0, i1, ws.get());
+    }
+    return C4J_OK;
+}
+
+}  // namespace
+
+int igemm_dense_forward_tasks(const ConvGeo &g, IgemmDenseFn fn, int64_t rows_per_task, const float *x,
+                              const float *w, const float *bias, float *y, int64_t t0, int64_t t1) {
+    if (t1 <= t0) return C4J_OK;
+    FloatBuffer wpk(igemm_dense_packed(g));
+    if (!wpk.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    igemm_dense_pack(g, w, wpk.get());
+    return run_packed(g, fn, rows_per_task, x, wpk.get(), bias, y, t0, t1);
+}
+
+int igemm_dense_backward_data_tasks(const ConvGeo &g, IgemmDenseFn fn, int64_t rows_per_task, const float *dy,
+                                    const float *w, float *dx, int64_t t0, int64_t t1) {
+    if (t1 <= t0) return C4J_OK;
+    const ConvGeo t = conv_implicit_transposed(g);
+    FloatBuffer wt(static_cast<int64_t>(g.cin) * g.cog * g.khkw);
+    FloatBuffer wpk(igemm_dense_packed(t));
+    if (!wt.ok() || !wpk.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    conv_implicit_flip_filters(g, w, wt.get());
+    igemm_dense_pack(t, wt.get(), wpk.get());
+    return run_packed(t, fn, rows_per_task, dy, wpk.get(), nullptr, dx, t0, t1);
+}
+
+}  // namespace c4j

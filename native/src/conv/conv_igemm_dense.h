@@ -1,0 +1,75 @@
+// Dense convolutions (groups 1, many channels, short filters, stride 1 or 2, any dilation) as an implicit GEMM:
+// output rows are computed straight from the input (stride 1) or from a copy of the task's input rows split by
+// column phase (stride sw > 1: phase row p holds columns m * sw + p, so a strided tap reads contiguous floats),
+// never from an im2col matrix, which is 9 times a 3x3 layer's input and is packed once more by sgemm.
+//
+// Weights are packed once per call into panels of kDenseMr output channels: [panel][input channel][tap][kDenseMr]
+// (the last panel zero-filled), so a register block's broadcasts are contiguous. A register block is kDenseMr
+// output channels x 2 vectors of columns of one output row; the (input channel, tap) pairs run over it with one
+// broadcast per channel and one load per vector.
+//
+// Padding is never multiplied in: the definition skips padded taps, so a tap whose row is outside the image is
+// left out of the row's list, and a tap whose columns are partly outside the image is added only on the lanes
+// whose column exists (masked load, FMA, blend back), so an infinite weight never meets a padded zero.
+// Summation order per output: bias, then input channels ascending, taps in (kernel row, kernel column) order,
+// independent of the task split and the thread count.
+//
+// One body (conv_igemm_dense_body.inc) compiled for scalar, AVX2+FMA and AVX-512.
+#ifndef CONV4J_CONV_IGEMM_DENSE_H
+#define CONV4J_CONV_IGEMM_DENSE_H
+
+#include <cstdint>
+
+#include "runtime/geometry.h"
+
+namespace c4j {
+
+// Output channels per weight panel and register block (every ISA: the packing is shared).
+constexpr int kDenseMr = 6;
+// Most filter taps (kh * kw) per channel: a (row, strip)'s tap list lives on the stack.
+constexpr int64_t kDenseMaxTaps = 64;
+
+// Output rows [i0, i1) of image img, every output channel. wpk: igemm_dense_pack's panels. ws:
+// igemm_dense_workspace(g, i1 - i0) floats (unused for stride 1 in w).
+using IgemmDenseFn = void (*)(const ConvGeo &g, const float *x, const float *wpk, const float *bias, float *y,
+                              int64_t img, int i0, int i1, float *ws);
+
+IgemmDenseFn igemm_dense_scalar();
+IgemmDenseFn igemm_dense_avx2();    // null where the AVX2 body is not compiled in
+IgemmDenseFn igemm_dense_avx512();  // likewise
+
+// Floats of the packed weights, and the packing of w [cout][cin][kh][kw] into them.
+int64_t igemm_dense_packed(const ConvGeo &g);
+void igemm_dense_pack(const ConvGeo &g, const float *w, float *wpk);
+
+// Floats of the phase-split input rows that `rows` output rows read (0 for stride 1 in w: x is read in place).
+int64_t igemm_dense_workspace(const ConvGeo &g, int64_t rows);
+
+// Shapes it computes: groups 1, not 1x1, at most kDenseMaxTaps taps, packed weights within 64 Mi floats.
+bool igemm_dense_fits(const ConvGeo &g);
+// Shapes it is chosen for: fits, at least 32 input and output channels (a deep enough sum and enough panels),
+// stride at most 2, rows of at least 14 outputs (a strip's lanes mostly used).
+bool igemm_dense_pays(const ConvGeo &g);
+
+bool igemm_dense_avx2_active(const ConvGeo &g);
+bool igemm_dense_avx512_active(const ConvGeo &g);
+
+// Backward data of a stride-1 convolution as this forward kernel over dy (the transposed geometry of
+// conv_implicit.h: filters flipped, channel axes swapped; padding within the filter's reach).
+bool igemm_dense_bwd_data_fits(const ConvGeo &g);
+bool igemm_dense_bwd_data_pays(const ConvGeo &g);
+bool igemm_dense_bwd_data_avx2_active(const ConvGeo &g);
+bool igemm_dense_bwd_data_avx512_active(const ConvGeo &g);
+
+// Rows of output (forward) or dx (backward data) per task for `parts` threads: about four blocks per thread.
+int64_t igemm_dense_rows_per_task(int64_t n, int64_t rows, int parts);
+
+// Tasks [t0, t1) of (image, block of rows_per_task rows) with the given kernel: C4J_OK or C4J_ERR_OUT_OF_MEMORY.
+int igemm_dense_forward_tasks(const ConvGeo &g, IgemmDenseFn fn, int64_t rows_per_task, const float *x,
+                              const float *w, const float *bias, float *y, int64_t t0, int64_t t1);
+int igemm_dense_backward_data_tasks(const ConvGeo &g, IgemmDenseFn fn, int64_t rows_per_task, const float *dy,
+                                    const float *w, float *dx, int64_t t0, int64_t t1);
+
+}  // namespace c4j
+
+#endif
