@@ -3,6 +3,7 @@
 #include "conv/conv_igemm_dense.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "conv/conv_implicit.h"
 #include "conv4j/conv4j_cpu.h"
@@ -13,16 +14,20 @@ namespace c4j {
 
 int64_t igemm_dense_packed(const ConvGeo &g) { return ceil_div(g.cout, kDenseMr) * kDenseMr * g.kg; }
 
-void igemm_dense_pack(const ConvGeo &g, const float *w, float *wpk) {
+bool igemm_dense_pack(const ConvGeo &g, const float *w, float *wpk) {
     const int64_t panels = ceil_div(g.cout, kDenseMr);
+    bool finite = true;
     for (int64_t pn = 0; pn < panels; ++pn) {
         float *dst = wpk + pn * kDenseMr * g.kg;
         for (int64_t r = 0; r < g.kg; ++r)
             for (int k = 0; k < kDenseMr; ++k) {
                 const int64_t co = pn * kDenseMr + k;
-                dst[r * kDenseMr + k] = co < g.cout ? w[co * g.kg + r] : 0.f;
+                const float v = co < g.cout ? w[co * g.kg + r] : 0.f;
+                finite = finite && std::isfinite(v);
+                dst[r * kDenseMr + k] = v;
             }
     }
+    return finite;
 }
 
 int64_t igemm_dense_workspace(const ConvGeo &g, int64_t rows) {
@@ -80,14 +85,14 @@ namespace {
 
 // Tasks [t0, t1) of g (image, block of rows_per_task output rows) with weights already packed.
 int run_packed(const ConvGeo &g, IgemmDenseFn fn, int64_t rows_per_task, const float *x, const float *wpk,
-               const float *bias, float *y, int64_t t0, int64_t t1) {
+               bool finite, const float *bias, float *y, int64_t t0, int64_t t1) {
     FloatBuffer ws(igemm_dense_workspace(g, rows_per_task));
     if (g.sw != 1 && !ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
     const int64_t blocks = ceil_div(g.hout, rows_per_task);
     for (int64_t t = t0; t < t1; ++t) {
         const int i0 = static_cast<int>((t % blocks) * rows_per_task);
         const int i1 = static_cast<int>(std::min<int64_t>(g.hout, i0 + rows_per_task));
-        fn(g, x, wpk, bias, y, t / blocks, i0, i1, ws.get());
+        fn(g, x, wpk, finite, bias, y, t / blocks, i0, i1, ws.get());
     }
     return C4J_OK;
 }
@@ -99,8 +104,8 @@ int igemm_dense_forward_tasks(const ConvGeo &g, IgemmDenseFn fn, int64_t rows_pe
     if (t1 <= t0) return C4J_OK;
     FloatBuffer wpk(igemm_dense_packed(g));
     if (!wpk.ok()) return C4J_ERR_OUT_OF_MEMORY;
-    igemm_dense_pack(g, w, wpk.get());
-    return run_packed(g, fn, rows_per_task, x, wpk.get(), bias, y, t0, t1);
+    const bool finite = igemm_dense_pack(g, w, wpk.get());
+    return run_packed(g, fn, rows_per_task, x, wpk.get(), finite, bias, y, t0, t1);
 }
 
 int igemm_dense_backward_data_tasks(const ConvGeo &g, IgemmDenseFn fn, int64_t rows_per_task, const float *dy,
@@ -111,8 +116,8 @@ int igemm_dense_backward_data_tasks(const ConvGeo &g, IgemmDenseFn fn, int64_t r
     FloatBuffer wpk(igemm_dense_packed(t));
     if (!wt.ok() || !wpk.ok()) return C4J_ERR_OUT_OF_MEMORY;
     conv_implicit_flip_filters(g, w, wt.get());
-    igemm_dense_pack(t, wt.get(), wpk.get());
-    return run_packed(t, fn, rows_per_task, dy, wpk.get(), nullptr, dx, t0, t1);
+    const bool finite = igemm_dense_pack(t, wt.get(), wpk.get());
+    return run_packed(t, fn, rows_per_task, dy, wpk.get(), finite, nullptr, dx, t0, t1);
 }
 
 }  // namespace c4j

@@ -8,11 +8,14 @@
 // output channels x 2 vectors of columns of one output row; the (input channel, tap) pairs run over it with one
 // broadcast per channel and one load per vector.
 //
-// Padding is never multiplied in: the definition skips padded taps, so a tap whose row is outside the image is
-// left out of the row's list, and a tap whose columns are partly outside the image is added only on the lanes
-// whose column exists (masked load, FMA, blend back), so an infinite weight never meets a padded zero.
-// Summation order per output: bias, then input channels ascending, taps in (kernel row, kernel column) order,
-// independent of the task split and the thread count.
+// Padding never changes a sum: the definition skips padded taps, so a tap whose row is outside the image is
+// left out of the row's list, and a tap whose columns are partly outside the image loads 0 on the lanes whose
+// column does not exist; with finite weights that adds w * 0 = 0, and when some weight is infinite or NaN
+// (checked once per call while packing) those lanes keep their old sum instead (FMA, blend back), so an
+// infinite weight never meets a padded zero.
+// Summation order per output: bias, then input channels ascending; within a channel the taps that read only
+// image columns for the whole strip, then the others, each in (kernel row, kernel column) order. It depends on
+// the geometry only, not on the task split or the thread count.
 //
 // One body (conv_igemm_dense_body.inc) compiled for scalar, AVX2+FMA and AVX-512.
 #ifndef CONV4J_CONV_IGEMM_DENSE_H
@@ -29,18 +32,19 @@ constexpr int kDenseMr = 6;
 // Most filter taps (kh * kw) per channel: a (row, strip)'s tap list lives on the stack.
 constexpr int64_t kDenseMaxTaps = 64;
 
-// Output rows [i0, i1) of image img, every output channel. wpk: igemm_dense_pack's panels. ws:
-// igemm_dense_workspace(g, i1 - i0) floats (unused for stride 1 in w).
-using IgemmDenseFn = void (*)(const ConvGeo &g, const float *x, const float *wpk, const float *bias, float *y,
-                              int64_t img, int i0, int i1, float *ws);
+// Output rows [i0, i1) of image img, every output channel. wpk: igemm_dense_pack's panels; finite: what it
+// returned. ws: igemm_dense_workspace(g, i1 - i0) floats (unused for stride 1 in w).
+using IgemmDenseFn = void (*)(const ConvGeo &g, const float *x, const float *wpk, bool finite, const float *bias,
+                              float *y, int64_t img, int i0, int i1, float *ws);
 
 IgemmDenseFn igemm_dense_scalar();
 IgemmDenseFn igemm_dense_avx2();    // null where the AVX2 body is not compiled in
 IgemmDenseFn igemm_dense_avx512();  // likewise
 
-// Floats of the packed weights, and the packing of w [cout][cin][kh][kw] into them.
+// Floats of the packed weights, and the packing of w [cout][cin][kh][kw] into them: whether every weight is
+// finite.
 int64_t igemm_dense_packed(const ConvGeo &g);
-void igemm_dense_pack(const ConvGeo &g, const float *w, float *wpk);
+bool igemm_dense_pack(const ConvGeo &g, const float *w, float *wpk);
 
 // Floats of the phase-split input rows that `rows` output rows read (0 for stride 1 in w: x is read in place).
 int64_t igemm_dense_workspace(const ConvGeo &g, int64_t rows);
