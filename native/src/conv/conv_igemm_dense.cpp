@@ -3,7 +3,7 @@
 #include "conv/conv_igemm_dense.h"
 
 #include <algorithm>
-#include <cmath>
+#include <cstring>
 
 #include "conv/conv_implicit.h"
 #include "conv4j/conv4j_cpu.h"
@@ -16,24 +16,32 @@ int64_t igemm_dense_packed(const ConvGeo &g) { return ceil_div(g.cout, kDenseMr)
 
 bool igemm_dense_pack(const ConvGeo &g, const float *w, float *wpk) {
     const int64_t panels = ceil_div(g.cout, kDenseMr);
-    bool finite = true;
     for (int64_t pn = 0; pn < panels; ++pn) {
         float *dst = wpk + pn * kDenseMr * g.kg;
-        for (int64_t r = 0; r < g.kg; ++r)
-            for (int k = 0; k < kDenseMr; ++k) {
-                const int64_t co = pn * kDenseMr + k;
-                const float v = co < g.cout ? w[co * g.kg + r] : 0.f;
-                finite = finite && std::isfinite(v);
-                dst[r * kDenseMr + k] = v;
+        for (int k = 0; k < kDenseMr; ++k) {
+            const int64_t co = pn * kDenseMr + k;
+            if (co >= g.cout) {
+                for (int64_t r = 0; r < g.kg; ++r) dst[r * kDenseMr + k] = 0.f;
+                continue;
             }
+            const float *src = w + co * g.kg;  // read contiguously, written kDenseMr apart
+            for (int64_t r = 0; r < g.kg; ++r) dst[r * kDenseMr + k] = src[r];
+        }
     }
-    return finite;
+    // one branch-free integer pass (vectorised): infinite and NaN floats have every exponent bit set
+    const int64_t count = static_cast<int64_t>(g.cout) * g.kg;
+    uint32_t non_finite = 0;
+    for (int64_t i = 0; i < count; ++i) {
+        uint32_t bits;
+        std::memcpy(&bits, w + i, sizeof bits);
+        non_finite |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+    }
+    return non_finite == 0;
 }
 
 int64_t igemm_dense_workspace(const ConvGeo &g, int64_t rows) {
-    if (g.sw == 1) return 0;
     const int64_t in_rows = std::min<int64_t>(g.h, (rows - 1) * g.sh + static_cast<int64_t>(g.kh - 1) * g.dh + 1);
-    return static_cast<int64_t>(g.cin) * in_rows * g.sw * ceil_div(g.w, g.sw);
+    return static_cast<int64_t>(g.cin) * std::max<int64_t>(1, in_rows) * g.sw * igemm_dense_mlen(g);
 }
 
 bool igemm_dense_fits(const ConvGeo &g) {
@@ -87,7 +95,7 @@ namespace {
 int run_packed(const ConvGeo &g, IgemmDenseFn fn, int64_t rows_per_task, const float *x, const float *wpk,
                bool finite, const float *bias, float *y, int64_t t0, int64_t t1) {
     FloatBuffer ws(igemm_dense_workspace(g, rows_per_task));
-    if (g.sw != 1 && !ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    if (!ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
     const int64_t blocks = ceil_div(g.hout, rows_per_task);
     for (int64_t t = t0; t < t1; ++t) {
         const int i0 = static_cast<int>((t % blocks) * rows_per_task);

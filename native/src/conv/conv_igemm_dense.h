@@ -1,7 +1,7 @@
 // Dense convolutions (groups 1, many channels, short filters, stride 1 or 2, any dilation) as an implicit GEMM:
-// output rows are computed straight from the input (stride 1) or from a copy of the task's input rows split by
-// column phase (stride sw > 1: phase row p holds columns m * sw + p, so a strided tap reads contiguous floats),
-// never from an im2col matrix, which is 9 times a 3x3 layer's input and is packed once more by sgemm.
+// output rows are computed from a copy of the task's input rows, channels interleaved per row and split by
+// column phase (phase row p holds columns m * sw + p, so a strided tap reads contiguous floats), never from an
+// im2col matrix, which is 9 times a 3x3 layer's input and is packed once more by sgemm.
 //
 // Weights are packed once per call into panels of kDenseMr output channels: [panel][input channel][tap][kDenseMr]
 // (the last panel zero-filled), so a register block's broadcasts are contiguous. A register block is kDenseMr
@@ -33,7 +33,7 @@ constexpr int kDenseMr = 6;
 constexpr int64_t kDenseMaxTaps = 64;
 
 // Output rows [i0, i1) of image img, every output channel. wpk: igemm_dense_pack's panels; finite: what it
-// returned. ws: igemm_dense_workspace(g, i1 - i0) floats (unused for stride 1 in w).
+// returned. ws: igemm_dense_workspace(g, i1 - i0) floats.
 using IgemmDenseFn = void (*)(const ConvGeo &g, const float *x, const float *wpk, bool finite, const float *bias,
                               float *y, int64_t img, int i0, int i1, float *ws);
 
@@ -46,7 +46,17 @@ IgemmDenseFn igemm_dense_avx512();  // likewise
 int64_t igemm_dense_packed(const ConvGeo &g);
 bool igemm_dense_pack(const ConvGeo &g, const float *w, float *wpk);
 
-// Floats of the phase-split input rows that `rows` output rows read (0 for stride 1 in w: x is read in place).
+// The copy of a task's input rows: zero columns left of each row (a strip's partial tap reaches at most
+// kDenseMaxStrip columns of output, sw input columns each, beyond a real one) and right of it, and the floats
+// per phase row.
+constexpr int64_t kDenseMaxStrip = 32;  // output columns per strip, widest ISA
+inline int64_t igemm_dense_pad_left(const ConvGeo &g) {
+    return g.pl < kDenseMaxStrip * g.sw ? g.pl : kDenseMaxStrip * g.sw;
+}
+inline int64_t igemm_dense_mlen(const ConvGeo &g) {
+    return ceil_div(igemm_dense_pad_left(g) + g.w + (kDenseMaxStrip + 1) * g.sw, g.sw);
+}
+// Floats of the copied input rows that `rows` output rows read.
 int64_t igemm_dense_workspace(const ConvGeo &g, int64_t rows);
 
 // Shapes it computes: groups 1, not 1x1, at most kDenseMaxTaps taps, packed weights within 64 Mi floats.

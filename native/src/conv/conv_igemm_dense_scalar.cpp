@@ -1,5 +1,6 @@
 // The dense implicit GEMM's portable flavour: the body of conv_igemm_dense_body.inc on one float at a time.
 #include <algorithm>
+#include <cstring>
 
 #include "conv/conv_igemm_dense.h"
 
