@@ -49,10 +49,36 @@ bool igemm_dense_fits(const ConvGeo &g) {
            igemm_dense_packed(g) <= (int64_t(1) << 26);
 }
 
+namespace {
+
+// Fraction of (output position, tap) pairs of one axis whose input index lies inside the image: the taps an
+// implicit GEMM computes, where im2col + sgemm multiplies every tap (padding included).
+double valid_fraction(int64_t out, int k, int s, int pad, int d, int in) {
+    int64_t valid = 0;
+    for (int b = 0; b < k; ++b) {
+        const int64_t o = static_cast<int64_t>(b) * d - pad;  // input index of output 0's tap b
+        // outputs j with 0 <= j * s + o < in
+        const int64_t lo = o >= 0 ? 0 : (-o + s - 1) / s;
+        const int64_t hi = in - o <= 0 ? 0 : std::min<int64_t>(out, (in - o + s - 1) / s);
+        valid += std::max<int64_t>(0, hi - lo);
+    }
+    return static_cast<double>(valid) / (static_cast<double>(out) * k);
+}
+
+}  // namespace
+
 bool igemm_dense_pays(const ConvGeo &g) {
-    // the sum must be deep and the panels many for the register block to pay; rows narrower than 14 leave most
-    // of a 16-column strip idle (im2col + sgemm blocks columns across rows)
-    return igemm_dense_fits(g) && g.cin >= 32 && g.cout >= 32 && g.sh <= 2 && g.sw <= 2 && g.wout >= 14;
+    // the sum must be deep and the panels many for the register block to pay
+    if (!igemm_dense_fits(g) || g.cin < 32 || g.cout < 32 || g.sh > 2 || g.sw > 2 || g.wout < 14) return false;
+    // with few output channels im2col's copy (9 floats per input float for 3x3) and sgemm's packing of it cost
+    // as much as the GEMM; with many, OpenBLAS's GEMM on its packed blocks runs as fast as this kernel's full
+    // strips, so this kernel is chosen only where it computes fewer FMAs: the taps it skips (padding, dilation)
+    // against the lanes it wastes at the end of each row (16-column strips of the AVX2 body)
+    if (g.cout <= 128) return true;
+    const double used = static_cast<double>(g.wout) / (16.0 * static_cast<double>(ceil_div(g.wout, 16)));
+    const double valid = valid_fraction(g.hout, g.kh, g.sh, g.pt, g.dh, g.h) *
+                         valid_fraction(g.wout, g.kw, g.sw, g.pl, g.dw, g.w);
+    return valid < 0.95 * used;
 }
 
 bool igemm_dense_avx2_active(const ConvGeo &g) {
