@@ -71,6 +71,71 @@ void check_entry(std::mt19937 &rng, const Conv &c, int dir, int index) {
     }
 }
 
+// Equal non-finite values (NaN with NaN, each infinity with itself), finite values within tol.
+bool same_values(const std::vector<float> &e, const std::vector<float> &a, const std::string &what, float tol) {
+    for (size_t i = 0; i < e.size(); ++i) {
+        const bool ok = std::isfinite(e[i]) ? std::fabs(e[i] - a[i]) <= tol * std::fmax(1.f, std::fabs(e[i]))
+                                            : (std::isnan(e[i]) ? std::isnan(a[i]) : e[i] == a[i]);
+        if (!ok) {
+            T4J_EXPECT(false, "%s: value %zu is %.8g, expected %.8g", what.c_str(), i, a[i], e[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+// The dense implicit GEMM never multiplies padding: an infinite weight on a tap that reads padding for the
+// border outputs must leave those outputs finite (the definition skips padded taps), and infinite or NaN
+// inputs must spread exactly as the reference's sums spread them.
+void check_dense_non_finite(std::mt19937 &rng) {
+    //                     n cin  h  w cout kh kw sh sw pt pb pl pr dh dw g
+    const Conv shapes[] = {{1, 7, 9, 21, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+                           {2, 5, 11, 19, 7, 3, 3, 2, 2, 1, 2, 2, 1, 1, 1, 1},
+                           {1, 6, 12, 23, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}};
+    int runs = 0;
+    for (const Conv &c : shapes) {
+        std::vector<int32_t> d = c.desc();
+        for (int dir = 0; dir < 2; ++dir) {
+            for (int i = 0; i < c4j_conv2d_impl_count(dir); ++i) {
+                const std::string name = c4j_conv2d_impl_name(dir, i);
+                if (name.rfind("igemm_dense", 0) != 0 || c4j_conv2d_impl_applies(d.data(), dir, i) != 1) continue;
+                for (int variant = 0; variant < 3; ++variant) {
+                    auto x = random_values(rng, c.xsize()), w = random_values(rng, c.wsize());
+                    auto dy = random_values(rng, c.ysize()), b = random_values(rng, c.cout);
+                    const int64_t taps = static_cast<int64_t>(c.kh) * c.kw;
+                    if (variant != 1) {  // corner taps of two filters: they read padding at the borders
+                        w[0] = INFINITY;
+                        w[static_cast<size_t>(c.wsize() - 1)] = -INFINITY;
+                        w[static_cast<size_t>(3 * taps + taps - 1)] = NAN;
+                    }
+                    if (variant != 0) {  // non-finite inputs (x forward, dy backward data)
+                        std::vector<float> &in = dir == 0 ? x : dy;
+                        in[in.size() / 3] = INFINITY;
+                        in[in.size() / 2] = NAN;
+                        in[in.size() - 1] = -INFINITY;
+                    }
+                    const std::vector<float> expected =
+                        dir == 0 ? ref_conv_forward(c, x, w, b.data()) : ref_conv_backward_data(c, dy, w);
+                    for (int parts = 1; parts <= 2; ++parts) {
+                        std::vector<float> out(expected.size(), 0.f);
+                        const int tasks = c4j_conv2d_impl_tasks(d.data(), dir, i, parts);
+                        const std::string what = name + " non-finite variant " + std::to_string(variant) + " dir " +
+                                                  std::to_string(dir) + " " + c.str();
+                        const int st = dir == 0 ? c4j_conv2d_forward_impl(d.data(), i, x.data(), w.data(), b.data(),
+                                                                          out.data(), parts, 0, tasks)
+                                                : c4j_conv2d_backward_data_impl(d.data(), i, dy.data(), w.data(),
+                                                                                out.data(), parts, 0, tasks);
+                        T4J_EXPECT(st == C4J_OK, "%s: status %d", what.c_str(), st);
+                        same_values(expected, out, what, 2e-4f);
+                        ++runs;
+                    }
+                }
+            }
+        }
+    }
+    T4J_EXPECT(runs >= 12, "igemm_dense ran only %d non-finite cases", runs);
+}
+
 std::string picked(const Conv &c, int dir) {
     std::vector<int32_t> d = c.desc();
     const char *n = c4j_conv2d_impl_name(dir, c4j_conv2d_impl_select(d.data(), dir));
@@ -163,6 +228,7 @@ void suite_impl_list() {
         }
     }
     T4J_EXPECT(runs > 3 * static_cast<int>(v.size()), "only %d entry runs", runs);
+    check_dense_non_finite(rng);
     check_picks();
 }
 
