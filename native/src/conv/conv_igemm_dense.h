@@ -13,9 +13,10 @@
 // column does not exist; with finite weights that adds w * 0 = 0, and when some weight is infinite or NaN
 // (checked once per call while packing) those lanes keep their old sum instead (FMA, blend back), so an
 // infinite weight never meets a padded zero.
-// Summation order per output: bias, then input channels ascending; within a channel the taps that read only
-// image columns for the whole strip, then the others, each in (kernel row, kernel column) order. It depends on
-// the geometry only, not on the task split or the thread count.
+// Summation order per output: bias, then passes of input channels ascending; within a pass the strip's taps in
+// (kernel row, kernel column) order (with non-finite weights: the taps that read only image columns first),
+// each over the pass's channels ascending. It depends on the geometry and on whether the weights are finite,
+// never on the task split or the thread count.
 //
 // One body (conv_igemm_dense_body.inc) compiled for scalar, AVX2+FMA and AVX-512.
 #ifndef CONV4J_CONV_IGEMM_DENSE_H

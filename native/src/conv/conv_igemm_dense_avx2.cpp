@@ -25,7 +25,6 @@ inline vm lanes(int64_t lo, int64_t hi) {
     return _mm256_and_si256(_mm256_cmpgt_epi32(idx, _mm256_set1_epi32(l)), _mm256_cmpgt_epi32(_mm256_set1_epi32(h), idx));
 }
 inline vf mload(const float *p, vm m) { return _mm256_maskload_ps(p, m); }
-inline void mstore(float *p, vm m, vf v) { _mm256_maskstore_ps(p, m, v); }
 inline vf blend(vm m, vf a, vf b) { return _mm256_blendv_ps(b, a, _mm256_castsi256_ps(m)); }
 }  // namespace
 }  // namespace dg_avx2

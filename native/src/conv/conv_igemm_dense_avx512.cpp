@@ -26,7 +26,6 @@ inline vm lanes(int64_t lo, int64_t hi) {
     return static_cast<vm>(((uint32_t(1) << h) - 1u) & ~((uint32_t(1) << l) - 1u));
 }
 inline vf mload(const float *p, vm m) { return _mm512_maskz_loadu_ps(m, p); }
-inline void mstore(float *p, vm m, vf v) { _mm512_mask_storeu_ps(p, m, v); }
 inline vf blend(vm m, vf a, vf b) { return _mm512_mask_blend_ps(m, b, a); }
 }  // namespace
 }  // namespace dg_avx512

@@ -16,9 +16,6 @@ inline vf splat(float s) { return s; }
 inline vf fmadd(vf a, vf b, vf c) { return a * b + c; }
 inline vm lanes(int64_t lo, int64_t hi) { return lo <= 0 && 0 < hi; }
 inline vf mload(const float *p, vm m) { return m ? *p : 0.f; }
-inline void mstore(float *p, vm m, vf v) {
-    if (m) *p = v;
-}
 inline vf blend(vm m, vf a, vf b) { return m ? a : b; }
 }  // namespace
 }  // namespace dg_scalar
