@@ -175,18 +175,19 @@ void check_picks() {
                 v512 ? "igemm_rows__avx512" : v2 ? "igemm_small__avx2" : "im2col_sgemm",
                 v512 ? "igemm_rows__avx512" : "im2col_sgemm",  // 8 input channels per group: the transposed kernel
                 v512 ? "igemm_rows__avx512" : "im2col_sgemm", "grouped 8 ch/group");
-    // dense layers: the implicit GEMM on AVX2 (stride-1 backward data too) for up to 128 output channels, or where
-    // padding and dilation leave more taps outside the image than its 16-column strips waste; AVX-512 keeps
-    // im2col + sgemm
+    // dense layers: the implicit GEMM on AVX2 (stride-1 backward data too) for stride 1 and up to 128 output
+    // channels, or where padding and dilation leave many taps outside the image; AVX-512 keeps im2col + sgemm
     const char *dense = isa == C4J_ISA_AVX2 ? "igemm_dense__avx2" : "im2col_sgemm";
     expect_pick({1, 256, 28, 28, 256, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}, "im2col_sgemm", "im2col_sgemm",
                 "im2col_sgemm", "dilated 3x3 d2, 256 channels");
-    expect_pick({8, 512, 28, 28, 512, 3, 3, 1, 1, 4, 4, 4, 4, 4, 4, 1}, dense, dense, "im2col_sgemm",
-                "dilated 3x3 d4");
+    expect_pick({8, 512, 28, 28, 512, 3, 3, 1, 1, 4, 4, 4, 4, 4, 4, 1}, "im2col_sgemm", "im2col_sgemm",
+                "im2col_sgemm", "dilated 3x3 d4");
+    expect_pick({8, 512, 28, 28, 512, 3, 3, 1, 1, 12, 12, 12, 12, 12, 12, 1}, dense, dense, "im2col_sgemm",
+                "dilated 3x3 d12");
     expect_pick({8, 2048, 28, 28, 256, 3, 3, 1, 1, 24, 24, 24, 24, 24, 24, 1}, dense, dense, "im2col_sgemm",
                 "dilated 3x3 d24");
-    expect_pick({8, 128, 56, 56, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, dense, "im2col_sgemm", "im2col_sgemm",
-                "strided 3x3 s2");
+    expect_pick({8, 128, 56, 56, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, "im2col_sgemm", "im2col_sgemm",
+                "im2col_sgemm", "strided 3x3 s2");
     expect_pick({1, 64, 56, 56, 64, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1}, dense, dense, "im2col_sgemm", "dense 5x5");
     expect_pick({1, 256, 14, 14, 256, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, "im2col_sgemm", "im2col_sgemm",
                 "im2col_sgemm", "256 channels, 7-wide output");

@@ -70,15 +70,16 @@ double valid_fraction(int64_t out, int k, int s, int pad, int d, int in) {
 bool igemm_dense_pays(const ConvGeo &g) {
     // the sum must be deep and the panels many for the register block to pay
     if (!igemm_dense_fits(g) || g.cin < 32 || g.cout < 32 || g.sh > 2 || g.sw > 2 || g.wout < 14) return false;
-    // with few output channels im2col's copy (9 floats per input float for 3x3) and sgemm's packing of it cost
-    // as much as the GEMM; with many, OpenBLAS's GEMM on its packed blocks runs as fast as this kernel's full
-    // strips, so this kernel is chosen only where it computes fewer FMAs: the taps it skips (padding, dilation)
-    // against the lanes it wastes at the end of each row (16-column strips of the AVX2 body)
-    if (g.cout <= 128) return true;
+    // with few output channels and stride 1, im2col's copy (9 floats per input float for 3x3) and sgemm's packing
+    // of it cost as much as the GEMM; with many channels, or stride 2 (its 28- and 14-wide outputs fill 16-column
+    // strips only partly), OpenBLAS's GEMM on its packed blocks runs as fast as this kernel, so it is chosen only
+    // where it computes clearly fewer FMAs: the taps it skips (padding, dilation) against the lanes it wastes at
+    // the end of each row (16-column strips of the AVX2 body)
+    if (g.cout <= 128 && g.sh == 1 && g.sw == 1) return true;
     const double used = static_cast<double>(g.wout) / (16.0 * static_cast<double>(ceil_div(g.wout, 16)));
     const double valid = valid_fraction(g.hout, g.kh, g.sh, g.pt, g.dh, g.h) *
                          valid_fraction(g.wout, g.kw, g.sw, g.pl, g.dw, g.w);
-    return valid < 0.95 * used;
+    return valid < 0.75 * used;
 }
 
 bool igemm_dense_avx2_active(const ConvGeo &g) {

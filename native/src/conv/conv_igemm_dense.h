@@ -63,8 +63,8 @@ int64_t igemm_dense_workspace(const ConvGeo &g, int64_t rows);
 // Shapes it computes: groups 1, not 1x1, at most kDenseMaxTaps taps, packed weights within 64 Mi floats.
 bool igemm_dense_fits(const ConvGeo &g);
 // Shapes it is chosen for: fits, at least 32 input and output channels (a deep enough sum and enough panels),
-// stride at most 2, rows of at least 14 outputs; at most 128 output channels, or a layer whose padding and
-// dilation leave enough taps outside the image (see conv_igemm_dense.cpp).
+// stride at most 2, rows of at least 14 outputs; stride 1 with at most 128 output channels, or a layer whose
+// padding and dilation leave many taps outside the image (see conv_igemm_dense.cpp).
 bool igemm_dense_pays(const ConvGeo &g);
 
 bool igemm_dense_avx2_active(const ConvGeo &g);

@@ -183,9 +183,10 @@ class CpuImplementationListTest {
         expect(cpu, new Shape(8, 256, 28, 28, 256, 3, 1, 1, 1, 1, 1, 1, 32),
                 v512 ? igemm : v2 ? "igemm_small__avx2" : gemm, igemm, igemm);                      // 8 ch/group
         expect(cpu, new Shape(1, 256, 28, 28, 256, 3, 1, 2, 2, 2, 2, 2, 1), gemm, gemm, gemm);           // dilated
-        expect(cpu, new Shape(8, 512, 28, 28, 512, 3, 1, 4, 4, 4, 4, 4, 1), dense, dense, gemm);         // d4
+        expect(cpu, new Shape(8, 512, 28, 28, 512, 3, 1, 4, 4, 4, 4, 4, 1), gemm, gemm, gemm);           // d4
+        expect(cpu, new Shape(8, 512, 28, 28, 512, 3, 1, 12, 12, 12, 12, 12, 1), dense, dense, gemm);    // d12
         expect(cpu, new Shape(8, 2048, 28, 28, 256, 3, 1, 24, 24, 24, 24, 24, 1), dense, dense, gemm);   // d24
-        expect(cpu, new Shape(8, 128, 56, 56, 128, 3, 2, 1, 1, 1, 1, 1, 1), dense, gemm, gemm);          // strided
+        expect(cpu, new Shape(8, 128, 56, 56, 128, 3, 2, 1, 1, 1, 1, 1, 1), gemm, gemm, gemm);           // strided
         expect(cpu, new Shape(1, 256, 14, 14, 256, 3, 2, 1, 1, 1, 1, 1, 1), gemm, gemm, gemm);           // 7-wide out
         expect(cpu, new Shape(8, 512, 28, 28, 512, 3, 2, 1, 1, 1, 1, 1, 32), v512 ? igemm : phase, gemm,
                 v512 ? igemm : gemm);                                                                // 16/group
