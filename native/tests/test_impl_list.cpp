@@ -25,6 +25,16 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({1, 32, 12, 12, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 4});   // grouped, dilated
     v.push_back({3, 8, 23, 37, 8, 3, 5, 3, 2, 0, 2, 3, 1, 2, 3, 4});     // direct: 2 in, 2 out per group, sh 3, dilated
     v.push_back({1, 6, 40, 70, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 6});    // direct: depth multiplier 2, long rows
+    // dense (igemm_dense): widths not a multiple of 8 or 16, channels not a multiple of its 6-channel panels
+    v.push_back({1, 20, 13, 19, 14, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1});   // stride 1
+    v.push_back({3, 9, 17, 21, 13, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1});    // stride 2, three images
+    v.push_back({1, 8, 15, 23, 7, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1});     // dilation 2
+    v.push_back({2, 6, 20, 22, 11, 3, 3, 1, 1, 4, 4, 4, 4, 4, 4, 1});    // dilation 4
+    v.push_back({1, 4, 10, 10, 6, 3, 3, 1, 1, 12, 12, 12, 12, 12, 12, 1});  // dilation beyond the image
+    v.push_back({1, 5, 16, 37, 9, 5, 5, 2, 2, 1, 2, 2, 1, 1, 1, 1});     // 5x5 stride 2, asymmetric padding
+    v.push_back({1, 7, 12, 40, 8, 3, 3, 1, 1, 0, 2, 2, 0, 1, 1, 1});     // asymmetric padding, stride 1
+    v.push_back({1, 6, 14, 30, 7, 3, 3, 2, 1, 1, 1, 1, 1, 1, 3, 1});     // stride 2 x 1, dilation 1 x 3
+    v.push_back({2, 6, 14, 35, 7, 3, 5, 1, 2, 1, 1, 2, 2, 2, 1, 1});     // stride 1 x 2, 3x5
     return v;
 }
 
@@ -59,6 +69,71 @@ void check_entry(std::mt19937 &rng, const Conv &c, int dir, int index) {
             }, what))
             close_enough(expected, out, what, tol_for(c));
     }
+}
+
+// Equal non-finite values (NaN with NaN, each infinity with itself), finite values within tol.
+bool same_values(const std::vector<float> &e, const std::vector<float> &a, const std::string &what, float tol) {
+    for (size_t i = 0; i < e.size(); ++i) {
+        const bool ok = std::isfinite(e[i]) ? std::fabs(e[i] - a[i]) <= tol * std::fmax(1.f, std::fabs(e[i]))
+                                            : (std::isnan(e[i]) ? std::isnan(a[i]) : e[i] == a[i]);
+        if (!ok) {
+            T4J_EXPECT(false, "%s: value %zu is %.8g, expected %.8g", what.c_str(), i, a[i], e[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+// The dense implicit GEMM never multiplies padding: an infinite weight on a tap that reads padding for the
+// border outputs must leave those outputs finite (the definition skips padded taps), and infinite or NaN
+// inputs must spread exactly as the reference's sums spread them.
+void check_dense_non_finite(std::mt19937 &rng) {
+    //                     n cin  h  w cout kh kw sh sw pt pb pl pr dh dw g
+    const Conv shapes[] = {{1, 7, 9, 21, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+                           {2, 5, 11, 19, 7, 3, 3, 2, 2, 1, 2, 2, 1, 1, 1, 1},
+                           {1, 6, 12, 23, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}};
+    int runs = 0;
+    for (const Conv &c : shapes) {
+        std::vector<int32_t> d = c.desc();
+        for (int dir = 0; dir < 2; ++dir) {
+            for (int i = 0; i < c4j_conv2d_impl_count(dir); ++i) {
+                const std::string name = c4j_conv2d_impl_name(dir, i);
+                if (name.rfind("igemm_dense", 0) != 0 || c4j_conv2d_impl_applies(d.data(), dir, i) != 1) continue;
+                for (int variant = 0; variant < 3; ++variant) {
+                    auto x = random_values(rng, c.xsize()), w = random_values(rng, c.wsize());
+                    auto dy = random_values(rng, c.ysize()), b = random_values(rng, c.cout);
+                    const int64_t taps = static_cast<int64_t>(c.kh) * c.kw;
+                    if (variant != 1) {  // corner taps of two filters: they read padding at the borders
+                        w[0] = INFINITY;
+                        w[static_cast<size_t>(c.wsize() - 1)] = -INFINITY;
+                        w[static_cast<size_t>(3 * taps + taps - 1)] = NAN;
+                    }
+                    if (variant != 0) {  // non-finite inputs (x forward, dy backward data)
+                        std::vector<float> &in = dir == 0 ? x : dy;
+                        in[in.size() / 3] = INFINITY;
+                        in[in.size() / 2] = NAN;
+                        in[in.size() - 1] = -INFINITY;
+                    }
+                    const std::vector<float> expected =
+                        dir == 0 ? ref_conv_forward(c, x, w, b.data()) : ref_conv_backward_data(c, dy, w);
+                    for (int parts = 1; parts <= 2; ++parts) {
+                        std::vector<float> out(expected.size(), 0.f);
+                        const int tasks = c4j_conv2d_impl_tasks(d.data(), dir, i, parts);
+                        const std::string what = name + " non-finite variant " + std::to_string(variant) + " dir " +
+                                                  std::to_string(dir) + " " + c.str();
+                        const int st = dir == 0 ? c4j_conv2d_forward_impl(d.data(), i, x.data(), w.data(), b.data(),
+                                                                          out.data(), parts, 0, tasks)
+                                                : c4j_conv2d_backward_data_impl(d.data(), i, dy.data(), w.data(),
+                                                                                out.data(), parts, 0, tasks);
+                        T4J_EXPECT(st == C4J_OK, "%s: status %d", what.c_str(), st);
+                        same_values(expected, out, what, 2e-4f);
+                        ++runs;
+                    }
+                }
+            }
+        }
+    }
+    T4J_EXPECT(runs >= 12, "igemm_dense ran only %d non-finite cases", runs);
 }
 
 std::string picked(const Conv &c, int dir) {
@@ -100,10 +175,22 @@ void check_picks() {
                 v512 ? "igemm_rows__avx512" : v2 ? "igemm_small__avx2" : "im2col_sgemm",
                 v512 ? "igemm_rows__avx512" : "im2col_sgemm",  // 8 input channels per group: the transposed kernel
                 v512 ? "igemm_rows__avx512" : "im2col_sgemm", "grouped 8 ch/group");
+    // dense layers: the implicit GEMM on AVX2 (stride-1 backward data too) for stride 1 and up to 128 output
+    // channels, or where padding and dilation leave many taps outside the image; AVX-512 keeps im2col + sgemm
+    const char *dense = isa == C4J_ISA_AVX2 ? "igemm_dense__avx2" : "im2col_sgemm";
     expect_pick({1, 256, 28, 28, 256, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}, "im2col_sgemm", "im2col_sgemm",
-                "im2col_sgemm", "dilated 3x3 d2");
+                "im2col_sgemm", "dilated 3x3 d2, 256 channels");
+    expect_pick({8, 512, 28, 28, 512, 3, 3, 1, 1, 4, 4, 4, 4, 4, 4, 1}, "im2col_sgemm", "im2col_sgemm",
+                "im2col_sgemm", "dilated 3x3 d4");
+    expect_pick({8, 512, 28, 28, 512, 3, 3, 1, 1, 12, 12, 12, 12, 12, 12, 1}, dense, dense, "im2col_sgemm",
+                "dilated 3x3 d12");
+    expect_pick({8, 2048, 28, 28, 256, 3, 3, 1, 1, 24, 24, 24, 24, 24, 24, 1}, dense, dense, "im2col_sgemm",
+                "dilated 3x3 d24");
     expect_pick({8, 128, 56, 56, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, "im2col_sgemm", "im2col_sgemm",
                 "im2col_sgemm", "strided 3x3 s2");
+    expect_pick({1, 64, 56, 56, 64, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1}, dense, dense, "im2col_sgemm", "dense 5x5");
+    expect_pick({1, 256, 14, 14, 256, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, "im2col_sgemm", "im2col_sgemm",
+                "im2col_sgemm", "256 channels, 7-wide output");
     // AVX-512: the row kernel (above in the list) takes it, 144 taps and 14-wide rows being within its limits
     expect_pick({8, 512, 28, 28, 512, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32}, v512 ? igemm : phase, "im2col_sgemm",
                 v512 ? "igemm_rows__avx512" : "im2col_sgemm", "grouped 16 ch/group s2");
@@ -142,6 +229,7 @@ void suite_impl_list() {
         }
     }
     T4J_EXPECT(runs > 3 * static_cast<int>(v.size()), "only %d entry runs", runs);
+    check_dense_non_finite(rng);
     check_picks();
 }
 

@@ -10,6 +10,7 @@
 #include "conv4j/conv4j_cpu.h"
 #include "conv/conv_direct.h"
 #include "conv/conv_dw.h"
+#include "conv/conv_igemm_dense.h"
 #include "conv/conv_implicit.h"
 #include "conv/conv_plan.h"
 #include "conv/conv_pointwise.h"
@@ -38,6 +39,12 @@ int run_backward_data_tasks(const ConvGeo &g, const ChannelPlan &p, const float 
             conv_implicit_forward_avx512(t, dy, wt.get(), nullptr, dx, k / blocks, i0, i1, ws.get());
         }
         return C4J_OK;
+    }
+    if (igemm_dense(p.kernel)) {  // a forward correlation of dy with the flipped filters (conv_igemm_dense.h)
+        const IgemmDenseFn fn = p.kernel == ConvKernel::igemm_dense_avx512 ? igemm_dense_avx512()
+                                : p.kernel == ConvKernel::igemm_dense_avx2 ? igemm_dense_avx2()
+                                                                           : igemm_dense_scalar();
+        return igemm_dense_backward_data_tasks(g, fn, p.rows_per_task, dy, w, dx, t0, t1);
     }
     const bool pw = g.pointwise();
     const int64_t max_rows = p.cb * g.khkw;

@@ -11,6 +11,7 @@
 #include "conv4j/conv4j_cpu.h"
 #include "conv/conv_direct.h"
 #include "conv/conv_dw.h"
+#include "conv/conv_igemm_dense.h"
 #include "conv/conv_igemm_phase.h"
 #include "conv/conv_implicit.h"
 #include "conv/conv_plan.h"
@@ -47,6 +48,12 @@ int run_forward_tasks(const ConvGeo &g, const FwdPlan &p, const float *x, const 
             conv_implicit_forward_avx512(g, x, w, bias, y, img, i0, i1, ws.get());
         }
         return C4J_OK;
+    }
+    if (igemm_dense(p.kernel)) {
+        const IgemmDenseFn fn = p.kernel == ConvKernel::igemm_dense_avx512 ? igemm_dense_avx512()
+                                : p.kernel == ConvKernel::igemm_dense_avx2 ? igemm_dense_avx2()
+                                                                           : igemm_dense_scalar();
+        return igemm_dense_forward_tasks(g, fn, p.rows_per_task, x, w, bias, y, t0, t1);
     }
     if (igemm_phase(p.kernel)) {
         const IgemmPhaseFn fn = p.kernel == ConvKernel::igemm_phase_avx512 ? igemm_phase_avx512()

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "conv/conv_dw.h"
+#include "conv/conv_igemm_dense.h"
 #include "conv/conv_igemm_phase.h"
 #include "conv/conv_implicit.h"
 #include "conv/conv_pointwise.h"
@@ -87,6 +88,16 @@ int run_wgt(const ConvGeo &g, const ConvImplPlan &p, const ConvOperands &o, int6
     return run_backward_weights(g, p.weights, o.a, o.b, o.out, t0, t1);
 }
 
+// --- dense layers (groups 1, many channels): conv4j's implicit GEMM, no im2col copy (conv_igemm_dense.h). The
+// AVX2 flavour is chosen where AVX-512 is not in use; the AVX-512 and scalar flavours are listed (forced and
+// tested) but not chosen: the AVX-512 one has not been measured against OpenBLAS's AVX-512 sgemm ---
+bool dense_avx2_picks(const ConvGeo &g) {
+    return igemm_dense_avx2_active(g) && !cpu_use_avx512() && igemm_dense_pays(g);
+}
+bool dense_data_avx2_picks(const ConvGeo &g) {
+    return igemm_dense_bwd_data_avx2_active(g) && !cpu_use_avx512() && igemm_dense_bwd_data_pays(g);
+}
+
 bool pointwise_512(const ConvGeo &g) { return g.pointwise() && pointwise_avx512_active(); }
 
 // name, applies, picks, reorders sums, plan, run
@@ -109,6 +120,11 @@ const ConvImpl kForwardList[] = {
     {"igemm_phase__avx2", igemm_phase_avx2_active, never, false, plan_fwd<ConvKernel::igemm_phase_avx2>,
      run_fwd},
     {"igemm_phase__scalar", igemm_phase_fits, never, false, plan_fwd<ConvKernel::igemm_phase_scalar>, run_fwd},
+    {"igemm_dense__avx512", igemm_dense_avx512_active, never, false, plan_fwd<ConvKernel::igemm_dense_avx512>,
+     run_fwd},
+    {"igemm_dense__avx2", igemm_dense_avx2_active, dense_avx2_picks, false, plan_fwd<ConvKernel::igemm_dense_avx2>,
+     run_fwd},
+    {"igemm_dense__scalar", igemm_dense_fits, never, false, plan_fwd<ConvKernel::igemm_dense_scalar>, run_fwd},
     {"pointwise__avx512", pointwise_512, pointwise_512, false, plan_fwd<ConvKernel::pointwise>, run_fwd},
     {"im2col_sgemm", always, always, false, plan_fwd<ConvKernel::im2col_sgemm>, run_fwd},
 };
@@ -126,6 +142,12 @@ const ConvImpl kBackwardDataList[] = {
     // a forward correlation of dy with the flipped filters (conv_implicit.h)
     {"igemm_rows__avx512", conv_implicit_bwd_data_active, conv_implicit_bwd_data_active, false,
      plan_data<ConvKernel::igemm_rows>, run_data},
+    {"igemm_dense__avx512", igemm_dense_bwd_data_avx512_active, never, false,
+     plan_data<ConvKernel::igemm_dense_avx512>, run_data},
+    {"igemm_dense__avx2", igemm_dense_bwd_data_avx2_active, dense_data_avx2_picks, false,
+     plan_data<ConvKernel::igemm_dense_avx2>, run_data},
+    {"igemm_dense__scalar", igemm_dense_bwd_data_fits, never, false, plan_data<ConvKernel::igemm_dense_scalar>,
+     run_data},
     {"pointwise__avx512", pointwise_512, pointwise_512, false, plan_data<ConvKernel::pointwise>, run_data},
     {"im2col_sgemm", always, always, false, plan_data<ConvKernel::im2col_sgemm>, run_data},
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "conv/conv_igemm_dense.h"
 
 namespace c4j {
 
@@ -20,6 +21,11 @@ FwdPlan plan_forward(const ConvGeo &g, int parts, ConvKernel kernel) {
         // (image, block of output rows); about four blocks per thread in all, so the blocks balance
         int64_t blocks = std::min<int64_t>(g.hout, std::max<int64_t>(1, ceil_div(4 * parts, g.n)));
         p.rows_per_task = ceil_div(g.hout, blocks);
+        p.tasks = g.n * ceil_div(g.hout, p.rows_per_task);
+        return p;
+    }
+    if (igemm_dense(kernel)) {  // (image, block of output rows)
+        p.rows_per_task = igemm_dense_rows_per_task(g.n, g.hout, parts);
         p.tasks = g.n * ceil_div(g.hout, p.rows_per_task);
         return p;
     }
@@ -84,6 +90,13 @@ ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel) {
         p.kernel = kernel;
         int64_t blocks = std::min<int64_t>(g.h, std::max<int64_t>(1, ceil_div(4 * std::max(parts, 1), g.n)));
         p.rows_per_task = ceil_div(g.h, blocks);
+        p.tasks = g.n * ceil_div(g.h, p.rows_per_task);
+        return p;
+    }
+    if (igemm_dense(kernel)) {  // (image, block of dx rows)
+        ChannelPlan p{};
+        p.kernel = kernel;
+        p.rows_per_task = igemm_dense_rows_per_task(g.n, g.h, parts);
         p.tasks = g.n * ceil_div(g.h, p.rows_per_task);
         return p;
     }

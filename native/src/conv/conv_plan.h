@@ -48,6 +48,9 @@ enum class ConvKernel {
     igemm_phase_scalar,  // conv_igemm_phase.h (forward): tasks are (image, group, block of output rows)
     igemm_phase_avx2,
     igemm_phase_avx512,
+    igemm_dense_scalar,  // conv_igemm_dense.h: tasks are (image, block of output rows; dx rows backward)
+    igemm_dense_avx2,
+    igemm_dense_avx512,
     pointwise,       // conv_pointwise.h (AVX-512): 1x1 GEMM on x in place
     im2col_sgemm,    // im2col (or x in place for 1x1) + OpenBLAS sgemm
 };
@@ -61,6 +64,11 @@ inline bool per_plane(ConvKernel k) {
 inline bool igemm_phase(ConvKernel k) {
     return k == ConvKernel::igemm_phase_scalar || k == ConvKernel::igemm_phase_avx2 ||
            k == ConvKernel::igemm_phase_avx512;
+}
+
+inline bool igemm_dense(ConvKernel k) {
+    return k == ConvKernel::igemm_dense_scalar || k == ConvKernel::igemm_dense_avx2 ||
+           k == ConvKernel::igemm_dense_avx512;
 }
 
 struct FwdPlan {
@@ -78,8 +86,8 @@ struct ChannelPlan {  // backward data (per image and group) and backward weight
     int64_t cb;       // channels per block: whole groups unless more tasks are needed for the threads
     int64_t nb;       // blocks per group
     int64_t tasks;
-    ConvKernel kernel = ConvKernel::im2col_sgemm;  // igemm_rows: tasks are (image, block of dx rows)
-    int64_t rows_per_task = 0;                      // igemm_rows: dx rows per task
+    ConvKernel kernel = ConvKernel::im2col_sgemm;  // igemm_rows, igemm_dense: tasks are (image, block of dx rows)
+    int64_t rows_per_task = 0;                      // igemm_rows, igemm_dense: dx rows per task
 };
 
 ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel);

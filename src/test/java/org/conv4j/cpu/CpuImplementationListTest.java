@@ -66,7 +66,12 @@ class CpuImplementationListTest {
             new Shape(1, 32, 12, 12, 32, 3, 1, 2, 2, 2, 2, 2, 4),      // grouped, dilated
             new Shape(2, 16, 13, 13, 24, 3, 2, 1, 0, 1, 0, 1, 2),      // grouped, strided, asymmetric
             new Shape(3, 8, 23, 37, 8, 5, 3, 0, 2, 3, 1, 2, 4),        // direct: 2 in, 2 out per group, dilated
-            new Shape(1, 6, 40, 70, 12, 3, 1, 1, 1, 1, 1, 1, 6));      // direct: depth multiplier 2, long rows
+            new Shape(1, 6, 40, 70, 12, 3, 1, 1, 1, 1, 1, 1, 6),       // direct: depth multiplier 2, long rows
+            // dense (igemm_dense): widths not a multiple of 8 or 16, channels not a multiple of 6
+            new Shape(1, 20, 13, 19, 14, 3, 1, 1, 1, 1, 1, 1, 1),      // stride 1
+            new Shape(3, 9, 17, 21, 13, 3, 2, 1, 1, 1, 1, 1, 1),       // stride 2, three images
+            new Shape(2, 6, 20, 22, 11, 3, 1, 4, 4, 4, 4, 4, 1),       // dilation 4
+            new Shape(1, 5, 16, 37, 9, 5, 2, 1, 2, 2, 1, 1, 1));       // 5x5 stride 2, asymmetric padding
 
     private static float[] random(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -154,10 +159,12 @@ class CpuImplementationListTest {
         CpuBackend cpu = CpuBackend.create(true).withWinograd("auto");  // the expectations are the auto rule's
         String isa = CpuBackend.isa();
         assertTrue(cpu.description().contains("ISA " + isa), cpu.description());
-        // exact order asked (Winograd off): the dense 3x3 layer leaves Winograd
-        assertEquals("im2col_sgemm", CpuBackend.create(true).withWinograd("off").implementation(ConvDirection.FORWARD,
-                new Shape(8, 64, 56, 56, 64, 3, 1, 1, 1, 1, 1, 1, 1).geometry()));
         boolean v512 = isa.equals("avx512");
+        // dense layers: conv4j's implicit GEMM on AVX2 (conv_igemm_dense.h); AVX-512 keeps im2col + sgemm
+        String dense = isa.equals("avx2") ? "igemm_dense__avx2" : "im2col_sgemm";
+        // exact order asked (Winograd off): the dense 3x3 layer leaves Winograd
+        assertEquals(dense, CpuBackend.create(true).withWinograd("off").implementation(ConvDirection.FORWARD,
+                new Shape(8, 64, 56, 56, 64, 3, 1, 1, 1, 1, 1, 1, 1).geometry()));
         boolean v2 = !isa.equals("scalar");
         String wino = v512 ? "winograd_f2x3__avx512" : "winograd_f2x3__scalar";
         String igemm = v512 ? "igemm_rows__avx512" : "im2col_sgemm";
@@ -176,7 +183,11 @@ class CpuImplementationListTest {
         expect(cpu, new Shape(8, 256, 28, 28, 256, 3, 1, 1, 1, 1, 1, 1, 32),
                 v512 ? igemm : v2 ? "igemm_small__avx2" : gemm, igemm, igemm);                      // 8 ch/group
         expect(cpu, new Shape(1, 256, 28, 28, 256, 3, 1, 2, 2, 2, 2, 2, 1), gemm, gemm, gemm);           // dilated
+        expect(cpu, new Shape(8, 512, 28, 28, 512, 3, 1, 4, 4, 4, 4, 4, 1), gemm, gemm, gemm);           // d4
+        expect(cpu, new Shape(8, 512, 28, 28, 512, 3, 1, 12, 12, 12, 12, 12, 1), dense, dense, gemm);    // d12
+        expect(cpu, new Shape(8, 2048, 28, 28, 256, 3, 1, 24, 24, 24, 24, 24, 1), dense, dense, gemm);   // d24
         expect(cpu, new Shape(8, 128, 56, 56, 128, 3, 2, 1, 1, 1, 1, 1, 1), gemm, gemm, gemm);           // strided
+        expect(cpu, new Shape(1, 256, 14, 14, 256, 3, 2, 1, 1, 1, 1, 1, 1), gemm, gemm, gemm);           // 7-wide out
         expect(cpu, new Shape(8, 512, 28, 28, 512, 3, 2, 1, 1, 1, 1, 1, 32), v512 ? igemm : phase, gemm,
                 v512 ? igemm : gemm);                                                                // 16/group
     }
