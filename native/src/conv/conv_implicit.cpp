@@ -55,9 +55,9 @@ bool conv_implicit_wgrad_avx2_active(const ConvGeo &g) {
 }
 
 namespace {
-// The geometry part of the backward-data predicates below.
-bool bwd_data_fits(const ConvGeo &g) {
-    if (use_direct(g) || g.sh != 1 || g.sw != 1 || g.cig < 4 || g.cig > 16 || g.w < 8) return false;
+// The geometry part of the backward-data predicates below; min_cig: the fewest input channels.
+bool bwd_data_fits(const ConvGeo &g, int min_cig) {
+    if (use_direct(g) || g.sh != 1 || g.sw != 1 || g.cig < min_cig || g.cig > 16 || g.w < 8) return false;
     if (g.pt > (g.kh - 1) * g.dh || g.pb > (g.kh - 1) * g.dh || g.pl > (g.kw - 1) * g.dw || g.pr > (g.kw - 1) * g.dw)
         return false;
     if (static_cast<int64_t>(g.cog) * g.khkw > kImplicitMaxTaps) return false;
@@ -67,14 +67,14 @@ bool bwd_data_fits(const ConvGeo &g) {
 }  // namespace
 
 bool conv_implicit_bwd_data_avx2_active(const ConvGeo &g) {
-    return bwd_data_fits(g) && conv_implicit_avx2_compiled() && cpu_use_avx2_fma();
+    return bwd_data_fits(g, 1) && conv_implicit_avx2_compiled() && cpu_use_avx2_fma();
 }
 
 bool conv_implicit_bwd_data_active(const ConvGeo &g) {
     // stride 1 only (otherwise dx is not a plain correlation of dy), padding within the filter's reach,
     // 4 to 16 input channels (the transposed kernel blocks them by 6; with one, LeNet's first layer, the
     // GEMM path measured faster, and with many it is fast anyway), taps of the transposed filter that fit
-    return bwd_data_fits(g) && conv_implicit_compiled() && cpu_use_avx512();
+    return bwd_data_fits(g, 4) && conv_implicit_compiled() && cpu_use_avx512();
 }
 
 ConvGeo conv_implicit_transposed(const ConvGeo &g) {
