@@ -40,10 +40,11 @@ inline mask_t lanes(int n) {
 }
 inline vf maskz_loadu(mask_t m, const float *p) { return _mm256_maskload_ps(p, m); }
 inline void mask_storeu(float *p, mask_t m, vf v) { _mm256_maskstore_ps(p, m, v); }
-// Horizontal sum in a fixed pairwise order.
+// Horizontal sum in a fixed pairwise order (an unaligned store: MinGW's GCC does not promise 32-byte stack
+// alignment).
 inline float hsum(vf v) {
-    alignas(32) float t[8];
-    _mm256_store_ps(t, v);
+    float t[8];
+    _mm256_storeu_ps(t, v);
     for (int w = 4; w >= 1; w /= 2)
         for (int k = 0; k < w; ++k) t[k] += t[k + w];
     return t[0];
