@@ -35,6 +35,13 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({1, 7, 12, 40, 8, 3, 3, 1, 1, 0, 2, 2, 0, 1, 1, 1});     // asymmetric padding, stride 1
     v.push_back({1, 6, 14, 30, 7, 3, 3, 2, 1, 1, 1, 1, 1, 1, 3, 1});     // stride 2 x 1, dilation 1 x 3
     v.push_back({2, 6, 14, 35, 7, 3, 5, 1, 2, 1, 1, 2, 2, 2, 1, 1});     // stride 1 x 2, 3x5
+    // few input channels (igemm_rows): stride 1 and 2, dilation, asymmetric padding, rows not a multiple of 8
+    v.push_back({3, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1});     // LeNet's first layer
+    v.push_back({2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // LeNet's second layer
+    v.push_back({2, 3, 29, 35, 7, 3, 3, 2, 2, 1, 0, 1, 2, 1, 1, 1});     // stride 2, asymmetric padding, 7 out
+    v.push_back({1, 3, 31, 27, 13, 3, 5, 1, 2, 2, 1, 3, 2, 2, 1, 1});    // dilated rows, stride 2 columns
+    v.push_back({2, 6, 17, 23, 5, 5, 3, 1, 1, 4, 3, 2, 1, 1, 2, 1});     // dilated columns, asymmetric padding
+    v.push_back({1, 1, 12, 9, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1});      // a row of 9: one whole, one partial vector
     return v;
 }
 
@@ -136,6 +143,42 @@ void check_dense_non_finite(std::mt19937 &rng) {
     T4J_EXPECT(runs >= 12, "igemm_dense ran only %d non-finite cases", runs);
 }
 
+// The implicit-GEMM entries multiply a zero-padded copy: with infinite and NaN operands they must still give
+// the definition's result, which skips padded taps (an Inf where the definition has Inf, NaN only where it has
+// NaN). One +Inf weight, one -Inf in dy and one NaN in x.
+void check_entry_nonfinite(std::mt19937 &rng, const Conv &c, int dir, int index) {
+    std::vector<int32_t> d = c.desc();
+    auto x = random_values(rng, c.xsize()), w = random_values(rng, c.wsize()), dy = random_values(rng, c.ysize());
+    w[rng() % w.size()] = INFINITY;
+    dy[rng() % dy.size()] = -INFINITY;
+    x[rng() % x.size()] = NAN;
+    std::vector<float> expected = dir == C4J_CONV_FORWARD       ? ref_conv_forward(c, x, w, nullptr)
+                                  : dir == C4J_CONV_BACKWARD_DATA ? ref_conv_backward_data(c, dy, w)
+                                                                  : ref_conv_backward_weights(c, dy, x);
+    const std::string what = std::string(c4j_conv2d_impl_name(dir, index)) + " non-finite dir " + std::to_string(dir) +
+                             " " + c.str();
+    std::vector<float> out(expected.size(), 0.f);
+    const int parts = 2, tasks = c4j_conv2d_impl_tasks(d.data(), dir, index, parts);
+    int s = C4J_OK;
+    for (int t = 0; t < tasks && s == C4J_OK; ++t)
+        s = dir == C4J_CONV_FORWARD ? c4j_conv2d_forward_impl(d.data(), index, x.data(), w.data(), nullptr, out.data(),
+                                                              parts, t, t + 1)
+            : dir == C4J_CONV_BACKWARD_DATA
+                ? c4j_conv2d_backward_data_impl(d.data(), index, dy.data(), w.data(), out.data(), parts, t, t + 1)
+                : c4j_conv2d_backward_weights_impl(d.data(), index, dy.data(), x.data(), out.data(), parts, t, t + 1);
+    T4J_EXPECT(s == C4J_OK, "%s: status %d", what.c_str(), s);
+    for (size_t i = 0; i < out.size(); ++i) {
+        const float e = expected[i], a = out[i];
+        const bool ok = std::isnan(e)   ? std::isnan(a)
+                        : std::isinf(e) ? a == e
+                                        : std::fabs(e - a) <= tol_for(c) * std::fmax(1.f, std::fabs(e));
+        if (!ok) {
+            T4J_EXPECT(false, "%s: value %zu is %.8g, expected %.8g", what.c_str(), i, a, e);
+            return;
+        }
+    }
+}
+
 std::string picked(const Conv &c, int dir) {
     std::vector<int32_t> d = c.desc();
     const char *n = c4j_conv2d_impl_name(dir, c4j_conv2d_impl_select(d.data(), dir));
@@ -163,10 +206,16 @@ void check_picks() {
     expect_pick({8, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, wino, wino, wino, "dense 3x3 (s4)");
     expect_pick({8, 256, 56, 56, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, igemm, v512 ? "pointwise__avx512" : "im2col_sgemm",
                 v512 ? "pointwise__avx512" : "im2col_sgemm", "pointwise (s5)");
-    expect_pick({1, 3, 224, 224, 64, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1}, igemm, "im2col_sgemm", igemm, "stem (s7)");
-    expect_pick({32, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1},
-                v512 ? "igemm_rows__avx512" : v2 ? "igemm_small__avx2" : "im2col_sgemm", "im2col_sgemm",
-                v512 ? "igemm_rows__avx512" : "im2col_sgemm", "one-channel 5x5 (s2)");
+    // few input channels: the row kernel of the widest ISA (AVX2 picks it only for such layers)
+    const char *few = v512 ? "igemm_rows__avx512" : v2 ? "igemm_rows__avx2" : "im2col_sgemm";
+    expect_pick({1, 3, 224, 224, 64, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1}, few, "im2col_sgemm", few, "stem (s7)");
+    // backward data of one input channel: AVX2's transposed kernel; AVX-512's needs 4 (conv_implicit.cpp)
+    expect_pick({32, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1}, few,
+                !v512 && v2 ? "igemm_rows__avx2" : "im2col_sgemm", few, "one-channel 5x5 (s2)");
+    expect_pick({8, 3, 224, 224, 32, 3, 3, 2, 2, 0, 1, 0, 1, 1, 1, 1}, few, "im2col_sgemm", few,
+                "first layer 3x3 s2 (MobileNetV2)");
+    expect_pick({1, 3, 224, 224, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, few, "im2col_sgemm", few, "first layer (VGG-16)");
+    expect_pick({256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1}, few, few, few, "LeNet 6 -> 16");
     const char *dw = "grouped_direct__scalar";  // the phase-plane kernels are not picked (conv_impl_list.cpp)
     expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, dw, dw, dw, "depthwise 3x3");
     expect_pick({8, 144, 56, 56, 144, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 144}, dw, dw, dw, "depthwise 5x5 s2 asym");
@@ -224,6 +273,8 @@ void suite_impl_list() {
                     continue;
                 }
                 check_entry(rng, c, dir, i);
+                if (std::strncmp(c4j_conv2d_impl_name(dir, i), "igemm_rows", 10) == 0)
+                    check_entry_nonfinite(rng, c, dir, i);
                 ++runs;
             }
         }

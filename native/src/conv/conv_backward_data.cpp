@@ -26,17 +26,21 @@ int run_backward_data_tasks(const ConvGeo &g, const ChannelPlan &p, const float 
         for (int64_t t = t0; t < t1; ++t) direct_backward_data_plane(g, dy, w, dx, t);
         return C4J_OK;
     }
-    if (p.kernel == ConvKernel::igemm_rows) {  // a forward correlation of dy with the flipped filters (conv_implicit.h)
+    if (igemm_rows(p.kernel)) {  // a forward correlation of dy with the flipped filters (conv_implicit.h)
         const ConvGeo t = conv_implicit_transposed(g);
         FloatBuffer wt(static_cast<int64_t>(g.cin) * g.cog * g.khkw);
         FloatBuffer ws(conv_implicit_workspace(t, p.rows_per_task));
         if (!wt.ok() || !ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
         conv_implicit_flip_filters(g, w, wt.get());
+        const auto fn = p.kernel == ConvKernel::igemm_rows ? conv_implicit_forward_avx512 : conv_implicit_forward_avx2;
+        // zeros around dy times an infinite or NaN weight: redo those results by the definition (conv_implicit.h)
+        const bool finite = conv_all_finite(w, g.cout * g.kg);
         const int64_t blocks = ceil_div(g.h, p.rows_per_task);
         for (int64_t k = t0; k < t1; ++k) {
             int i0 = static_cast<int>((k % blocks) * p.rows_per_task);
             int i1 = static_cast<int>(std::min<int64_t>(g.h, i0 + p.rows_per_task));
-            conv_implicit_forward_avx512(t, dy, wt.get(), nullptr, dx, k / blocks, i0, i1, ws.get());
+            fn(t, dy, wt.get(), nullptr, dx, k / blocks, i0, i1, ws.get());
+            if (!finite) conv_redo_nan_backward_data(g, dy, w, dx, k / blocks, i0, i1);
         }
         return C4J_OK;
     }

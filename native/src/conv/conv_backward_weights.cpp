@@ -35,13 +35,17 @@ int run_backward_weights_tasks(const ConvGeo &g, const RowPlan &p, const float *
         for (int64_t t = t0; t < t1; ++t) direct_backward_weights_filter(g, dy, x, dw, static_cast<int>(t));
         return C4J_OK;
     }
-    if (p.kernel == ConvKernel::igemm_rows) {  // short filters: no im2col at all
+    if (igemm_rows(p.kernel)) {  // short filters: no im2col at all
         FloatBuffer ws(conv_implicit_wgrad_workspace(g, p.rb));
         if (!ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
+        const auto fn = p.kernel == ConvKernel::igemm_rows ? conv_implicit_backward_weights_avx512
+                                                           : conv_implicit_backward_weights_avx2;
         for (int64_t t = t0; t < t1; ++t) {
-            int64_t r0 = (t % p.nb) * p.rb;
-            conv_implicit_backward_weights_avx512(g, dy, x, dw, static_cast<int>(t / p.nb), r0,
-                                                  std::min<int64_t>(g.kg, r0 + p.rb), ws.get());
+            const int grp = static_cast<int>(t / p.nb);
+            const int64_t r0 = (t % p.nb) * p.rb, r1 = std::min<int64_t>(g.kg, r0 + p.rb);
+            fn(g, dy, x, dw, grp, r0, r1, ws.get());
+            // padded zeros times an infinite or NaN dy: redo those results by the definition (conv_implicit.h)
+            conv_redo_nan_backward_weights(g, dy, x, dw, grp, r0, r1);
         }
         return C4J_OK;
     }

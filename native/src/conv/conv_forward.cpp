@@ -37,15 +37,19 @@ int run_forward_tasks(const ConvGeo &g, const FwdPlan &p, const float *x, const 
         for (int64_t t = t0; t < t1; ++t) direct_forward_plane(g, x, w, bias, y, t);
         return C4J_OK;
     }
-    if (p.kernel == ConvKernel::igemm_rows) {
+    if (igemm_rows(p.kernel)) {
         FloatBuffer ws(conv_implicit_workspace(g, p.rows_per_task));
         if (!ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
+        const auto fn = p.kernel == ConvKernel::igemm_rows ? conv_implicit_forward_avx512 : conv_implicit_forward_avx2;
+        // padded zeros times an infinite or NaN weight: redo those results by the definition (conv_implicit.h)
+        const bool finite = conv_all_finite(w, g.cout * g.kg);
         const int64_t blocks = ceil_div(g.hout, p.rows_per_task);
         for (int64_t t = t0; t < t1; ++t) {
             int64_t img = t / blocks;
             int i0 = static_cast<int>((t % blocks) * p.rows_per_task);
             int i1 = static_cast<int>(std::min<int64_t>(g.hout, i0 + p.rows_per_task));
-            conv_implicit_forward_avx512(g, x, w, bias, y, img, i0, i1, ws.get());
+            fn(g, x, w, bias, y, img, i0, i1, ws.get());
+            if (!finite) conv_redo_nan_forward(g, x, w, bias, y, img, i0, i1);
         }
         return C4J_OK;
     }

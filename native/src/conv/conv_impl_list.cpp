@@ -100,6 +100,19 @@ bool dense_data_avx2_picks(const ConvGeo &g) {
 
 bool pointwise_512(const ConvGeo &g) { return g.pointwise() && pointwise_avx512_active(); }
 
+// The AVX2 implicit GEMM is chosen for ungrouped layers with few input channels (the first layers of CNNs: RGB
+// or one grey channel, LeNet's 6): there each output or dW element is a short dot product (cin * kh * kw taps)
+// that im2col + sgemm runs as a thin GEMM after copying every tap, while with many channels OpenBLAS's GEMM wins.
+constexpr int kFewChannels = 6;
+bool few_channels(const ConvGeo &g) { return g.groups == 1 && g.cig <= kFewChannels; }
+bool igemm_rows_avx2_picks(const ConvGeo &g) { return few_channels(g) && conv_implicit_avx2_active(g); }
+bool igemm_rows_avx2_wgt_picks(const ConvGeo &g) { return few_channels(g) && conv_implicit_wgrad_avx2_active(g); }
+// Backward data as the forward kernel over dy (stride 1): ungrouped, at most 16 output channels, which the
+// transposed convolution reads as its input channels (LeNet's 6 -> 16 reads 16).
+bool igemm_rows_avx2_data_picks(const ConvGeo &g) {
+    return g.groups == 1 && g.cog <= 16 && conv_implicit_bwd_data_avx2_active(g);
+}
+
 // name, applies, picks, reorders sums, plan, run
 const ConvImpl kForwardList[] = {
     {"winograd_f2x3__avx512", wino_fwd_512, wino_fwd_512_picks, true, plan_wino<plan_winograd_forward, false>,
@@ -113,6 +126,8 @@ const ConvImpl kForwardList[] = {
     {"grouped_direct__scalar", use_direct, use_direct, false, plan_fwd<ConvKernel::grouped_direct>, run_fwd},
     {"igemm_rows__avx512", conv_implicit_active, conv_implicit_active, false, plan_fwd<ConvKernel::igemm_rows>,
      run_fwd},
+    {"igemm_rows__avx2", conv_implicit_avx2_active, igemm_rows_avx2_picks, false,
+     plan_fwd<ConvKernel::igemm_rows_avx2>, run_fwd},
     {"igemm_small__avx2", conv_small_active, conv_small_active, false, plan_fwd<ConvKernel::igemm_small>, run_fwd},
     // grouped layers, any stride, dilation and padding: no im2col copies, no thin GEMMs
     {"igemm_phase__avx512", igemm_phase_avx512_active, never, false,
@@ -142,6 +157,8 @@ const ConvImpl kBackwardDataList[] = {
     // a forward correlation of dy with the flipped filters (conv_implicit.h)
     {"igemm_rows__avx512", conv_implicit_bwd_data_active, conv_implicit_bwd_data_active, false,
      plan_data<ConvKernel::igemm_rows>, run_data},
+    {"igemm_rows__avx2", conv_implicit_bwd_data_avx2_active, igemm_rows_avx2_data_picks, false,
+     plan_data<ConvKernel::igemm_rows_avx2>, run_data},
     {"igemm_dense__avx512", igemm_dense_bwd_data_avx512_active, never, false,
      plan_data<ConvKernel::igemm_dense_avx512>, run_data},
     {"igemm_dense__avx2", igemm_dense_bwd_data_avx2_active, dense_data_avx2_picks, false,
@@ -164,6 +181,8 @@ const ConvImpl kBackwardWeightsList[] = {
     {"grouped_direct__scalar", use_direct, use_direct, false, plan_wgt<ConvKernel::grouped_direct>, run_wgt},
     {"igemm_rows__avx512", conv_implicit_wgrad_active, conv_implicit_wgrad_active, false,
      plan_wgt<ConvKernel::igemm_rows>, run_wgt},
+    {"igemm_rows__avx2", conv_implicit_wgrad_avx2_active, igemm_rows_avx2_wgt_picks, false,
+     plan_wgt<ConvKernel::igemm_rows_avx2>, run_wgt},
     {"pointwise__avx512", pointwise_512, pointwise_512, false, plan_wgt<ConvKernel::pointwise>, run_wgt},
     {"im2col_sgemm", always, always, false, plan_wgt<ConvKernel::im2col_sgemm>, run_wgt},
 };

@@ -17,7 +17,7 @@ FwdPlan plan_forward(const ConvGeo &g, int parts, ConvKernel kernel) {
         p.tasks = static_cast<int64_t>(g.n) * g.cout;
         return p;
     }
-    if (kernel == ConvKernel::igemm_rows) {
+    if (igemm_rows(kernel)) {
         // (image, block of output rows); about four blocks per thread in all, so the blocks balance
         int64_t blocks = std::min<int64_t>(g.hout, std::max<int64_t>(1, ceil_div(4 * parts, g.n)));
         p.rows_per_task = ceil_div(g.hout, blocks);
@@ -85,7 +85,7 @@ static ChannelPlan plan_channels(const ConvGeo &g, int parts, int64_t outer_task
 ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel) {
     if (per_plane(kernel))  // one task per dx plane
         return ChannelPlan{1, 1, static_cast<int64_t>(g.n) * g.cin, kernel};
-    if (kernel == ConvKernel::igemm_rows) {  // (image, block of dx rows), about four blocks per thread
+    if (igemm_rows(kernel)) {  // (image, block of dx rows), about four blocks per thread
         ChannelPlan p{};
         p.kernel = kernel;
         int64_t blocks = std::min<int64_t>(g.h, std::max<int64_t>(1, ceil_div(4 * std::max(parts, 1), g.n)));
@@ -112,7 +112,7 @@ RowPlan plan_backward_weights(const ConvGeo &g, int parts, ConvKernel kernel) {
     p.kernel = kernel;
     // the implicit kernel gets about two blocks per thread: with exactly one each, a pool thread that starts
     // late leaves the caller running both (measured through Java)
-    const int64_t want = kernel == ConvKernel::igemm_rows ? 2 * static_cast<int64_t>(parts) : parts;
+    const int64_t want = igemm_rows(kernel) ? 2 * static_cast<int64_t>(parts) : parts;
     p.nb = std::min<int64_t>(g.kg, std::max<int64_t>(1, ceil_div(want, g.groups)));
     p.rb = ceil_div(g.kg, p.nb);
     p.nb = ceil_div(g.kg, p.rb);

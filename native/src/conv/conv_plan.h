@@ -44,6 +44,7 @@ enum class ConvKernel {
     dw_direct_avx2,
     dw_direct_avx512,
     igemm_rows,      // conv_implicit.h (AVX-512): implicit GEMM over blocks of output rows
+    igemm_rows_avx2, // the same body on AVX2+FMA
     igemm_small,     // conv_small.h (AVX2): implicit GEMM for few output channels
     igemm_phase_scalar,  // conv_igemm_phase.h (forward): tasks are (image, group, block of output rows)
     igemm_phase_avx2,
@@ -60,6 +61,8 @@ inline bool per_plane(ConvKernel k) {
     return k == ConvKernel::grouped_direct || k == ConvKernel::dw_direct_scalar || k == ConvKernel::dw_direct_avx2 ||
            k == ConvKernel::dw_direct_avx512;
 }
+
+inline bool igemm_rows(ConvKernel k) { return k == ConvKernel::igemm_rows || k == ConvKernel::igemm_rows_avx2; }
 
 inline bool igemm_phase(ConvKernel k) {
     return k == ConvKernel::igemm_phase_scalar || k == ConvKernel::igemm_phase_avx2 ||

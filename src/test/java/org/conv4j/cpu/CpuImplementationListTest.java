@@ -71,7 +71,11 @@ class CpuImplementationListTest {
             new Shape(1, 20, 13, 19, 14, 3, 1, 1, 1, 1, 1, 1, 1),      // stride 1
             new Shape(3, 9, 17, 21, 13, 3, 2, 1, 1, 1, 1, 1, 1),       // stride 2, three images
             new Shape(2, 6, 20, 22, 11, 3, 1, 4, 4, 4, 4, 4, 1),       // dilation 4
-            new Shape(1, 5, 16, 37, 9, 5, 2, 1, 2, 2, 1, 1, 1));       // 5x5 stride 2, asymmetric padding
+            new Shape(1, 5, 16, 37, 9, 5, 2, 1, 2, 2, 1, 1, 1),        // 5x5 stride 2, asymmetric padding
+            new Shape(3, 1, 28, 28, 6, 5, 1, 2, 2, 2, 2, 1, 1),        // few channels: LeNet's first layer
+            new Shape(2, 3, 29, 35, 7, 3, 2, 1, 0, 1, 2, 1, 1),        // few channels, stride 2, asymmetric padding
+            new Shape(1, 3, 31, 27, 13, 3, 2, 2, 1, 3, 2, 2, 1),       // few channels, stride 2, dilated
+            new Shape(2, 6, 17, 23, 5, 3, 1, 4, 3, 2, 1, 2, 1));       // few channels, dilated, rows of 21
 
     private static float[] random(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -174,9 +178,15 @@ class CpuImplementationListTest {
         String gemm = "im2col_sgemm";
         expect(cpu, new Shape(8, 64, 56, 56, 64, 3, 1, 1, 1, 1, 1, 1, 1), wino, wino, wino);            // s4
         expect(cpu, new Shape(8, 256, 56, 56, 64, 1, 1, 0, 0, 0, 0, 1, 1), igemm, pw, pw);              // s5
-        expect(cpu, new Shape(1, 3, 224, 224, 64, 7, 2, 3, 3, 3, 3, 1, 1), igemm, gemm, igemm);         // s7 stem
-        expect(cpu, new Shape(32, 1, 28, 28, 6, 5, 1, 2, 2, 2, 2, 1, 1),
-                v512 ? igemm : v2 ? "igemm_small__avx2" : gemm, gemm, igemm);                       // s2
+        // few input channels: the row kernel of the widest ISA (AVX2 picks it only for such layers)
+        String few = v512 ? igemm : v2 ? "igemm_rows__avx2" : gemm;
+        expect(cpu, new Shape(1, 3, 224, 224, 64, 7, 2, 3, 3, 3, 3, 1, 1), few, gemm, few);             // s7 stem
+        // backward data of one input channel: AVX2's transposed kernel; AVX-512's needs 4 (conv_implicit.cpp)
+        expect(cpu, new Shape(32, 1, 28, 28, 6, 5, 1, 2, 2, 2, 2, 1, 1), few,
+                !v512 && v2 ? "igemm_rows__avx2" : gemm, few);                                         // s2
+        expect(cpu, new Shape(8, 3, 224, 224, 32, 3, 2, 1, 1, 1, 1, 1, 1), few, gemm, few);             // mbv2.00
+        expect(cpu, new Shape(1, 3, 224, 224, 64, 3, 1, 1, 1, 1, 1, 1, 1), few, gemm, few);             // vgg16.00
+        expect(cpu, new Shape(256, 6, 14, 14, 16, 5, 1, 0, 0, 0, 0, 1, 1), few, few, few);              // LeNet 6->16
         expect(cpu, new Shape(1, 144, 56, 56, 144, 3, 1, 1, 1, 1, 1, 1, 144), gd, gd, gd);               // depthwise
         expect(cpu, new Shape(8, 144, 56, 56, 144, 5, 2, 1, 2, 1, 2, 1, 144), gd, gd, gd);               // dw 5x5 s2
         expect(cpu, new Shape(8, 128, 56, 56, 128, 3, 1, 1, 1, 1, 1, 1, 32), gd, gd, gd);                // 4 ch/group
