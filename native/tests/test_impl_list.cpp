@@ -25,6 +25,14 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({1, 32, 12, 12, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 4});   // grouped, dilated
     v.push_back({3, 8, 23, 37, 8, 3, 5, 3, 2, 0, 2, 3, 1, 2, 3, 4});     // direct: 2 in, 2 out per group, sh 3, dilated
     v.push_back({1, 6, 40, 70, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 6});    // direct: depth multiplier 2, long rows
+    // the grouped implicit GEMM's class (5 to 64 channels per group): strides, dilation, asymmetric padding,
+    // rows of 7, 14 and 15, channel counts that fill no register block
+    v.push_back({2, 64, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8});   // 8 per group, stride 1
+    v.push_back({1, 64, 15, 15, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 4});   // 16 per group, stride 2, odd width
+    v.push_back({2, 48, 7, 7, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4});     // 12 in, 10 out per group, 7 wide
+    v.push_back({1, 36, 13, 11, 36, 3, 3, 1, 1, 2, 1, 0, 2, 2, 2, 4});   // 9 per group, dilation 2, asymmetric
+    v.push_back({2, 64, 14, 15, 64, 3, 3, 2, 2, 0, 1, 0, 1, 1, 1, 2});   // 32 per group, stride 2, asymmetric
+    v.push_back({1, 40, 9, 7, 30, 5, 3, 2, 1, 2, 2, 1, 1, 1, 2, 5});     // 8 in, 6 out per group, 5x3, mixed strides
     return v;
 }
 
@@ -83,7 +91,7 @@ void check_picks() {
     const bool v512 = isa == C4J_ISA_AVX512, v2 = v512 || isa == C4J_ISA_AVX2;
     const char *wino = v512 ? "winograd_f2x3__avx512" : "winograd_f2x3__scalar";
     const char *igemm = v512 ? "igemm_rows__avx512" : "im2col_sgemm";
-    const char *phase = "im2col_sgemm";
+    const char *phase = v2 ? "igemm_grouped__avx2" : "im2col_sgemm";  // the grouped implicit GEMM (AVX2)
     //        n cin  h  w cout kh kw sh sw pt pb pl pr dh dw g
     expect_pick({8, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, wino, wino, wino, "dense 3x3 (s4)");
     expect_pick({8, 256, 56, 56, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, igemm, v512 ? "pointwise__avx512" : "im2col_sgemm",
@@ -96,17 +104,22 @@ void check_picks() {
     expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, dw, dw, dw, "depthwise 3x3");
     expect_pick({8, 144, 56, 56, 144, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 144}, dw, dw, dw, "depthwise 5x5 s2 asym");
     expect_pick({8, 128, 56, 56, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, dw, dw, dw, "grouped 4 ch/group");
-    expect_pick({8, 256, 28, 28, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32},
-                v512 ? "igemm_rows__avx512" : v2 ? "igemm_small__avx2" : "im2col_sgemm",
-                v512 ? "igemm_rows__avx512" : "im2col_sgemm",  // 8 input channels per group: the transposed kernel
-                v512 ? "igemm_rows__avx512" : "im2col_sgemm", "grouped 8 ch/group");
+    expect_pick({8, 256, 28, 28, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, v512 ? "igemm_rows__avx512" : phase,
+                v512 ? "igemm_rows__avx512" : phase,  // 8 input channels per group: the transposed kernel
+                v512 ? "igemm_rows__avx512" : phase, "grouped 8 ch/group");
     expect_pick({1, 256, 28, 28, 256, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}, "im2col_sgemm", "im2col_sgemm",
                 "im2col_sgemm", "dilated 3x3 d2");
     expect_pick({8, 128, 56, 56, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, "im2col_sgemm", "im2col_sgemm",
                 "im2col_sgemm", "strided 3x3 s2");
     // AVX-512: the row kernel (above in the list) takes it, 144 taps and 14-wide rows being within its limits
     expect_pick({8, 512, 28, 28, 512, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32}, v512 ? igemm : phase, "im2col_sgemm",
-                v512 ? "igemm_rows__avx512" : "im2col_sgemm", "grouped 16 ch/group s2");
+                v512 ? "igemm_rows__avx512" : phase, "grouped 16 ch/group s2");
+    if (!v512) {  // 32 per group (288 taps per group): beyond the row kernel's limits on AVX-512
+        expect_pick({1, 1024, 14, 14, 1024, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32}, phase, "im2col_sgemm", phase,
+                    "grouped 32 ch/group s2");
+        expect_pick({8, 1024, 7, 7, 1024, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, phase, phase, phase,
+                    "grouped 32 ch/group s1");
+    }
 }
 
 }  // namespace

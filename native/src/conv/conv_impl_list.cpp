@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "conv/conv_dw.h"
+#include "conv/conv_igemm_grouped.h"
 #include "conv/conv_igemm_phase.h"
 #include "conv/conv_implicit.h"
 #include "conv/conv_pointwise.h"
@@ -89,6 +90,50 @@ int run_wgt(const ConvGeo &g, const ConvImplPlan &p, const ConvOperands &o, int6
 
 bool pointwise_512(const ConvGeo &g) { return g.pointwise() && pointwise_avx512_active(); }
 
+// --- the grouped implicit GEMM (conv_igemm_grouped.h): tasks per (image, group); per group backward weights,
+// so each filter's sum over the images runs in one task, in order ---
+using IggFlavour = const IgemmGroupedKernels *(*)();
+template <IggFlavour F>
+bool igg_cap() {
+    if (F() == nullptr) return false;
+    return F == igemm_grouped_avx512 ? cpu_use_avx512() : F == igemm_grouped_avx2 ? cpu_use_avx2_fma() : true;
+}
+template <IggFlavour F>
+bool igg_fwd(const ConvGeo &g) { return igemm_grouped_fits_forward(g) && igg_cap<F>(); }
+template <IggFlavour F>
+bool igg_fwd_picks(const ConvGeo &g) { return igg_fwd<F>(g) && igemm_grouped_pays(g); }
+template <IggFlavour F>
+bool igg_data(const ConvGeo &g) { return igemm_grouped_fits_backward_data(g) && igg_cap<F>(); }
+template <IggFlavour F>
+bool igg_data_picks(const ConvGeo &g) { return igg_data<F>(g) && igemm_grouped_pays(g); }
+template <IggFlavour F>
+bool igg_wgt(const ConvGeo &g) { return igemm_grouped_fits_backward_weights(g) && igg_cap<F>(); }
+template <IggFlavour F>
+bool igg_wgt_picks(const ConvGeo &g) { return igg_wgt<F>(g) && igemm_grouped_pays(g); }
+ConvImplPlan plan_igg_images(const ConvGeo &g, int) {
+    ConvImplPlan p;
+    p.tasks = static_cast<int64_t>(g.n) * g.groups;
+    return p;
+}
+ConvImplPlan plan_igg_groups(const ConvGeo &g, int) {
+    ConvImplPlan p;
+    p.tasks = g.groups;
+    return p;
+}
+template <IggFlavour F>
+int run_igg_fwd(const ConvGeo &g, const ConvImplPlan &, const ConvOperands &o, int64_t t0, int64_t t1) {
+    return igemm_grouped_forward(*F(), g, o.a, o.b, o.bias, o.out, t0, t1);
+}
+template <IggFlavour F>
+int run_igg_data(const ConvGeo &g, const ConvImplPlan &, const ConvOperands &o, int64_t t0, int64_t t1) {
+    return igemm_grouped_backward_data(*F(), g, o.a, o.b, o.out, t0, t1);
+}
+template <IggFlavour F>
+int run_igg_wgt(const ConvGeo &g, const ConvImplPlan &, const ConvOperands &o, int64_t t0, int64_t t1) {
+    return igemm_grouped_backward_weights(*F(), g, o.a, o.b, o.out, t0, t1);
+}
+constexpr IggFlavour kIgg512 = igemm_grouped_avx512, kIgg2 = igemm_grouped_avx2, kIggScalar = igemm_grouped_scalar;
+
 // name, applies, picks, reorders sums, plan, run
 const ConvImpl kForwardList[] = {
     {"winograd_f2x3__avx512", wino_fwd_512, wino_fwd_512_picks, true, plan_wino<plan_winograd_forward, false>,
@@ -102,6 +147,11 @@ const ConvImpl kForwardList[] = {
     {"grouped_direct__scalar", use_direct, use_direct, false, plan_fwd<ConvKernel::grouped_direct>, run_fwd},
     {"igemm_rows__avx512", conv_implicit_active, conv_implicit_active, false, plan_fwd<ConvKernel::igemm_rows>,
      run_fwd},
+    // grouped layers with 5 to 64 channels per group (ResNeXt): no im2col copies, no thin GEMMs
+    {"igemm_grouped__avx512", igg_fwd<kIgg512>, igg_fwd_picks<kIgg512>, false, plan_igg_images,
+     run_igg_fwd<kIgg512>},
+    {"igemm_grouped__avx2", igg_fwd<kIgg2>, igg_fwd_picks<kIgg2>, false, plan_igg_images, run_igg_fwd<kIgg2>},
+    {"igemm_grouped__scalar", igg_fwd<kIggScalar>, never, false, plan_igg_images, run_igg_fwd<kIggScalar>},
     {"igemm_small__avx2", conv_small_active, conv_small_active, false, plan_fwd<ConvKernel::igemm_small>, run_fwd},
     // grouped layers, any stride, dilation and padding: no im2col copies, no thin GEMMs
     {"igemm_phase__avx512", igemm_phase_avx512_active, never, false,
@@ -126,6 +176,11 @@ const ConvImpl kBackwardDataList[] = {
     // a forward correlation of dy with the flipped filters (conv_implicit.h)
     {"igemm_rows__avx512", conv_implicit_bwd_data_active, conv_implicit_bwd_data_active, false,
      plan_data<ConvKernel::igemm_rows>, run_data},
+    // unit stride: a forward correlation of dy with the flipped filters (conv_igemm_grouped.h)
+    {"igemm_grouped__avx512", igg_data<kIgg512>, igg_data_picks<kIgg512>, false, plan_igg_images,
+     run_igg_data<kIgg512>},
+    {"igemm_grouped__avx2", igg_data<kIgg2>, igg_data_picks<kIgg2>, false, plan_igg_images, run_igg_data<kIgg2>},
+    {"igemm_grouped__scalar", igg_data<kIggScalar>, never, false, plan_igg_images, run_igg_data<kIggScalar>},
     {"pointwise__avx512", pointwise_512, pointwise_512, false, plan_data<ConvKernel::pointwise>, run_data},
     {"im2col_sgemm", always, always, false, plan_data<ConvKernel::im2col_sgemm>, run_data},
 };
@@ -142,6 +197,10 @@ const ConvImpl kBackwardWeightsList[] = {
     {"grouped_direct__scalar", use_direct, use_direct, false, plan_wgt<ConvKernel::grouped_direct>, run_wgt},
     {"igemm_rows__avx512", conv_implicit_wgrad_active, conv_implicit_wgrad_active, false,
      plan_wgt<ConvKernel::igemm_rows>, run_wgt},
+    {"igemm_grouped__avx512", igg_wgt<kIgg512>, igg_wgt_picks<kIgg512>, false, plan_igg_groups,
+     run_igg_wgt<kIgg512>},
+    {"igemm_grouped__avx2", igg_wgt<kIgg2>, igg_wgt_picks<kIgg2>, false, plan_igg_groups, run_igg_wgt<kIgg2>},
+    {"igemm_grouped__scalar", igg_wgt<kIggScalar>, never, false, plan_igg_groups, run_igg_wgt<kIggScalar>},
     {"pointwise__avx512", pointwise_512, pointwise_512, false, plan_wgt<ConvKernel::pointwise>, run_wgt},
     {"im2col_sgemm", always, always, false, plan_wgt<ConvKernel::im2col_sgemm>, run_wgt},
 };

@@ -1,0 +1,279 @@
+// The grouped implicit GEMM's drivers (see conv_igemm_grouped.h): which shapes it takes, the phase planes, the
+// weight packing, the per-(image, group) and per-group tasks, and the exact fallback for non-finite operands.
+#include "conv/conv_igemm_grouped.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "conv/conv_direct.h"
+#include "conv/conv_plan.h"
+#include "conv4j/conv4j_cpu.h"
+#include "runtime/buffer.h"
+
+namespace c4j {
+namespace {
+
+constexpr int64_t kMax = int64_t(1) << 24;
+// Floats of zeros after each channel's phase planes: the widest chunk (3 AVX-512 vectors) of the last pixels
+// reads up to 47 floats past the last real one.
+constexpr int64_t kSlack = 64;
+
+// Sizes derived from a geometry for vectors of `width` floats.
+struct IgSizes {
+    int64_t rows, cols;  // one phase plane
+    int64_t plane;       // rows * cols
+    int64_t phases;      // sh * sw
+    int64_t cstride;     // floats per input channel: all phase planes and the slack
+    int64_t fpad;        // hout * cols rounded up to the chunk (kIgNr vectors)
+    int blocks;          // blocks of kIgMr output channels
+};
+
+// False where a workspace would pass 16 Mi floats or the padded copy would not be affordable; computed in
+// int64 without overflow for any valid geometry (sides below 2^31).
+bool sizes(const ConvGeo &g, int width, IgSizes &s) {
+    s.rows = g.hout + (static_cast<int64_t>(g.kh) - 1) * g.dh / g.sh;
+    s.cols = g.wout + (static_cast<int64_t>(g.kw) - 1) * g.dw / g.sw;
+    s.phases = static_cast<int64_t>(g.sh) * g.sw;
+    if (s.rows > kMax || s.cols > kMax || s.phases > kMax) return false;
+    s.plane = s.rows * s.cols;
+    if (s.plane > kMax || s.plane > kMax / s.phases) return false;
+    s.cstride = s.phases * s.plane + kSlack;
+    if (s.cstride > kMax / g.cig || !padded_copy_affordable(g, g.cig * s.cstride)) return false;
+    const int64_t chunk = static_cast<int64_t>(kIgNr) * width;
+    s.fpad = ceil_div(g.hout * s.cols, chunk) * chunk;
+    s.blocks = static_cast<int>(ceil_div(g.cog, kIgMr));
+    const int64_t rows_out = static_cast<int64_t>(s.blocks) * kIgMr;
+    return s.fpad <= kMax / rows_out && g.kg <= kMax / rows_out;
+}
+
+// The widest vector any flavour uses: the shapes each entry applies to do not depend on the flavour.
+constexpr int kWidest = 16;
+
+// Copies input plane xp [h x w] into the phase planes of one channel (s.cstride floats), zeros elsewhere.
+void fill_planes(const ConvGeo &g, const IgSizes &s, const float *xp, float *dst) {
+    std::memset(dst, 0, sizeof(float) * static_cast<size_t>(s.cstride));
+    for (int pr = 0; pr < g.sh; ++pr) {
+        // phase rows r holding input rows r * sh + pr - pt in [0, h)
+        const int64_t r0 = std::max<int64_t>(0, ceil_div(static_cast<int64_t>(g.pt) - pr, g.sh));
+        const int64_t r1 = std::min<int64_t>(s.rows, ceil_div(static_cast<int64_t>(g.h) + g.pt - pr, g.sh));
+        for (int pc = 0; pc < g.sw; ++pc) {
+            const int64_t m0 = std::max<int64_t>(0, ceil_div(static_cast<int64_t>(g.pl) - pc, g.sw));
+            const int64_t m1 = std::min<int64_t>(s.cols, ceil_div(static_cast<int64_t>(g.w) + g.pl - pc, g.sw));
+            if (m1 <= m0) continue;
+            float *pp = dst + (static_cast<int64_t>(pr) * g.sw + pc) * s.plane;
+            for (int64_t r = r0; r < r1; ++r) {
+                const float *src = xp + (r * g.sh + pr - g.pt) * g.w + pc - g.pl;  // + m * sw: input column
+                float *row = pp + r * s.cols;
+                if (g.sw == 1) {
+                    std::memcpy(row + m0, src + m0, sizeof(float) * static_cast<size_t>(m1 - m0));
+                } else {
+                    for (int64_t m = m0; m < m1; ++m) row[m] = src[m * g.sw];
+                }
+            }
+        }
+    }
+}
+
+void tap_offsets(const ConvGeo &g, const IgSizes &s, std::vector<int64_t> &taps) {
+    for (int a = 0; a < g.kh; ++a)
+        for (int b = 0; b < g.kw; ++b) {
+            const int64_t v = static_cast<int64_t>(a) * g.dh, u = static_cast<int64_t>(b) * g.dw;
+            taps[static_cast<size_t>(a * g.kw + b)] =
+                ((v % g.sh) * g.sw + u % g.sw) * s.plane + (v / g.sh) * s.cols + u / g.sw;
+        }
+}
+
+bool all_finite(const float *p, int64_t count) {
+    bool ok = true;
+    for (int64_t i = 0; i < count; ++i) ok &= std::isfinite(p[i]);
+    return ok;
+}
+
+// Workspaces of one run (one thread's task range).
+struct Work {
+    FloatBuffer planes, wpk, ybuf, bias;
+    std::vector<int64_t> taps;
+    Work(const ConvGeo &g, const IgSizes &s, int64_t ybuf_floats)
+        : planes(g.cig * s.cstride), wpk(static_cast<int64_t>(s.blocks) * kIgMr * g.kg), ybuf(ybuf_floats),
+          bias(static_cast<int64_t>(s.blocks) * kIgMr) {}
+    bool ok(const ConvGeo &g) {
+        if (!planes.ok() || !wpk.ok() || !ybuf.ok() || !bias.ok()) return false;
+        try {
+            taps.resize(static_cast<size_t>(g.khkw));
+        } catch (...) {
+            return false;
+        }
+        return true;
+    }
+};
+
+// One (image, group) of a forward convolution g (or of the transformed one backward data computes): xg is
+// the group's first input plane, yg its first output plane, wat(o, c, t) the group's weight. False, with
+// nothing written, where a weight is not finite (the caller then runs the direct loops).
+template <class WAt>
+bool forward_group(const IgemmGroupedKernels &k, const ConvGeo &g, const IgSizes &s, Work &work, const float *xg,
+                   WAt wat, const float *bias, float *yg) {
+    float *wpk = work.wpk.get();
+    bool finite = true;
+    for (int b = 0; b < s.blocks; ++b)
+        for (int c = 0; c < g.cig; ++c)
+            for (int64_t t = 0; t < g.khkw; ++t)
+                for (int q = 0; q < kIgMr; ++q) {
+                    const int o = b * kIgMr + q;
+                    const float v = o < g.cog ? wat(o, c, t) : 0.f;
+                    finite &= std::isfinite(v);
+                    *wpk++ = v;
+                }
+    if (!finite) return false;
+    for (int o = 0; o < s.blocks * kIgMr; ++o) work.bias.get()[o] = bias != nullptr && o < g.cog ? bias[o] : 0.f;
+    for (int c = 0; c < g.cig; ++c) fill_planes(g, s, xg + c * g.in_plane, work.planes.get() + c * s.cstride);
+    IgFwdArgs a{work.planes.get(), s.cstride, work.taps.data(), g.khkw, g.cig, work.wpk.get(),
+                s.blocks,          work.bias.get(), work.ybuf.get(), s.fpad};
+    k.forward(a);
+    for (int o = 0; o < g.cog; ++o)
+        for (int64_t i = 0; i < g.hout; ++i)
+            std::memcpy(yg + o * g.hw + i * g.wout, work.ybuf.get() + o * s.fpad + i * s.cols,
+                        sizeof(float) * static_cast<size_t>(g.wout));
+    return true;
+}
+
+// Backward data at unit stride as a forward convolution of dy: channels swapped, padding (k - 1) * d - p.
+bool transposed(const ConvGeo &g, ConvGeo &t) {
+    if (g.sh != 1 || g.sw != 1) return false;
+    const int64_t eh = (static_cast<int64_t>(g.kh) - 1) * g.dh, ew = (static_cast<int64_t>(g.kw) - 1) * g.dw;
+    if (eh > INT_MAX || ew > INT_MAX || g.pt > eh || g.pb > eh || g.pl > ew || g.pr > ew) return false;
+    t = g;
+    t.cin = g.cout;
+    t.cout = g.cin;
+    t.h = g.hout;
+    t.w = g.wout;
+    t.hout = g.h;
+    t.wout = g.w;
+    t.pt = static_cast<int>(eh - g.pt);
+    t.pb = static_cast<int>(eh - g.pb);
+    t.pl = static_cast<int>(ew - g.pl);
+    t.pr = static_cast<int>(ew - g.pr);
+    t.cig = g.cog;
+    t.cog = g.cig;
+    t.hw = static_cast<int64_t>(g.h) * g.w;
+    t.in_plane = static_cast<int64_t>(g.hout) * g.wout;
+    t.kg = static_cast<int64_t>(t.cig) * g.khkw;
+    return true;
+}
+
+}  // namespace
+
+bool igemm_grouped_fits_forward(const ConvGeo &g) {
+    IgSizes s;
+    return g.groups > 1 && !g.pointwise() && sizes(g, kWidest, s);
+}
+
+bool igemm_grouped_fits_backward_data(const ConvGeo &g) {
+    ConvGeo t;
+    IgSizes s;
+    return g.groups > 1 && !g.pointwise() && transposed(g, t) && sizes(t, kWidest, s);
+}
+
+bool igemm_grouped_fits_backward_weights(const ConvGeo &g) { return igemm_grouped_fits_forward(g); }
+
+bool igemm_grouped_pays(const ConvGeo &g) {
+    return g.groups > 1 && !use_direct(g) && g.cig <= 64 && g.cog <= 64;
+}
+
+int igemm_grouped_forward(const IgemmGroupedKernels &k, const ConvGeo &g, const float *x, const float *w,
+                          const float *bias, float *y, int64_t t0, int64_t t1) {
+    IgSizes s;
+    if (!sizes(g, k.width, s)) return C4J_ERR_BAD_DESCRIPTOR;
+    Work work(g, s, static_cast<int64_t>(s.blocks) * kIgMr * s.fpad);
+    if (!work.ok(g)) return C4J_ERR_OUT_OF_MEMORY;
+    tap_offsets(g, s, work.taps);
+    for (int64_t t = t0; t < t1; ++t) {
+        const int64_t img = t / g.groups;
+        const int grp = static_cast<int>(t % g.groups);
+        const float *wg = w + static_cast<int64_t>(grp) * g.cog * g.kg;
+        auto wat = [&](int o, int c, int64_t tap) { return wg[(static_cast<int64_t>(o) * g.cig + c) * g.khkw + tap]; };
+        const int64_t oc = static_cast<int64_t>(grp) * g.cog;
+        if (!forward_group(k, g, s, work, x + (img * g.cin + static_cast<int64_t>(grp) * g.cig) * g.in_plane, wat,
+                           bias != nullptr ? bias + oc : nullptr, y + (img * g.cout + oc) * g.hw)) {
+            for (int o = 0; o < g.cog; ++o) direct_forward_plane(g, x, w, bias, y, img * g.cout + oc + o);
+        }
+    }
+    return C4J_OK;
+}
+
+int igemm_grouped_backward_data(const IgemmGroupedKernels &k, const ConvGeo &g, const float *dy, const float *w,
+                                float *dx, int64_t t0, int64_t t1) {
+    ConvGeo tg;
+    IgSizes s;
+    if (!transposed(g, tg) || !sizes(tg, k.width, s)) return C4J_ERR_BAD_DESCRIPTOR;
+    Work work(tg, s, static_cast<int64_t>(s.blocks) * kIgMr * s.fpad);
+    if (!work.ok(tg)) return C4J_ERR_OUT_OF_MEMORY;
+    tap_offsets(tg, s, work.taps);
+    for (int64_t t = t0; t < t1; ++t) {
+        const int64_t img = t / g.groups;
+        const int grp = static_cast<int>(t % g.groups);
+        const float *wg = w + static_cast<int64_t>(grp) * g.cog * g.kg;
+        // dx channel ci (transformed output o) from dy channel co (transformed input c), filter flipped
+        auto wat = [&](int o, int c, int64_t tap) {
+            return wg[(static_cast<int64_t>(c) * g.cig + o) * g.khkw + (g.khkw - 1 - tap)];
+        };
+        const int64_t ic = static_cast<int64_t>(grp) * g.cig;
+        if (!forward_group(k, tg, s, work, dy + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw, wat,
+                           nullptr, dx + (img * g.cin + ic) * g.in_plane)) {
+            for (int c = 0; c < g.cig; ++c) direct_backward_data_plane(g, dy, w, dx, img * g.cin + ic + c);
+        }
+    }
+    return C4J_OK;
+}
+
+int igemm_grouped_backward_weights(const IgemmGroupedKernels &k, const ConvGeo &g, const float *dy,
+                                   const float *x, float *dw, int64_t t0, int64_t t1) {
+    IgSizes s;
+    if (!sizes(g, k.width, s)) return C4J_ERR_BAD_DESCRIPTOR;
+    const int64_t rows_out = static_cast<int64_t>(s.blocks) * kIgMr;
+    // dy on the flattened grid needs only whole vectors; fpad (whole chunks) bounds it
+    const int64_t fv = ceil_div(g.hout * s.cols, k.width) * k.width;
+    Work work(g, s, rows_out * fv);
+    std::vector<double> acc;
+    try {
+        acc.resize(static_cast<size_t>(rows_out * g.kg));
+    } catch (...) {
+        return C4J_ERR_OUT_OF_MEMORY;
+    }
+    if (!work.ok(g)) return C4J_ERR_OUT_OF_MEMORY;
+    tap_offsets(g, s, work.taps);
+    float *dyp = work.ybuf.get();
+    for (int64_t grp = t0; grp < t1; ++grp) {
+        const int64_t ic = grp * g.cig, oc = grp * g.cog;
+        // the zeros of the padding multiply dy, the zeros of the dropped columns multiply x: both must be finite
+        bool finite = true;
+        for (int64_t img = 0; img < g.n && finite; ++img)
+            finite = all_finite(x + (img * g.cin + ic) * g.in_plane, g.cig * g.in_plane) &&
+                     all_finite(dy + (img * g.cout + oc) * g.hw, g.cog * g.hw);
+        if (!finite) {
+            for (int o = 0; o < g.cog; ++o) direct_backward_weights_filter(g, dy, x, dw, static_cast<int>(oc + o));
+            continue;
+        }
+        std::fill(acc.begin(), acc.end(), 0.0);
+        std::memset(dyp, 0, sizeof(float) * static_cast<size_t>(rows_out * fv));
+        for (int64_t img = 0; img < g.n; ++img) {
+            for (int c = 0; c < g.cig; ++c)
+                fill_planes(g, s, x + (img * g.cin + ic + c) * g.in_plane, work.planes.get() + c * s.cstride);
+            for (int o = 0; o < g.cog; ++o)  // the dropped columns stay zero from the memset
+                for (int64_t i = 0; i < g.hout; ++i)
+                    std::memcpy(dyp + o * fv + i * s.cols, dy + (img * g.cout + oc + o) * g.hw + i * g.wout,
+                                sizeof(float) * static_cast<size_t>(g.wout));
+            IgWgtArgs a{work.planes.get(), s.cstride, work.taps.data(), g.khkw, g.cig, dyp, s.blocks, fv, acc.data()};
+            k.weights(a);
+        }
+        for (int o = 0; o < g.cog; ++o)
+            for (int64_t q = 0; q < g.kg; ++q)
+                dw[(oc + o) * g.kg + q] = static_cast<float>(acc[static_cast<size_t>(o * g.kg + q)]);
+    }
+    return C4J_OK;
+}
+
+}  // namespace c4j

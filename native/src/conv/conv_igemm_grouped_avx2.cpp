@@ -1,0 +1,46 @@
+// The grouped implicit GEMM on AVX2+FMA: conv_igemm_grouped_body.inc on 8-float vectors. Compiled with -mavx2
+// -mfma; reached only after CPUID (the list's igemm_grouped__avx2 entries).
+#include "conv/conv_igemm_grouped.h"
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+
+namespace c4j {
+namespace igg_avx2 {
+namespace {
+using vf = __m256;
+constexpr int W = 8;
+inline vf load(const float *p) { return _mm256_loadu_ps(p); }
+inline void store(float *p, vf v) { _mm256_storeu_ps(p, v); }
+inline vf splat(float s) { return _mm256_set1_ps(s); }
+inline vf zero() { return _mm256_setzero_ps(); }
+inline vf fmadd(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
+inline double hsum(vf v) {
+    alignas(32) float l[8];
+    _mm256_store_ps(l, v);
+    double s = 0;
+    for (float f : l) s += f;
+    return s;
+}
+}  // namespace
+}  // namespace igg_avx2
+}  // namespace c4j
+
+#define IGG_NS igg_avx2
+#include "conv/conv_igemm_grouped_body.inc"
+#undef IGG_NS
+
+namespace c4j {
+const IgemmGroupedKernels *igemm_grouped_avx2() {
+    static const IgemmGroupedKernels k{igg_avx2::forward, igg_avx2::weights, igg_avx2::W};
+    return &k;
+}
+}  // namespace c4j
+
+#else  // not compiled for AVX2: never selected
+
+namespace c4j {
+const IgemmGroupedKernels *igemm_grouped_avx2() { return nullptr; }
+}  // namespace c4j
+
+#endif

@@ -1,0 +1,46 @@
+// The grouped implicit GEMM on AVX-512: conv_igemm_grouped_body.inc on 16-float vectors. Compiled with the
+// AVX-512 flags; reached only after CPUID (the list's igemm_grouped__avx512 entries).
+#include "conv/conv_igemm_grouped.h"
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+
+namespace c4j {
+namespace igg_avx512 {
+namespace {
+using vf = __m512;
+constexpr int W = 16;
+inline vf load(const float *p) { return _mm512_loadu_ps(p); }
+inline void store(float *p, vf v) { _mm512_storeu_ps(p, v); }
+inline vf splat(float s) { return _mm512_set1_ps(s); }
+inline vf zero() { return _mm512_setzero_ps(); }
+inline vf fmadd(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+inline double hsum(vf v) {
+    alignas(64) float l[16];
+    _mm512_store_ps(l, v);
+    double s = 0;
+    for (float f : l) s += f;
+    return s;
+}
+}  // namespace
+}  // namespace igg_avx512
+}  // namespace c4j
+
+#define IGG_NS igg_avx512
+#include "conv/conv_igemm_grouped_body.inc"
+#undef IGG_NS
+
+namespace c4j {
+const IgemmGroupedKernels *igemm_grouped_avx512() {
+    static const IgemmGroupedKernels k{igg_avx512::forward, igg_avx512::weights, igg_avx512::W};
+    return &k;
+}
+}  // namespace c4j
+
+#else  // not compiled for AVX-512: never selected
+
+namespace c4j {
+const IgemmGroupedKernels *igemm_grouped_avx512() { return nullptr; }
+}  // namespace c4j
+
+#endif

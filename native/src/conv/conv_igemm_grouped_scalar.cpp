@@ -1,0 +1,28 @@
+// The grouped implicit GEMM's portable flavour: conv_igemm_grouped_body.inc on one float at a time.
+#include "conv/conv_igemm_grouped.h"
+
+namespace c4j {
+namespace igg_scalar {
+namespace {
+using vf = float;
+constexpr int W = 1;
+inline vf load(const float *p) { return *p; }
+inline void store(float *p, vf v) { *p = v; }
+inline vf splat(float s) { return s; }
+inline vf zero() { return 0.f; }
+inline vf fmadd(vf a, vf b, vf c) { return a * b + c; }
+inline double hsum(vf v) { return v; }
+}  // namespace
+}  // namespace igg_scalar
+}  // namespace c4j
+
+#define IGG_NS igg_scalar
+#include "conv/conv_igemm_grouped_body.inc"
+#undef IGG_NS
+
+namespace c4j {
+const IgemmGroupedKernels *igemm_grouped_scalar() {
+    static const IgemmGroupedKernels k{igg_scalar::forward, igg_scalar::weights, igg_scalar::W};
+    return &k;
+}
+}  // namespace c4j
