@@ -3,7 +3,6 @@
 #include "conv/conv_igemm_grouped.h"
 
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -140,28 +139,70 @@ bool forward_group(const IgemmGroupedKernels &k, const ConvGeo &g, const IgSizes
     return true;
 }
 
-// Backward data at unit stride as a forward convolution of dy: channels swapped, padding (k - 1) * d - p.
-bool transposed(const ConvGeo &g, ConvGeo &t) {
-    if (g.sh != 1 || g.sw != 1) return false;
-    const int64_t eh = (static_cast<int64_t>(g.kh) - 1) * g.dh, ew = (static_cast<int64_t>(g.kw) - 1) * g.dw;
-    if (eh > INT_MAX || ew > INT_MAX || g.pt > eh || g.pb > eh || g.pl > ew || g.pr > ew) return false;
-    t = g;
-    t.cin = g.cout;
-    t.cout = g.cin;
-    t.h = g.hout;
-    t.w = g.wout;
-    t.hout = g.h;
-    t.wout = g.w;
-    t.pt = static_cast<int>(eh - g.pt);
-    t.pb = static_cast<int>(eh - g.pb);
-    t.pl = static_cast<int>(ew - g.pl);
-    t.pr = static_cast<int>(ew - g.pr);
-    t.cig = g.cog;
-    t.cog = g.cig;
-    t.hw = static_cast<int64_t>(g.h) * g.w;
-    t.in_plane = static_cast<int64_t>(g.hout) * g.wout;
-    t.kg = static_cast<int64_t>(t.cig) * g.khkw;
-    return true;
+// Backward data, per dx phase (rh, rw) (rows ih = qh * sh + rh, columns iw = qw * sw + rw): the taps a with
+// rh + pt - a * dh divisible by sh reach dy row qh + (rh + pt - a * dh) / sh, so each phase is a unit-stride
+// correlation of dy with a sub-filter at fixed offsets, run by the forward micro-kernel on a zero-padded copy of
+// dy whose row pitch is the flattened pitch. Strides up to kMaxDataStride (the phases are enumerated).
+constexpr int kMaxDataStride = 8;
+
+// One axis: for phase r, the tap indices and their dy offsets; [lo, hi) the dy indices any phase reads.
+struct DataAxis {
+    std::vector<std::vector<int>> taps;  // per phase
+    std::vector<std::vector<int64_t>> offs;
+    std::vector<int64_t> count;          // dx indices of the phase
+    int64_t lo = 0, hi = 0;
+};
+
+// False where the axis cannot be laid out within 16 Mi floats.
+bool data_axis(int64_t nin, int64_t nout, int k, int d, int s, int64_t p, DataAxis &ax) {
+    ax.lo = 0;
+    ax.hi = nout;
+    try {
+        ax.taps.assign(static_cast<size_t>(s), {});
+        ax.offs.assign(static_cast<size_t>(s), {});
+        ax.count.assign(static_cast<size_t>(s), 0);
+    } catch (...) {
+        return false;
+    }
+    for (int r = 0; r < s; ++r) {
+        const int64_t q = r < nin ? ceil_div(nin - r, s) : 0;
+        ax.count[static_cast<size_t>(r)] = q;
+        for (int a = 0; a < k; ++a) {
+            const int64_t v = r + p - static_cast<int64_t>(a) * d;
+            if (((v % s) + s) % s != 0) continue;
+            const int64_t o = v / s;  // exact
+            ax.taps[static_cast<size_t>(r)].push_back(a);
+            ax.offs[static_cast<size_t>(r)].push_back(o);
+            ax.lo = std::min(ax.lo, o);
+            if (q > 0) ax.hi = std::max(ax.hi, q + o);
+            if (ax.hi - ax.lo > kMax) return false;
+        }
+    }
+    return ax.hi - ax.lo <= kMax;
+}
+
+struct DataLayout {
+    DataAxis rows, cols;
+    int64_t pitch, plane, cstride, fpad;  // fpad: the largest phase's, for the widest vectors
+    int blocks;                           // blocks of kIgMr dx channels
+};
+
+bool data_layout(const ConvGeo &g, int width, DataLayout &l) {
+    if (g.sh > kMaxDataStride || g.sw > kMaxDataStride) return false;
+    if (!data_axis(g.h, g.hout, g.kh, g.dh, g.sh, g.pt, l.rows) || !data_axis(g.w, g.wout, g.kw, g.dw, g.sw, g.pl, l.cols))
+        return false;
+    l.pitch = l.cols.hi - l.cols.lo;
+    const int64_t nrows = l.rows.hi - l.rows.lo;
+    if (nrows * l.pitch > kMax) return false;
+    l.plane = nrows * l.pitch;
+    // past the plane: the dropped columns of the last row and the last chunk's extra lanes
+    l.cstride = l.plane + l.pitch + kSlack;
+    if (l.cstride > kMax / g.cog || !padded_copy_affordable(g, g.cog * l.cstride)) return false;
+    const int64_t chunk = static_cast<int64_t>(kIgNr) * width;
+    l.fpad = ceil_div(l.rows.count[0] * l.pitch, chunk) * chunk;
+    l.blocks = static_cast<int>(ceil_div(g.cig, kIgMr));
+    const int64_t rows_out = static_cast<int64_t>(l.blocks) * kIgMr;
+    return l.fpad <= kMax / rows_out && static_cast<int64_t>(g.cog) * g.khkw <= kMax / rows_out;
 }
 
 }  // namespace
@@ -172,9 +213,8 @@ bool igemm_grouped_fits_forward(const ConvGeo &g) {
 }
 
 bool igemm_grouped_fits_backward_data(const ConvGeo &g) {
-    ConvGeo t;
-    IgSizes s;
-    return g.groups > 1 && !g.pointwise() && transposed(g, t) && sizes(t, kWidest, s);
+    DataLayout l;
+    return g.groups > 1 && !g.pointwise() && data_layout(g, kWidest, l);
 }
 
 bool igemm_grouped_fits_backward_weights(const ConvGeo &g) { return igemm_grouped_fits_forward(g); }
@@ -206,24 +246,89 @@ int igemm_grouped_forward(const IgemmGroupedKernels &k, const ConvGeo &g, const 
 
 int igemm_grouped_backward_data(const IgemmGroupedKernels &k, const ConvGeo &g, const float *dy, const float *w,
                                 float *dx, int64_t t0, int64_t t1) {
-    ConvGeo tg;
-    IgSizes s;
-    if (!transposed(g, tg) || !sizes(tg, k.width, s)) return C4J_ERR_BAD_DESCRIPTOR;
-    Work work(tg, s, static_cast<int64_t>(s.blocks) * kIgMr * s.fpad);
-    if (!work.ok(tg)) return C4J_ERR_OUT_OF_MEMORY;
-    tap_offsets(tg, s, work.taps);
+    DataLayout l;
+    if (!data_layout(g, k.width, l)) return C4J_ERR_BAD_DESCRIPTOR;
+    const int64_t rows_out = static_cast<int64_t>(l.blocks) * kIgMr;
+    FloatBuffer planes(g.cog * l.cstride), wpk(rows_out * g.cog * g.khkw), ybuf(rows_out * l.fpad), zeros(rows_out);
+    std::vector<int64_t> taps;
+    try {
+        taps.resize(static_cast<size_t>(g.khkw));
+    } catch (...) {
+        return C4J_ERR_OUT_OF_MEMORY;
+    }
+    if (!planes.ok() || !wpk.ok() || !ybuf.ok() || !zeros.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    std::fill(zeros.get(), zeros.get() + rows_out, 0.f);
+    const int64_t chunk = static_cast<int64_t>(kIgNr) * k.width;
     for (int64_t t = t0; t < t1; ++t) {
         const int64_t img = t / g.groups;
-        const int grp = static_cast<int>(t % g.groups);
-        const float *wg = w + static_cast<int64_t>(grp) * g.cog * g.kg;
-        // dx channel ci (transformed output o) from dy channel co (transformed input c), filter flipped
-        auto wat = [&](int o, int c, int64_t tap) {
-            return wg[(static_cast<int64_t>(c) * g.cig + o) * g.khkw + (g.khkw - 1 - tap)];
-        };
-        const int64_t ic = static_cast<int64_t>(grp) * g.cig;
-        if (!forward_group(k, tg, s, work, dy + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw, wat,
-                           nullptr, dx + (img * g.cin + ic) * g.in_plane)) {
+        const int64_t grp = t % g.groups;
+        const int64_t ic = grp * g.cig, oc = grp * g.cog;
+        const float *wg = w + oc * g.kg;  // [co][ci][a][b] of the group
+        float *dxg = dx + (img * g.cin + ic) * g.in_plane;
+        // the padding's zeros multiply the weights: they must be finite
+        if (!all_finite(wg, g.cog * g.kg)) {
             for (int c = 0; c < g.cig; ++c) direct_backward_data_plane(g, dy, w, dx, img * g.cin + ic + c);
+            continue;
+        }
+        // dy of the group, zero-padded to rows [rows.lo, rows.hi) and columns [cols.lo, cols.hi)
+        for (int o = 0; o < g.cog; ++o) {
+            float *dst = planes.get() + o * l.cstride;
+            std::memset(dst, 0, sizeof(float) * static_cast<size_t>(l.cstride));
+            const float *src = dy + (img * g.cout + oc + o) * g.hw;
+            for (int64_t i = 0; i < g.hout; ++i)
+                std::memcpy(dst + (i - l.rows.lo) * l.pitch - l.cols.lo, src + i * g.wout,
+                            sizeof(float) * static_cast<size_t>(g.wout));
+        }
+        for (int rh = 0; rh < g.sh; ++rh) {
+            const auto &ta = l.rows.taps[static_cast<size_t>(rh)];
+            const auto &oa = l.rows.offs[static_cast<size_t>(rh)];
+            const int64_t hq = l.rows.count[static_cast<size_t>(rh)];
+            for (int rw = 0; rw < g.sw; ++rw) {
+                const auto &tb = l.cols.taps[static_cast<size_t>(rw)];
+                const auto &ob = l.cols.offs[static_cast<size_t>(rw)];
+                const int64_t wq = l.cols.count[static_cast<size_t>(rw)];
+                if (hq == 0 || wq == 0) continue;
+                const int64_t nt = static_cast<int64_t>(ta.size() * tb.size());
+                if (nt == 0) {  // no tap reaches this phase: no gradient
+                    for (int c = 0; c < g.cig; ++c)
+                        for (int64_t qh = 0; qh < hq; ++qh)
+                            for (int64_t qw = 0; qw < wq; ++qw)
+                                dxg[c * g.in_plane + (qh * g.sh + rh) * g.w + qw * g.sw + rw] = 0.f;
+                    continue;
+                }
+                for (size_t i = 0; i < ta.size(); ++i)
+                    for (size_t j = 0; j < tb.size(); ++j)
+                        taps[i * tb.size() + j] = (oa[i] - l.rows.lo) * l.pitch + ob[j] - l.cols.lo;
+                // packed [block of dx channels][dy channel][tap][kIgMr]
+                float *wp = wpk.get();
+                for (int b = 0; b < l.blocks; ++b)
+                    for (int co = 0; co < g.cog; ++co)
+                        for (size_t i = 0; i < ta.size(); ++i)
+                            for (size_t j = 0; j < tb.size(); ++j)
+                                for (int q = 0; q < kIgMr; ++q) {
+                                    const int ci = b * kIgMr + q;
+                                    *wp++ = ci < g.cig ? wg[(static_cast<int64_t>(co) * g.cig + ci) * g.khkw +
+                                                            ta[i] * g.kw + tb[j]]
+                                                       : 0.f;
+                                }
+                const int64_t fpad = ceil_div(hq * l.pitch, chunk) * chunk;
+                IgFwdArgs a{planes.get(), l.cstride, taps.data(), nt, g.cog, wpk.get(), l.blocks, zeros.get(),
+                            ybuf.get(), fpad};
+                k.forward(a);
+                for (int c = 0; c < g.cig; ++c) {
+                    const float *yb = ybuf.get() + c * fpad;
+                    float *dp = dxg + c * g.in_plane + rh * static_cast<int64_t>(g.w) + rw;
+                    for (int64_t qh = 0; qh < hq; ++qh) {
+                        const float *src = yb + qh * l.pitch;
+                        float *dst = dp + qh * g.sh * g.w;
+                        if (g.sw == 1) {
+                            std::memcpy(dst, src, sizeof(float) * static_cast<size_t>(wq));
+                        } else {
+                            for (int64_t qw = 0; qw < wq; ++qw) dst[qw * g.sw] = src[qw];
+                        }
+                    }
+                }
+            }
         }
     }
     return C4J_OK;

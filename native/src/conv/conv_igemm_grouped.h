@@ -1,5 +1,5 @@
 // Implicit GEMM for grouped convolutions with several channels per group (ResNeXt-like: 8 to 64 per group),
-// all three directions, any kernel size, stride, dilation and padding (backward data: unit stride).
+// all three directions, any kernel size, stride, dilation and padding (backward data: strides up to 8).
 //
 // Layout. Per (image, group) the group's input channels are copied once into zero-padded phase planes split by
 // stride in both directions: plane (pr, pc) of channel c holds padded row r * sh + pr, padded column
@@ -8,6 +8,9 @@
 // rows, so a vector of output pixels is one unaligned load per (input channel, tap) whatever the row width
 // (7-wide rows fill vectors as well as 56-wide ones). The cols - wout columns past each row are computed and
 // dropped.
+//
+// Backward data runs the same micro-kernel once per dx stride phase: the taps that reach the phase form a
+// unit-stride correlation of a zero-padded copy of dy (conv_igemm_grouped.cpp).
 //
 // Micro-kernel (forward, backward data): 4 output channels x 3 vectors of flattened pixels in 12 accumulators;
 // per (input channel, tap) 3 loads, 4 weight broadcasts from weights packed [block][channel][tap][4], 12 FMAs.
@@ -71,8 +74,7 @@ const IgemmGroupedKernels *igemm_grouped_avx2();    // null where the AVX2 body 
 const IgemmGroupedKernels *igemm_grouped_avx512();  // likewise
 
 // Shapes each direction computes: groups > 1, not pointwise, the workspaces within 16 Mi floats and an
-// affordable copy; backward data also unit stride with padding at most (k - 1) * dilation on each side (it
-// is a forward correlation of dy with the flipped filters).
+// affordable copy; backward data strides up to 8.
 bool igemm_grouped_fits_forward(const ConvGeo &g);
 bool igemm_grouped_fits_backward_data(const ConvGeo &g);
 bool igemm_grouped_fits_backward_weights(const ConvGeo &g);
