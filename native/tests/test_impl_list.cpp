@@ -69,6 +69,56 @@ void check_entry(std::mt19937 &rng, const Conv &c, int dir, int index) {
     }
 }
 
+// Scatters `count` infinities of both signs and one NaN over v.
+void spoil(std::mt19937 &rng, std::vector<float> &v, int count) {
+    std::uniform_int_distribution<size_t> at(0, v.size() - 1);
+    for (int i = 0; i < count; ++i) v[at(rng)] = i % 2 == 0 ? INFINITY : -INFINITY;
+    v[at(rng)] = NAN;
+}
+
+// The grouped implicit GEMM claims the definition exactly (padded taps skipped, conv_igemm_grouped.h): with
+// non-finite values in the operand that meets the padding's zeros (and in the other), NaN and infinities land
+// where the reference's do, and only there. Case 0 spoils only x (forward), dy (backward data) or nothing
+// finite-checked; case 1 spoils every operand. Returns how many results were not finite.
+int check_nonfinite(std::mt19937 &rng, const Conv &c, int dir, int index) {
+    std::vector<int32_t> d = c.desc();
+    const std::string name = c4j_conv2d_impl_name(dir, index);
+    int nonfinite = 0;
+    for (int spoil_all = 0; spoil_all < 2; ++spoil_all) {
+        auto x = random_values(rng, c.xsize()), w = random_values(rng, c.wsize()), dy = random_values(rng, c.ysize());
+        auto b = random_values(rng, c.cout);
+        if (dir != C4J_CONV_BACKWARD_DATA || spoil_all) spoil(rng, x, 3);
+        if (dir != C4J_CONV_FORWARD || spoil_all) spoil(rng, dy, 3);
+        if (spoil_all) spoil(rng, w, 2);
+        std::vector<float> expected = dir == C4J_CONV_FORWARD         ? ref_conv_forward(c, x, w, b.data())
+                                      : dir == C4J_CONV_BACKWARD_DATA ? ref_conv_backward_data(c, dy, w)
+                                                                      : ref_conv_backward_weights(c, dy, x);
+        std::vector<float> out(expected.size(), 0.f);
+        const int tasks = c4j_conv2d_impl_tasks(d.data(), dir, index, 2);
+        const int s = dir == C4J_CONV_FORWARD
+                          ? c4j_conv2d_forward_impl(d.data(), index, x.data(), w.data(), b.data(), out.data(), 2, 0, tasks)
+                      : dir == C4J_CONV_BACKWARD_DATA
+                          ? c4j_conv2d_backward_data_impl(d.data(), index, dy.data(), w.data(), out.data(), 2, 0, tasks)
+                          : c4j_conv2d_backward_weights_impl(d.data(), index, dy.data(), x.data(), out.data(), 2, 0,
+                                                             tasks);
+        const std::string what = name + " dir " + std::to_string(dir) + " " + c.str() + " non-finite " +
+                                 std::to_string(spoil_all);
+        T4J_EXPECT(s == C4J_OK, "%s: status %d", what.c_str(), s);
+        for (size_t i = 0; i < expected.size(); ++i) {
+            const float e = expected[i], a = out[i];
+            nonfinite += std::isfinite(e) ? 0 : 1;
+            const bool ok = std::isnan(e) ? std::isnan(a)
+                            : std::isinf(e) ? a == e
+                                            : std::fabs(e - a) <= tol_for(c) * std::fmax(1.f, std::fabs(e));
+            if (!ok) {
+                T4J_EXPECT(false, "%s: value %zu is %.8g, expected %.8g", what.c_str(), i, a, e);
+                break;
+            }
+        }
+    }
+    return nonfinite;
+}
+
 std::string picked(const Conv &c, int dir) {
     std::vector<int32_t> d = c.desc();
     const char *n = c4j_conv2d_impl_name(dir, c4j_conv2d_impl_select(d.data(), dir));
@@ -91,7 +141,7 @@ void check_picks() {
     const bool v512 = isa == C4J_ISA_AVX512, v2 = v512 || isa == C4J_ISA_AVX2;
     const char *wino = v512 ? "winograd_f2x3__avx512" : "winograd_f2x3__scalar";
     const char *igemm = v512 ? "igemm_rows__avx512" : "im2col_sgemm";
-    const char *phase = v2 ? "igemm_grouped__avx2" : "im2col_sgemm";  // the grouped implicit GEMM (AVX2)
+    const char *phase = v512 ? "igemm_grouped__avx512" : v2 ? "igemm_grouped__avx2" : "im2col_sgemm";
     //        n cin  h  w cout kh kw sh sw pt pb pl pr dh dw g
     expect_pick({8, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, wino, wino, wino, "dense 3x3 (s4)");
     expect_pick({8, 256, 56, 56, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, igemm, v512 ? "pointwise__avx512" : "im2col_sgemm",
@@ -112,10 +162,10 @@ void check_picks() {
     expect_pick({8, 128, 56, 56, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, "im2col_sgemm", "im2col_sgemm",
                 "im2col_sgemm", "strided 3x3 s2");
     // AVX-512: the row kernel (above in the list) takes it, 144 taps and 14-wide rows being within its limits
-    expect_pick({8, 512, 28, 28, 512, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32}, v512 ? igemm : phase, "im2col_sgemm",
+    expect_pick({8, 512, 28, 28, 512, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32}, v512 ? igemm : phase, phase,
                 v512 ? "igemm_rows__avx512" : phase, "grouped 16 ch/group s2");
     if (!v512) {  // 32 per group (288 taps per group): beyond the row kernel's limits on AVX-512
-        expect_pick({1, 1024, 14, 14, 1024, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32}, phase, "im2col_sgemm", phase,
+        expect_pick({1, 1024, 14, 14, 1024, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32}, phase, phase, phase,
                     "grouped 32 ch/group s2");
         expect_pick({8, 1024, 7, 7, 1024, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, phase, phase, phase,
                     "grouped 32 ch/group s1");
@@ -127,7 +177,7 @@ void check_picks() {
 void suite_impl_list() {
     std::mt19937 rng(17);
     const std::vector<Conv> v = shapes(rng);
-    int runs = 0;
+    int runs = 0, nonfinite_results = 0;
     for (int dir = 0; dir < 3; ++dir) {
         const int count = c4j_conv2d_impl_count(dir);
         T4J_EXPECT(count >= 2, "direction %d has %d entries", dir, count);
@@ -150,11 +200,15 @@ void suite_impl_list() {
                     continue;
                 }
                 check_entry(rng, c, dir, i);
+                if (std::strncmp(c4j_conv2d_impl_name(dir, i), "igemm_grouped", 13) == 0)
+                    nonfinite_results += check_nonfinite(rng, c, dir, i);
                 ++runs;
             }
         }
     }
     T4J_EXPECT(runs > 3 * static_cast<int>(v.size()), "only %d entry runs", runs);
+    // the grouped shapes above all reach the non-finite checks (an ISA cap leaves at least the scalar flavour)
+    T4J_EXPECT(nonfinite_results > 100, "the spoiled operands reached only %d results", nonfinite_results);
     check_picks();
 }
 
