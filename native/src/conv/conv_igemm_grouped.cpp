@@ -20,6 +20,9 @@ constexpr int64_t kMax = int64_t(1) << 24;
 // reads up to 47 floats past the last real one.
 constexpr int64_t kSlack = 64;
 
+// The widest vector any flavour uses: the shapes each entry applies to do not depend on the flavour.
+constexpr int kWidest = 16;
+
 // Sizes derived from a geometry for vectors of `width` floats.
 struct IgSizes {
     int64_t rows, cols;  // one phase plane
@@ -45,11 +48,9 @@ bool sizes(const ConvGeo &g, int width, IgSizes &s) {
     s.fpad = ceil_div(g.hout * s.cols, chunk) * chunk;
     s.blocks = static_cast<int>(ceil_div(g.cog, kIgMr));
     const int64_t rows_out = static_cast<int64_t>(s.blocks) * kIgMr;
-    return s.fpad <= kMax / rows_out && g.kg <= kMax / rows_out;
+    // packed weights; backward weights' vector partial sums (kWidest lanes per dW element)
+    return s.fpad <= kMax / rows_out && g.kg <= kMax / (rows_out * kWidest);
 }
-
-// The widest vector any flavour uses: the shapes each entry applies to do not depend on the flavour.
-constexpr int kWidest = 16;
 
 // Copies input plane xp [h x w] into the phase planes of one channel (s.cstride floats), zeros elsewhere.
 void fill_planes(const ConvGeo &g, const IgSizes &s, const float *xp, float *dst) {
@@ -85,10 +86,15 @@ void tap_offsets(const ConvGeo &g, const IgSizes &s, std::vector<int64_t> &taps)
         }
 }
 
+// Whether every value is finite: exponent bits not all ones (an integer test the compiler vectorises).
 bool all_finite(const float *p, int64_t count) {
-    bool ok = true;
-    for (int64_t i = 0; i < count; ++i) ok &= std::isfinite(p[i]);
-    return ok;
+    uint32_t bad = 0;
+    for (int64_t i = 0; i < count; ++i) {
+        uint32_t u;
+        std::memcpy(&u, p + i, sizeof u);
+        bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
+    }
+    return bad == 0;
 }
 
 // Workspaces of one run (one thread's task range).
@@ -109,25 +115,26 @@ struct Work {
     }
 };
 
-// One (image, group) of a forward convolution g (or of the transformed one backward data computes): xg is
-// the group's first input plane, yg its first output plane, wat(o, c, t) the group's weight. False, with
-// nothing written, where a weight is not finite (the caller then runs the direct loops).
-template <class WAt>
-bool forward_group(const IgemmGroupedKernels &k, const ConvGeo &g, const IgSizes &s, Work &work, const float *xg,
-                   WAt wat, const float *bias, float *yg) {
-    float *wpk = work.wpk.get();
-    bool finite = true;
+// Packs group grp's weights [block][c][tap][kIgMr] and bias into work; false where a weight is not finite.
+bool pack_forward(const ConvGeo &g, const IgSizes &s, Work &work, const float *w, const float *bias, int64_t grp) {
+    const float *wg = w + grp * g.cog * g.kg;
+    float *wp = work.wpk.get();
     for (int b = 0; b < s.blocks; ++b)
         for (int c = 0; c < g.cig; ++c)
             for (int64_t t = 0; t < g.khkw; ++t)
                 for (int q = 0; q < kIgMr; ++q) {
                     const int o = b * kIgMr + q;
-                    const float v = o < g.cog ? wat(o, c, t) : 0.f;
-                    finite &= std::isfinite(v);
-                    *wpk++ = v;
+                    *wp++ = o < g.cog ? wg[(static_cast<int64_t>(o) * g.cig + c) * g.khkw + t] : 0.f;
                 }
-    if (!finite) return false;
-    for (int o = 0; o < s.blocks * kIgMr; ++o) work.bias.get()[o] = bias != nullptr && o < g.cog ? bias[o] : 0.f;
+    for (int o = 0; o < s.blocks * kIgMr; ++o)
+        work.bias.get()[o] = bias != nullptr && o < g.cog ? bias[grp * g.cog + o] : 0.f;
+    return all_finite(work.wpk.get(), static_cast<int64_t>(s.blocks) * kIgMr * g.kg);
+}
+
+// One (image, group) with the group's weights packed: xg is the group's first input plane, yg its first output
+// plane.
+void forward_image(const IgemmGroupedKernels &k, const ConvGeo &g, const IgSizes &s, Work &work, const float *xg,
+                   float *yg) {
     for (int c = 0; c < g.cig; ++c) fill_planes(g, s, xg + c * g.in_plane, work.planes.get() + c * s.cstride);
     IgFwdArgs a{work.planes.get(), s.cstride, work.taps.data(), g.khkw, g.cig, work.wpk.get(),
                 s.blocks,          work.bias.get(), work.ybuf.get(), s.fpad};
@@ -136,7 +143,6 @@ bool forward_group(const IgemmGroupedKernels &k, const ConvGeo &g, const IgSizes
         for (int64_t i = 0; i < g.hout; ++i)
             std::memcpy(yg + o * g.hw + i * g.wout, work.ybuf.get() + o * s.fpad + i * s.cols,
                         sizeof(float) * static_cast<size_t>(g.wout));
-    return true;
 }
 
 // Backward data, per dx phase (rh, rw) (rows ih = qh * sh + rh, columns iw = qw * sw + rw): the taps a with
@@ -230,14 +236,18 @@ int igemm_grouped_forward(const IgemmGroupedKernels &k, const ConvGeo &g, const 
     Work work(g, s, static_cast<int64_t>(s.blocks) * kIgMr * s.fpad);
     if (!work.ok(g)) return C4J_ERR_OUT_OF_MEMORY;
     tap_offsets(g, s, work.taps);
+    int64_t packed = -1;  // the group whose weights work holds
+    bool finite = false;
     for (int64_t t = t0; t < t1; ++t) {
-        const int64_t img = t / g.groups;
-        const int grp = static_cast<int>(t % g.groups);
-        const float *wg = w + static_cast<int64_t>(grp) * g.cog * g.kg;
-        auto wat = [&](int o, int c, int64_t tap) { return wg[(static_cast<int64_t>(o) * g.cig + c) * g.khkw + tap]; };
-        const int64_t oc = static_cast<int64_t>(grp) * g.cog;
-        if (!forward_group(k, g, s, work, x + (img * g.cin + static_cast<int64_t>(grp) * g.cig) * g.in_plane, wat,
-                           bias != nullptr ? bias + oc : nullptr, y + (img * g.cout + oc) * g.hw)) {
+        const int64_t grp = t / g.n, img = t % g.n;
+        if (grp != packed) {
+            finite = pack_forward(g, s, work, w, bias, grp);
+            packed = grp;
+        }
+        const int64_t oc = grp * g.cog;
+        if (finite) {
+            forward_image(k, g, s, work, x + (img * g.cin + grp * g.cig) * g.in_plane, y + (img * g.cout + oc) * g.hw);
+        } else {  // the padding's zeros would meet a non-finite weight: the loops that skip padded taps
             for (int o = 0; o < g.cog; ++o) direct_forward_plane(g, x, w, bias, y, img * g.cout + oc + o);
         }
     }
@@ -249,24 +259,56 @@ int igemm_grouped_backward_data(const IgemmGroupedKernels &k, const ConvGeo &g, 
     DataLayout l;
     if (!data_layout(g, k.width, l)) return C4J_ERR_BAD_DESCRIPTOR;
     const int64_t rows_out = static_cast<int64_t>(l.blocks) * kIgMr;
+    // every tap belongs to exactly one phase (rh, rw): the phases' packed weights together are one filter's size
     FloatBuffer planes(g.cog * l.cstride), wpk(rows_out * g.cog * g.khkw), ybuf(rows_out * l.fpad), zeros(rows_out);
-    std::vector<int64_t> taps;
+    const int phases = g.sh * g.sw;
+    std::vector<int64_t> taps, first;  // offsets of all phases' taps; per phase, its first tap's index
     try {
         taps.resize(static_cast<size_t>(g.khkw));
+        first.resize(static_cast<size_t>(phases) + 1);
     } catch (...) {
         return C4J_ERR_OUT_OF_MEMORY;
     }
     if (!planes.ok() || !wpk.ok() || !ybuf.ok() || !zeros.ok()) return C4J_ERR_OUT_OF_MEMORY;
     std::fill(zeros.get(), zeros.get() + rows_out, 0.f);
+    int64_t nt = 0;
+    for (int ph = 0; ph < phases; ++ph) {
+        first[static_cast<size_t>(ph)] = nt;
+        const size_t rh = static_cast<size_t>(ph / g.sw), rw = static_cast<size_t>(ph % g.sw);
+        for (int64_t oa : l.rows.offs[rh])
+            for (int64_t ob : l.cols.offs[rw]) taps[static_cast<size_t>(nt++)] = (oa - l.rows.lo) * l.pitch + ob - l.cols.lo;
+    }
+    first[static_cast<size_t>(phases)] = nt;
     const int64_t chunk = static_cast<int64_t>(kIgNr) * k.width;
+    int64_t packed = -1;  // the group whose weights wpk holds
+    bool finite = false;
     for (int64_t t = t0; t < t1; ++t) {
-        const int64_t img = t / g.groups;
-        const int64_t grp = t % g.groups;
+        const int64_t grp = t / g.n, img = t % g.n;
         const int64_t ic = grp * g.cig, oc = grp * g.cog;
-        const float *wg = w + oc * g.kg;  // [co][ci][a][b] of the group
+        if (grp != packed) {
+            // per phase [block of dx channels][dy channel][tap][kIgMr]
+            const float *wg = w + oc * g.kg;  // [co][ci][a][b] of the group
+            float *wp = wpk.get();
+            for (int ph = 0; ph < phases; ++ph) {
+                const auto &ta = l.rows.taps[static_cast<size_t>(ph / g.sw)];
+                const auto &tb = l.cols.taps[static_cast<size_t>(ph % g.sw)];
+                for (int b = 0; b < l.blocks; ++b)
+                    for (int co = 0; co < g.cog; ++co)
+                        for (int a : ta)
+                            for (int e : tb)
+                                for (int q = 0; q < kIgMr; ++q) {
+                                    const int ci = b * kIgMr + q;
+                                    *wp++ = ci < g.cig ? wg[(static_cast<int64_t>(co) * g.cig + ci) * g.khkw +
+                                                            a * g.kw + e]
+                                                       : 0.f;
+                                }
+            }
+            // the padding's zeros multiply the weights: they must be finite
+            finite = all_finite(wg, g.cog * g.kg);
+            packed = grp;
+        }
         float *dxg = dx + (img * g.cin + ic) * g.in_plane;
-        // the padding's zeros multiply the weights: they must be finite
-        if (!all_finite(wg, g.cog * g.kg)) {
+        if (!finite) {
             for (int c = 0; c < g.cig; ++c) direct_backward_data_plane(g, dy, w, dx, img * g.cin + ic + c);
             continue;
         }
@@ -279,53 +321,33 @@ int igemm_grouped_backward_data(const IgemmGroupedKernels &k, const ConvGeo &g, 
                 std::memcpy(dst + (i - l.rows.lo) * l.pitch - l.cols.lo, src + i * g.wout,
                             sizeof(float) * static_cast<size_t>(g.wout));
         }
-        for (int rh = 0; rh < g.sh; ++rh) {
-            const auto &ta = l.rows.taps[static_cast<size_t>(rh)];
-            const auto &oa = l.rows.offs[static_cast<size_t>(rh)];
-            const int64_t hq = l.rows.count[static_cast<size_t>(rh)];
-            for (int rw = 0; rw < g.sw; ++rw) {
-                const auto &tb = l.cols.taps[static_cast<size_t>(rw)];
-                const auto &ob = l.cols.offs[static_cast<size_t>(rw)];
-                const int64_t wq = l.cols.count[static_cast<size_t>(rw)];
-                if (hq == 0 || wq == 0) continue;
-                const int64_t nt = static_cast<int64_t>(ta.size() * tb.size());
-                if (nt == 0) {  // no tap reaches this phase: no gradient
-                    for (int c = 0; c < g.cig; ++c)
-                        for (int64_t qh = 0; qh < hq; ++qh)
-                            for (int64_t qw = 0; qw < wq; ++qw)
-                                dxg[c * g.in_plane + (qh * g.sh + rh) * g.w + qw * g.sw + rw] = 0.f;
-                    continue;
-                }
-                for (size_t i = 0; i < ta.size(); ++i)
-                    for (size_t j = 0; j < tb.size(); ++j)
-                        taps[i * tb.size() + j] = (oa[i] - l.rows.lo) * l.pitch + ob[j] - l.cols.lo;
-                // packed [block of dx channels][dy channel][tap][kIgMr]
-                float *wp = wpk.get();
-                for (int b = 0; b < l.blocks; ++b)
-                    for (int co = 0; co < g.cog; ++co)
-                        for (size_t i = 0; i < ta.size(); ++i)
-                            for (size_t j = 0; j < tb.size(); ++j)
-                                for (int q = 0; q < kIgMr; ++q) {
-                                    const int ci = b * kIgMr + q;
-                                    *wp++ = ci < g.cig ? wg[(static_cast<int64_t>(co) * g.cig + ci) * g.khkw +
-                                                            ta[i] * g.kw + tb[j]]
-                                                       : 0.f;
-                                }
-                const int64_t fpad = ceil_div(hq * l.pitch, chunk) * chunk;
-                IgFwdArgs a{planes.get(), l.cstride, taps.data(), nt, g.cog, wpk.get(), l.blocks, zeros.get(),
-                            ybuf.get(), fpad};
-                k.forward(a);
-                for (int c = 0; c < g.cig; ++c) {
-                    const float *yb = ybuf.get() + c * fpad;
-                    float *dp = dxg + c * g.in_plane + rh * static_cast<int64_t>(g.w) + rw;
-                    for (int64_t qh = 0; qh < hq; ++qh) {
-                        const float *src = yb + qh * l.pitch;
-                        float *dst = dp + qh * g.sh * g.w;
-                        if (g.sw == 1) {
-                            std::memcpy(dst, src, sizeof(float) * static_cast<size_t>(wq));
-                        } else {
-                            for (int64_t qw = 0; qw < wq; ++qw) dst[qw * g.sw] = src[qw];
-                        }
+        for (int ph = 0; ph < phases; ++ph) {
+            const int rh = ph / g.sw, rw = ph % g.sw;
+            const int64_t hq = l.rows.count[static_cast<size_t>(rh)], wq = l.cols.count[static_cast<size_t>(rw)];
+            if (hq == 0 || wq == 0) continue;
+            const int64_t t_first = first[static_cast<size_t>(ph)];
+            const int64_t ntaps = first[static_cast<size_t>(ph) + 1] - t_first;
+            if (ntaps == 0) {  // no tap reaches this phase: no gradient
+                for (int c = 0; c < g.cig; ++c)
+                    for (int64_t qh = 0; qh < hq; ++qh)
+                        for (int64_t qw = 0; qw < wq; ++qw)
+                            dxg[c * g.in_plane + (qh * g.sh + rh) * g.w + qw * g.sw + rw] = 0.f;
+                continue;
+            }
+            const int64_t fpad = ceil_div(hq * l.pitch, chunk) * chunk;
+            IgFwdArgs a{planes.get(), l.cstride, taps.data() + t_first, ntaps, g.cog, wpk.get() + rows_out * g.cog * t_first,
+                        l.blocks, zeros.get(), ybuf.get(), fpad};
+            k.forward(a);
+            for (int c = 0; c < g.cig; ++c) {
+                const float *yb = ybuf.get() + c * fpad;
+                float *dp = dxg + c * g.in_plane + rh * static_cast<int64_t>(g.w) + rw;
+                for (int64_t qh = 0; qh < hq; ++qh) {
+                    const float *src = yb + qh * l.pitch;
+                    float *dst = dp + qh * g.sh * g.w;
+                    if (g.sw == 1) {
+                        std::memcpy(dst, src, sizeof(float) * static_cast<size_t>(wq));
+                    } else {
+                        for (int64_t qw = 0; qw < wq; ++qw) dst[qw * g.sw] = src[qw];
                     }
                 }
             }
@@ -342,13 +364,8 @@ int igemm_grouped_backward_weights(const IgemmGroupedKernels &k, const ConvGeo &
     // dy on the flattened grid needs only whole vectors; fpad (whole chunks) bounds it
     const int64_t fv = ceil_div(g.hout * s.cols, k.width) * k.width;
     Work work(g, s, rows_out * fv);
-    std::vector<double> acc;
-    try {
-        acc.resize(static_cast<size_t>(rows_out * g.kg));
-    } catch (...) {
-        return C4J_ERR_OUT_OF_MEMORY;
-    }
-    if (!work.ok(g)) return C4J_ERR_OUT_OF_MEMORY;
+    FloatBuffer vacc(rows_out * g.kg * k.width);
+    if (!work.ok(g) || !vacc.ok()) return C4J_ERR_OUT_OF_MEMORY;
     tap_offsets(g, s, work.taps);
     float *dyp = work.ybuf.get();
     for (int64_t grp = t0; grp < t1; ++grp) {
@@ -362,7 +379,7 @@ int igemm_grouped_backward_weights(const IgemmGroupedKernels &k, const ConvGeo &
             for (int o = 0; o < g.cog; ++o) direct_backward_weights_filter(g, dy, x, dw, static_cast<int>(oc + o));
             continue;
         }
-        std::fill(acc.begin(), acc.end(), 0.0);
+        std::memset(vacc.get(), 0, sizeof(float) * static_cast<size_t>(rows_out * g.kg * k.width));
         std::memset(dyp, 0, sizeof(float) * static_cast<size_t>(rows_out * fv));
         for (int64_t img = 0; img < g.n; ++img) {
             for (int c = 0; c < g.cig; ++c)
@@ -371,12 +388,17 @@ int igemm_grouped_backward_weights(const IgemmGroupedKernels &k, const ConvGeo &
                 for (int64_t i = 0; i < g.hout; ++i)
                     std::memcpy(dyp + o * fv + i * s.cols, dy + (img * g.cout + oc + o) * g.hw + i * g.wout,
                                 sizeof(float) * static_cast<size_t>(g.wout));
-            IgWgtArgs a{work.planes.get(), s.cstride, work.taps.data(), g.khkw, g.cig, dyp, s.blocks, fv, acc.data()};
+            IgWgtArgs a{work.planes.get(), s.cstride, work.taps.data(), g.khkw, g.cig, dyp, s.blocks, fv, vacc.get()};
             k.weights(a);
         }
+        // lanes in order
         for (int o = 0; o < g.cog; ++o)
-            for (int64_t q = 0; q < g.kg; ++q)
-                dw[(oc + o) * g.kg + q] = static_cast<float>(acc[static_cast<size_t>(o * g.kg + q)]);
+            for (int64_t q = 0; q < g.kg; ++q) {
+                const float *lanes = vacc.get() + (o * g.kg + q) * k.width;
+                double sum = 0;
+                for (int l = 0; l < k.width; ++l) sum += lanes[l];
+                dw[(oc + o) * g.kg + q] = static_cast<float>(sum);
+            }
     }
     return C4J_OK;
 }

@@ -14,8 +14,8 @@
 //
 // Micro-kernel (forward, backward data): 4 output channels x 3 vectors of flattened pixels in 12 accumulators;
 // per (input channel, tap) 3 loads, 4 weight broadcasts from weights packed [block][channel][tap][4], 12 FMAs.
-// Backward weights: 4 output channels x 3 (channel, tap) columns, reduced along f (vector partial sums, then
-// lanes), images in order: a fixed summation order whatever the thread count.
+// Backward weights: 4 output channels x 3 (channel, tap) columns, reduced along f in vector partial sums that
+// carry over the images in order, lanes summed last: a fixed summation order whatever the thread count.
 //
 // Exactness. The definition skips padded taps; this kernel multiplies the zeros of the padding (and of the
 // dropped columns, backward weights) into its sums. That adds exactly nothing when the other factor is finite,
@@ -60,7 +60,7 @@ struct IgWgtArgs {
     const float *dyp;     // [blocks * kIgMr][fv]: dy on the flattened grid, zeros in dropped columns
     int blocks;
     int64_t fv;           // flattened pixels, a multiple of the vector width
-    double *dwacc;        // [blocks * kIgMr][channels * khkw]: each image's sums are added here, in order
+    float *vacc;          // [blocks * kIgMr][channels * khkw][vector width]: partial sums, carried across images
 };
 
 struct IgemmGroupedKernels {
@@ -83,8 +83,8 @@ bool igemm_grouped_fits_backward_weights(const ConvGeo &g);
 // channels per group are the direct kernels'; with more than 64 one group's GEMM is wide enough for sgemm).
 bool igemm_grouped_pays(const ConvGeo &g);
 
-// Tasks: forward and backward data one per (image, group); backward weights one per group (all images, in
-// order). t = img * groups + grp, resp. grp. Returns C4J_OK or C4J_ERR_OUT_OF_MEMORY.
+// Tasks: forward and backward data one per (image, group), t = grp * n + img (a task range packs each group's
+// weights once); backward weights one per group, t = grp (all images, in order). Returns C4J_OK or C4J_ERR_OUT_OF_MEMORY.
 int igemm_grouped_forward(const IgemmGroupedKernels &k, const ConvGeo &g, const float *x, const float *w,
                           const float *bias, float *y, int64_t t0, int64_t t1);
 int igemm_grouped_backward_data(const IgemmGroupedKernels &k, const ConvGeo &g, const float *dy, const float *w,

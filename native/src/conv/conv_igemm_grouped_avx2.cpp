@@ -13,15 +13,7 @@ constexpr int W = 8;
 inline vf load(const float *p) { return _mm256_loadu_ps(p); }
 inline void store(float *p, vf v) { _mm256_storeu_ps(p, v); }
 inline vf splat(float s) { return _mm256_set1_ps(s); }
-inline vf zero() { return _mm256_setzero_ps(); }
 inline vf fmadd(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
-inline double hsum(vf v) {
-    alignas(32) float l[8];
-    _mm256_store_ps(l, v);
-    double s = 0;
-    for (float f : l) s += f;
-    return s;
-}
 }  // namespace
 }  // namespace igg_avx2
 }  // namespace c4j

@@ -9,9 +9,7 @@ constexpr int W = 1;
 inline vf load(const float *p) { return *p; }
 inline void store(float *p, vf v) { *p = v; }
 inline vf splat(float s) { return s; }
-inline vf zero() { return 0.f; }
 inline vf fmadd(vf a, vf b, vf c) { return a * b + c; }
-inline double hsum(vf v) { return v; }
 }  // namespace
 }  // namespace igg_scalar
 }  // namespace c4j
