@@ -48,8 +48,7 @@ bool sizes(const ConvGeo &g, int width, IgSizes &s) {
     s.fpad = ceil_div(g.hout * s.cols, chunk) * chunk;
     s.blocks = static_cast<int>(ceil_div(g.cog, kIgMr));
     const int64_t rows_out = static_cast<int64_t>(s.blocks) * kIgMr;
-    // packed weights; backward weights' vector partial sums (kWidest lanes per dW element)
-    return s.fpad <= kMax / rows_out && g.kg <= kMax / (rows_out * kWidest);
+    return s.fpad <= kMax / rows_out && g.kg <= kMax / rows_out;
 }
 
 // Copies input plane xp [h x w] into the phase planes of one channel (s.cstride floats), zeros elsewhere.
@@ -361,13 +360,22 @@ int igemm_grouped_backward_weights(const IgemmGroupedKernels &k, const ConvGeo &
     IgSizes s;
     if (!sizes(g, k.width, s)) return C4J_ERR_BAD_DESCRIPTOR;
     const int64_t rows_out = static_cast<int64_t>(s.blocks) * kIgMr;
-    // dy on the flattened grid needs only whole vectors; fpad (whole chunks) bounds it
-    const int64_t fv = ceil_div(g.hout * s.cols, k.width) * k.width;
-    Work work(g, s, rows_out * fv);
-    FloatBuffer vacc(rows_out * g.kg * k.width);
-    if (!work.ok(g) || !vacc.ok()) return C4J_ERR_OUT_OF_MEMORY;
-    tap_offsets(g, s, work.taps);
-    float *dyp = work.ybuf.get();
+    const int64_t fv = ceil_div(g.hout * s.cols, k.width) * k.width;  // dy on the flattened grid: whole vectors
+    // images per batch: their phase planes and dy within about 256 KiB (L2), so every tile of the batch reads
+    // them from there
+    const int64_t per_image = g.cig * s.cstride + rows_out * fv;
+    const int64_t batch = std::max<int64_t>(1, std::min<int64_t>(g.n, (int64_t(1) << 16) / per_image));
+    FloatBuffer planes(batch * g.cig * s.cstride), dyp(batch * rows_out * fv), dwacc(rows_out * g.kg);
+    std::vector<int64_t> taps, cols;
+    try {
+        taps.resize(static_cast<size_t>(g.khkw));
+        cols.resize(static_cast<size_t>(g.kg));
+    } catch (...) {
+        return C4J_ERR_OUT_OF_MEMORY;
+    }
+    if (!planes.ok() || !dyp.ok() || !dwacc.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    tap_offsets(g, s, taps);
+    for (int64_t q = 0; q < g.kg; ++q) cols[static_cast<size_t>(q)] = (q / g.khkw) * s.cstride + taps[static_cast<size_t>(q % g.khkw)];
     for (int64_t grp = t0; grp < t1; ++grp) {
         const int64_t ic = grp * g.cig, oc = grp * g.cog;
         // the zeros of the padding multiply dy, the zeros of the dropped columns multiply x: both must be finite
@@ -379,26 +387,26 @@ int igemm_grouped_backward_weights(const IgemmGroupedKernels &k, const ConvGeo &
             for (int o = 0; o < g.cog; ++o) direct_backward_weights_filter(g, dy, x, dw, static_cast<int>(oc + o));
             continue;
         }
-        std::memset(vacc.get(), 0, sizeof(float) * static_cast<size_t>(rows_out * g.kg * k.width));
-        std::memset(dyp, 0, sizeof(float) * static_cast<size_t>(rows_out * fv));
-        for (int64_t img = 0; img < g.n; ++img) {
-            for (int c = 0; c < g.cig; ++c)
-                fill_planes(g, s, x + (img * g.cin + ic + c) * g.in_plane, work.planes.get() + c * s.cstride);
-            for (int o = 0; o < g.cog; ++o)  // the dropped columns stay zero from the memset
-                for (int64_t i = 0; i < g.hout; ++i)
-                    std::memcpy(dyp + o * fv + i * s.cols, dy + (img * g.cout + oc + o) * g.hw + i * g.wout,
-                                sizeof(float) * static_cast<size_t>(g.wout));
-            IgWgtArgs a{work.planes.get(), s.cstride, work.taps.data(), g.khkw, g.cig, dyp, s.blocks, fv, vacc.get()};
+        std::memset(dwacc.get(), 0, sizeof(float) * static_cast<size_t>(rows_out * g.kg));
+        std::memset(dyp.get(), 0, sizeof(float) * static_cast<size_t>(batch * rows_out * fv));
+        for (int64_t i0 = 0; i0 < g.n; i0 += batch) {
+            const int64_t nb = std::min(batch, g.n - i0);
+            for (int64_t m = 0; m < nb; ++m) {
+                const int64_t img = i0 + m;
+                float *pm = planes.get() + m * g.cig * s.cstride;
+                for (int c = 0; c < g.cig; ++c)
+                    fill_planes(g, s, x + (img * g.cin + ic + c) * g.in_plane, pm + c * s.cstride);
+                float *dm = dyp.get() + m * rows_out * fv;
+                for (int o = 0; o < g.cog; ++o)  // the dropped columns stay zero from the memset
+                    for (int64_t i = 0; i < g.hout; ++i)
+                        std::memcpy(dm + o * fv + i * s.cols, dy + (img * g.cout + oc + o) * g.hw + i * g.wout,
+                                    sizeof(float) * static_cast<size_t>(g.wout));
+            }
+            IgWgtArgs a{planes.get(), s.cstride, g.cig * s.cstride, cols.data(), g.kg, dyp.get(), rows_out * fv,
+                        static_cast<int>(nb), s.blocks, fv, dwacc.get()};
             k.weights(a);
         }
-        // lanes in order
-        for (int o = 0; o < g.cog; ++o)
-            for (int64_t q = 0; q < g.kg; ++q) {
-                const float *lanes = vacc.get() + (o * g.kg + q) * k.width;
-                double sum = 0;
-                for (int l = 0; l < k.width; ++l) sum += lanes[l];
-                dw[(oc + o) * g.kg + q] = static_cast<float>(sum);
-            }
+        std::memcpy(dw + oc * g.kg, dwacc.get(), sizeof(float) * static_cast<size_t>(g.cog * g.kg));
     }
     return C4J_OK;
 }

@@ -14,8 +14,9 @@
 //
 // Micro-kernel (forward, backward data): 4 output channels x 3 vectors of flattened pixels in 12 accumulators;
 // per (input channel, tap) 3 loads, 4 weight broadcasts from weights packed [block][channel][tap][4], 12 FMAs.
-// Backward weights: 4 output channels x 3 (channel, tap) columns, reduced along f in vector partial sums that
-// carry over the images in order, lanes summed last: a fixed summation order whatever the thread count.
+// Backward weights: 4 output channels x 3 (channel, tap) columns, reduced along f in vector partial sums over a
+// batch of images (L2-sized), lanes summed in a fixed tree at the end of the batch, batches added in order: a
+// fixed summation order whatever the thread count.
 //
 // Exactness. The definition skips padded taps; this kernel multiplies the zeros of the padding (and of the
 // dropped columns, backward weights) into its sums. That adds exactly nothing when the other factor is finite,
@@ -52,15 +53,17 @@ struct IgFwdArgs {
 };
 
 struct IgWgtArgs {
-    const float *xs;      // as IgFwdArgs
+    const float *xs;      // image 0's phase planes, channel c's at xs + c * cstride
     int64_t cstride;
-    const int64_t *taps;
-    int64_t khkw;
-    int channels;
-    const float *dyp;     // [blocks * kIgMr][fv]: dy on the flattened grid, zeros in dropped columns
+    int64_t ximg;         // floats between images' phase planes
+    const int64_t *cols;  // per (channel, tap) column of dW: its offset from xs (c * cstride + tap offset)
+    int64_t ncols;        // channels * taps
+    const float *dyp;     // image 0's dy on the flattened grid, [blocks * kIgMr][fv], zeros in dropped columns
+    int64_t dyimg;        // floats between images' dy
+    int images;
     int blocks;
     int64_t fv;           // flattened pixels, a multiple of the vector width
-    float *vacc;          // [blocks * kIgMr][channels * khkw][vector width]: partial sums, carried across images
+    float *dwacc;         // [blocks * kIgMr][ncols]: the batch's sums are added here
 };
 
 struct IgemmGroupedKernels {

@@ -14,6 +14,11 @@ inline vf load(const float *p) { return _mm256_loadu_ps(p); }
 inline void store(float *p, vf v) { _mm256_storeu_ps(p, v); }
 inline vf splat(float s) { return _mm256_set1_ps(s); }
 inline vf fmadd(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
+inline float hsum(vf v) {
+    const __m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    const __m128 q = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    return _mm_cvtss_f32(_mm_add_ss(q, _mm_movehdup_ps(q)));
+}
 }  // namespace
 }  // namespace igg_avx2
 }  // namespace c4j

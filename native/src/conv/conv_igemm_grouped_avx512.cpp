@@ -14,6 +14,13 @@ inline vf load(const float *p) { return _mm512_loadu_ps(p); }
 inline void store(float *p, vf v) { _mm512_storeu_ps(p, v); }
 inline vf splat(float s) { return _mm512_set1_ps(s); }
 inline vf fmadd(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+inline float hsum(vf v) {
+    alignas(64) float l[16];
+    _mm512_store_ps(l, v);
+    for (int w = 8; w > 0; w /= 2)  // a fixed tree: lane i + w into lane i
+        for (int i = 0; i < w; ++i) l[i] += l[i + w];
+    return l[0];
+}
 }  // namespace
 }  // namespace igg_avx512
 }  // namespace c4j

@@ -10,6 +10,7 @@ inline vf load(const float *p) { return *p; }
 inline void store(float *p, vf v) { *p = v; }
 inline vf splat(float s) { return s; }
 inline vf fmadd(vf a, vf b, vf c) { return a * b + c; }
+inline float hsum(vf v) { return v; }
 }  // namespace
 }  // namespace igg_scalar
 }  // namespace c4j
