@@ -169,6 +169,10 @@ void check_picks() {
                     "grouped 32 ch/group s2");
         expect_pick({8, 1024, 7, 7, 1024, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, phase, phase, phase,
                     "grouped 32 ch/group s1");
+        // Winograd fits (3x3, stride 1, 16 summed channels) but is slower here than the grouped kernel
+        if (v2)
+            expect_pick({1, 512, 14, 14, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, phase, phase, phase,
+                        "grouped 16 ch/group s1");
     }
 }
 

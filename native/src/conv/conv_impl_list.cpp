@@ -1,5 +1,5 @@
-// The convolution implementation lists (see conv_impl_list.h). Reading order is preference order: Winograd
-// where it pays, the direct kernels for few output channels per group (vectorised on phase planes, then the
+// The convolution implementation lists (see conv_impl_list.h). Reading order is preference order: the grouped
+// implicit GEMM on AVX2 (ResNeXt-like groups), Winograd where it pays, the direct kernels for few output channels per group (vectorised on phase planes, then the
 // plain loops), conv4j's implicit GEMMs for
 // short filters, the 1x1 GEMM, and im2col + sgemm, which computes everything. Each "applies" asks the ISA cap
 // (runtime/cpu_features.h) through the kernel family's own *_active() check, so one cap governs every entry.
@@ -133,9 +133,18 @@ int run_igg_wgt(const ConvGeo &g, const ConvImplPlan &, const ConvOperands &o, i
     return igemm_grouped_backward_weights(*F(), g, o.a, o.b, o.out, t0, t1);
 }
 constexpr IggFlavour kIgg512 = igemm_grouped_avx512, kIgg2 = igemm_grouped_avx2, kIggScalar = igemm_grouped_scalar;
+// The AVX2 flavour sits above Winograd: it picks only where the cap stops at AVX2 (the AVX-512 entries keep
+// their order) and leaves a call that asks for Winograd wherever it applies (C4J_WINOGRAD_ALWAYS) to it.
+bool igg_above_winograd(const ConvGeo &g) { return !cpu_use_avx512() && g.algo != C4J_WINOGRAD_ALWAYS; }
+bool igg_fwd_picks_avx2(const ConvGeo &g) { return igg_fwd_picks<kIgg2>(g) && igg_above_winograd(g); }
+bool igg_data_picks_avx2(const ConvGeo &g) { return igg_data_picks<kIgg2>(g) && igg_above_winograd(g); }
+bool igg_wgt_picks_avx2(const ConvGeo &g) { return igg_wgt_picks<kIgg2>(g) && igg_above_winograd(g); }
 
 // name, applies, picks, reorders sums, plan, run
 const ConvImpl kForwardList[] = {
+    // grouped layers with 5 to 64 channels per group (ResNeXt) on AVX2: ahead of Winograd, whose portable
+    // transforms and per-group GEMMs are slower for them; on AVX-512 the entries below keep their order
+    {"igemm_grouped__avx2", igg_fwd<kIgg2>, igg_fwd_picks_avx2, false, plan_igg_images, run_igg_fwd<kIgg2>},
     {"winograd_f2x3__avx512", wino_fwd_512, wino_fwd_512_picks, true, plan_wino<plan_winograd_forward, false>,
      run_wino_fwd},
     {"winograd_f2x3__scalar", winograd_fits_forward, wino_fwd_picks, true, plan_wino<plan_winograd_forward, true>,
@@ -150,7 +159,6 @@ const ConvImpl kForwardList[] = {
     // grouped layers with 5 to 64 channels per group (ResNeXt): no im2col copies, no thin GEMMs
     {"igemm_grouped__avx512", igg_fwd<kIgg512>, igg_fwd_picks<kIgg512>, false, plan_igg_images,
      run_igg_fwd<kIgg512>},
-    {"igemm_grouped__avx2", igg_fwd<kIgg2>, igg_fwd_picks<kIgg2>, false, plan_igg_images, run_igg_fwd<kIgg2>},
     {"igemm_grouped__scalar", igg_fwd<kIggScalar>, never, false, plan_igg_images, run_igg_fwd<kIggScalar>},
     {"igemm_small__avx2", conv_small_active, conv_small_active, false, plan_fwd<ConvKernel::igemm_small>, run_fwd},
     // grouped layers, any stride, dilation and padding: no im2col copies, no thin GEMMs
@@ -164,6 +172,9 @@ const ConvImpl kForwardList[] = {
 };
 
 const ConvImpl kBackwardDataList[] = {
+    // grouped layers with 5 to 64 channels per group (ResNeXt) on AVX2: ahead of Winograd, whose portable
+    // transforms and per-group GEMMs are slower for them; on AVX-512 the entries below keep their order
+    {"igemm_grouped__avx2", igg_data<kIgg2>, igg_data_picks_avx2, false, plan_igg_images, run_igg_data<kIgg2>},
     {"winograd_f2x3__avx512", wino_data_512, wino_data_512_picks, true,
      plan_wino<plan_winograd_backward_data, false>, run_wino_data},
     {"winograd_f2x3__scalar", winograd_fits_backward_data, wino_data_picks, true,
@@ -179,13 +190,15 @@ const ConvImpl kBackwardDataList[] = {
     // unit stride: a forward correlation of dy with the flipped filters (conv_igemm_grouped.h)
     {"igemm_grouped__avx512", igg_data<kIgg512>, igg_data_picks<kIgg512>, false, plan_igg_images,
      run_igg_data<kIgg512>},
-    {"igemm_grouped__avx2", igg_data<kIgg2>, igg_data_picks<kIgg2>, false, plan_igg_images, run_igg_data<kIgg2>},
     {"igemm_grouped__scalar", igg_data<kIggScalar>, never, false, plan_igg_images, run_igg_data<kIggScalar>},
     {"pointwise__avx512", pointwise_512, pointwise_512, false, plan_data<ConvKernel::pointwise>, run_data},
     {"im2col_sgemm", always, always, false, plan_data<ConvKernel::im2col_sgemm>, run_data},
 };
 
 const ConvImpl kBackwardWeightsList[] = {
+    // grouped layers with 5 to 64 channels per group (ResNeXt) on AVX2: ahead of Winograd, whose portable
+    // transforms and per-group GEMMs are slower for them; on AVX-512 the entries below keep their order
+    {"igemm_grouped__avx2", igg_wgt<kIgg2>, igg_wgt_picks_avx2, false, plan_igg_groups, run_igg_wgt<kIgg2>},
     {"winograd_f2x3__avx512", wino_wgt_512, wino_wgt_512_picks, true,
      plan_wino<plan_winograd_backward_weights, false>, run_wino_wgt},
     {"winograd_f2x3__scalar", winograd_fits_backward_weights, wino_wgt_picks, true,
@@ -199,7 +212,6 @@ const ConvImpl kBackwardWeightsList[] = {
      plan_wgt<ConvKernel::igemm_rows>, run_wgt},
     {"igemm_grouped__avx512", igg_wgt<kIgg512>, igg_wgt_picks<kIgg512>, false, plan_igg_groups,
      run_igg_wgt<kIgg512>},
-    {"igemm_grouped__avx2", igg_wgt<kIgg2>, igg_wgt_picks<kIgg2>, false, plan_igg_groups, run_igg_wgt<kIgg2>},
     {"igemm_grouped__scalar", igg_wgt<kIggScalar>, never, false, plan_igg_groups, run_igg_wgt<kIggScalar>},
     {"pointwise__avx512", pointwise_512, pointwise_512, false, plan_wgt<ConvKernel::pointwise>, run_wgt},
     {"im2col_sgemm", always, always, false, plan_wgt<ConvKernel::im2col_sgemm>, run_wgt},

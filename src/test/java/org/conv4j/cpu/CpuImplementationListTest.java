@@ -188,6 +188,9 @@ class CpuImplementationListTest {
         if (!v512) {  // 32 per group: beyond the AVX-512 row kernel's limits
             expect(cpu, new Shape(1, 1024, 14, 14, 1024, 3, 2, 1, 1, 1, 1, 1, 32), phase, phase, phase); // 32/group s2
             expect(cpu, new Shape(8, 1024, 7, 7, 1024, 3, 1, 1, 1, 1, 1, 1, 32), phase, phase, phase);  // 32/group s1
+            if (v2) {  // Winograd fits, but the grouped kernel is faster
+                expect(cpu, new Shape(1, 512, 14, 14, 512, 3, 1, 1, 1, 1, 1, 1, 32), phase, phase, phase);
+            }
         }
     }
 }
