@@ -52,7 +52,7 @@ bool sizes(const ConvGeo &g, int width, IgSizes &s) {
 }
 
 // Copies input plane xp [h x w] into the phase planes of one channel (s.cstride floats), zeros elsewhere.
-void fill_planes(const ConvGeo &g, const IgSizes &s, const float *xp, float *dst) {
+void fill_planes(const IgemmGroupedKernels &k, const ConvGeo &g, const IgSizes &s, const float *xp, float *dst) {
     std::memset(dst, 0, sizeof(float) * static_cast<size_t>(s.cstride));
     for (int pr = 0; pr < g.sh; ++pr) {
         // phase rows r holding input rows r * sh + pr - pt in [0, h)
@@ -68,6 +68,8 @@ void fill_planes(const ConvGeo &g, const IgSizes &s, const float *xp, float *dst
                 float *row = pp + r * s.cols;
                 if (g.sw == 1) {
                     std::memcpy(row + m0, src + m0, sizeof(float) * static_cast<size_t>(m1 - m0));
+                } else if (g.sw == 2) {
+                    k.gather2(src + 2 * m0, row + m0, m1 - m0);
                 } else {
                     for (int64_t m = m0; m < m1; ++m) row[m] = src[m * g.sw];
                 }
@@ -134,7 +136,7 @@ bool pack_forward(const ConvGeo &g, const IgSizes &s, Work &work, const float *w
 // plane.
 void forward_image(const IgemmGroupedKernels &k, const ConvGeo &g, const IgSizes &s, Work &work, const float *xg,
                    float *yg) {
-    for (int c = 0; c < g.cig; ++c) fill_planes(g, s, xg + c * g.in_plane, work.planes.get() + c * s.cstride);
+    for (int c = 0; c < g.cig; ++c) fill_planes(k, g, s, xg + c * g.in_plane, work.planes.get() + c * s.cstride);
     IgFwdArgs a{work.planes.get(), s.cstride, work.taps.data(), g.khkw, g.cig, work.wpk.get(),
                 s.blocks,          work.bias.get(), work.ybuf.get(), s.fpad};
     k.forward(a);
@@ -395,7 +397,7 @@ int igemm_grouped_backward_weights(const IgemmGroupedKernels &k, const ConvGeo &
                 const int64_t img = i0 + m;
                 float *pm = planes.get() + m * g.cig * s.cstride;
                 for (int c = 0; c < g.cig; ++c)
-                    fill_planes(g, s, x + (img * g.cin + ic + c) * g.in_plane, pm + c * s.cstride);
+                    fill_planes(k, g, s, x + (img * g.cin + ic + c) * g.in_plane, pm + c * s.cstride);
                 float *dm = dyp.get() + m * rows_out * fv;
                 for (int o = 0; o < g.cog; ++o)  // the dropped columns stay zero from the memset
                     for (int64_t i = 0; i < g.hout; ++i)

@@ -10,6 +10,9 @@ inline vf load(const float *p) { return *p; }
 inline void store(float *p, vf v) { *p = v; }
 inline vf splat(float s) { return s; }
 inline vf fmadd(vf a, vf b, vf c) { return a * b + c; }
+inline void gather2_impl(const float *src, float *dst, int64_t n) {
+    for (int64_t m = 0; m < n; ++m) dst[m] = src[2 * m];
+}
 inline float hsum(vf v) { return v; }
 }  // namespace
 }  // namespace igg_scalar
@@ -21,7 +24,7 @@ inline float hsum(vf v) { return v; }
 
 namespace c4j {
 const IgemmGroupedKernels *igemm_grouped_scalar() {
-    static const IgemmGroupedKernels k{igg_scalar::forward, igg_scalar::weights, igg_scalar::W};
+    static const IgemmGroupedKernels k{igg_scalar::forward, igg_scalar::weights, igg_scalar::gather2_impl, igg_scalar::W};
     return &k;
 }
 }  // namespace c4j
