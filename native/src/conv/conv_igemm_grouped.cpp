@@ -51,6 +51,18 @@ bool sizes(const ConvGeo &g, int width, IgSizes &s) {
     return s.fpad <= kMax / rows_out && g.kg <= kMax / rows_out;
 }
 
+// The forward micro-kernel for f flattened pixels and its padded length: chunks of kIgNr vectors, or of 2 where
+// that computes fewer lanes (7-wide rows: 63 pixels are 72 lanes in chunks of 24, 64 in chunks of 16).
+struct FwdChoice {
+    void (*fn)(const IgFwdArgs &a);
+    int64_t fpad;
+};
+FwdChoice forward_for(const IgemmGroupedKernels &k, int64_t f) {
+    const int64_t c3 = static_cast<int64_t>(kIgNr) * k.width, c2 = 2 * static_cast<int64_t>(k.width);
+    const int64_t p3 = ceil_div(f, c3) * c3, p2 = ceil_div(f, c2) * c2;
+    return p2 < p3 ? FwdChoice{k.forward2, p2} : FwdChoice{k.forward, p3};
+}
+
 // Copies input plane xp [h x w] into the phase planes of one channel (s.cstride floats), zeros elsewhere.
 void fill_planes(const IgemmGroupedKernels &k, const ConvGeo &g, const IgSizes &s, const float *xp, float *dst) {
     std::memset(dst, 0, sizeof(float) * static_cast<size_t>(s.cstride));
@@ -119,17 +131,25 @@ struct Work {
 // Packs group grp's weights [block][c][tap][kIgMr] and bias into work; false where a weight is not finite.
 bool pack_forward(const ConvGeo &g, const IgSizes &s, Work &work, const float *w, const float *bias, int64_t grp) {
     const float *wg = w + grp * g.cog * g.kg;
-    float *wp = work.wpk.get();
-    for (int b = 0; b < s.blocks; ++b)
-        for (int c = 0; c < g.cig; ++c)
-            for (int64_t t = 0; t < g.khkw; ++t)
-                for (int q = 0; q < kIgMr; ++q) {
-                    const int o = b * kIgMr + q;
-                    *wp++ = o < g.cog ? wg[(static_cast<int64_t>(o) * g.cig + c) * g.khkw + t] : 0.f;
-                }
+    float *dst = work.wpk.get();
+    // kIgMr filters side by side, each read in order: contiguous stores the compiler turns into transposes
+    for (int b = 0; b < s.blocks; ++b) {
+        const float *src[kIgMr];
+        for (int q = 0; q < kIgMr; ++q) {
+            const int o = b * kIgMr + q;
+            src[q] = o < g.cog ? wg + static_cast<int64_t>(o) * g.kg : nullptr;
+        }
+        if (b * kIgMr + kIgMr <= g.cog) {
+            for (int64_t r = 0; r < g.kg; ++r, dst += kIgMr)
+                for (int q = 0; q < kIgMr; ++q) dst[q] = src[q][r];
+        } else {  // the last, partial block: zeros for the missing filters
+            for (int64_t r = 0; r < g.kg; ++r, dst += kIgMr)
+                for (int q = 0; q < kIgMr; ++q) dst[q] = src[q] != nullptr ? src[q][r] : 0.f;
+        }
+    }
     for (int o = 0; o < s.blocks * kIgMr; ++o)
         work.bias.get()[o] = bias != nullptr && o < g.cog ? bias[grp * g.cog + o] : 0.f;
-    return all_finite(work.wpk.get(), static_cast<int64_t>(s.blocks) * kIgMr * g.kg);
+    return all_finite(wg, g.cog * g.kg);
 }
 
 // One (image, group) with the group's weights packed: xg is the group's first input plane, yg its first output
@@ -137,12 +157,13 @@ bool pack_forward(const ConvGeo &g, const IgSizes &s, Work &work, const float *w
 void forward_image(const IgemmGroupedKernels &k, const ConvGeo &g, const IgSizes &s, Work &work, const float *xg,
                    float *yg) {
     for (int c = 0; c < g.cig; ++c) fill_planes(k, g, s, xg + c * g.in_plane, work.planes.get() + c * s.cstride);
+    const FwdChoice fc = forward_for(k, g.hout * s.cols);  // fc.fpad <= s.fpad, the buffer's
     IgFwdArgs a{work.planes.get(), s.cstride, work.taps.data(), g.khkw, g.cig, work.wpk.get(),
-                s.blocks,          work.bias.get(), work.ybuf.get(), s.fpad};
-    k.forward(a);
+                s.blocks,          work.bias.get(), work.ybuf.get(), fc.fpad};
+    fc.fn(a);
     for (int o = 0; o < g.cog; ++o)
         for (int64_t i = 0; i < g.hout; ++i)
-            std::memcpy(yg + o * g.hw + i * g.wout, work.ybuf.get() + o * s.fpad + i * s.cols,
+            std::memcpy(yg + o * g.hw + i * g.wout, work.ybuf.get() + o * fc.fpad + i * s.cols,
                         sizeof(float) * static_cast<size_t>(g.wout));
 }
 
@@ -280,7 +301,6 @@ int igemm_grouped_backward_data(const IgemmGroupedKernels &k, const ConvGeo &g, 
             for (int64_t ob : l.cols.offs[rw]) taps[static_cast<size_t>(nt++)] = (oa - l.rows.lo) * l.pitch + ob - l.cols.lo;
     }
     first[static_cast<size_t>(phases)] = nt;
-    const int64_t chunk = static_cast<int64_t>(kIgNr) * k.width;
     int64_t packed = -1;  // the group whose weights wpk holds
     bool finite = false;
     for (int64_t t = t0; t < t1; ++t) {
@@ -335,10 +355,11 @@ int igemm_grouped_backward_data(const IgemmGroupedKernels &k, const ConvGeo &g, 
                             dxg[c * g.in_plane + (qh * g.sh + rh) * g.w + qw * g.sw + rw] = 0.f;
                 continue;
             }
-            const int64_t fpad = ceil_div(hq * l.pitch, chunk) * chunk;
+            const FwdChoice fc = forward_for(k, hq * l.pitch);  // fc.fpad <= l.fpad, the buffer's
+            const int64_t fpad = fc.fpad;
             IgFwdArgs a{planes.get(), l.cstride, taps.data() + t_first, ntaps, g.cog, wpk.get() + rows_out * g.cog * t_first,
                         l.blocks, zeros.get(), ybuf.get(), fpad};
-            k.forward(a);
+            fc.fn(a);
             for (int c = 0; c < g.cig; ++c) {
                 const float *yb = ybuf.get() + c * fpad;
                 float *dp = dxg + c * g.in_plane + rh * static_cast<int64_t>(g.w) + rw;

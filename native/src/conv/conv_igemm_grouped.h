@@ -49,7 +49,7 @@ struct IgFwdArgs {
     int blocks;            // output channel blocks
     const float *bias;     // blocks * kIgMr values (zeros where the layer has none)
     float *ybuf;           // [blocks * kIgMr][fpad]
-    int64_t fpad;          // flattened pixels, a multiple of the chunk (kIgNr vectors)
+    int64_t fpad;          // flattened pixels, a multiple of the chunk (kIgNr or 2 vectors, by the kernel)
 };
 
 struct IgWgtArgs {
@@ -67,7 +67,8 @@ struct IgWgtArgs {
 };
 
 struct IgemmGroupedKernels {
-    void (*forward)(const IgFwdArgs &a);
+    void (*forward)(const IgFwdArgs &a);   // chunks of kIgNr vectors
+    void (*forward2)(const IgFwdArgs &a);  // chunks of 2 vectors: fewer dropped lanes on short flattened runs
     void (*weights)(const IgWgtArgs &a);
     // dst[m] = src[2 * m] for m < n, reading nothing past src[2 * (n - 1)]: the stride-2 phase planes' copy,
     // which otherwise costs as much as a third of a stride-2 layer's FMAs

@@ -38,7 +38,7 @@ inline float hsum(vf v) {
 
 namespace c4j {
 const IgemmGroupedKernels *igemm_grouped_avx2() {
-    static const IgemmGroupedKernels k{igg_avx2::forward, igg_avx2::weights, igg_avx2::gather2_impl, igg_avx2::W};
+    static const IgemmGroupedKernels k{igg_avx2::forward<kIgNr>, igg_avx2::forward<2>, igg_avx2::weights, igg_avx2::gather2_impl, igg_avx2::W};
     return &k;
 }
 }  // namespace c4j

@@ -40,7 +40,7 @@ inline float hsum(vf v) {
 
 namespace c4j {
 const IgemmGroupedKernels *igemm_grouped_avx512() {
-    static const IgemmGroupedKernels k{igg_avx512::forward, igg_avx512::weights, igg_avx512::gather2_impl, igg_avx512::W};
+    static const IgemmGroupedKernels k{igg_avx512::forward<kIgNr>, igg_avx512::forward<2>, igg_avx512::weights, igg_avx512::gather2_impl, igg_avx512::W};
     return &k;
 }
 }  // namespace c4j

@@ -24,7 +24,7 @@ inline float hsum(vf v) { return v; }
 
 namespace c4j {
 const IgemmGroupedKernels *igemm_grouped_scalar() {
-    static const IgemmGroupedKernels k{igg_scalar::forward, igg_scalar::weights, igg_scalar::gather2_impl, igg_scalar::W};
+    static const IgemmGroupedKernels k{igg_scalar::forward<kIgNr>, igg_scalar::forward<2>, igg_scalar::weights, igg_scalar::gather2_impl, igg_scalar::W};
     return &k;
 }
 }  // namespace c4j
