@@ -3,7 +3,6 @@
 #include "conv/conv_igemm_grouped.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <vector>
 
