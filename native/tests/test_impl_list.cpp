@@ -42,6 +42,14 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({1, 3, 31, 27, 13, 3, 5, 1, 2, 2, 1, 3, 2, 2, 1, 1});    // dilated rows, stride 2 columns
     v.push_back({2, 6, 17, 23, 5, 5, 3, 1, 1, 4, 3, 2, 1, 1, 2, 1});     // dilated columns, asymmetric padding
     v.push_back({1, 1, 12, 9, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1});      // a row of 9: one whole, one partial vector
+    // the grouped implicit GEMM's class (5 to 64 channels per group): strides, dilation, asymmetric padding,
+    // rows of 7, 14 and 15, channel counts that fill no register block
+    v.push_back({2, 64, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8});   // 8 per group, stride 1
+    v.push_back({1, 64, 15, 15, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 4});   // 16 per group, stride 2, odd width
+    v.push_back({2, 48, 7, 7, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4});     // 12 in, 10 out per group, 7 wide
+    v.push_back({1, 36, 13, 11, 36, 3, 3, 1, 1, 2, 1, 0, 2, 2, 2, 4});   // 9 per group, dilation 2, asymmetric
+    v.push_back({2, 64, 14, 15, 64, 3, 3, 2, 2, 0, 1, 0, 1, 1, 1, 2});   // 32 per group, stride 2, asymmetric
+    v.push_back({1, 40, 9, 7, 30, 5, 3, 2, 1, 2, 2, 1, 1, 1, 2, 5});     // 8 in, 6 out per group, 5x3, mixed strides
     return v;
 }
 
@@ -56,6 +64,9 @@ void check_entry(std::mt19937 &rng, const Conv &c, int dir, int index) {
                                   : dir == C4J_CONV_BACKWARD_DATA ? ref_conv_backward_data(c, dy, w)
                                                                   : ref_conv_backward_weights(c, dy, x);
     const std::string name = c4j_conv2d_impl_name(dir, index);
+    // the grouped implicit GEMM promises weight gradients independent of the thread count, to the bit
+    const bool same_bits = dir == C4J_CONV_BACKWARD_WEIGHTS && name.rfind("igemm_grouped", 0) == 0;
+    std::vector<float> first;
     for (int parts = 1; parts <= 3; ++parts) {
         std::vector<float> out(expected.size(), NAN);
         int tasks = c4j_conv2d_impl_tasks(d.data(), dir, index, parts);
@@ -73,8 +84,13 @@ void check_entry(std::mt19937 &rng, const Conv &c, int dir, int index) {
                         return c4j_conv2d_backward_weights_impl(d.data(), index, dy.data(), x.data(), out.data(), p,
                                                                 t0, t1);
                 }
-            }, what))
+            }, what)) {
             close_enough(expected, out, what, tol_for(c));
+            if (same_bits && parts == 1) first = out;
+            if (same_bits && parts > 1)
+                T4J_EXPECT(std::memcmp(first.data(), out.data(), sizeof(float) * out.size()) == 0,
+                           "%s: not bit-identical to one part", what.c_str());
+        }
     }
 }
 
@@ -179,6 +195,56 @@ void check_entry_nonfinite(std::mt19937 &rng, const Conv &c, int dir, int index)
     }
 }
 
+// Scatters `count` infinities of both signs and one NaN over v.
+void spoil(std::mt19937 &rng, std::vector<float> &v, int count) {
+    std::uniform_int_distribution<size_t> at(0, v.size() - 1);
+    for (int i = 0; i < count; ++i) v[at(rng)] = i % 2 == 0 ? INFINITY : -INFINITY;
+    v[at(rng)] = NAN;
+}
+
+// The grouped implicit GEMM claims the definition exactly (padded taps skipped, conv_igemm_grouped.h): with
+// non-finite values in the operand that meets the padding's zeros (and in the other), NaN and infinities land
+// where the reference's do, and only there. Case 0 spoils only x (forward), dy (backward data) or nothing
+// finite-checked; case 1 spoils every operand. Returns how many results were not finite.
+int check_nonfinite(std::mt19937 &rng, const Conv &c, int dir, int index) {
+    std::vector<int32_t> d = c.desc();
+    const std::string name = c4j_conv2d_impl_name(dir, index);
+    int nonfinite = 0;
+    for (int spoil_all = 0; spoil_all < 2; ++spoil_all) {
+        auto x = random_values(rng, c.xsize()), w = random_values(rng, c.wsize()), dy = random_values(rng, c.ysize());
+        auto b = random_values(rng, c.cout);
+        if (dir != C4J_CONV_BACKWARD_DATA || spoil_all) spoil(rng, x, 3);
+        if (dir != C4J_CONV_FORWARD || spoil_all) spoil(rng, dy, 3);
+        if (spoil_all) spoil(rng, w, 2);
+        std::vector<float> expected = dir == C4J_CONV_FORWARD         ? ref_conv_forward(c, x, w, b.data())
+                                      : dir == C4J_CONV_BACKWARD_DATA ? ref_conv_backward_data(c, dy, w)
+                                                                      : ref_conv_backward_weights(c, dy, x);
+        std::vector<float> out(expected.size(), 0.f);
+        const int tasks = c4j_conv2d_impl_tasks(d.data(), dir, index, 2);
+        const int s = dir == C4J_CONV_FORWARD
+                          ? c4j_conv2d_forward_impl(d.data(), index, x.data(), w.data(), b.data(), out.data(), 2, 0, tasks)
+                      : dir == C4J_CONV_BACKWARD_DATA
+                          ? c4j_conv2d_backward_data_impl(d.data(), index, dy.data(), w.data(), out.data(), 2, 0, tasks)
+                          : c4j_conv2d_backward_weights_impl(d.data(), index, dy.data(), x.data(), out.data(), 2, 0,
+                                                             tasks);
+        const std::string what = name + " dir " + std::to_string(dir) + " " + c.str() + " non-finite " +
+                                 std::to_string(spoil_all);
+        T4J_EXPECT(s == C4J_OK, "%s: status %d", what.c_str(), s);
+        for (size_t i = 0; i < expected.size(); ++i) {
+            const float e = expected[i], a = out[i];
+            nonfinite += std::isfinite(e) ? 0 : 1;
+            const bool ok = std::isnan(e) ? std::isnan(a)
+                            : std::isinf(e) ? a == e
+                                            : std::fabs(e - a) <= tol_for(c) * std::fmax(1.f, std::fabs(e));
+            if (!ok) {
+                T4J_EXPECT(false, "%s: value %zu is %.8g, expected %.8g", what.c_str(), i, a, e);
+                break;
+            }
+        }
+    }
+    return nonfinite;
+}
+
 std::string picked(const Conv &c, int dir) {
     std::vector<int32_t> d = c.desc();
     const char *n = c4j_conv2d_impl_name(dir, c4j_conv2d_impl_select(d.data(), dir));
@@ -201,7 +267,7 @@ void check_picks() {
     const bool v512 = isa == C4J_ISA_AVX512, v2 = v512 || isa == C4J_ISA_AVX2;
     const char *wino = v512 ? "winograd_f2x3__avx512" : "winograd_f2x3__scalar";
     const char *igemm = v512 ? "igemm_rows__avx512" : "im2col_sgemm";
-    const char *phase = "im2col_sgemm";
+    const char *phase = v512 ? "igemm_grouped__avx512" : v2 ? "igemm_grouped__avx2" : "im2col_sgemm";
     //        n cin  h  w cout kh kw sh sw pt pb pl pr dh dw g
     expect_pick({8, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, wino, wino, wino, "dense 3x3 (s4)");
     expect_pick({8, 256, 56, 56, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, igemm, v512 ? "pointwise__avx512" : "im2col_sgemm",
@@ -220,10 +286,9 @@ void check_picks() {
     expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, dw, dw, dw, "depthwise 3x3");
     expect_pick({8, 144, 56, 56, 144, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 144}, dw, dw, dw, "depthwise 5x5 s2 asym");
     expect_pick({8, 128, 56, 56, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, dw, dw, dw, "grouped 4 ch/group");
-    expect_pick({8, 256, 28, 28, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32},
-                v512 ? "igemm_rows__avx512" : v2 ? "igemm_small__avx2" : "im2col_sgemm",
-                v512 ? "igemm_rows__avx512" : "im2col_sgemm",  // 8 input channels per group: the transposed kernel
-                v512 ? "igemm_rows__avx512" : "im2col_sgemm", "grouped 8 ch/group");
+    expect_pick({8, 256, 28, 28, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, v512 ? "igemm_rows__avx512" : phase,
+                v512 ? "igemm_rows__avx512" : phase,  // 8 input channels per group: the transposed kernel
+                v512 ? "igemm_rows__avx512" : phase, "grouped 8 ch/group");
     // dense layers: the implicit GEMM on AVX2 (stride-1 backward data too) for stride 1 and up to 128 output
     // channels, or where padding and dilation leave many taps outside the image; AVX-512 keeps im2col + sgemm
     const char *dense = isa == C4J_ISA_AVX2 ? "igemm_dense__avx2" : "im2col_sgemm";
@@ -241,8 +306,18 @@ void check_picks() {
     expect_pick({1, 256, 14, 14, 256, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, "im2col_sgemm", "im2col_sgemm",
                 "im2col_sgemm", "256 channels, 7-wide output");
     // AVX-512: the row kernel (above in the list) takes it, 144 taps and 14-wide rows being within its limits
-    expect_pick({8, 512, 28, 28, 512, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32}, v512 ? igemm : phase, "im2col_sgemm",
-                v512 ? "igemm_rows__avx512" : "im2col_sgemm", "grouped 16 ch/group s2");
+    expect_pick({8, 512, 28, 28, 512, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32}, v512 ? igemm : phase, phase,
+                v512 ? "igemm_rows__avx512" : phase, "grouped 16 ch/group s2");
+    if (!v512) {  // 32 per group (288 taps per group): beyond the row kernel's limits on AVX-512
+        expect_pick({1, 1024, 14, 14, 1024, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32}, phase, phase, phase,
+                    "grouped 32 ch/group s2");
+        expect_pick({8, 1024, 7, 7, 1024, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, phase, phase, phase,
+                    "grouped 32 ch/group s1");
+        // Winograd fits (3x3, stride 1, 16 summed channels) but is slower here than the grouped kernel
+        if (v2)
+            expect_pick({1, 512, 14, 14, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, phase, phase, phase,
+                        "grouped 16 ch/group s1");
+    }
 }
 
 }  // namespace
@@ -250,7 +325,7 @@ void check_picks() {
 void suite_impl_list() {
     std::mt19937 rng(17);
     const std::vector<Conv> v = shapes(rng);
-    int runs = 0;
+    int runs = 0, nonfinite_results = 0;
     for (int dir = 0; dir < 3; ++dir) {
         const int count = c4j_conv2d_impl_count(dir);
         T4J_EXPECT(count >= 2, "direction %d has %d entries", dir, count);
@@ -275,12 +350,16 @@ void suite_impl_list() {
                 check_entry(rng, c, dir, i);
                 if (std::strncmp(c4j_conv2d_impl_name(dir, i), "igemm_rows", 10) == 0)
                     check_entry_nonfinite(rng, c, dir, i);
+                if (std::strncmp(c4j_conv2d_impl_name(dir, i), "igemm_grouped", 13) == 0)
+                    nonfinite_results += check_nonfinite(rng, c, dir, i);
                 ++runs;
             }
         }
     }
     T4J_EXPECT(runs > 3 * static_cast<int>(v.size()), "only %d entry runs", runs);
     check_dense_non_finite(rng);
+    // the grouped shapes above all reach the non-finite checks (an ISA cap leaves at least the scalar flavour)
+    T4J_EXPECT(nonfinite_results > 100, "the spoiled operands reached only %d results", nonfinite_results);
     check_picks();
 }
 

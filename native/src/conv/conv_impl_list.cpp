@@ -1,5 +1,5 @@
-// The convolution implementation lists (see conv_impl_list.h). Reading order is preference order: Winograd
-// where it pays, the direct kernels for few output channels per group (vectorised on phase planes, then the
+// The convolution implementation lists (see conv_impl_list.h). Reading order is preference order: the grouped
+// implicit GEMM on AVX2 (ResNeXt-like groups), Winograd where it pays, the direct kernels for few output channels per group (vectorised on phase planes, then the
 // plain loops), conv4j's implicit GEMMs for
 // short filters, the 1x1 GEMM, and im2col + sgemm, which computes everything. Each "applies" asks the ISA cap
 // (runtime/cpu_features.h) through the kernel family's own *_active() check, so one cap governs every entry.
@@ -9,6 +9,7 @@
 
 #include "conv/conv_dw.h"
 #include "conv/conv_igemm_dense.h"
+#include "conv/conv_igemm_grouped.h"
 #include "conv/conv_igemm_phase.h"
 #include "conv/conv_implicit.h"
 #include "conv/conv_pointwise.h"
@@ -112,9 +113,61 @@ bool igemm_rows_avx2_wgt_picks(const ConvGeo &g) { return few_channels(g) && con
 bool igemm_rows_avx2_data_picks(const ConvGeo &g) {
     return g.groups == 1 && g.cog <= 16 && conv_implicit_bwd_data_avx2_active(g);
 }
+// --- the grouped implicit GEMM (conv_igemm_grouped.h): tasks per (image, group); per group backward weights,
+// so each filter's sum over the images runs in one task, in order ---
+using IggFlavour = const IgemmGroupedKernels *(*)();
+template <IggFlavour F>
+bool igg_cap() {
+    if (F() == nullptr) return false;
+    return F == igemm_grouped_avx512 ? cpu_use_avx512() : F == igemm_grouped_avx2 ? cpu_use_avx2_fma() : true;
+}
+template <IggFlavour F>
+bool igg_fwd(const ConvGeo &g) { return igemm_grouped_fits_forward(g) && igg_cap<F>(); }
+template <IggFlavour F>
+bool igg_fwd_picks(const ConvGeo &g) { return igg_fwd<F>(g) && igemm_grouped_pays(g); }
+template <IggFlavour F>
+bool igg_data(const ConvGeo &g) { return igemm_grouped_fits_backward_data(g) && igg_cap<F>(); }
+template <IggFlavour F>
+bool igg_data_picks(const ConvGeo &g) { return igg_data<F>(g) && igemm_grouped_pays(g); }
+template <IggFlavour F>
+bool igg_wgt(const ConvGeo &g) { return igemm_grouped_fits_backward_weights(g) && igg_cap<F>(); }
+template <IggFlavour F>
+bool igg_wgt_picks(const ConvGeo &g) { return igg_wgt<F>(g) && igemm_grouped_pays(g); }
+ConvImplPlan plan_igg_images(const ConvGeo &g, int) {
+    ConvImplPlan p;
+    p.tasks = static_cast<int64_t>(g.n) * g.groups;
+    return p;
+}
+ConvImplPlan plan_igg_groups(const ConvGeo &g, int) {
+    ConvImplPlan p;
+    p.tasks = g.groups;
+    return p;
+}
+template <IggFlavour F>
+int run_igg_fwd(const ConvGeo &g, const ConvImplPlan &, const ConvOperands &o, int64_t t0, int64_t t1) {
+    return igemm_grouped_forward(*F(), g, o.a, o.b, o.bias, o.out, t0, t1);
+}
+template <IggFlavour F>
+int run_igg_data(const ConvGeo &g, const ConvImplPlan &, const ConvOperands &o, int64_t t0, int64_t t1) {
+    return igemm_grouped_backward_data(*F(), g, o.a, o.b, o.out, t0, t1);
+}
+template <IggFlavour F>
+int run_igg_wgt(const ConvGeo &g, const ConvImplPlan &, const ConvOperands &o, int64_t t0, int64_t t1) {
+    return igemm_grouped_backward_weights(*F(), g, o.a, o.b, o.out, t0, t1);
+}
+constexpr IggFlavour kIgg512 = igemm_grouped_avx512, kIgg2 = igemm_grouped_avx2, kIggScalar = igemm_grouped_scalar;
+// The AVX2 flavour sits above Winograd: it picks only where the cap stops at AVX2 (the AVX-512 entries keep
+// their order) and leaves a call that asks for Winograd wherever it applies (C4J_WINOGRAD_ALWAYS) to it.
+bool igg_above_winograd(const ConvGeo &g) { return !cpu_use_avx512() && g.algo != C4J_WINOGRAD_ALWAYS; }
+bool igg_fwd_picks_avx2(const ConvGeo &g) { return igg_fwd_picks<kIgg2>(g) && igg_above_winograd(g); }
+bool igg_data_picks_avx2(const ConvGeo &g) { return igg_data_picks<kIgg2>(g) && igg_above_winograd(g); }
+bool igg_wgt_picks_avx2(const ConvGeo &g) { return igg_wgt_picks<kIgg2>(g) && igg_above_winograd(g); }
 
 // name, applies, picks, reorders sums, plan, run
 const ConvImpl kForwardList[] = {
+    // grouped layers with 5 to 64 channels per group (ResNeXt) on AVX2: ahead of Winograd, whose portable
+    // transforms and per-group GEMMs are slower for them; on AVX-512 the entries below keep their order
+    {"igemm_grouped__avx2", igg_fwd<kIgg2>, igg_fwd_picks_avx2, false, plan_igg_images, run_igg_fwd<kIgg2>},
     {"winograd_f2x3__avx512", wino_fwd_512, wino_fwd_512_picks, true, plan_wino<plan_winograd_forward, false>,
      run_wino_fwd},
     {"winograd_f2x3__scalar", winograd_fits_forward, wino_fwd_picks, true, plan_wino<plan_winograd_forward, true>,
@@ -128,6 +181,10 @@ const ConvImpl kForwardList[] = {
      run_fwd},
     {"igemm_rows__avx2", conv_implicit_avx2_active, igemm_rows_avx2_picks, false,
      plan_fwd<ConvKernel::igemm_rows_avx2>, run_fwd},
+    // grouped layers with 5 to 64 channels per group (ResNeXt): no im2col copies, no thin GEMMs
+    {"igemm_grouped__avx512", igg_fwd<kIgg512>, igg_fwd_picks<kIgg512>, false, plan_igg_images,
+     run_igg_fwd<kIgg512>},
+    {"igemm_grouped__scalar", igg_fwd<kIggScalar>, never, false, plan_igg_images, run_igg_fwd<kIggScalar>},
     {"igemm_small__avx2", conv_small_active, conv_small_active, false, plan_fwd<ConvKernel::igemm_small>, run_fwd},
     // grouped layers, any stride, dilation and padding: no im2col copies, no thin GEMMs
     {"igemm_phase__avx512", igemm_phase_avx512_active, never, false,
@@ -145,6 +202,9 @@ const ConvImpl kForwardList[] = {
 };
 
 const ConvImpl kBackwardDataList[] = {
+    // grouped layers with 5 to 64 channels per group (ResNeXt) on AVX2: ahead of Winograd, whose portable
+    // transforms and per-group GEMMs are slower for them; on AVX-512 the entries below keep their order
+    {"igemm_grouped__avx2", igg_data<kIgg2>, igg_data_picks_avx2, false, plan_igg_images, run_igg_data<kIgg2>},
     {"winograd_f2x3__avx512", wino_data_512, wino_data_512_picks, true,
      plan_wino<plan_winograd_backward_data, false>, run_wino_data},
     {"winograd_f2x3__scalar", winograd_fits_backward_data, wino_data_picks, true,
@@ -165,11 +225,18 @@ const ConvImpl kBackwardDataList[] = {
      plan_data<ConvKernel::igemm_dense_avx2>, run_data},
     {"igemm_dense__scalar", igemm_dense_bwd_data_fits, never, false, plan_data<ConvKernel::igemm_dense_scalar>,
      run_data},
+    // unit stride: a forward correlation of dy with the flipped filters (conv_igemm_grouped.h)
+    {"igemm_grouped__avx512", igg_data<kIgg512>, igg_data_picks<kIgg512>, false, plan_igg_images,
+     run_igg_data<kIgg512>},
+    {"igemm_grouped__scalar", igg_data<kIggScalar>, never, false, plan_igg_images, run_igg_data<kIggScalar>},
     {"pointwise__avx512", pointwise_512, pointwise_512, false, plan_data<ConvKernel::pointwise>, run_data},
     {"im2col_sgemm", always, always, false, plan_data<ConvKernel::im2col_sgemm>, run_data},
 };
 
 const ConvImpl kBackwardWeightsList[] = {
+    // grouped layers with 5 to 64 channels per group (ResNeXt) on AVX2: ahead of Winograd, whose portable
+    // transforms and per-group GEMMs are slower for them; on AVX-512 the entries below keep their order
+    {"igemm_grouped__avx2", igg_wgt<kIgg2>, igg_wgt_picks_avx2, false, plan_igg_groups, run_igg_wgt<kIgg2>},
     {"winograd_f2x3__avx512", wino_wgt_512, wino_wgt_512_picks, true,
      plan_wino<plan_winograd_backward_weights, false>, run_wino_wgt},
     {"winograd_f2x3__scalar", winograd_fits_backward_weights, wino_wgt_picks, true,
@@ -183,6 +250,9 @@ const ConvImpl kBackwardWeightsList[] = {
      plan_wgt<ConvKernel::igemm_rows>, run_wgt},
     {"igemm_rows__avx2", conv_implicit_wgrad_avx2_active, igemm_rows_avx2_wgt_picks, false,
      plan_wgt<ConvKernel::igemm_rows_avx2>, run_wgt},
+    {"igemm_grouped__avx512", igg_wgt<kIgg512>, igg_wgt_picks<kIgg512>, false, plan_igg_groups,
+     run_igg_wgt<kIgg512>},
+    {"igemm_grouped__scalar", igg_wgt<kIggScalar>, never, false, plan_igg_groups, run_igg_wgt<kIggScalar>},
     {"pointwise__avx512", pointwise_512, pointwise_512, false, plan_wgt<ConvKernel::pointwise>, run_wgt},
     {"im2col_sgemm", always, always, false, plan_wgt<ConvKernel::im2col_sgemm>, run_wgt},
 };

@@ -75,7 +75,13 @@ class CpuImplementationListTest {
             new Shape(3, 1, 28, 28, 6, 5, 1, 2, 2, 2, 2, 1, 1),        // few channels: LeNet's first layer
             new Shape(2, 3, 29, 35, 7, 3, 2, 1, 0, 1, 2, 1, 1),        // few channels, stride 2, asymmetric padding
             new Shape(1, 3, 31, 27, 13, 3, 2, 2, 1, 3, 2, 2, 1),       // few channels, stride 2, dilated
-            new Shape(2, 6, 17, 23, 5, 3, 1, 4, 3, 2, 1, 2, 1));       // few channels, dilated, rows of 21
+            new Shape(2, 6, 17, 23, 5, 3, 1, 4, 3, 2, 1, 2, 1),        // few channels, dilated, rows of 21
+            // the grouped implicit GEMM's class: strides, dilation, asymmetric padding, rows of 7, 14 and 15,
+            // channel counts that fill no register block
+            new Shape(2, 64, 14, 14, 64, 3, 1, 1, 1, 1, 1, 1, 8),      // 8 per group
+            new Shape(1, 64, 15, 15, 64, 3, 2, 1, 1, 1, 1, 1, 4),      // 16 per group, stride 2, odd width
+            new Shape(2, 48, 7, 7, 40, 3, 1, 1, 1, 1, 1, 1, 4),        // 12 in, 10 out per group, 7 wide
+            new Shape(1, 36, 13, 11, 36, 3, 1, 2, 1, 0, 2, 2, 4));     // 9 per group, dilation 2, asymmetric
 
     private static float[] random(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -174,7 +180,7 @@ class CpuImplementationListTest {
         String igemm = v512 ? "igemm_rows__avx512" : "im2col_sgemm";
         String pw = v512 ? "pointwise__avx512" : "im2col_sgemm";
         String gd = "grouped_direct__scalar";  // the phase-plane kernels are not picked (conv_impl_list.cpp)
-        String phase = "im2col_sgemm";
+        String phase = v512 ? "igemm_grouped__avx512" : v2 ? "igemm_grouped__avx2" : "im2col_sgemm";
         String gemm = "im2col_sgemm";
         expect(cpu, new Shape(8, 64, 56, 56, 64, 3, 1, 1, 1, 1, 1, 1, 1), wino, wino, wino);            // s4
         expect(cpu, new Shape(8, 256, 56, 56, 64, 1, 1, 0, 0, 0, 0, 1, 1), igemm, pw, pw);              // s5
@@ -191,14 +197,21 @@ class CpuImplementationListTest {
         expect(cpu, new Shape(8, 144, 56, 56, 144, 5, 2, 1, 2, 1, 2, 1, 144), gd, gd, gd);               // dw 5x5 s2
         expect(cpu, new Shape(8, 128, 56, 56, 128, 3, 1, 1, 1, 1, 1, 1, 32), gd, gd, gd);                // 4 ch/group
         expect(cpu, new Shape(8, 256, 28, 28, 256, 3, 1, 1, 1, 1, 1, 1, 32),
-                v512 ? igemm : v2 ? "igemm_small__avx2" : gemm, igemm, igemm);                      // 8 ch/group
+                v512 ? igemm : phase, v512 ? igemm : phase, v512 ? igemm : phase);                  // 8 ch/group
         expect(cpu, new Shape(1, 256, 28, 28, 256, 3, 1, 2, 2, 2, 2, 2, 1), gemm, gemm, gemm);           // dilated
         expect(cpu, new Shape(8, 512, 28, 28, 512, 3, 1, 4, 4, 4, 4, 4, 1), gemm, gemm, gemm);           // d4
         expect(cpu, new Shape(8, 512, 28, 28, 512, 3, 1, 12, 12, 12, 12, 12, 1), dense, dense, gemm);    // d12
         expect(cpu, new Shape(8, 2048, 28, 28, 256, 3, 1, 24, 24, 24, 24, 24, 1), dense, dense, gemm);   // d24
         expect(cpu, new Shape(8, 128, 56, 56, 128, 3, 2, 1, 1, 1, 1, 1, 1), gemm, gemm, gemm);           // strided
         expect(cpu, new Shape(1, 256, 14, 14, 256, 3, 2, 1, 1, 1, 1, 1, 1), gemm, gemm, gemm);           // 7-wide out
-        expect(cpu, new Shape(8, 512, 28, 28, 512, 3, 2, 1, 1, 1, 1, 1, 32), v512 ? igemm : phase, gemm,
-                v512 ? igemm : gemm);                                                                // 16/group
+        expect(cpu, new Shape(8, 512, 28, 28, 512, 3, 2, 1, 1, 1, 1, 1, 32), v512 ? igemm : phase, phase,
+                v512 ? igemm : phase);                                                               // 16/group
+        if (!v512) {  // 32 per group: beyond the AVX-512 row kernel's limits
+            expect(cpu, new Shape(1, 1024, 14, 14, 1024, 3, 2, 1, 1, 1, 1, 1, 32), phase, phase, phase); // 32/group s2
+            expect(cpu, new Shape(8, 1024, 7, 7, 1024, 3, 1, 1, 1, 1, 1, 1, 32), phase, phase, phase);  // 32/group s1
+            if (v2) {  // Winograd fits, but the grouped kernel is faster
+                expect(cpu, new Shape(1, 512, 14, 14, 512, 3, 1, 1, 1, 1, 1, 1, 32), phase, phase, phase);
+            }
+        }
     }
 }
