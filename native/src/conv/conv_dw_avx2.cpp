@@ -6,7 +6,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "conv4j/conv4j_cpu.h"
@@ -27,6 +26,51 @@ inline double hsum(vf v) {
     double s = 0;
     for (float f : l) s += f;
     return s;
+}
+inline __m256i lanes_times(int s) {
+    return _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(s));
+}
+template <int S>
+inline vf load_s(const float *p, int s) {
+    if constexpr (S == 1) {
+        return _mm256_loadu_ps(p);
+    } else if constexpr (S == 2) {
+        // p[0..7] and p[7..14]: the even floats are lanes 0, 2 of each 128-bit half of the first and 1, 3 of the
+        // second (p[15] is never read: it may lie past the row)
+        const vf a = _mm256_loadu_ps(p), b = _mm256_loadu_ps(p + 7);
+        const vf t = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 2, 0));  // p0 p2 p8 p10 | p4 p6 p12 p14
+        return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(t), _MM_SHUFFLE(3, 1, 2, 0)));
+    } else {
+        // the masked form, as on AVX-512 (GCC's unmasked one may start from an undefined vector)
+        const vf all = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+        return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, lanes_times(s), all, 4);
+    }
+}
+// Lane k < n: -1 (taken), else 0.
+inline __m256i first_lanes(int64_t n) {
+    alignas(32) static const int32_t m[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i *>(m + 8 - n));
+}
+inline vf load_s_tail(const float *p, int s, int64_t n) {
+    const __m256i k = first_lanes(n);
+    if (s == 1) return _mm256_maskload_ps(p, k);
+    return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, lanes_times(s), _mm256_castsi256_ps(k), 4);
+}
+inline void store_phases(float *dst, const vf *v, int s) {
+    if (s == 1) {
+        _mm256_storeu_ps(dst, v[0]);
+    } else if (s == 2) {
+        const vf lo = _mm256_unpacklo_ps(v[0], v[1]);  // e0 o0 e1 o1 | e4 o4 e5 o5
+        const vf hi = _mm256_unpackhi_ps(v[0], v[1]);  // e2 o2 e3 o3 | e6 o6 e7 o7
+        _mm256_storeu_ps(dst, _mm256_permute2f128_ps(lo, hi, 0x20));
+        _mm256_storeu_ps(dst + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+    } else {
+        alignas(32) float l[8];
+        for (int q = 0; q < s; ++q) {
+            _mm256_store_ps(l, v[q]);
+            for (int m = 0; m < 8; ++m) dst[m * s + q] = l[m];
+        }
+    }
 }
 }  // namespace
 }  // namespace dw_avx2

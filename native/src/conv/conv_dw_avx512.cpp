@@ -6,7 +6,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "conv4j/conv4j_cpu.h"
@@ -27,6 +26,45 @@ inline double hsum(vf v) {
     double s = 0;
     for (float f : l) s += f;
     return s;
+}
+inline __m512i lanes_times(int s) {
+    return _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                              _mm512_set1_epi32(s));
+}
+template <int S>
+inline vf load_s(const float *p, int s) {
+    if constexpr (S == 1) {
+        return _mm512_loadu_ps(p);
+    } else if constexpr (S == 2) {
+        // p[0..15] and p[15..30]: the even floats are the first's even lanes and the second's odd lanes (p[31] is
+        // never read: it may lie past the row)
+        const __m512i idx = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27, 29, 31);
+        return _mm512_permutex2var_ps(_mm512_loadu_ps(p), idx, _mm512_loadu_ps(p + 15));
+    } else {
+        // the masked form: GCC's unmasked one starts from an undefined vector (-Wmaybe-uninitialized)
+        return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, lanes_times(s), p, 4);
+    }
+}
+inline vf load_s_tail(const float *p, int s, int64_t n) {
+    const __mmask16 k = static_cast<__mmask16>((1u << n) - 1u);
+    if (s == 1) return _mm512_maskz_loadu_ps(k, p);
+    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), k, lanes_times(s), p, 4);
+}
+inline void store_phases(float *dst, const vf *v, int s) {
+    if (s == 1) {
+        _mm512_storeu_ps(dst, v[0]);
+    } else if (s == 2) {
+        const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        _mm512_storeu_ps(dst, _mm512_permutex2var_ps(v[0], lo, v[1]));
+        _mm512_storeu_ps(dst + 16, _mm512_permutex2var_ps(v[0], hi, v[1]));
+    } else {
+        alignas(64) float l[16];
+        for (int q = 0; q < s; ++q) {
+            _mm512_store_ps(l, v[q]);
+            for (int m = 0; m < 16; ++m) dst[m * s + q] = l[m];
+        }
+    }
 }
 }  // namespace
 }  // namespace dw_avx512
