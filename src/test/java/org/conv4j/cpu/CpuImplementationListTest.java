@@ -66,7 +66,14 @@ class CpuImplementationListTest {
             new Shape(1, 32, 12, 12, 32, 3, 1, 2, 2, 2, 2, 2, 4),      // grouped, dilated
             new Shape(2, 16, 13, 13, 24, 3, 2, 1, 0, 1, 0, 1, 2),      // grouped, strided, asymmetric
             new Shape(3, 8, 23, 37, 8, 5, 3, 0, 2, 3, 1, 2, 4),        // direct: 2 in, 2 out per group, dilated
-            new Shape(1, 6, 40, 70, 12, 3, 1, 1, 1, 1, 1, 1, 6));      // direct: depth multiplier 2, long rows
+            new Shape(1, 6, 40, 70, 12, 3, 1, 1, 1, 1, 1, 1, 6),       // direct: depth multiplier 2, long rows
+            // depthwise rows with whole and partial vectors of 8 and 16 floats (dw_direct's interior and edges)
+            new Shape(1, 8, 9, 37, 8, 3, 1, 1, 1, 1, 1, 1, 8),         // 3x3 s1, 37 wide
+            new Shape(2, 6, 15, 15, 6, 3, 2, 1, 1, 1, 1, 1, 6),        // 3x3 s2, odd width
+            new Shape(1, 4, 14, 14, 4, 3, 1, 2, 2, 2, 2, 2, 4),        // dilation 2
+            new Shape(2, 5, 7, 7, 5, 5, 1, 2, 2, 2, 2, 1, 5),          // 5x5 on 7x7, narrower than a vector
+            new Shape(2, 6, 28, 29, 6, 5, 2, 1, 2, 1, 2, 1, 6),        // 5x5 s2, TF same padding (asymmetric)
+            new Shape(1, 8, 40, 67, 8, 5, 2, 2, 2, 2, 2, 1, 8));       // 5x5 s2, 34 outputs a row
 
     private static float[] random(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -162,7 +169,7 @@ class CpuImplementationListTest {
         String wino = v512 ? "winograd_f2x3__avx512" : "winograd_f2x3__scalar";
         String igemm = v512 ? "igemm_rows__avx512" : "im2col_sgemm";
         String pw = v512 ? "pointwise__avx512" : "im2col_sgemm";
-        String gd = "grouped_direct__scalar";  // the phase-plane kernels are not picked (conv_impl_list.cpp)
+        String gd = v512 ? "dw_direct__avx512" : v2 ? "dw_direct__avx2" : "grouped_direct__scalar";
         String phase = "im2col_sgemm";
         String gemm = "im2col_sgemm";
         expect(cpu, new Shape(8, 64, 56, 56, 64, 3, 1, 1, 1, 1, 1, 1, 1), wino, wino, wino);            // s4
