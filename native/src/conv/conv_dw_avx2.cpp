@@ -72,6 +72,39 @@ inline void store_phases(float *dst, const vf *v, int s) {
         }
     }
 }
+using vmask = __m256;  // lanes all ones (taken) or zero
+// Lanes k with lo <= k < hi (any lo, hi).
+inline vmask range_mask(int64_t lo, int64_t hi) {
+    lo = std::min<int64_t>(std::max<int64_t>(lo, 0), 8);
+    hi = std::min<int64_t>(std::max<int64_t>(hi, 0), 8);
+    return _mm256_castsi256_ps(_mm256_andnot_si256(first_lanes(lo), first_lanes(hi)));
+}
+inline vf load_s_masked(const float *p, int s, vmask m) {
+    if (s == 1) return _mm256_maskload_ps(p, _mm256_castps_si256(m));
+    if (s == 2) {  // load_s<2>'s two loads, each float taken where its lane is (no gather: slow on some cores)
+        const __m256i mi = _mm256_castps_si256(m);
+        const __m256i even = _mm256_setr_epi32(-1, 0, -1, 0, -1, 0, -1, 0);
+        // p[0..7]: p[2k] takes lane k's mask; p[7..14]: p[8 + 2k] takes lane 4 + k's
+        const __m256i la = _mm256_permutevar8x32_epi32(mi, _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3));
+        const __m256i lb = _mm256_permutevar8x32_epi32(mi, _mm256_setr_epi32(0, 4, 0, 5, 0, 6, 0, 7));
+        const __m256i ka = _mm256_and_si256(la, even), kb = _mm256_andnot_si256(even, lb);
+        const vf a = _mm256_maskload_ps(p, ka), b = _mm256_maskload_ps(p + 7, kb);
+        const vf t = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 2, 0));
+        return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(t), _MM_SHUFFLE(3, 1, 2, 0)));
+    }
+    return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, lanes_times(s), m, 4);
+}
+// m ? a * b + c : c, lane by lane (the taken lanes bit for bit fmadd's)
+inline vf fmadd_masked(vf a, vf b, vf c, vmask m) { return _mm256_blendv_ps(c, _mm256_fmadd_ps(a, b, c), m); }
+inline void store_n(float *p, vf v, int64_t n) {
+    if (n >= 8) {
+        _mm256_storeu_ps(p, v);
+        return;
+    }
+    alignas(32) float l[8];
+    _mm256_store_ps(l, v);
+    for (int64_t k = 0; k < n; ++k) p[k] = l[k];
+}
 }  // namespace
 }  // namespace dw_avx2
 }  // namespace c4j

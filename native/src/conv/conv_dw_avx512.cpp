@@ -66,6 +66,38 @@ inline void store_phases(float *dst, const vf *v, int s) {
         }
     }
 }
+using vmask = __mmask16;
+// Lanes k with lo <= k < hi (any lo, hi).
+inline vmask range_mask(int64_t lo, int64_t hi) {
+    lo = std::min<int64_t>(std::max<int64_t>(lo, 0), 16);
+    hi = std::min<int64_t>(std::max<int64_t>(hi, 0), 16);
+    return static_cast<vmask>(((1u << hi) - 1u) & ~((1u << lo) - 1u));
+}
+// Bit k of the low 8 bits of x to bit 2k.
+inline unsigned spread8(unsigned x) {
+    x = (x | (x << 4)) & 0x0F0Fu;
+    x = (x | (x << 2)) & 0x3333u;
+    return (x | (x << 1)) & 0x5555u;
+}
+inline vf load_s_masked(const float *p, int s, vmask m) {
+    if (s == 1) return _mm512_maskz_loadu_ps(m, p);
+    if (s == 2) {  // load_s<2>'s two loads, each float taken where its lane is
+        const __mmask16 ka = static_cast<__mmask16>(spread8(m & 0xFFu));        // p[2k], lanes 0..7
+        const __mmask16 kb = static_cast<__mmask16>(spread8(m >> 8) << 1);      // p[15 + 2(k - 8) + 1], lanes 8..15
+        const __m512i idx = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27, 29, 31);
+        return _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(ka, p), idx, _mm512_maskz_loadu_ps(kb, p + 15));
+    }
+    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, lanes_times(s), p, 4);
+}
+// m ? a * b + c : c, lane by lane
+inline vf fmadd_masked(vf a, vf b, vf c, vmask m) { return _mm512_mask3_fmadd_ps(a, b, c, m); }
+inline void store_n(float *p, vf v, int64_t n) {
+    if (n >= 16) {
+        _mm512_storeu_ps(p, v);
+        return;
+    }
+    _mm512_mask_storeu_ps(p, static_cast<vmask>((1u << n) - 1u), v);
+}
 }  // namespace
 }  // namespace dw_avx512
 }  // namespace c4j

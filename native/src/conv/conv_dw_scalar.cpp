@@ -23,6 +23,13 @@ inline vf load_s_tail(const float *, int, int64_t) { return 0.f; }
 inline void store_phases(float *dst, const vf *v, int s) {
     for (int q = 0; q < s; ++q) dst[q] = v[q];
 }
+using vmask = bool;
+inline vmask range_mask(int64_t lo, int64_t hi) { return lo <= 0 && 0 < hi; }
+inline vf load_s_masked(const float *p, int, vmask m) { return m ? *p : 0.f; }
+inline vf fmadd_masked(vf a, vf b, vf c, vmask m) { return m ? a * b + c : c; }
+inline void store_n(float *p, vf v, int64_t n) {
+    if (n > 0) *p = v;
+}
 }  // namespace
 }  // namespace dw_scalar
 }  // namespace c4j
