@@ -1,5 +1,6 @@
 // The direct kernels' portable flavour: the body of conv_dw_body.inc on one float at a time.
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "conv/conv_dw.h"

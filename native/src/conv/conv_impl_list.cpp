@@ -26,6 +26,12 @@ bool never(const ConvGeo &) { return false; }
 // that gives NaN where the definition skips the padded taps (FuzzTest's non-finite cases). Until they skip padded
 // taps they are listed (forced and tested on finite data) but never picked. dw_direct skips them (conv_dw.h).
 
+// --- the vectorised direct kernels (conv_dw.h): forward and backward data where rows are long enough ---
+bool dw_fwd_512_picks(const ConvGeo &g) { return dw_direct_avx512_active(g) && dw_direct_pays_forward(g); }
+bool dw_fwd_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_direct_pays_forward(g); }
+bool dw_data_512_picks(const ConvGeo &g) { return dw_direct_avx512_active(g) && dw_direct_pays_backward_data(g); }
+bool dw_data_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_direct_pays_backward_data(g); }
+
 // --- Winograd F(2x2, 3x3): the AVX-512 transforms, or the portable ones with OpenBLAS's GEMMs ---
 bool wino_fwd_512(const ConvGeo &g) { return winograd_fits_forward(g) && cpu_use_avx512(); }
 bool wino_fwd_512_picks(const ConvGeo &g) { return wino_fwd_512(g) && winograd_pays_forward(g); }
@@ -95,10 +101,9 @@ const ConvImpl kForwardList[] = {
      run_wino_fwd},
     {"winograd_f2x3__scalar", winograd_fits_forward, wino_fwd_picks, true, plan_wino<plan_winograd_forward, true>,
      run_wino_fwd},
-    {"dw_direct__avx512", dw_direct_avx512_active, dw_direct_avx512_active, false,
-     plan_fwd<ConvKernel::dw_direct_avx512>, run_fwd},
-    {"dw_direct__avx2", dw_direct_avx2_active, dw_direct_avx2_active, false,
-     plan_fwd<ConvKernel::dw_direct_avx2>, run_fwd},
+    {"dw_direct__avx512", dw_direct_avx512_active, dw_fwd_512_picks, false, plan_fwd<ConvKernel::dw_direct_avx512>,
+     run_fwd},
+    {"dw_direct__avx2", dw_direct_avx2_active, dw_fwd_2_picks, false, plan_fwd<ConvKernel::dw_direct_avx2>, run_fwd},
     {"dw_direct__scalar", dw_direct_fits, never, false, plan_fwd<ConvKernel::dw_direct_scalar>, run_fwd},
     {"grouped_direct__scalar", use_direct, use_direct, false, plan_fwd<ConvKernel::grouped_direct>, run_fwd},
     {"igemm_rows__avx512", conv_implicit_active, conv_implicit_active, false, plan_fwd<ConvKernel::igemm_rows>,
@@ -119,10 +124,10 @@ const ConvImpl kBackwardDataList[] = {
      plan_wino<plan_winograd_backward_data, false>, run_wino_data},
     {"winograd_f2x3__scalar", winograd_fits_backward_data, wino_data_picks, true,
      plan_wino<plan_winograd_backward_data, true>, run_wino_data},
-    {"dw_direct__avx512", dw_direct_avx512_active, dw_direct_avx512_active, false,
+    {"dw_direct__avx512", dw_direct_avx512_active, dw_data_512_picks, false,
      plan_data<ConvKernel::dw_direct_avx512>, run_data},
-    {"dw_direct__avx2", dw_direct_avx2_active, dw_direct_avx2_active, false,
-     plan_data<ConvKernel::dw_direct_avx2>, run_data},
+    {"dw_direct__avx2", dw_direct_avx2_active, dw_data_2_picks, false, plan_data<ConvKernel::dw_direct_avx2>,
+     run_data},
     {"dw_direct__scalar", dw_direct_fits, never, false, plan_data<ConvKernel::dw_direct_scalar>, run_data},
     {"grouped_direct__scalar", use_direct, use_direct, false, plan_data<ConvKernel::grouped_direct>, run_data},
     // a forward correlation of dy with the flipped filters (conv_implicit.h)
