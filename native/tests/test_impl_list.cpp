@@ -161,14 +161,14 @@ void check_picks() {
     expect_pick({32, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1},
                 v512 ? "igemm_rows__avx512" : v2 ? "igemm_small__avx2" : "im2col_sgemm", "im2col_sgemm",
                 v512 ? "igemm_rows__avx512" : "im2col_sgemm", "one-channel 5x5 (s2)");
-    // the vectorised direct kernels: backward weights always, forward from 32 output columns, backward data from 32
-    // dx columns at unit stride (conv_dw.h); shorter rows keep the plain loops
+    // the vectorised direct kernels: forward from 32 output columns, backward data from 32 dx columns at unit stride,
+    // backward weights from 8 output columns (conv_dw.h); shorter rows keep the plain loops
     const char *dw = v512 ? "dw_direct__avx512" : v2 ? "dw_direct__avx2" : "grouped_direct__scalar";
     const char *gd = "grouped_direct__scalar";
     expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, dw, dw, dw, "depthwise 3x3");
     expect_pick({1, 96, 112, 112, 96, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 96}, dw, gd, dw, "depthwise 3x3 s2");
     expect_pick({8, 144, 56, 56, 144, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 144}, gd, gd, dw, "depthwise 5x5 s2 asym");
-    expect_pick({8, 960, 7, 7, 960, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 960}, gd, gd, dw, "depthwise 3x3 7x7");
+    expect_pick({8, 960, 7, 7, 960, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 960}, gd, gd, gd, "depthwise 3x3 7x7");
     expect_pick({8, 128, 56, 56, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, dw, dw, dw, "grouped 4 ch/group");
     expect_pick({8, 256, 28, 28, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32},
                 v512 ? "igemm_rows__avx512" : v2 ? "igemm_small__avx2" : "im2col_sgemm",

@@ -22,6 +22,7 @@ bool dw_direct_fits(const ConvGeo &g) { return use_direct(g) && g.sw <= kDwMaxSt
 
 bool dw_direct_pays_forward(const ConvGeo &g) { return g.wout >= 32; }
 bool dw_direct_pays_backward_data(const ConvGeo &g) { return g.sw == 1 && g.w >= 32; }
+bool dw_direct_pays_backward_weights(const ConvGeo &g) { return g.wout >= 8; }
 
 bool dw_direct_avx2_active(const ConvGeo &g) {
     return dw_direct_fits(g) && dw_kernels_avx2().forward != nullptr && cpu_use_avx2_fma();

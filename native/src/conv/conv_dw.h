@@ -50,9 +50,11 @@ bool dw_direct_fits(const ConvGeo &g);
 // Where the vectorised kernels are the choice over the plain loops (grouped_direct): rows long enough that whole
 // vectors dominate the masked edges and per-row set-up. Forward: at least 32 output columns. Backward data: unit
 // horizontal stride and at least 32 dx columns (with stride 2 each block's few taps per phase leave the loop
-// overhead dominant). Backward weights: always (every tap a long dot product).
+// overhead dominant). Backward weights: at least 8 output columns, one whole AVX2 vector (every tap a dot product
+// along the row; shorter rows are all masked tail).
 bool dw_direct_pays_forward(const ConvGeo &g);
 bool dw_direct_pays_backward_data(const ConvGeo &g);
+bool dw_direct_pays_backward_weights(const ConvGeo &g);
 
 // Whether each flavour runs here: fits, compiled in, and the ISA cap allows it.
 bool dw_direct_avx2_active(const ConvGeo &g);

@@ -26,11 +26,13 @@ bool never(const ConvGeo &) { return false; }
 // that gives NaN where the definition skips the padded taps (FuzzTest's non-finite cases). Until they skip padded
 // taps they are listed (forced and tested on finite data) but never picked. dw_direct skips them (conv_dw.h).
 
-// --- the vectorised direct kernels (conv_dw.h): forward and backward data where rows are long enough ---
+// --- the vectorised direct kernels (conv_dw.h), where rows are long enough ---
 bool dw_fwd_512_picks(const ConvGeo &g) { return dw_direct_avx512_active(g) && dw_direct_pays_forward(g); }
 bool dw_fwd_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_direct_pays_forward(g); }
 bool dw_data_512_picks(const ConvGeo &g) { return dw_direct_avx512_active(g) && dw_direct_pays_backward_data(g); }
 bool dw_data_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_direct_pays_backward_data(g); }
+bool dw_wgt_512_picks(const ConvGeo &g) { return dw_direct_avx512_active(g) && dw_direct_pays_backward_weights(g); }
+bool dw_wgt_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_direct_pays_backward_weights(g); }
 
 // --- Winograd F(2x2, 3x3): the AVX-512 transforms, or the portable ones with OpenBLAS's GEMMs ---
 bool wino_fwd_512(const ConvGeo &g) { return winograd_fits_forward(g) && cpu_use_avx512(); }
@@ -142,10 +144,9 @@ const ConvImpl kBackwardWeightsList[] = {
      plan_wino<plan_winograd_backward_weights, false>, run_wino_wgt},
     {"winograd_f2x3__scalar", winograd_fits_backward_weights, wino_wgt_picks, true,
      plan_wino<plan_winograd_backward_weights, true>, run_wino_wgt},
-    {"dw_direct__avx512", dw_direct_avx512_active, dw_direct_avx512_active, false,
-     plan_wgt<ConvKernel::dw_direct_avx512>, run_wgt},
-    {"dw_direct__avx2", dw_direct_avx2_active, dw_direct_avx2_active, false,
-     plan_wgt<ConvKernel::dw_direct_avx2>, run_wgt},
+    {"dw_direct__avx512", dw_direct_avx512_active, dw_wgt_512_picks, false, plan_wgt<ConvKernel::dw_direct_avx512>,
+     run_wgt},
+    {"dw_direct__avx2", dw_direct_avx2_active, dw_wgt_2_picks, false, plan_wgt<ConvKernel::dw_direct_avx2>, run_wgt},
     {"dw_direct__scalar", dw_direct_fits, never, false, plan_wgt<ConvKernel::dw_direct_scalar>, run_wgt},
     {"grouped_direct__scalar", use_direct, use_direct, false, plan_wgt<ConvKernel::grouped_direct>, run_wgt},
     {"igemm_rows__avx512", conv_implicit_wgrad_active, conv_implicit_wgrad_active, false,

@@ -177,13 +177,13 @@ class CpuImplementationListTest {
         expect(cpu, new Shape(1, 3, 224, 224, 64, 7, 2, 3, 3, 3, 3, 1, 1), igemm, gemm, igemm);         // s7 stem
         expect(cpu, new Shape(32, 1, 28, 28, 6, 5, 1, 2, 2, 2, 2, 1, 1),
                 v512 ? igemm : v2 ? "igemm_small__avx2" : gemm, gemm, igemm);                       // s2
-        // dw_direct: backward weights always, forward from 32 output columns, backward data from 32 dx columns at
-        // unit stride; shorter rows keep the plain loops
+        // dw_direct: forward from 32 output columns, backward data from 32 dx columns at unit stride, backward weights
+        // from 8 output columns; shorter rows keep the plain loops
         String plain = "grouped_direct__scalar";
         expect(cpu, new Shape(1, 144, 56, 56, 144, 3, 1, 1, 1, 1, 1, 1, 144), gd, gd, gd);               // depthwise
         expect(cpu, new Shape(1, 96, 112, 112, 96, 3, 2, 1, 1, 1, 1, 1, 96), gd, plain, gd);             // dw s2
         expect(cpu, new Shape(8, 144, 56, 56, 144, 5, 2, 1, 2, 1, 2, 1, 144), plain, plain, gd);         // dw 5x5 s2
-        expect(cpu, new Shape(8, 960, 7, 7, 960, 3, 1, 1, 1, 1, 1, 1, 960), plain, plain, gd);           // dw 7x7
+        expect(cpu, new Shape(8, 960, 7, 7, 960, 3, 1, 1, 1, 1, 1, 1, 960), plain, plain, plain);        // dw 7x7
         expect(cpu, new Shape(8, 128, 56, 56, 128, 3, 1, 1, 1, 1, 1, 1, 32), gd, gd, gd);                // 4 ch/group
         expect(cpu, new Shape(8, 256, 28, 28, 256, 3, 1, 1, 1, 1, 1, 1, 32),
                 v512 ? igemm : v2 ? "igemm_small__avx2" : gemm, igemm, igemm);                      // 8 ch/group
