@@ -12,6 +12,25 @@
 namespace t4j {
 namespace {
 
+// Depthwise and few-channels-per-group layers whose rows hold whole vectors of 8 and 16 floats and partial ones
+// (widths 7, 14, 15, 37, 67...), both strides and a third, dilation 2, symmetric and asymmetric (TF "same") padding,
+// 3x3 and 5x5: the direct kernels' interiors, overlapping last vectors, edges and tails.
+std::vector<Conv> depthwise_shapes() {
+    //        n cin  h   w cout kh kw sh sw pt pb pl pr dh dw g
+    return {{1, 8, 9, 37, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8},        // 3x3 s1, 37 wide
+            {2, 6, 15, 15, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 6},       // 3x3 s2, odd width
+            {1, 4, 14, 14, 4, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 4},       // dilation 2
+            {2, 5, 7, 7, 5, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 5},         // 5x5 on 7x7 (narrower than a vector)
+            {1, 6, 6, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 6},         // width < 8
+            {2, 6, 28, 29, 6, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 6},       // 5x5 s2, TF same padding (asymmetric)
+            {1, 8, 40, 67, 8, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1, 8},       // 5x5 s2, 34 outputs a row
+            {1, 4, 11, 50, 4, 3, 3, 3, 3, 1, 0, 1, 0, 1, 1, 4},       // stride 3
+            {1, 4, 5, 64, 4, 1, 3, 1, 4, 0, 0, 1, 1, 1, 1, 4},        // stride 4
+            {1, 12, 10, 70, 12, 3, 3, 1, 2, 1, 1, 0, 2, 1, 2, 4},     // 3 in, 3 out per group, s2, dilation 2
+            {1, 16, 12, 100, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16},   // depth multiplier 2, long rows
+            {1, 3, 9, 40, 3, 3, 3, 2, 2, 0, 1, 0, 1, 1, 1, 3}};       // s2, padding only bottom/right
+}
+
 std::vector<Conv> shapes(std::mt19937 &rng) {
     std::vector<Conv> v;
     for (int i = 0; i < 60; ++i) v.push_back(random_conv(rng));
@@ -50,6 +69,7 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({1, 36, 13, 11, 36, 3, 3, 1, 1, 2, 1, 0, 2, 2, 2, 4});   // 9 per group, dilation 2, asymmetric
     v.push_back({2, 64, 14, 15, 64, 3, 3, 2, 2, 0, 1, 0, 1, 1, 1, 2});   // 32 per group, stride 2, asymmetric
     v.push_back({1, 40, 9, 7, 30, 5, 3, 2, 1, 2, 2, 1, 1, 1, 2, 5});     // 8 in, 6 out per group, 5x3, mixed strides
+    for (const Conv &c : depthwise_shapes()) v.push_back(c);
     return v;
 }
 
@@ -245,6 +265,55 @@ int check_nonfinite(std::mt19937 &rng, const Conv &c, int dir, int index) {
     return nonfinite;
 }
 
+// Values in [-1, 1) with about 3 % NaN, +Inf and -Inf.
+std::vector<float> nonfinite_values(std::mt19937 &rng, int64_t n) {
+    std::vector<float> v = random_values(rng, n);
+    std::uniform_int_distribution<int> pick(0, 99);
+    for (float &f : v) {
+        const int k = pick(rng);
+        if (k == 0) f = NAN;
+        if (k == 1) f = INFINITY;
+        if (k == 2) f = -INFINITY;
+    }
+    return v;
+}
+
+// The direct kernels skip padded taps as the definition does: with infinite or NaN operands every output is NaN,
+// +-Inf or finite exactly where the reference's is, and close to it where finite (a padded zero times an infinite
+// weight would make NaN of a finite output).
+void check_direct_nonfinite(std::mt19937 &rng, const Conv &c, int dir, int index) {
+    std::vector<int32_t> d = c.desc();
+    auto x = nonfinite_values(rng, c.xsize()), w = nonfinite_values(rng, c.wsize());
+    auto dy = nonfinite_values(rng, c.ysize()), b = nonfinite_values(rng, c.cout);
+    std::vector<float> expected = dir == C4J_CONV_FORWARD       ? ref_conv_forward(c, x, w, b.data())
+                                  : dir == C4J_CONV_BACKWARD_DATA ? ref_conv_backward_data(c, dy, w)
+                                                                  : ref_conv_backward_weights(c, dy, x);
+    const std::string what =
+        std::string(c4j_conv2d_impl_name(dir, index)) + " non-finite dir " + std::to_string(dir) + " " + c.str();
+    std::vector<float> out(expected.size(), 0.f);
+    const int tasks = c4j_conv2d_impl_tasks(d.data(), dir, index, 2);
+    if (!run_tasks_shuffled(rng, tasks, 2, [&](int p, int t0, int t1) {
+            switch (dir) {
+                case C4J_CONV_FORWARD:
+                    return c4j_conv2d_forward_impl(d.data(), index, x.data(), w.data(), b.data(), out.data(), p, t0, t1);
+                case C4J_CONV_BACKWARD_DATA:
+                    return c4j_conv2d_backward_data_impl(d.data(), index, dy.data(), w.data(), out.data(), p, t0, t1);
+                default:
+                    return c4j_conv2d_backward_weights_impl(d.data(), index, dy.data(), x.data(), out.data(), p, t0,
+                                                            t1);
+            }
+        }, what))
+        return;
+    for (size_t q = 0; q < expected.size(); ++q) {
+        const float e = expected[q], a = out[q];
+        const bool ok = std::isnan(e) ? std::isnan(a)
+                        : std::isinf(e) ? a == e
+                                        : std::isfinite(a) && std::fabs(e - a) <= tol_for(c) * std::fmax(1.f, std::fabs(e));
+        T4J_EXPECT(ok, "%s: value %zu is %.8g, expected %.8g", what.c_str(), q, a, e);
+        if (!ok) return;
+    }
+}
+
 std::string picked(const Conv &c, int dir) {
     std::vector<int32_t> d = c.desc();
     const char *n = c4j_conv2d_impl_name(dir, c4j_conv2d_impl_select(d.data(), dir));
@@ -282,9 +351,14 @@ void check_picks() {
                 "first layer 3x3 s2 (MobileNetV2)");
     expect_pick({1, 3, 224, 224, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, few, "im2col_sgemm", few, "first layer (VGG-16)");
     expect_pick({256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1}, few, few, few, "LeNet 6 -> 16");
-    const char *dw = "grouped_direct__scalar";  // the phase-plane kernels are not picked (conv_impl_list.cpp)
+    // the vectorised direct kernels: forward from 32 output columns, backward data from 32 dx columns at unit stride,
+    // backward weights from 8 output columns (conv_dw.h); shorter rows keep the plain loops
+    const char *dw = v512 ? "dw_direct__avx512" : v2 ? "dw_direct__avx2" : "grouped_direct__scalar";
+    const char *gd = "grouped_direct__scalar";
     expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, dw, dw, dw, "depthwise 3x3");
-    expect_pick({8, 144, 56, 56, 144, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 144}, dw, dw, dw, "depthwise 5x5 s2 asym");
+    expect_pick({1, 96, 112, 112, 96, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 96}, dw, gd, dw, "depthwise 3x3 s2");
+    expect_pick({8, 144, 56, 56, 144, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 144}, gd, gd, dw, "depthwise 5x5 s2 asym");
+    expect_pick({8, 960, 7, 7, 960, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 960}, gd, gd, gd, "depthwise 3x3 7x7");
     expect_pick({8, 128, 56, 56, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, dw, dw, dw, "grouped 4 ch/group");
     expect_pick({8, 256, 28, 28, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, v512 ? "igemm_rows__avx512" : phase,
                 v512 ? "igemm_rows__avx512" : phase,  // 8 input channels per group: the transposed kernel
@@ -360,6 +434,21 @@ void suite_impl_list() {
     check_dense_non_finite(rng);
     // the grouped shapes above all reach the non-finite checks (an ISA cap leaves at least the scalar flavour)
     T4J_EXPECT(nonfinite_results > 100, "the spoiled operands reached only %d results", nonfinite_results);
+    int nonfinite = 0;
+    for (int dir = 0; dir < 3; ++dir) {
+        const int count = c4j_conv2d_impl_count(dir);
+        for (const Conv &c : depthwise_shapes()) {
+            std::vector<int32_t> d = c.desc();
+            for (int i = 0; i < count; ++i) {
+                const std::string name = c4j_conv2d_impl_name(dir, i);
+                const bool direct = name.rfind("dw_direct", 0) == 0 || name.rfind("grouped_direct", 0) == 0;
+                if (!direct || c4j_conv2d_impl_applies(d.data(), dir, i) != 1) continue;
+                check_direct_nonfinite(rng, c, dir, i);
+                ++nonfinite;
+            }
+        }
+    }
+    T4J_EXPECT(nonfinite >= 3 * 2 * static_cast<int>(depthwise_shapes().size()), "only %d non-finite runs", nonfinite);
     check_picks();
 }
 

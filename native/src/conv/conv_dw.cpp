@@ -1,4 +1,4 @@
-// Phase planes and the choice among the direct kernels' flavours (see conv_dw.h).
+// The choice among the direct kernels' flavours, and the phase planes igemm_phase reads (see conv_dw.h).
 #include "conv/conv_dw.h"
 
 #include <algorithm>
@@ -18,10 +18,11 @@ bool dw_phase_planes_fit(const ConvGeo &g, int width) {
     return floats <= kMax / g.cig && padded_copy_affordable(g, g.cig * floats);
 }
 
-bool dw_direct_fits(const ConvGeo &g) {
-    // 16 floats: the widest vector's columns (dw_cols rounds to them)
-    return use_direct(g) && dw_phase_planes_fit(g, 16);
-}
+bool dw_direct_fits(const ConvGeo &g) { return use_direct(g) && g.sw <= kDwMaxStride; }
+
+bool dw_direct_pays_forward(const ConvGeo &g) { return g.wout >= 32; }
+bool dw_direct_pays_backward_data(const ConvGeo &g) { return g.sw == 1 && g.w >= 32; }
+bool dw_direct_pays_backward_weights(const ConvGeo &g) { return g.wout >= 8; }
 
 bool dw_direct_avx2_active(const ConvGeo &g) {
     return dw_direct_fits(g) && dw_kernels_avx2().forward != nullptr && cpu_use_avx2_fma();

@@ -1,11 +1,14 @@
 // Direct convolution for grouped layers with few output channels per group (depthwise and the like: no GEMM,
-// the loops follow the definition), vectorised along output rows. Each input plane is first copied into a
-// zero-padded, stride-phase-split plane ("phase plane"): column m of phase p holds padded column m * sw + p, so
-// the tap (a, b) of output columns j.. reads phase (b * dw) % sw at column j + (b * dw) / sw, contiguous for any
-// stride, dilation and padding, with no bounds checks. Backward data accumulates into such a plane and folds it
-// back; backward weights reduces against it in a fixed order (images, then rows, then vector lanes), so the
-// result does not depend on the thread count. One body (conv_dw_body.inc) compiled for scalar, AVX2+FMA and
-// AVX-512.
+// the loops follow the definition), vectorised along output rows, reading x, w and dy in place (no copies).
+// Forward and backward data compute each output (dx) row's interior, where every tap lies inside the input, in
+// whole vectors and its edges one column at a time with each tap checked; backward weights runs each tap over its
+// own valid columns. Padded taps are skipped, never multiplied by zero: an infinite input or weight gives NaN only
+// where the definition does. Stride 2 deinterleaves with shuffles; backward data is a gather per dx element (no
+// scatter), its stride phases interleaved on store. Backward weights sums in a fixed order (images, then rows, then
+// vector lanes), so the result does not depend on the thread count. One body (conv_dw_body.inc) compiled for
+// scalar, AVX2+FMA and AVX-512.
+//
+// The phase-plane helpers at the end (zero-padded, stride-phase-split copies of input planes) serve igemm_phase.
 #ifndef CONV4J_CONV_DW_H
 #define CONV4J_CONV_DW_H
 
@@ -33,19 +36,31 @@ const DwKernels &dw_kernels_avx512();  // likewise
 // The flavour a plan's kernel (one of ConvKernel::dw_direct_*) names.
 const DwKernels &dw_kernels_for(ConvKernel k);
 
+// Horizontal strides the direct kernels take: backward data keeps one vector per stride phase.
+constexpr int kDwMaxStride = 4;
+
 // Whether a group's phase planes for vectors of `width` floats stay within 16 Mi floats and an affordable copy
 // (padded_copy_affordable), computed without overflow for any valid geometry.
 bool dw_phase_planes_fit(const ConvGeo &g, int width);
 
-// Shapes the kernels take: groups > 1 with at most 4 output channels per group (use_direct), and phase planes
-// of one group's input channels within 16 Mi floats.
+// Shapes the kernels take: groups > 1 with at most 4 output channels per group (use_direct), horizontal stride
+// at most kDwMaxStride.
 bool dw_direct_fits(const ConvGeo &g);
+
+// Where the vectorised kernels are the choice over the plain loops (grouped_direct): rows long enough that whole
+// vectors dominate the masked edges and per-row set-up. Forward: at least 32 output columns. Backward data: unit
+// horizontal stride and at least 32 dx columns (with stride 2 each block's few taps per phase leave the loop
+// overhead dominant). Backward weights: at least 8 output columns, one whole AVX2 vector (every tap a dot product
+// along the row; shorter rows are all masked tail).
+bool dw_direct_pays_forward(const ConvGeo &g);
+bool dw_direct_pays_backward_data(const ConvGeo &g);
+bool dw_direct_pays_backward_weights(const ConvGeo &g);
 
 // Whether each flavour runs here: fits, compiled in, and the ISA cap allows it.
 bool dw_direct_avx2_active(const ConvGeo &g);
 bool dw_direct_avx512_active(const ConvGeo &g);
 
-// Phase-plane geometry shared by the bodies: rows (h + pt + pb), columns per phase row for vectors of
+// Phase-plane geometry (igemm_phase): rows (h + pt + pb), columns per phase row for vectors of
 // `width` floats, and floats of one phase plane (all sw phases).
 inline int64_t dw_rows(const ConvGeo &g) { return static_cast<int64_t>(g.h) + g.pt + g.pb; }
 inline int64_t dw_cols(const ConvGeo &g, int width) {

@@ -1,6 +1,6 @@
 // The direct kernels' portable flavour: the body of conv_dw_body.inc on one float at a time.
 #include <algorithm>
-#include <cstring>
+#include <cmath>
 #include <vector>
 
 #include "conv/conv_dw.h"
@@ -17,6 +17,20 @@ inline void store(float *p, vf v) { *p = v; }
 inline vf splat(float s) { return s; }
 inline vf fmadd(vf a, vf b, vf c) { return a * b + c; }
 inline double hsum(vf v) { return v; }
+template <int S>
+inline vf load_s(const float *p, int) { return *p; }
+// A vector of one float has no partial tail (n < W never holds).
+inline vf load_s_tail(const float *, int, int64_t) { return 0.f; }
+inline void store_phases(float *dst, const vf *v, int s) {
+    for (int q = 0; q < s; ++q) dst[q] = v[q];
+}
+using vmask = bool;
+inline vmask range_mask(int64_t lo, int64_t hi) { return lo <= 0 && 0 < hi; }
+inline vf load_s_masked(const float *p, int, vmask m) { return m ? *p : 0.f; }
+inline vf fmadd_masked(vf a, vf b, vf c, vmask m) { return m ? a * b + c : c; }
+inline void store_n(float *p, vf v, int64_t n) {
+    if (n > 0) *p = v;
+}
 }  // namespace
 }  // namespace dw_scalar
 }  // namespace c4j

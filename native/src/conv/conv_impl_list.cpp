@@ -1,5 +1,6 @@
 // The convolution implementation lists (see conv_impl_list.h). Reading order is preference order: the grouped
-// implicit GEMM on AVX2 (ResNeXt-like groups), Winograd where it pays, the direct kernels for few output channels per group (vectorised on phase planes, then the
+// implicit GEMM on AVX2 (ResNeXt-like groups), Winograd where it pays, the direct kernels for few output channels
+// per group (vectorised along rows, then the
 // plain loops), conv4j's implicit GEMMs for
 // short filters, the 1x1 GEMM, and im2col + sgemm, which computes everything. Each "applies" asks the ISA cap
 // (runtime/cpu_features.h) through the kernel family's own *_active() check, so one cap governs every entry.
@@ -24,9 +25,17 @@ bool always(const ConvGeo &) { return true; }
 // The portable flavours of the vectorised families: correct everywhere (forcing and the tests run them), chosen
 // nowhere: one float at a time they are slower than the plain loops or OpenBLAS's own vector code.
 bool never(const ConvGeo &) { return false; }
-// The phase-plane kernels (dw_direct, igemm_phase) multiply zero padding into their sums: with an infinite
-// input or weight that gives NaN where the definition skips the padded taps (FuzzTest's non-finite cases).
-// Until they skip padded taps they are listed (forced and tested on finite data) but never picked.
+// The phase-plane kernels (igemm_phase) multiply zero padding into their sums: with an infinite input or weight
+// that gives NaN where the definition skips the padded taps (FuzzTest's non-finite cases). Until they skip padded
+// taps they are listed (forced and tested on finite data) but never picked. dw_direct skips them (conv_dw.h).
+
+// --- the vectorised direct kernels (conv_dw.h), where rows are long enough ---
+bool dw_fwd_512_picks(const ConvGeo &g) { return dw_direct_avx512_active(g) && dw_direct_pays_forward(g); }
+bool dw_fwd_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_direct_pays_forward(g); }
+bool dw_data_512_picks(const ConvGeo &g) { return dw_direct_avx512_active(g) && dw_direct_pays_backward_data(g); }
+bool dw_data_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_direct_pays_backward_data(g); }
+bool dw_wgt_512_picks(const ConvGeo &g) { return dw_direct_avx512_active(g) && dw_direct_pays_backward_weights(g); }
+bool dw_wgt_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_direct_pays_backward_weights(g); }
 
 // --- Winograd F(2x2, 3x3): the AVX-512 transforms, or the portable ones with OpenBLAS's GEMMs ---
 bool wino_fwd_512(const ConvGeo &g) { return winograd_fits_forward(g) && cpu_use_avx512(); }
@@ -172,9 +181,9 @@ const ConvImpl kForwardList[] = {
      run_wino_fwd},
     {"winograd_f2x3__scalar", winograd_fits_forward, wino_fwd_picks, true, plan_wino<plan_winograd_forward, true>,
      run_wino_fwd},
-    {"dw_direct__avx512", dw_direct_avx512_active, never, false, plan_fwd<ConvKernel::dw_direct_avx512>,
+    {"dw_direct__avx512", dw_direct_avx512_active, dw_fwd_512_picks, false, plan_fwd<ConvKernel::dw_direct_avx512>,
      run_fwd},
-    {"dw_direct__avx2", dw_direct_avx2_active, never, false, plan_fwd<ConvKernel::dw_direct_avx2>, run_fwd},
+    {"dw_direct__avx2", dw_direct_avx2_active, dw_fwd_2_picks, false, plan_fwd<ConvKernel::dw_direct_avx2>, run_fwd},
     {"dw_direct__scalar", dw_direct_fits, never, false, plan_fwd<ConvKernel::dw_direct_scalar>, run_fwd},
     {"grouped_direct__scalar", use_direct, use_direct, false, plan_fwd<ConvKernel::grouped_direct>, run_fwd},
     {"igemm_rows__avx512", conv_implicit_active, conv_implicit_active, false, plan_fwd<ConvKernel::igemm_rows>,
@@ -209,9 +218,10 @@ const ConvImpl kBackwardDataList[] = {
      plan_wino<plan_winograd_backward_data, false>, run_wino_data},
     {"winograd_f2x3__scalar", winograd_fits_backward_data, wino_data_picks, true,
      plan_wino<plan_winograd_backward_data, true>, run_wino_data},
-    {"dw_direct__avx512", dw_direct_avx512_active, never, false, plan_data<ConvKernel::dw_direct_avx512>,
+    {"dw_direct__avx512", dw_direct_avx512_active, dw_data_512_picks, false,
+     plan_data<ConvKernel::dw_direct_avx512>, run_data},
+    {"dw_direct__avx2", dw_direct_avx2_active, dw_data_2_picks, false, plan_data<ConvKernel::dw_direct_avx2>,
      run_data},
-    {"dw_direct__avx2", dw_direct_avx2_active, never, false, plan_data<ConvKernel::dw_direct_avx2>, run_data},
     {"dw_direct__scalar", dw_direct_fits, never, false, plan_data<ConvKernel::dw_direct_scalar>, run_data},
     {"grouped_direct__scalar", use_direct, use_direct, false, plan_data<ConvKernel::grouped_direct>, run_data},
     // a forward correlation of dy with the flipped filters (conv_implicit.h)
@@ -241,9 +251,9 @@ const ConvImpl kBackwardWeightsList[] = {
      plan_wino<plan_winograd_backward_weights, false>, run_wino_wgt},
     {"winograd_f2x3__scalar", winograd_fits_backward_weights, wino_wgt_picks, true,
      plan_wino<plan_winograd_backward_weights, true>, run_wino_wgt},
-    {"dw_direct__avx512", dw_direct_avx512_active, never, false, plan_wgt<ConvKernel::dw_direct_avx512>,
+    {"dw_direct__avx512", dw_direct_avx512_active, dw_wgt_512_picks, false, plan_wgt<ConvKernel::dw_direct_avx512>,
      run_wgt},
-    {"dw_direct__avx2", dw_direct_avx2_active, never, false, plan_wgt<ConvKernel::dw_direct_avx2>, run_wgt},
+    {"dw_direct__avx2", dw_direct_avx2_active, dw_wgt_2_picks, false, plan_wgt<ConvKernel::dw_direct_avx2>, run_wgt},
     {"dw_direct__scalar", dw_direct_fits, never, false, plan_wgt<ConvKernel::dw_direct_scalar>, run_wgt},
     {"grouped_direct__scalar", use_direct, use_direct, false, plan_wgt<ConvKernel::grouped_direct>, run_wgt},
     {"igemm_rows__avx512", conv_implicit_wgrad_active, conv_implicit_wgrad_active, false,

@@ -81,7 +81,14 @@ class CpuImplementationListTest {
             new Shape(2, 64, 14, 14, 64, 3, 1, 1, 1, 1, 1, 1, 8),      // 8 per group
             new Shape(1, 64, 15, 15, 64, 3, 2, 1, 1, 1, 1, 1, 4),      // 16 per group, stride 2, odd width
             new Shape(2, 48, 7, 7, 40, 3, 1, 1, 1, 1, 1, 1, 4),        // 12 in, 10 out per group, 7 wide
-            new Shape(1, 36, 13, 11, 36, 3, 1, 2, 1, 0, 2, 2, 4));     // 9 per group, dilation 2, asymmetric
+            new Shape(1, 36, 13, 11, 36, 3, 1, 2, 1, 0, 2, 2, 4),      // 9 per group, dilation 2, asymmetric
+            // depthwise rows with whole and partial vectors of 8 and 16 floats (dw_direct's interior and edges)
+            new Shape(1, 8, 9, 37, 8, 3, 1, 1, 1, 1, 1, 1, 8),         // 3x3 s1, 37 wide
+            new Shape(2, 6, 15, 15, 6, 3, 2, 1, 1, 1, 1, 1, 6),        // 3x3 s2, odd width
+            new Shape(1, 4, 14, 14, 4, 3, 1, 2, 2, 2, 2, 2, 4),        // dilation 2
+            new Shape(2, 5, 7, 7, 5, 5, 1, 2, 2, 2, 2, 1, 5),          // 5x5 on 7x7, narrower than a vector
+            new Shape(2, 6, 28, 29, 6, 5, 2, 1, 2, 1, 2, 1, 6),        // 5x5 s2, TF same padding (asymmetric)
+            new Shape(1, 8, 40, 67, 8, 5, 2, 2, 2, 2, 2, 1, 8));       // 5x5 s2, 34 outputs a row
 
     private static float[] random(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -179,7 +186,7 @@ class CpuImplementationListTest {
         String wino = v512 ? "winograd_f2x3__avx512" : "winograd_f2x3__scalar";
         String igemm = v512 ? "igemm_rows__avx512" : "im2col_sgemm";
         String pw = v512 ? "pointwise__avx512" : "im2col_sgemm";
-        String gd = "grouped_direct__scalar";  // the phase-plane kernels are not picked (conv_impl_list.cpp)
+        String gd = v512 ? "dw_direct__avx512" : v2 ? "dw_direct__avx2" : "grouped_direct__scalar";
         String phase = v512 ? "igemm_grouped__avx512" : v2 ? "igemm_grouped__avx2" : "im2col_sgemm";
         String gemm = "im2col_sgemm";
         expect(cpu, new Shape(8, 64, 56, 56, 64, 3, 1, 1, 1, 1, 1, 1, 1), wino, wino, wino);            // s4
@@ -193,8 +200,13 @@ class CpuImplementationListTest {
         expect(cpu, new Shape(8, 3, 224, 224, 32, 3, 2, 1, 1, 1, 1, 1, 1), few, gemm, few);             // mbv2.00
         expect(cpu, new Shape(1, 3, 224, 224, 64, 3, 1, 1, 1, 1, 1, 1, 1), few, gemm, few);             // vgg16.00
         expect(cpu, new Shape(256, 6, 14, 14, 16, 5, 1, 0, 0, 0, 0, 1, 1), few, few, few);              // LeNet 6->16
+        // dw_direct: forward from 32 output columns, backward data from 32 dx columns at unit stride, backward weights
+        // from 8 output columns; shorter rows keep the plain loops
+        String plain = "grouped_direct__scalar";
         expect(cpu, new Shape(1, 144, 56, 56, 144, 3, 1, 1, 1, 1, 1, 1, 144), gd, gd, gd);               // depthwise
-        expect(cpu, new Shape(8, 144, 56, 56, 144, 5, 2, 1, 2, 1, 2, 1, 144), gd, gd, gd);               // dw 5x5 s2
+        expect(cpu, new Shape(1, 96, 112, 112, 96, 3, 2, 1, 1, 1, 1, 1, 96), gd, plain, gd);             // dw s2
+        expect(cpu, new Shape(8, 144, 56, 56, 144, 5, 2, 1, 2, 1, 2, 1, 144), plain, plain, gd);         // dw 5x5 s2
+        expect(cpu, new Shape(8, 960, 7, 7, 960, 3, 1, 1, 1, 1, 1, 1, 960), plain, plain, plain);        // dw 7x7
         expect(cpu, new Shape(8, 128, 56, 56, 128, 3, 1, 1, 1, 1, 1, 1, 32), gd, gd, gd);                // 4 ch/group
         expect(cpu, new Shape(8, 256, 28, 28, 256, 3, 1, 1, 1, 1, 1, 1, 32),
                 v512 ? igemm : phase, v512 ? igemm : phase, v512 ? igemm : phase);                  // 8 ch/group
