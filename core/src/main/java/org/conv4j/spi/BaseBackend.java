@@ -1,6 +1,7 @@
 package org.conv4j.spi;
 
 import java.lang.ref.Reference;
+import java.util.function.Supplier;
 import org.conv4j.Backend;
 import org.conv4j.ConvParams;
 import org.conv4j.IntTensor;
@@ -23,158 +24,93 @@ public abstract class BaseBackend implements Backend {
     @Override
     public final Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvParams p) {
         ConvGeometry g = ConvGeometry.forward(x, w, bias, p);
-        try {
-            return doConv2d(g, x, w, bias);
-        } finally {
-            Reference.reachabilityFence(x);
-            Reference.reachabilityFence(w);
-            Reference.reachabilityFence(bias);
-        }
+        return fenced(() -> doConv2d(g, x, w, bias), x, w, bias);
     }
 
     @Override
     public final Tensor conv2dBackwardData(Tensor dy, Tensor w, int[] xShape, ConvParams p) {
         ConvGeometry g = ConvGeometry.backwardData(dy, w, xShape, p);
-        try {
-            return doConv2dBackwardData(g, dy, w);
-        } finally {
-            Reference.reachabilityFence(dy);
-            Reference.reachabilityFence(w);
-        }
+        return fenced(() -> doConv2dBackwardData(g, dy, w), dy, w, null);
     }
 
     @Override
     public final Tensor conv2dBackwardWeights(Tensor dy, Tensor x, int[] wShape, ConvParams p) {
         ConvGeometry g = ConvGeometry.backwardWeights(dy, x, wShape, p);
-        try {
-            return doConv2dBackwardWeights(g, dy, x);
-        } finally {
-            Reference.reachabilityFence(dy);
-            Reference.reachabilityFence(x);
-        }
+        return fenced(() -> doConv2dBackwardWeights(g, dy, x), dy, x, null);
     }
 
     @Override
     public final Tensor conv2dBackwardBias(Tensor dy) {
         Check.notNull(dy, "conv2dBackwardBias", "dy");
         Check.rank4("conv2dBackwardBias", "dy", dy.shape(), "[N, C_out, H_out, W_out]");
-        try {
-            return doConv2dBackwardBias(dy);
-        } finally {
-            Reference.reachabilityFence(dy);
-        }
+        return fenced(() -> doConv2dBackwardBias(dy), dy, null, null);
     }
 
     @Override
     public final Tensor maxPool2d(Tensor x, PoolParams p) {
         PoolGeometry g = PoolGeometry.forward("maxPool2d", x, p);
-        try {
-            return doMaxPool2d(g, x);
-        } finally {
-            Reference.reachabilityFence(x);
-        }
+        return fenced(() -> doMaxPool2d(g, x), x, null, null);
     }
 
     @Override
     public final Tensor maxPool2dBackward(Tensor dy, Tensor x, PoolParams p) {
         Check.notNull(x, "maxPool2dBackward", "x");
         PoolGeometry g = PoolGeometry.backward("maxPool2dBackward", dy, x.shape(), p);
-        try {
-            return doMaxPool2dBackward(g, dy, x);
-        } finally {
-            Reference.reachabilityFence(dy);
-            Reference.reachabilityFence(x);
-        }
+        return fenced(() -> doMaxPool2dBackward(g, dy, x), dy, x, null);
     }
 
     @Override
     public final Tensor avgPool2d(Tensor x, PoolParams p) {
         PoolGeometry g = PoolGeometry.forward("avgPool2d", x, p);
-        try {
-            return doAvgPool2d(g, x);
-        } finally {
-            Reference.reachabilityFence(x);
-        }
+        return fenced(() -> doAvgPool2d(g, x), x, null, null);
     }
 
     @Override
     public final Tensor avgPool2dBackward(Tensor dy, int[] xShape, PoolParams p) {
         PoolGeometry g = PoolGeometry.backward("avgPool2dBackward", dy, xShape, p);
-        try {
-            return doAvgPool2dBackward(g, dy);
-        } finally {
-            Reference.reachabilityFence(dy);
-        }
+        return fenced(() -> doAvgPool2dBackward(g, dy), dy, null, null);
     }
 
     @Override
     public final MaxPoolResult maxPool2dWithIndices(Tensor x, PoolParams p) {
         PoolGeometry g = PoolGeometry.forward("maxPool2dWithIndices", x, p);
-        try {
-            return doMaxPool2dWithIndices(g, x);
-        } finally {
-            Reference.reachabilityFence(x);
-        }
+        return fenced(() -> doMaxPool2dWithIndices(g, x), x, null, null);
     }
 
     @Override
     public final Tensor maxPool2dBackward(Tensor dy, IntTensor indices, int[] xShape) {
         IndexGeometry g = IndexGeometry.of("maxPool2dBackward", dy, "dy", indices, xShape, "xShape");
-        try {
-            return doMaxPool2dBackwardIndices(g, dy, indices);
-        } finally {
-            Reference.reachabilityFence(dy);
-        }
+        return fenced(() -> doMaxPool2dBackwardIndices(g, dy, indices), dy, indices, null);
     }
 
     @Override
     public final Tensor maxUnpool2d(Tensor x, IntTensor indices, int[] outputShape) {
         IndexGeometry g = IndexGeometry.of("maxUnpool2d", x, "x", indices, outputShape, "outputShape");
-        try {
-            return doMaxUnpool2d(g, x, indices);
-        } finally {
-            Reference.reachabilityFence(x);
-        }
+        return fenced(() -> doMaxUnpool2d(g, x, indices), x, indices, null);
     }
 
     @Override
     public final Tensor adaptiveAvgPool2d(Tensor x, int hOut, int wOut) {
         AdaptivePoolGeometry g = AdaptivePoolGeometry.forward("adaptiveAvgPool2d", x, hOut, wOut);
-        try {
-            return doAdaptiveAvgPool2d(g, x);
-        } finally {
-            Reference.reachabilityFence(x);
-        }
+        return fenced(() -> doAdaptiveAvgPool2d(g, x), x, null, null);
     }
 
     @Override
     public final Tensor adaptiveAvgPool2dBackward(Tensor dy, int[] xShape) {
         AdaptivePoolGeometry g = AdaptivePoolGeometry.backward("adaptiveAvgPool2dBackward", dy, xShape);
-        try {
-            return doAdaptiveAvgPool2dBackward(g, dy);
-        } finally {
-            Reference.reachabilityFence(dy);
-        }
+        return fenced(() -> doAdaptiveAvgPool2dBackward(g, dy), dy, null, null);
     }
 
     @Override
     public final Tensor adaptiveMaxPool2d(Tensor x, int hOut, int wOut) {
         AdaptivePoolGeometry g = AdaptivePoolGeometry.forward("adaptiveMaxPool2d", x, hOut, wOut);
-        try {
-            return doAdaptiveMaxPool2d(g, x);
-        } finally {
-            Reference.reachabilityFence(x);
-        }
+        return fenced(() -> doAdaptiveMaxPool2d(g, x), x, null, null);
     }
 
     @Override
     public final MaxPoolResult adaptiveMaxPool2dWithIndices(Tensor x, int hOut, int wOut) {
         AdaptivePoolGeometry g = AdaptivePoolGeometry.forward("adaptiveMaxPool2dWithIndices", x, hOut, wOut);
-        try {
-            return doAdaptiveMaxPool2dWithIndices(g, x);
-        } finally {
-            Reference.reachabilityFence(x);
-        }
+        return fenced(() -> doAdaptiveMaxPool2dWithIndices(g, x), x, null, null);
     }
 
     /** Max pooling with argmax indices on validated operands. */
@@ -226,6 +162,17 @@ public abstract class BaseBackend implements Backend {
     protected static float[] heap(Tensor t) {
         float[] a = TensorAccess.storage(t).heapArray();
         return a != null ? a : t.toArray();
+    }
+
+    /** Runs {@code op} and keeps {@code a}, {@code b} and {@code c} (the operands; null where unused) reachable until it returns. */
+    private static <T> T fenced(Supplier<T> op, Object a, Object b, Object c) {
+        try {
+            return op.get();
+        } finally {
+            Reference.reachabilityFence(a);
+            Reference.reachabilityFence(b);
+            Reference.reachabilityFence(c);
+        }
     }
 
     @Override
