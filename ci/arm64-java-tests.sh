@@ -23,11 +23,14 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/ci/lib/platforms.sh"
 maven="${1:-$root/target/cross-arm64-maven}"
 src="$maven/src"
-version="$(conv4j_version "$root/pom.xml")"
-main_jar="$src/target/conv4j-$version.jar"
-natives_jar="$src/target/conv4j-$version-linux-arm64.jar"
-test_classes="$src/target/test-classes"
-for f in "$main_jar" "$natives_jar" "$test_classes"; do
+version="$(conv4j_version "$root/core/pom.xml")"
+main_jar="$src/core/target/conv4j-$version.jar"
+natives_jar="$src/core/target/conv4j-$version-linux-arm64.jar"
+test_classes="$src/core/target/test-classes"
+# the demo and its test live in the examples module
+examples_classes="$src/examples/target/classes"
+examples_test_classes="$src/examples/target/test-classes"
+for f in "$main_jar" "$natives_jar" "$test_classes" "$examples_classes" "$examples_test_classes"; do
     [[ -e "$f" ]] || { echo "arm64-java-tests.sh: no $f (run ci/cross-arm64.sh first)" >&2; exit 2; }
 done
 
@@ -43,26 +46,24 @@ file -bL "$java_arm64" | grep -q 'ARM aarch64' || { echo "arm64-java-tests.sh: $
 
 # Class path: the project's test class path for linux-arm64 as Maven resolves it (JavaCPP + OpenBLAS with
 # their linux-arm64 classifiers), minus JUnit, which the console launcher's standalone jar brings whole.
-junit_version="$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' "$root/pom.xml")"
+junit_version="$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' "$root/core/pom.xml")"
 launcher_version="1.${junit_version#5.}"  # JUnit Jupiter 5.x.y ships with JUnit Platform 1.x.y
 work="$maven/java-tests"
 rm -rf "$work"
 mkdir -p "$work/reports"
-(cd "$src" && mvn -B -q -Djavacpp.platform=linux-arm64 dependency:build-classpath -Dmdep.includeScope=test \
+(cd "$src/core" && mvn -B -q -Djavacpp.platform=linux-arm64 dependency:build-classpath -Dmdep.includeScope=test \
     -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian \
     -Dmdep.outputFile="$work/deps.txt")
-(cd "$src" && mvn -B -q dependency:copy \
+(cd "$src/core" && mvn -B -q dependency:copy \
     -Dartifact="org.junit.platform:junit-platform-console-standalone:$launcher_version" -DoutputDirectory="$work")
 deps="$(cat "$work/deps.txt")"
 for a in javacpp-1 openblas-0; do
     grep -q "${a}[^:]*-linux-arm64.jar" <<<"$deps" || { echo "arm64-java-tests.sh: no linux-arm64 $a* jar in $deps" >&2; exit 1; }
 done
-# the library jar ships no demo (org.conv4j.demo is excluded from it); DemoTest takes the demo's classes, and
-# only those, from the cross build's target/classes
-demo_classes="$work/demo-classes"
-rm -rf "$demo_classes" && mkdir -p "$demo_classes/org/conv4j"
-cp -r "$src/target/classes/org/conv4j/demo" "$demo_classes/org/conv4j/"
-cp="$test_classes:$main_jar:$natives_jar:$demo_classes:$deps:$work/junit-platform-console-standalone-$launcher_version.jar"
+# the library's test class path (core), plus the examples module's classes for DemoTest (they hold only the
+# demo and the example applications; none of their other dependencies is needed by DemoTest)
+cp="$test_classes:$examples_test_classes:$main_jar:$natives_jar:$examples_classes:$deps"
+cp="$cp:$work/junit-platform-console-standalone-$launcher_version.jar"
 
 classes=(
     org.conv4j.SmokeTest
@@ -86,7 +87,8 @@ if [[ -n "${CONV4J_ARM64_TEST_CLASSES:-}" ]]; then
 fi
 select=()
 for c in "${classes[@]}"; do
-    [[ -f "$test_classes/${c//.//}.class" ]] || { echo "arm64-java-tests.sh: no test class $c" >&2; exit 1; }
+    [[ -f "$test_classes/${c//.//}.class" || -f "$examples_test_classes/${c//.//}.class" ]] \
+        || { echo "arm64-java-tests.sh: no test class $c" >&2; exit 1; }
     select+=(--select-class "$c")
 done
 

@@ -12,13 +12,23 @@ read -r -a env_args <<<"${CONV4J_MAVEN_ARGS:-}"
 args=("$@" "${env_args[@]}")
 printf '\n== mvn -B verify %s\n' "${args[*]}"
 rc=0
-rm -rf target/surefire-reports  # count only this run's tests
+rm -rf core/target/surefire-reports examples/target/surefire-reports  # count only this run's tests
 mvn -B verify "${args[@]}" || rc=$?
 
 printf '\n== surefire summary\n'
-reports=(target/surefire-reports/TEST-*.xml)
-if [[ ! -e "${reports[0]}" ]]; then
-    echo "no surefire reports in target/surefire-reports: no test ran"
+# both modules: the library (core) and the demo + example applications (examples)
+reports=()
+for module in core examples; do
+    for f in "$module"/target/surefire-reports/TEST-*.xml; do
+        [[ -e "$f" ]] && reports+=("$f")
+    done
+    if [[ ! -e "$module/target/surefire-reports" ]]; then
+        echo "no surefire reports in $module/target/surefire-reports: no test of $module ran"
+        rc=$((rc != 0 ? rc : 1))
+    fi
+done
+if ((${#reports[@]} == 0)); then
+    echo "no surefire reports: no test ran"
     exit $((rc != 0 ? rc : 1))
 fi
 

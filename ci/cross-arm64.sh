@@ -64,7 +64,8 @@ printf '\n== stage 2: the linux-arm64 classifier jar through Maven (core + JavaC
 maven="$root/target/cross-arm64-maven"
 rm -rf "$maven"
 mkdir -p "$maven/src" "$maven/bin"
-tar -C "$root" --exclude=./target --exclude=./.git -cf - . | tar -C "$maven/src" -xf -
+tar -C "$root" --exclude=./target --exclude=./core/target --exclude=./examples/target --exclude=./.git -cf - . \
+    | tar -C "$maven/src" -xf -
 # The javacpp plugin runs the compiler named in JavaCPP's linux-arm64 properties, "g++"; the pom maps no
 # property to change it, so a "g++" first on the PATH of this build runs the cross compiler. g++ 12 knows
 # _Float16 in C++ only on x86 and JavaCPP includes the presets' cblas.h: the same mapping as
@@ -79,8 +80,8 @@ chmod +x "$maven/bin/g++"
         -Dinvoker.skip=true package)
 # shellcheck source=ci/lib/platforms.sh
 source "$root/ci/lib/platforms.sh"
-version="$(conv4j_version "$root/pom.xml")"
-jar="$maven/src/target/conv4j-$version-linux-arm64.jar"
+version="$(conv4j_version "$root/core/pom.xml")"
+jar="$maven/src/core/target/conv4j-$version-linux-arm64.jar"
 entry="$(conv4j_jni_entry linux-arm64)"
 [[ -f "$jar" ]] || { echo "cross-arm64.sh: no $jar" >&2; exit 1; }
 mkdir -p "$maven/jar"

@@ -18,12 +18,12 @@ cmake --build "$BUILD" -j "$(nproc)" --target conv4j_cuda
 echo "cuda-lib: libconv4j_cuda.so built in $(( $(date +%s) - start )) s for $ARCHS ($(stat -c %s "$BUILD/libconv4j_cuda.so") bytes)"
 cmake --build "$BUILD" -j "$(nproc)"
 ctest --test-dir "$BUILD" --output-on-failure -L cuda-lib
-mvn -q -o compile
+mvn -q -o -f core/pom.xml compile
 JAVACPP_JAR="$HOME/.m2/repository/org/bytedeco/javacpp/1.5.13/javacpp-1.5.13.jar"
 STAGE="$PWD/target/cuda-stage/org/conv4j/cuda/linux-x86_64"
-java -cp "$JAVACPP_JAR" org.bytedeco.javacpp.tools.Builder -classpath target/classes \
+java -cp "$JAVACPP_JAR" org.bytedeco.javacpp.tools.Builder -classpath core/target/classes \
     -Dplatform.includepath="$PWD/native/include" -Dplatform.linkpath="$PWD/$BUILD" \
     -d "$STAGE" -copylibs org.conv4j.cuda.CudaNative
-mvn -q -o test -Dtest='org.conv4j.cuda.*Test' -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -q -o -f core/pom.xml test -Dtest='org.conv4j.cuda.*Test' -Dsurefire.failIfNoSpecifiedTests=false \
     -Dmaven.test.additionalClasspath="$PWD/target/cuda-stage" \
     -DargLine="-Dconv4j.cuda.natives=built -Dconv4j.cuda.hostReplay=$PWD/$BUILD/c4j_cuda_host_replay"

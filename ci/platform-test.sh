@@ -23,7 +23,7 @@ shift
 host="$(host_platform)"
 platforms=("$@")
 ((${#platforms[@]})) || platforms=("$host")
-version="$(conv4j_version "$root/pom.xml")"
+version="$(conv4j_version "$root/core/pom.xml")"
 sep=':'
 [[ "$host" == windows-* ]] && sep=';'   # the JVM's path.separator
 

@@ -16,9 +16,11 @@ images=${2:-15360}
 threads=2
 out=target/lenet-bench
 mkdir -p "$out"
-mvn -B -q process-classes dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt" \
+# the examples module's class path as the reactor resolves it (core/target/classes, the libraries), written by
+# each module to its own target/classpath.txt; the natives from the library module's stage folder
+mvn -B -q process-classes dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
     -Dconv4j.runCtest=OFF >/dev/null
-cp="target/classes:target/native-stage:$(cat "$out/classpath.txt")"
+cp="examples/target/classes:core/target/native-stage:$(cat examples/target/classpath.txt)"
 py=""
 for candidate in python3 /usr/bin/python3; do
     if "$candidate" -c 'import torch, numpy' 2>/dev/null; then py=$candidate; break; fi

@@ -11,7 +11,7 @@ openblas_root() {
     local jar="$repo/org/bytedeco/openblas/$version/openblas-$version-$platform.jar"
     if [[ ! -f "$jar" ]]; then
         echo "fetching org.bytedeco:openblas:$version:$platform" >&2
-        mvn -B -q dependency:get -Dtransitive=false \
+        mvn -B -q -N dependency:get -Dtransitive=false \
             -Dartifact="org.bytedeco:openblas:$version:jar:$platform" >&2
     fi
     [[ -f "$jar" ]] || { echo "no $jar" >&2; return 1; }

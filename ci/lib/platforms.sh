@@ -1,11 +1,11 @@
 # shellcheck shell=bash
 # Sourced by the ci/ scripts: the platforms conv4j ships natives for (JavaCPP's names), the version of
-# ../pom.xml, the name of the JNI library in a classifier jar, and the platform of this machine.
+# ../core/pom.xml (the library module), the name of the JNI library in a classifier jar, and the platform of this machine.
 
 # shellcheck disable=SC2034  # used by the scripts that source this file
 CONV4J_PLATFORMS=(linux-x86_64 linux-arm64 macosx-x86_64 macosx-arm64 windows-x86_64)
 
-# the <version> of the project in pom.xml (the first one after <artifactId>conv4j</artifactId>)
+# the <version> of the library in core/pom.xml (the first one after <artifactId>conv4j</artifactId>)
 conv4j_version() {
     sed -n '/<artifactId>conv4j<\/artifactId>/,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$1" | sed -n 1,1p
 }

@@ -60,10 +60,14 @@ final class ConvTiming {
         }
     }
 
-    /** Seconds per run: one warm-up, then at least 3 runs and until about 2 s (0.3 s quick) or 10000 runs. */
+    /**
+     * Seconds per run: one warm-up, then at least 3 runs and until about 0.5 s (0.3 s quick) or 10000 runs. The
+     * median of a few runs is as good a rough look as the median of many (the ResNet layer takes 0.1 to 0.2 s a
+     * call), and keeps the whole demo at a few seconds.
+     */
     private double[] time(Backend b, Tensor x, Tensor w, ConvParams p, double flops) {
         b.conv2d(x, w, null, p).close();
-        double budget = quick ? 0.3 : 2.0;
+        double budget = quick ? 0.3 : 0.5;
         double[] t = new double[10000];
         int n = 0;
         double spent = 0;

@@ -24,7 +24,7 @@ class ReadmeExampleTest {
 
     @Test
     void quickStartCompilesAndRuns(@TempDir Path dir) throws Exception {
-        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        String readme = Files.readString(Path.of(System.getProperty("conv4j.rootdir", ".."), "README.md"), StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
         assertTrue(m.find(), "README.md has no ```java block");
         String source = m.group(1);

@@ -19,8 +19,10 @@ import org.w3c.dom.NodeList;
  * compiler release and plugin versions, and the version of this build.
  */
 class ConsumerPomTest {
-    private static Document read(String path) throws Exception {
-        Path p = Path.of(System.getProperty("conv4j.basedir", "."), path);
+    /** {@code path} in the module ({@code conv4j.basedir}) or, with {@code root}, in the repository root. */
+    private static Document read(String path, boolean root) throws Exception {
+        Path p = root ? Path.of(System.getProperty("conv4j.rootdir", ".."), path)
+                : Path.of(System.getProperty("conv4j.basedir", "."), path);
         assertTrue(Files.exists(p), p + " is missing");
         return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(p.toFile());
     }
@@ -59,8 +61,8 @@ class ConsumerPomTest {
 
     @Test
     void theReadmeConsumerPomIsTheBuiltOne() throws Exception {
-        Document readme = read("docs/consumer-pom.xml");
-        Document built = read("src/it/consumer/pom.xml");
+        Document readme = read("docs/consumer-pom.xml", true);
+        Document built = read("src/it/consumer/pom.xml", false);
         String version = System.getProperty("conv4j.version", "");
         assertTrue(!version.isEmpty(), "surefire passes conv4j.version");
         String platform = "linux-x86_64";

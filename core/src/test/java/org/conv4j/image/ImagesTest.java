@@ -9,9 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.conv4j.Backends;
 import org.conv4j.Tensor;
-import org.conv4j.examples.EdgeDetectionApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,30 +64,5 @@ class ImagesTest {
                 () -> Images.toImage(Tensor.zeros(2, 2, 4, 4)));
         assertTrue(e.getMessage().contains("[2, 2, 4, 4]"), e.getMessage());
         assertThrows(IOException.class, () -> Images.read(Files.writeString(dir.resolve("x.png"), "no"), Images.Mode.GRAY));
-    }
-
-    @Test
-    void edgeDetectionFindsTheEdgesOfTheBooksBand() {
-        // the book's 6x8 picture: white with a black band in columns 2..5
-        float[] x = new float[48];
-        for (int i = 0; i < 48; i++) {
-            x[i] = (i % 8 >= 2 && i % 8 < 6) ? 0 : 1;
-        }
-        for (String b : Backends.available()) {
-            float[] e = EdgeDetectionApp.edges(Backends.get(b), Tensor.of(x, 1, 1, 6, 8)).toArray();
-            for (int i = 0; i < 5; i++) {
-                for (int j = 0; j < 7; j++) {
-                    assertEquals(j == 1 || j == 5 ? 1f : 0f, e[i * 7 + j], 0f, b + " edge map at " + i + "," + j);
-                }
-            }
-        }
-    }
-
-    @Test
-    void theExampleWritesAPng() throws IOException {
-        Path out = dir.resolve("edges.png");
-        EdgeDetectionApp.main(new String[] {"docs/images/edge-input.png", out.toString()});
-        Tensor e = Images.read(out, Images.Mode.GRAY);
-        assertArrayEquals(new int[] {1, 1, 159, 239}, e.shape());
     }
 }
