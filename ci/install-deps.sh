@@ -32,6 +32,8 @@ fi
 missing=()
 have_jdk17 || missing+=(openjdk-17-jdk-headless)
 [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]] || missing+=(dataset-fashion-mnist)
+# the SIMDe headers: ci/avx512-emulated.sh runs the AVX-512 kernels on their portable intrinsics
+if [[ "${1:-}" == --checks ]] && [[ ! -f /usr/include/simde/x86/avx512.h ]]; then missing+=(libsimde-dev); fi
 for pair in "${need[@]}"; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done

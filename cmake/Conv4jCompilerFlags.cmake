@@ -3,6 +3,12 @@
 # source files named with conv4j_avx2_source(), which are called after a runtime CPUID check.
 
 option(CONV4J_SANITIZE "Build with -fsanitize=address,undefined (tests only; see ci/sanitizers.sh)" OFF)
+# Tests only (ci/avx512-emulated.sh): the AVX-512 kernel files run on SIMDe's portable intrinsics and the CPU is
+# taken to have AVX-512, so the native tests check those kernels on a machine without it. Never for a shipped library.
+option(CONV4J_EMULATE_AVX512 "Run the AVX-512 kernels through SIMDe (tests only; see ci/avx512-emulated.sh)" OFF)
+if(CONV4J_EMULATE_AVX512)
+    add_compile_definitions(CONV4J_EMULATE_AVX512=1)
+endif()
 
 if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
     set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
@@ -50,6 +56,9 @@ function(conv4j_avx512_source src)
     if(CONV4J_TARGET_X86_64)
         if(MSVC)
             set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "/arch:AVX512" COMPILE_DEFINITIONS "__FMA__=1")
+        elseif(CONV4J_EMULATE_AVX512)
+            set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS
+                "-mavx2;-mfma;-Wno-psabi;-include;${PROJECT_SOURCE_DIR}/src/isa/simde_avx512_shim.h")
         else()
             set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS
                 "-mavx512f;-mavx512cd;-mavx512bw;-mavx512dq;-mavx512vl;-mavx2;-mfma")

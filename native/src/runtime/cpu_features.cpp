@@ -24,7 +24,12 @@ bool cpu_has_avx2_fma() {
 }
 
 bool cpu_has_avx512() {
+#if defined(CONV4J_EMULATE_AVX512)
+    // test builds only: the AVX-512 kernels run on SIMDe's portable intrinsics (cmake/Conv4jCompilerFlags.cmake)
+    static const bool has = cpuid_avx2_fma();
+#else
     static const bool has = cpuid_avx512();
+#endif
     return has;
 }
 
