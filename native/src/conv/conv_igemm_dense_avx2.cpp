@@ -11,13 +11,8 @@
 namespace c4j {
 namespace dg_avx2 {
 namespace {
-using vf = __m256;
+#include "isa/vec_avx2.inc"
 using vm = __m256i;
-constexpr int W = 8;
-inline vf load(const float *p) { return _mm256_loadu_ps(p); }
-inline void store(float *p, vf v) { _mm256_storeu_ps(p, v); }
-inline vf splat(float s) { return _mm256_set1_ps(s); }
-inline vf fmadd(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
 inline vm lanes(int64_t lo, int64_t hi) {
     const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const int l = static_cast<int>(std::min<int64_t>(W, std::max<int64_t>(-1, lo - 1)));

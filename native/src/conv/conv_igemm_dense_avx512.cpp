@@ -12,13 +12,8 @@
 namespace c4j {
 namespace dg_avx512 {
 namespace {
-using vf = __m512;
+#include "isa/vec_avx512.inc"
 using vm = __mmask16;
-constexpr int W = 16;
-inline vf load(const float *p) { return _mm512_loadu_ps(p); }
-inline void store(float *p, vf v) { _mm512_storeu_ps(p, v); }
-inline vf splat(float s) { return _mm512_set1_ps(s); }
-inline vf fmadd(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
 inline vm lanes(int64_t lo, int64_t hi) {
     const int64_t l = std::min<int64_t>(W, std::max<int64_t>(0, lo));
     const int64_t h = std::min<int64_t>(W, std::max<int64_t>(0, hi));

@@ -8,12 +8,7 @@
 namespace c4j {
 namespace igg_avx512 {
 namespace {
-using vf = __m512;
-constexpr int W = 16;
-inline vf load(const float *p) { return _mm512_loadu_ps(p); }
-inline void store(float *p, vf v) { _mm512_storeu_ps(p, v); }
-inline vf splat(float s) { return _mm512_set1_ps(s); }
-inline vf fmadd(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+#include "isa/vec_avx512.inc"
 inline void gather2_impl(const float *src, float *dst, int64_t n) {
     int64_t m = 0;
     for (; m + 8 < n; m += 8) {  // reads src[2m .. 2m + 15], within src[2 (n - 1)]

@@ -16,12 +16,7 @@
 namespace c4j {
 namespace ig_avx2 {
 namespace {
-using vf = __m256;
-constexpr int W = 8;
-inline vf load(const float *p) { return _mm256_loadu_ps(p); }
-inline void store(float *p, vf v) { _mm256_storeu_ps(p, v); }
-inline vf splat(float s) { return _mm256_set1_ps(s); }
-inline vf fmadd(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
+#include "isa/vec_avx2.inc"
 [[maybe_unused]] inline double hsum(vf v) {
     alignas(32) float l[8];
     _mm256_store_ps(l, v);

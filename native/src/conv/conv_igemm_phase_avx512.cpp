@@ -16,12 +16,7 @@
 namespace c4j {
 namespace ig_avx512 {
 namespace {
-using vf = __m512;
-constexpr int W = 16;
-inline vf load(const float *p) { return _mm512_loadu_ps(p); }
-inline void store(float *p, vf v) { _mm512_storeu_ps(p, v); }
-inline vf splat(float s) { return _mm512_set1_ps(s); }
-inline vf fmadd(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+#include "isa/vec_avx512.inc"
 [[maybe_unused]] inline double hsum(vf v) {
     alignas(64) float l[16];
     _mm512_store_ps(l, v);

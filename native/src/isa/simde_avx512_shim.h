@@ -104,10 +104,14 @@ inline float reduce_add_ps(simde__m512 a) {
 #define _mm512_alignr_epi32(a, b, imm) c4j_emu::alignr_epi32((a), (b), (imm))
 #define _mm512_mask_storeu_epi32(p, k, a) c4j_emu::mask_storeu_epi32((p), (k), (a))
 #define _mm512_reduce_add_ps(a) c4j_emu::reduce_add_ps((a))
-#define _mm512_mask_cmplt_epi32_mask(k, a, b) static_cast<simde__mmask16>((k) & simde_mm512_cmpgt_epi32_mask((b), (a)))
+// SIMDe maps these mask operations onto _mm512_kandn / _mm512_knot / _mm512_kor, which it does not emulate
+#undef _kandn_mask16
+#undef _knot_mask16
+#undef _kor_mask16
 #define _kandn_mask16(a, b) static_cast<simde__mmask16>(~(a) & (b))
 #define _knot_mask16(a) static_cast<simde__mmask16>(~(a))
 #define _kor_mask16(a, b) static_cast<simde__mmask16>((a) | (b))
+#define _mm512_mask_cmplt_epi32_mask(k, a, b) static_cast<simde__mmask16>((k) & simde_mm512_cmpgt_epi32_mask((b), (a)))
 
 // after SIMDe (which would otherwise take these for native support): the kernel files compile their bodies
 #ifndef __AVX512F__
