@@ -59,11 +59,9 @@ inline simde__m256 extractf32x8_ps(simde__m512 a, int imm) {
     return simde_mm256_loadu_ps(f.v + 8 * (imm & 1));
 }
 inline simde__m512 mask3_fmadd_ps(simde__m512 a, simde__m512 b, simde__m512 c, simde__mmask16 k) {
-    const F16 x = unpack(a), y = unpack(b), z = unpack(c), f = unpack(simde_mm512_fmadd_ps(a, b, c));
+    const F16 z = unpack(c), f = unpack(simde_mm512_fmadd_ps(a, b, c));
     F16 r;
     for (int i = 0; i < 16; ++i) r.v[i] = ((k >> i) & 1) ? f.v[i] : z.v[i];
-    (void)x;
-    (void)y;
     return pack(r);
 }
 inline simde__m512i alignr_epi32(simde__m512i a, simde__m512i b, int imm) {
