@@ -1,6 +1,5 @@
 package org.conv4j.nn;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.conv4j.Backend;
@@ -83,23 +82,10 @@ public final class Conv2D implements Layer {
         this.inChannels = b.inChannels;
         this.outChannels = b.outChannels;
         this.params = b.params;
-        this.backend = b.backend != null ? b.backend : Backends.auto();
-        Initializer wi = b.weightInit != null ? b.weightInit
-                : Initializer.uniform(0.07, b.random != null ? b.random : new Random());
-        int[] wShape = {outChannels, inChannels / g, b.kernelH, b.kernelW};
-        this.weight = new Parameter("weight", created("weight", wi, wShape));
-        this.bias = b.bias ? new Parameter("bias", created("bias", b.biasInit, new int[] {outChannels})) : null;
+        this.backend = b.backendOrAuto();
+        this.weight = b.newWeight(new int[] {outChannels, inChannels / g, b.kernelH, b.kernelW});
+        this.bias = b.newBias(outChannels);
         this.parameters = bias == null ? List.of(weight) : List.of(weight, bias);
-    }
-
-    private static Tensor created(String what, Initializer init, int[] shape) {
-        Tensor t = init.create(shape.clone());
-        if (t == null || !Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException("Conv2D: the " + what + " initializer returned "
-                    + (t == null ? "null" : "shape " + Arrays.toString(t.shape())) + ", expected shape "
-                    + Arrays.toString(shape));
-        }
-        return t;
     }
 
     /**
@@ -117,19 +103,15 @@ public final class Conv2D implements Layer {
     }
 
     /** Options of a {@link Conv2D}; every setter returns this builder. */
-    public static final class Builder {
+    public static final class Builder extends WeightedLayerBuilder<Builder> {
         private final int inChannels;
         private final int outChannels;
         private final int kernelH;
         private final int kernelW;
         private ConvParams params = ConvParams.defaults();
-        private boolean bias = true;
-        private Random random;
-        private Initializer weightInit;
-        private Initializer biasInit = Initializer.zeros();
-        private Backend backend;
 
         private Builder(int inChannels, int outChannels, int kernelH, int kernelW) {
+            super("Conv2D");
             if (inChannels < 1 || outChannels < 1) {
                 throw new IllegalArgumentException("Conv2D: channel counts must be positive, got in=" + inChannels
                         + ", out=" + outChannels);
@@ -159,74 +141,6 @@ public final class Conv2D implements Layer {
         }
 
         /**
-         * Whether the layer has a bias (default {@code true}).
-         *
-         * @param on {@code true} (the default) for a learned bias
-         * @return this builder
-         */
-        public Builder bias(boolean on) {
-            this.bias = on;
-            return this;
-        }
-
-        /**
-         * Source of the default weight initializer (uniform in {@code [-0.07, 0.07)}); seed it for
-         * reproducible runs. Ignored when {@link #weightInit} is set.
-         *
-         * @param r the random source of the weight initialiser
-         * @return this builder
-         */
-        public Builder random(Random r) {
-            if (r == null) {
-                throw new IllegalArgumentException("Conv2D.Builder: random is null");
-            }
-            this.random = r;
-            return this;
-        }
-
-        /**
-         * How to make the initial weight {@code [C_out, C_in/groups, kH, kW]}; overrides {@link #random}.
-         *
-         * @param init the initialiser
-         * @return this builder
-         */
-        public Builder weightInit(Initializer init) {
-            if (init == null) {
-                throw new IllegalArgumentException("Conv2D.Builder: weightInit is null");
-            }
-            this.weightInit = init;
-            return this;
-        }
-
-        /**
-         * How to make the initial bias {@code [C_out]} (default zeros).
-         *
-         * @param init the initialiser
-         * @return this builder
-         */
-        public Builder biasInit(Initializer init) {
-            if (init == null) {
-                throw new IllegalArgumentException("Conv2D.Builder: biasInit is null");
-            }
-            this.biasInit = init;
-            return this;
-        }
-
-        /**
-         * The backend computing forward and backward (default {@link Backends#auto()} at {@link #build()}).
-         *
-         * @param b the backend the layer computes on ({@link Backends#auto()} by default)
-         * @return this builder
-         */
-        public Builder backend(Backend b) {
-            if (b == null) {
-                throw new IllegalArgumentException("Conv2D.Builder: backend is null");
-            }
-            this.backend = b;
-            return this;
-        }
-
-        /**
          * The layer, with weights drawn now from the initialiser.
          *
          * @return the layer
@@ -237,6 +151,11 @@ public final class Conv2D implements Layer {
          */
         public Conv2D build() {
             return new Conv2D(this);
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
     }
 

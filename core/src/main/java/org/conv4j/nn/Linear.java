@@ -59,22 +59,10 @@ public final class Linear implements Layer {
     private Linear(Builder b) {
         this.inFeatures = b.in;
         this.outFeatures = b.out;
-        this.backend = b.backend != null ? b.backend : Backends.auto();
-        Initializer wi = b.weightInit != null ? b.weightInit
-                : Initializer.uniform(0.07, b.random != null ? b.random : new Random());
-        this.weight = new Parameter("weight", created("weight", wi, new int[] {outFeatures, inFeatures}));
-        this.bias = b.bias ? new Parameter("bias", created("bias", b.biasInit, new int[] {outFeatures})) : null;
+        this.backend = b.backendOrAuto();
+        this.weight = b.newWeight(new int[] {outFeatures, inFeatures});
+        this.bias = b.newBias(outFeatures);
         this.parameters = bias == null ? List.of(weight) : List.of(weight, bias);
-    }
-
-    private static Tensor created(String what, Initializer init, int[] shape) {
-        Tensor t = init.create(shape.clone());
-        if (t == null || !Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException("Linear: the " + what + " initializer returned "
-                    + (t == null ? "null" : "shape " + Arrays.toString(t.shape())) + ", expected shape "
-                    + Arrays.toString(shape));
-        }
-        return t;
     }
 
     /**
@@ -90,93 +78,18 @@ public final class Linear implements Layer {
     }
 
     /** Options of a {@link Linear}; every setter returns this builder. */
-    public static final class Builder {
+    public static final class Builder extends WeightedLayerBuilder<Builder> {
         private final int in;
         private final int out;
-        private boolean bias = true;
-        private Random random;
-        private Initializer weightInit;
-        private Initializer biasInit = Initializer.zeros();
-        private Backend backend;
 
         private Builder(int in, int out) {
+            super("Linear");
             if (in < 1 || out < 1) {
                 throw new IllegalArgumentException("Linear: feature counts must be positive, got in=" + in
                         + ", out=" + out);
             }
             this.in = in;
             this.out = out;
-        }
-
-        /**
-         * Whether the layer has a bias (default {@code true}).
-         *
-         * @param on {@code false} for {@code x W^T} without a bias parameter
-         * @return this builder
-         */
-        public Builder bias(boolean on) {
-            this.bias = on;
-            return this;
-        }
-
-        /**
-         * Source of the default weight initializer; ignored when {@link #weightInit} is set.
-         *
-         * @param r the random source, seeded for reproducible weights
-         * @return this builder
-         * @throws IllegalArgumentException if {@code r} is null
-         */
-        public Builder random(Random r) {
-            if (r == null) {
-                throw new IllegalArgumentException("Linear.Builder: random is null");
-            }
-            this.random = r;
-            return this;
-        }
-
-        /**
-         * How to make the initial weight {@code [out, in]}, e.g. {@link Initializer#xavierUniform}.
-         *
-         * @param init called once at {@link #build()} with the shape {@code [out, in]}
-         * @return this builder
-         * @throws IllegalArgumentException if {@code init} is null
-         */
-        public Builder weightInit(Initializer init) {
-            if (init == null) {
-                throw new IllegalArgumentException("Linear.Builder: weightInit is null");
-            }
-            this.weightInit = init;
-            return this;
-        }
-
-        /**
-         * How to make the initial bias {@code [out]} (default zeros).
-         *
-         * @param init called once at {@link #build()} with the shape {@code [out]}, if the layer has a bias
-         * @return this builder
-         * @throws IllegalArgumentException if {@code init} is null
-         */
-        public Builder biasInit(Initializer init) {
-            if (init == null) {
-                throw new IllegalArgumentException("Linear.Builder: biasInit is null");
-            }
-            this.biasInit = init;
-            return this;
-        }
-
-        /**
-         * The backend computing the products (default {@link Backends#auto()} at {@link #build()}).
-         *
-         * @param b the backend
-         * @return this builder
-         * @throws IllegalArgumentException if {@code b} is null
-         */
-        public Builder backend(Backend b) {
-            if (b == null) {
-                throw new IllegalArgumentException("Linear.Builder: backend is null");
-            }
-            this.backend = b;
-            return this;
         }
 
         /**
@@ -189,6 +102,11 @@ public final class Linear implements Layer {
          */
         public Linear build() {
             return new Linear(this);
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
     }
 
