@@ -26,10 +26,8 @@ final class ColumnBlock {
         int pOut = g.hOut * g.wOut;
         int cig = g.cInPerGroup();
         if (pointwise && Columns.oneImage(pOut, q0, nq)) {
-            int img = (int) (q0 / pOut);
-            int p = (int) (q0 - (long) img * pOut);
             array = x;
-            offset = (img * g.cIn + grp * cig) * pOut + p;
+            offset = Columns.offsetInImage(g.cIn, pOut, grp * cig, q0);
             rowStride = pOut;
             return;
         }

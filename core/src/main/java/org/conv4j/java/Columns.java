@@ -51,6 +51,15 @@ final class Columns {
     }
 
     /**
+     * Offset of channel {@code c0} at flat position {@code q0} (image-major, {@code pOut} positions per plane)
+     * in an NCHW tensor of {@code channels} channels: where a block that {@link #oneImage} accepts starts.
+     */
+    static int offsetInImage(int channels, int pOut, int c0, long q0) {
+        int img = (int) (q0 / pOut);
+        return (img * channels + c0) * pOut + (int) (q0 - (long) img * pOut);
+    }
+
+    /**
      * Chunk length for splitting {@code total} columns among {@code threads}: at most {@code maxChunk}
      * (memory bound, at least 1), and a chunk count that is a multiple of {@code threads} where possible so
      * every thread gets the same share.

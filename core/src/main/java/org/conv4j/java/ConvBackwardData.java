@@ -67,9 +67,8 @@ final class ConvBackwardData {
             int bOff;
             int ldb;
             if (Columns.oneImage(pOut, q0, nq)) {
-                int img = (int) (q0 / pOut);
                 b = dy;
-                bOff = (img * g.cOut + grp * cog) * pOut + (int) (q0 - (long) img * pOut);
+                bOff = Columns.offsetInImage(g.cOut, pOut, grp * cog, q0);
                 ldb = pOut;
             } else {
                 b = s.aux(cog * nq);
@@ -100,12 +99,10 @@ final class ConvBackwardData {
                 int grp = it / chunks;
                 long q0 = (long) (it % chunks) * qc;
                 int nq = (int) Math.min(qc, total - q0);
-                int img = (int) (q0 / pOut);
-                int p = (int) (q0 - (long) img * pOut);
                 int aOff = grp * cog * cig;
                 if (Columns.oneImage(pOut, q0, nq)) {
-                    Gemm.gemm(cig, nq, cog, w, aOff, 1, cig, dy, (img * g.cOut + grp * cog) * pOut + p, pOut, false,
-                            dx, (img * g.cIn + grp * cig) * pOut + p, pOut, false, s.gemm);
+                    Gemm.gemm(cig, nq, cog, w, aOff, 1, cig, dy, Columns.offsetInImage(g.cOut, pOut, grp * cog, q0),
+                            pOut, false, dx, Columns.offsetInImage(g.cIn, pOut, grp * cig, q0), pOut, false, s.gemm);
                 } else {
                     float[] b = s.aux(cog * nq);
                     Columns.gather(dy, g.cOut, pOut, grp * cog, cog, q0, nq, b);

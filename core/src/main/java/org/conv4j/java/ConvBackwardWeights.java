@@ -71,8 +71,6 @@ final class ConvBackwardWeights {
         int cog = g.cOutPerGroup();
         int kDim = cig * g.kh * g.kw;
         boolean one = Columns.oneImage(pOut, q0, nq);
-        int img = (int) (q0 / pOut);
-        int p = (int) (q0 - (long) img * pOut);
         ColumnBlock cols = s.columns;
         cols.fill(g, x, grp, q0, nq, pointwise, s);
         float[] b = cols.array;
@@ -83,7 +81,7 @@ final class ConvBackwardWeights {
         int aRs;
         if (one) {
             a = dy;
-            aOff = (img * g.cOut + grp * cog) * pOut + p;
+            aOff = Columns.offsetInImage(g.cOut, pOut, grp * cog, q0);
             aRs = pOut;
         } else {
             a = s.aux(cog * nq);

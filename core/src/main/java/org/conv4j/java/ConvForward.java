@@ -57,8 +57,6 @@ final class ConvForward {
         int cog = g.cOutPerGroup();
         int kDim = cig * g.kh * g.kw;
         boolean one = Columns.oneImage(pOut, q0, nq);
-        int img = (int) (q0 / pOut);
-        int p = (int) (q0 - (long) img * pOut);
         ColumnBlock cols = s.columns;
         cols.fill(g, x, grp, q0, nq, pointwise, s);
         float[] b = cols.array;
@@ -69,7 +67,7 @@ final class ConvForward {
         int ldc;
         if (one) {
             c = y;
-            cOff = (img * g.cOut + grp * cog) * pOut + p;
+            cOff = Columns.offsetInImage(g.cOut, pOut, grp * cog, q0);
             ldc = pOut;
         } else {
             c = s.aux(cog * nq);
