@@ -1,6 +1,7 @@
 // AVX2+FMA small GEMM: blocks of up to 6 rows x 16 columns held in 12 registers while k runs, so each
 // row of B is loaded once per 6 rows of C. Compiled with -mavx2 -mfma; reached only after CPUID.
 #include "gemm/gemm_small.h"
+#include "gemm/gemm_small_nt_2x4.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -102,22 +103,7 @@ inline void nt_block(int64_t k, const float *a0, const float *a1, const float *b
 
 void small_gemm_nt_avx2(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b, int64_t ldb,
                         float *c, int64_t ldc, bool accumulate) {
-    const int64_t m2 = m & ~int64_t(1), n4 = n & ~int64_t(3);
-    for (int64_t r = 0; r < m2; r += 2) {
-        for (int64_t j = 0; j < n4; j += 4) {
-            float o[8];
-            nt_block(k, a + r * lda, a + (r + 1) * lda, b + j * ldb, b + (j + 1) * ldb, b + (j + 2) * ldb,
-                     b + (j + 3) * ldb, o);
-            for (int q = 0; q < 4; ++q) {
-                float *c0 = c + r * ldc + j + q, *c1 = c + (r + 1) * ldc + j + q;
-                *c0 = accumulate ? *c0 + o[q] : o[q];
-                *c1 = accumulate ? *c1 + o[4 + q] : o[4 + q];
-            }
-        }
-    }
-    // leftover rows and columns: the portable kernel on the remaining sub-matrices
-    if (n4 < n) small_gemm_nt_scalar(m2, n - n4, k, a, lda, b + n4 * ldb, ldb, c + n4, ldc, accumulate);
-    if (m2 < m) small_gemm_nt_scalar(m - m2, n, k, a + m2 * lda, lda, b, ldb, c + m2 * ldc, ldc, accumulate);
+    small_gemm_nt_2x4(nt_block, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 }
 
 }  // namespace c4j
