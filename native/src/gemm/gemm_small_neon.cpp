@@ -58,16 +58,7 @@ inline void nt_block(int64_t k, const float *a0, const float *a1, const float *b
         s[7] = vfmaq_f32(s[7], x1, y3);
     }
     for (int i = 0; i < 8; ++i) out[i] = vaddvq_f32(s[i]);
-    for (; kk < k; ++kk) {
-        out[0] += a0[kk] * b0[kk];
-        out[1] += a0[kk] * b1[kk];
-        out[2] += a0[kk] * b2[kk];
-        out[3] += a0[kk] * b3[kk];
-        out[4] += a1[kk] * b0[kk];
-        out[5] += a1[kk] * b1[kk];
-        out[6] += a1[kk] * b2[kk];
-        out[7] += a1[kk] * b3[kk];
-    }
+    nt_block_tail(kk, k, a0, a1, b0, b1, b2, b3, out);
 }
 
 }  // namespace

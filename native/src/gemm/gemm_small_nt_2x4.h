@@ -10,6 +10,21 @@
 
 namespace c4j {
 
+// The block's last k - kk terms, one at a time, after its vector loop.
+inline void nt_block_tail(int64_t kk, int64_t k, const float *a0, const float *a1, const float *b0, const float *b1,
+                          const float *b2, const float *b3, float *out) {
+    for (; kk < k; ++kk) {
+        out[0] += a0[kk] * b0[kk];
+        out[1] += a0[kk] * b1[kk];
+        out[2] += a0[kk] * b2[kk];
+        out[3] += a0[kk] * b3[kk];
+        out[4] += a1[kk] * b0[kk];
+        out[5] += a1[kk] * b1[kk];
+        out[6] += a1[kk] * b2[kk];
+        out[7] += a1[kk] * b3[kk];
+    }
+}
+
 // block(k, a0, a1, b0, b1, b2, b3, out): out[4 * i + q] = dot(a_i, b_q) over k.
 template <class Block>
 inline void small_gemm_nt_2x4(Block block, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
