@@ -1,8 +1,5 @@
 package org.conv4j.nn;
 
-import java.util.List;
-import org.conv4j.Tensor;
-
 /**
  * The logistic function {@code y = 1 / (1 + exp(-x))}, element by element, any shape; the book's LeNet
  * activation. Backward: {@code dx = dy * y * (1 - y)}. Computed on the Java heap (on conv4j's threads
@@ -15,30 +12,23 @@ import org.conv4j.Tensor;
  * instructions, about ten times faster than {@link Math#exp}; the tail below {@code -9}, where that formula
  * loses its relative precision, is recomputed with {@link Math#exp}.
  */
-public final class Sigmoid implements Layer {
-    private float[] lastY;
-    private int[] lastShape;
-
+public final class Sigmoid extends OutputActivation {
     /** A sigmoid layer. */
     public Sigmoid() {
+        super("Sigmoid");
     }
 
-    /**
-     * {@code 1 / (1 + exp(-x))} per element; remembers the output for {@link #backward}.
-     *
-     * @param x any shape, any location
-     * @return a heap tensor of the shape of {@code x}, values in {@code [0, 1]}
-     * @throws IllegalArgumentException if {@code x} is null
-     */
     @Override
-    public Tensor forward(Tensor x) {
-        Elementwise.checkInput("Sigmoid", x);
-        float[] in = Elementwise.values(x);
-        float[] out = new float[in.length];
-        Elementwise.loop(in.length, (from, to) -> apply(in, out, from, to));
-        lastY = out;
-        lastShape = x.shape();
-        return Elementwise.wrap(out, lastShape);
+    void forwardRange(float[] in, float[] out, int from, int to) {
+        apply(in, out, from, to);
+    }
+
+    /** {@code dx = dy * y * (1 - y)} with {@code y} the last output. */
+    @Override
+    void backwardRange(float[] dy, float[] y, float[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
+            dx[i] = dy[i] * (y[i] * (1f - y[i]));
+        }
     }
 
     /** The rational tanh's input bound: beyond it tanh(x / 2) is +-1 in float32 up to rounding. */
@@ -72,38 +62,5 @@ public final class Sigmoid implements Layer {
                 out[i] = (float) (1.0 / (1.0 + Math.exp(-v)));
             }
         }
-    }
-
-    /**
-     * {@code dx = dy * y * (1 - y)} with {@code y} the last output.
-     *
-     * @param dy the shape of the last output
-     * @return {@code dx}, a heap tensor of that shape
-     * @throws IllegalStateException    if {@link #forward} was never called
-     * @throws IllegalArgumentException if {@code dy} is null or shaped differently
-     */
-    @Override
-    public Tensor backward(Tensor dy) {
-        Elementwise.checkGradient("Sigmoid", dy, lastShape);
-        float[] g = Elementwise.values(dy);
-        float[] y = lastY;
-        float[] dx = new float[g.length];
-        Elementwise.loop(g.length, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                dx[i] = g[i] * (y[i] * (1f - y[i]));
-            }
-        });
-        return Elementwise.wrap(dx, lastShape);
-    }
-
-    /** None: an empty list. */
-    @Override
-    public List<Parameter> parameters() {
-        return List.of();
-    }
-
-    @Override
-    public String toString() {
-        return "Sigmoid";
     }
 }
