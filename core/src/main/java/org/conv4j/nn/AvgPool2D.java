@@ -1,6 +1,5 @@
 package org.conv4j.nn;
 
-import java.util.List;
 import org.conv4j.Backend;
 import org.conv4j.Backends;
 import org.conv4j.PoolParams;
@@ -12,9 +11,7 @@ import org.conv4j.Tensor;
  * countIncludePad(true)} (default) the window clipped to the padded input, otherwise the window clipped
  * to the input. No parameters. Not thread-safe.
  */
-public final class AvgPool2D implements Layer {
-    private final PoolParams params;
-    private final Backend backend;
+public final class AvgPool2D extends WindowPoolLayer {
     private int[] lastXShape;
 
     /**
@@ -37,11 +34,7 @@ public final class AvgPool2D implements Layer {
      * @throws IllegalArgumentException if {@code params} is null
      */
     public AvgPool2D(PoolParams params, Backend backend) {
-        if (params == null) {
-            throw new IllegalArgumentException("AvgPool2D: params is null");
-        }
-        this.params = params;
-        this.backend = backend != null ? backend : Backends.auto();
+        super("AvgPool2D", params, backend);
     }
 
     /**
@@ -73,25 +66,5 @@ public final class AvgPool2D implements Layer {
             throw new IllegalStateException("AvgPool2D.backward: call forward first");
         }
         return backend.avgPool2dBackward(dy, lastXShape, params);
-    }
-
-    /** None: an empty list. */
-    @Override
-    public List<Parameter> parameters() {
-        return List.of();
-    }
-
-    /**
-     * Window, stride, padding and divisor rule.
-     *
-     * @return window, stride, padding and divisor rule
-     */
-    public PoolParams params() {
-        return params;
-    }
-
-    @Override
-    public String toString() {
-        return "AvgPool2D(" + params + ", backend " + backend.name() + ")";
     }
 }

@@ -1,6 +1,5 @@
 package org.conv4j.nn;
 
-import java.util.List;
 import org.conv4j.Backend;
 import org.conv4j.Backends;
 import org.conv4j.IntTensor;
@@ -22,9 +21,7 @@ import org.conv4j.Tensor;
  *
  * <pre>{@code new MaxPool2D(PoolParams.of(3, 3).padding(1, 1).stride(2, 2)).forward(x)}</pre>
  */
-public final class MaxPool2D implements Layer {
-    private final PoolParams params;
-    private final Backend backend;
+public final class MaxPool2D extends WindowPoolLayer {
     private boolean training = true;
     private Tensor lastX;
     private IntTensor lastIndices;
@@ -49,11 +46,7 @@ public final class MaxPool2D implements Layer {
      * @throws IllegalArgumentException if {@code params} is null
      */
     public MaxPool2D(PoolParams params, Backend backend) {
-        if (params == null) {
-            throw new IllegalArgumentException("MaxPool2D: params is null");
-        }
-        this.params = params;
-        this.backend = backend != null ? backend : Backends.auto();
+        super("MaxPool2D", params, backend);
     }
 
     /**
@@ -117,25 +110,5 @@ public final class MaxPool2D implements Layer {
             return backend.maxPool2dBackward(dy, lastIndices, lastX.shape());
         }
         return backend.maxPool2dBackward(dy, lastX, params);
-    }
-
-    /** None: an empty list. */
-    @Override
-    public List<Parameter> parameters() {
-        return List.of();
-    }
-
-    /**
-     * Window, stride and padding.
-     *
-     * @return window, stride and padding
-     */
-    public PoolParams params() {
-        return params;
-    }
-
-    @Override
-    public String toString() {
-        return "MaxPool2D(" + params + ", backend " + backend.name() + ")";
     }
 }
