@@ -51,13 +51,23 @@ FwdPlan plan_forward(const ConvGeo &g, int parts, ConvKernel kernel) {
         // at least two tasks per thread where the batch allows, so uneven tails stay small
         p.images_per_task = std::max<int64_t>(1, std::min<int64_t>(target / g.hw, ceil_div(g.n, 2 * parts)));
     }
+    p.co_blk = g.cog;
     if (p.images_per_task == 1 && g.n * p.blocks_per_image < parts) {
-        // too few images to keep every thread busy: split each image's columns (blocks of >= 64)
-        p.blocks_per_image = std::max<int64_t>(1, std::min(ceil_div(parts, g.n), ceil_div(g.hw, 64)));
+        // too few images to keep every thread busy: split each image's columns while blocks keep >= 256 of them
+        // (narrower, the GEMM's packing of the weights costs as much as its arithmetic), then the output
+        // channels in blocks of >= 32 rows (each block re-reads the columns, which are the smaller operand
+        // there: a 7x7 or 14x14 plane against hundreds of filters), then columns down to 64
+        const int64_t need = ceil_div(parts, g.n);
+        p.blocks_per_image = std::max<int64_t>(1, std::min(need, g.hw / 256));
+        p.co_blocks = std::max<int64_t>(1, std::min<int64_t>(ceil_div(need, p.blocks_per_image), g.cog / 32));
+        if (p.blocks_per_image * p.co_blocks < need)
+            p.blocks_per_image = std::max<int64_t>(1, std::min(ceil_div(need, p.co_blocks), ceil_div(g.hw, 64)));
+        p.co_blk = ceil_div(g.cog, p.co_blocks);
+        p.co_blocks = ceil_div(g.cog, p.co_blk);
     }
     p.blk = ceil_div(g.hw, p.blocks_per_image);
     p.blocks_per_image = ceil_div(g.hw, p.blk);
-    p.tasks = ceil_div(g.n, p.images_per_task) * p.blocks_per_image;
+    p.tasks = ceil_div(g.n, p.images_per_task) * p.blocks_per_image * p.co_blocks;
     return p;
 }
 
@@ -113,7 +123,23 @@ RowPlan plan_backward_weights(const ConvGeo &g, int parts, ConvKernel kernel) {
     // the implicit kernel gets about two blocks per thread: with exactly one each, a pool thread that starts
     // late leaves the caller running both (measured through Java)
     const int64_t want = igemm_rows(kernel) ? 2 * static_cast<int64_t>(parts) : parts;
-    p.nb = std::min<int64_t>(g.kg, std::max<int64_t>(1, ceil_div(want, g.groups)));
+    const int64_t need = std::max<int64_t>(1, ceil_div(want, g.groups));
+    if (kernel == ConvKernel::im2col_sgemm && g.pointwise() && g.cog > g.kg) {
+        // 1x1 with more output than input channels (MobileNet's expansions): every task reads its channel
+        // block's dy planes and all input planes of its dW columns, so split the larger operand, dy, into blocks
+        // of output channels, as many as input channels (then the re-read inputs cost no more than dy), at least
+        // kMinCoBlock. The blocks depend on the geometry only: the weight gradient is the same to the bit for any
+        // thread count (each dW element one GEMM dot product over the same positions)
+        constexpr int64_t kMinCoBlock = 16;
+        p.nb = 1;
+        p.rb = g.kg;
+        p.co_blocks = ceil_div(g.cog, std::max<int64_t>(g.kg, kMinCoBlock));
+        p.co_blk = ceil_div(g.cog, p.co_blocks);
+        p.co_blocks = ceil_div(g.cog, p.co_blk);
+        p.tasks = static_cast<int64_t>(g.groups) * p.co_blocks;
+        return p;
+    }
+    p.nb = std::min<int64_t>(g.kg, need);
     p.rb = ceil_div(g.kg, p.nb);
     p.nb = ceil_div(g.kg, p.rb);
     p.tasks = static_cast<int64_t>(g.groups) * p.nb;
