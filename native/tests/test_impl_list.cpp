@@ -45,6 +45,9 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({1, 16, 9, 9, 70, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // pointwise
     v.push_back({1, 20, 13, 13, 66, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1});   // pointwise stride 2 (im2col)
     v.push_back({2, 8, 11, 11, 40, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // pointwise, 5x more outputs than inputs
+    // one image (or two groups) of >= 512 columns: the 1x1 backward data's tasks split dx's columns
+    v.push_back({1, 6, 24, 25, 20, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // pointwise
+    v.push_back({1, 16, 20, 30, 16, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 2});   // pointwise, two groups
     v.push_back({1, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // few channels, short filter
     v.push_back({1, 32, 12, 12, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 4});   // grouped, dilated
     v.push_back({3, 8, 23, 37, 8, 3, 5, 3, 2, 0, 2, 3, 1, 2, 3, 4});     // direct: 2 in, 2 out per group, sh 3, dilated

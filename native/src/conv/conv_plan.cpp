@@ -110,8 +110,24 @@ ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel) {
         p.tasks = g.n * ceil_div(g.h, p.rows_per_task);
         return p;
     }
-    ChannelPlan p = plan_channels(g, parts, static_cast<int64_t>(g.n) * g.groups);
+    const int64_t outer = static_cast<int64_t>(g.n) * g.groups;
+    if (g.pointwise() && outer < parts && g.hw >= 2 * 256) {
+        // 1x1, fewer images (times groups) than threads: split the columns (blocks of >= 256) rather than dx's
+        // channels, so a task reads its columns of dy instead of all of dy (the filters it reads in full are the
+        // small operand: cin x cout against cout x hw)
+        ChannelPlan p{};
+        p.kernel = kernel;
+        p.nb = 1;
+        p.cb = g.cig;
+        p.col_blocks = std::min<int64_t>(ceil_div(parts, outer), g.hw / 256);
+        p.col_blk = ceil_div(g.hw, p.col_blocks);
+        p.col_blocks = ceil_div(g.hw, p.col_blk);
+        p.tasks = outer * p.col_blocks;
+        return p;
+    }
+    ChannelPlan p = plan_channels(g, parts, outer);
     p.kernel = kernel;
+    p.col_blk = g.hw;
     return p;
 }
 

@@ -93,6 +93,8 @@ struct ChannelPlan {  // backward data (per image and group) and backward weight
     int64_t tasks;
     ConvKernel kernel = ConvKernel::im2col_sgemm;  // igemm_rows, igemm_dense: tasks are (image, block of dx rows)
     int64_t rows_per_task = 0;                      // igemm_rows, igemm_dense: dx rows per task
+    int64_t col_blocks = 1;  // > 1 (1x1 GEMM path, backward data): each dx plane's columns in blocks of col_blk
+    int64_t col_blk = 0;     // columns per block (hw when col_blocks is 1)
 };
 
 ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel);
