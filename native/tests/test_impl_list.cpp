@@ -45,6 +45,7 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({1, 16, 9, 9, 70, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // pointwise
     v.push_back({1, 20, 13, 13, 66, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1});   // pointwise stride 2 (im2col)
     v.push_back({2, 8, 11, 11, 40, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // pointwise, 5x more outputs than inputs
+    v.push_back({1, 8, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1});      // 3x3 on one 7x7 plane: channel blocks too
     // one image (or two groups) of >= 512 columns: the 1x1 backward data's tasks split dx's columns
     v.push_back({1, 6, 24, 25, 20, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // pointwise
     v.push_back({1, 16, 20, 30, 16, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 2});   // pointwise, two groups

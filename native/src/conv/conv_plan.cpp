@@ -53,12 +53,15 @@ FwdPlan plan_forward(const ConvGeo &g, int parts, ConvKernel kernel) {
     }
     p.co_blk = g.cog;
     if (p.images_per_task == 1 && g.n * p.blocks_per_image < parts) {
-        // too few images to keep every thread busy: split each image's columns while blocks keep >= 256 of them
-        // (narrower, the GEMM's packing of the weights costs as much as its arithmetic), then the output
-        // channels in blocks of >= 32 rows (each block re-reads the columns, which are the smaller operand
-        // there: a 7x7 or 14x14 plane against hundreds of filters), then columns down to 64
+        // too few images to keep every thread busy: split each image's columns, then its output channels (blocks
+        // of >= 32 rows). A 1x1 layer reads x in place (or a subsampled copy as small as one output plane per
+        // input channel), so its channel blocks cost nothing twice: there columns are split only into blocks of
+        // >= 256 (narrower, the GEMM packs the weights for little arithmetic; ResNet's 7x7 and 14x14 planes
+        // against hundreds of filters). Other filters' channel blocks would each build the same im2col block:
+        // their columns are split down to 64 first, as before.
         const int64_t need = ceil_div(parts, g.n);
-        p.blocks_per_image = std::max<int64_t>(1, std::min(need, g.hw / 256));
+        p.blocks_per_image =
+            std::max(p.blocks_per_image, std::min(need, g.khkw == 1 ? g.hw / 256 : ceil_div(g.hw, 64)));
         p.co_blocks = std::max<int64_t>(1, std::min<int64_t>(ceil_div(need, p.blocks_per_image), g.cog / 32));
         if (p.blocks_per_image * p.co_blocks < need)
             p.blocks_per_image = std::max<int64_t>(1, std::min(ceil_div(need, p.co_blocks), ceil_div(g.hw, 64)));
