@@ -146,9 +146,10 @@ RowPlan plan_backward_weights(const ConvGeo &g, int parts, ConvKernel kernel) {
     if (kernel == ConvKernel::im2col_sgemm && g.pointwise() && g.cog > g.kg) {
         // 1x1 with more output than input channels (MobileNet's expansions): every task reads its channel
         // block's dy planes and all input planes of its dW columns, so split the larger operand, dy, into blocks
-        // of output channels, as many as input channels (then the re-read inputs cost no more than dy), at least
-        // kMinCoBlock. The blocks depend on the geometry only: the weight gradient is the same to the bit for any
-        // thread count (each dW element one GEMM dot product over the same positions)
+        // of max(cin, kMinCoBlock) output channels (then the re-read inputs cost no more than dy). The blocks
+        // depend on the geometry only, not on the thread count, so this weight gradient is the same to the bit
+        // for any thread count (OpenBLAS rounds a block's edge tiles differently, so blocks that followed the
+        // threads, like the column blocks below, would not be)
         constexpr int64_t kMinCoBlock = 16;
         p.nb = 1;
         p.rb = g.kg;
