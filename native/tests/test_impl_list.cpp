@@ -40,6 +40,15 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({2, 10, 11, 11, 10, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 10});  // depthwise 5x5 s2, asymmetric padding
     v.push_back({1, 3, 37, 41, 8, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1});     // a stem
     v.push_back({2, 24, 10, 10, 16, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});   // pointwise
+    // one small image, many filters: the 1x1 GEMM's tasks split output channels (forward), and dy by output
+    // channels where they outnumber the input channels (weight gradient)
+    v.push_back({1, 16, 9, 9, 70, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // pointwise
+    v.push_back({1, 20, 13, 13, 66, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1});   // pointwise stride 2 (im2col)
+    v.push_back({2, 8, 11, 11, 40, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // pointwise, 5x more outputs than inputs
+    v.push_back({1, 8, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1});      // 3x3 on one 7x7 plane: channel blocks too
+    // one image (or two groups) of >= 512 columns: the 1x1 backward data's tasks split dx's columns
+    v.push_back({1, 6, 24, 25, 20, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // pointwise
+    v.push_back({1, 16, 20, 30, 16, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 2});   // pointwise, two groups
     v.push_back({1, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // few channels, short filter
     v.push_back({1, 32, 12, 12, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 4});   // grouped, dilated
     v.push_back({3, 8, 23, 37, 8, 3, 5, 3, 2, 0, 2, 3, 1, 2, 3, 4});     // direct: 2 in, 2 out per group, sh 3, dilated
@@ -84,8 +93,12 @@ void check_entry(std::mt19937 &rng, const Conv &c, int dir, int index) {
                                   : dir == C4J_CONV_BACKWARD_DATA ? ref_conv_backward_data(c, dy, w)
                                                                   : ref_conv_backward_weights(c, dy, x);
     const std::string name = c4j_conv2d_impl_name(dir, index);
-    // the grouped implicit GEMM promises weight gradients independent of the thread count, to the bit
-    const bool same_bits = dir == C4J_CONV_BACKWARD_WEIGHTS && name.rfind("igemm_grouped", 0) == 0;
+    // the grouped implicit GEMM promises weight gradients independent of the thread count, to the bit, and so
+    // does the 1x1 GEMM where it cuts dy into output-channel blocks (more output than input channels)
+    const bool pointwise = c.kh == 1 && c.kw == 1 && c.sh == 1 && c.sw == 1 && c.pt + c.pb + c.pl + c.pr == 0;
+    const bool same_bits = dir == C4J_CONV_BACKWARD_WEIGHTS &&
+                           (name.rfind("igemm_grouped", 0) == 0 ||
+                            (name == "im2col_sgemm" && pointwise && c.cout > c.cin));
     std::vector<float> first;
     for (int parts = 1; parts <= 3; ++parts) {
         std::vector<float> out(expected.size(), NAN);

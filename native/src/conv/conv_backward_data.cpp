@@ -54,7 +54,10 @@ int run_backward_data_tasks(const ConvGeo &g, const ChannelPlan &p, const float 
     const int64_t max_rows = p.cb * g.khkw;
     FloatBuffer dcol(pw ? 0 : sub_block_buffer(g, max_rows));
     if (!pw && !dcol.ok()) return C4J_ERR_OUT_OF_MEMORY;
-    for (int64_t t = t0; t < t1; ++t) {
+    for (int64_t tt = t0; tt < t1; ++tt) {
+        // task tt: (image, group, channel block, column block); column blocks only on the 1x1 path
+        const int64_t t = tt / p.col_blocks, q0 = (tt % p.col_blocks) * p.col_blk;
+        const int64_t ncol = p.col_blocks > 1 ? std::min<int64_t>(g.hw - q0, p.col_blk) : g.hw;
         int64_t img = t / (static_cast<int64_t>(g.groups) * p.nb);
         int grp = static_cast<int>((t / p.nb) % g.groups);
         int64_t c0 = (t % p.nb) * p.cb;
@@ -65,9 +68,10 @@ int run_backward_data_tasks(const ConvGeo &g, const ChannelPlan &p, const float 
         int64_t rows = (c1 - c0) * g.khkw;
         if (pw) {  // dx = W^T dy: conv4j's AVX-512 GEMM reads W^T in place (OpenBLAS may run AVX2 kernels)
             if (p.kernel == ConvKernel::pointwise)
-                pointwise_gemm_avx512(false, static_cast<int>(rows), g.hw, g.cog, a, 1, g.kg, dyg, g.hw, dxp, g.hw);
+                pointwise_gemm_avx512(false, static_cast<int>(rows), ncol, g.cog, a, 1, g.kg, dyg + q0, g.hw, dxp + q0,
+                                      g.hw);
             else
-                sgemm(true, false, rows, g.hw, g.cog, 1.f, a, g.kg, dyg, g.hw, 0.f, dxp, g.hw);
+                sgemm(true, false, rows, ncol, g.cog, 1.f, a, g.kg, dyg + q0, g.hw, 0.f, dxp + q0, g.hw);
             continue;
         }
         // column sub-blocks: dcol stays in L2 between the GEMM that writes it and col2im that reads it

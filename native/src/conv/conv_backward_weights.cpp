@@ -91,18 +91,23 @@ int run_backward_weights_tasks(const ConvGeo &g, const RowPlan &p, const float *
     const bool padded = !pw && padded_plane(g) <= (int64_t(1) << 22) / pad_ch;
     FloatBuffer xp(padded ? pad_ch * padded_plane(g) : 0);
     if ((!pw && !col.ok()) || (tr && !ct.ok()) || (padded && !xp.ok())) return C4J_ERR_OUT_OF_MEMORY;
-    for (int64_t t = t0; t < t1; ++t) {
+    for (int64_t tt = t0; tt < t1; ++tt) {
+        // task tt: (group, row block, output-channel block); the channel block is the whole group's cog unless
+        // the plan split dy by output channels instead of dW's columns
+        const int64_t t = tt / p.co_blocks, cb = tt % p.co_blocks;
+        const int64_t co0 = p.co_blk > 0 ? cb * p.co_blk : 0;
+        const int64_t nco = p.co_blk > 0 ? std::min<int64_t>(g.cog - co0, p.co_blk) : g.cog;
         int grp = static_cast<int>(t / p.nb);
         int64_t r0 = (t % p.nb) * p.rb;
         int64_t r1 = std::min<int64_t>(g.kg, r0 + p.rb);
         int64_t rows = r1 - r0;
-        float *c = dw + static_cast<int64_t>(grp) * g.cog * g.kg + r0;
+        float *c = dw + (static_cast<int64_t>(grp) * g.cog + co0) * g.kg + r0;
         // pointwise: x is the column matrix (row r = channel r), one GEMM per image over all positions
         int64_t len = pw ? g.hw : sub_block_columns(g, rows);
         bool first = true;
         for (int64_t img = 0; img < g.n; ++img) {
             const float *xg = x + (img * g.cin + static_cast<int64_t>(grp) * g.cig) * g.in_plane;
-            const float *a = dy + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw;
+            const float *a = dy + (img * g.cout + static_cast<int64_t>(grp) * g.cog + co0) * g.hw;
             const int64_t c_first = r0 / g.khkw;
             if (padded) {
                 pad_planes(g, xg + c_first * g.in_plane, static_cast<int>((r1 - 1) / g.khkw - c_first + 1), xp.get());
@@ -124,7 +129,7 @@ int run_backward_weights_tasks(const ConvGeo &g, const RowPlan &p, const float *
                     sgemm(false, true, rows, g.cog, q1 - q0, 1.f, b, ldb, a + q0, g.hw, first ? 0.f : 1.f, ct.get(),
                           g.cog);
                 } else {
-                    sgemm(false, true, g.cog, rows, q1 - q0, 1.f, a + q0, g.hw, b, ldb, first ? 0.f : 1.f, c, g.kg);
+                    sgemm(false, true, nco, rows, q1 - q0, 1.f, a + q0, g.hw, b, ldb, first ? 0.f : 1.f, c, g.kg);
                 }
                 first = false;
             }

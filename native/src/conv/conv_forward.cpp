@@ -116,8 +116,11 @@ int run_forward_tasks(const ConvGeo &g, const FwdPlan &p, const float *x, const 
                 }
             }
         } else {
-            int64_t img = t / p.blocks_per_image;
-            int64_t q0 = (t % p.blocks_per_image) * p.blk;
+            // task t: (image, column block, output-channel block), the channel block innermost
+            const int64_t cb = t % p.co_blocks, tc = t / p.co_blocks;
+            const int64_t co0 = cb * p.co_blk, nco = std::min<int64_t>(g.cog - co0, p.co_blk);
+            int64_t img = tc / p.blocks_per_image;
+            int64_t q0 = (tc % p.blocks_per_image) * p.blk;
             int64_t q1 = std::min<int64_t>(g.hw, q0 + p.blk);
             int64_t len = q1 - q0;
             for (int grp = 0; grp < g.groups; ++grp) {
@@ -132,16 +135,17 @@ int run_forward_tasks(const ConvGeo &g, const FwdPlan &p, const float *x, const 
                     b = col.get();
                     ldb = len;
                 }
-                float *c = y + (img * g.cout + static_cast<int64_t>(grp) * g.cog) * g.hw + q0;
-                const float *bg = bias != nullptr ? bias + static_cast<int64_t>(grp) * g.cog : nullptr;
-                if (bg != nullptr) fill_rows(c, g.cog, len, g.hw, bg);
-                const float *wg = w + static_cast<int64_t>(grp) * g.cog * g.kg;
+                const int64_t oc0 = static_cast<int64_t>(grp) * g.cog + co0;
+                float *c = y + (img * g.cout + oc0) * g.hw + q0;
+                const float *bg = bias != nullptr ? bias + oc0 : nullptr;
+                if (bg != nullptr) fill_rows(c, nco, len, g.hw, bg);
+                const float *wg = w + oc0 * g.kg;
                 // conv4j's AVX-512 GEMM on x in place (reached where the implicit kernel does not apply: more
                 // than 256 input channels per group, or rows narrower than 8)
                 if (p.kernel == ConvKernel::pointwise)
-                    pointwise_gemm_avx512(bg != nullptr, g.cog, len, g.kg, wg, g.kg, 1, b, ldb, c, g.hw);
+                    pointwise_gemm_avx512(bg != nullptr, static_cast<int>(nco), len, g.kg, wg, g.kg, 1, b, ldb, c, g.hw);
                 else
-                    sgemm(false, false, g.cog, len, g.kg, 1.f, wg, g.kg, b, ldb, bg != nullptr ? 1.f : 0.f, c, g.hw);
+                    sgemm(false, false, nco, len, g.kg, 1.f, wg, g.kg, b, ldb, bg != nullptr ? 1.f : 0.f, c, g.hw);
             }
         }
     }

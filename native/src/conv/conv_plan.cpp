@@ -51,13 +51,26 @@ FwdPlan plan_forward(const ConvGeo &g, int parts, ConvKernel kernel) {
         // at least two tasks per thread where the batch allows, so uneven tails stay small
         p.images_per_task = std::max<int64_t>(1, std::min<int64_t>(target / g.hw, ceil_div(g.n, 2 * parts)));
     }
+    p.co_blk = g.cog;
     if (p.images_per_task == 1 && g.n * p.blocks_per_image < parts) {
-        // too few images to keep every thread busy: split each image's columns (blocks of >= 64)
-        p.blocks_per_image = std::max<int64_t>(1, std::min(ceil_div(parts, g.n), ceil_div(g.hw, 64)));
+        // too few images to keep every thread busy: split each image's columns, then its output channels (blocks
+        // of >= 32 rows). A 1x1 layer reads x in place (or a subsampled copy as small as one output plane per
+        // input channel), so its channel blocks cost nothing twice: there columns are split only into blocks of
+        // >= 256 (narrower, the GEMM packs the weights for little arithmetic; ResNet's 7x7 and 14x14 planes
+        // against hundreds of filters). Other filters' channel blocks would each build the same im2col block:
+        // their columns are split down to 64 first, as before.
+        const int64_t need = ceil_div(parts, g.n);
+        p.blocks_per_image =
+            std::max(p.blocks_per_image, std::min(need, g.khkw == 1 ? g.hw / 256 : ceil_div(g.hw, 64)));
+        p.co_blocks = std::max<int64_t>(1, std::min<int64_t>(ceil_div(need, p.blocks_per_image), g.cog / 32));
+        if (p.blocks_per_image * p.co_blocks < need)
+            p.blocks_per_image = std::max<int64_t>(1, std::min(ceil_div(need, p.co_blocks), ceil_div(g.hw, 64)));
+        p.co_blk = ceil_div(g.cog, p.co_blocks);
+        p.co_blocks = ceil_div(g.cog, p.co_blk);
     }
     p.blk = ceil_div(g.hw, p.blocks_per_image);
     p.blocks_per_image = ceil_div(g.hw, p.blk);
-    p.tasks = ceil_div(g.n, p.images_per_task) * p.blocks_per_image;
+    p.tasks = ceil_div(g.n, p.images_per_task) * p.blocks_per_image * p.co_blocks;
     return p;
 }
 
@@ -100,8 +113,24 @@ ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel) {
         p.tasks = g.n * ceil_div(g.h, p.rows_per_task);
         return p;
     }
-    ChannelPlan p = plan_channels(g, parts, static_cast<int64_t>(g.n) * g.groups);
+    const int64_t outer = static_cast<int64_t>(g.n) * g.groups;
+    if (g.pointwise() && outer < parts && g.hw >= 2 * 256) {
+        // 1x1, fewer images (times groups) than threads: split the columns (blocks of >= 256) rather than dx's
+        // channels, so a task reads its columns of dy instead of all of dy (the filters it reads in full are the
+        // small operand: cin x cout against cout x hw)
+        ChannelPlan p{};
+        p.kernel = kernel;
+        p.nb = 1;
+        p.cb = g.cig;
+        p.col_blocks = std::min<int64_t>(ceil_div(parts, outer), g.hw / 256);
+        p.col_blk = ceil_div(g.hw, p.col_blocks);
+        p.col_blocks = ceil_div(g.hw, p.col_blk);
+        p.tasks = outer * p.col_blocks;
+        return p;
+    }
+    ChannelPlan p = plan_channels(g, parts, outer);
     p.kernel = kernel;
+    p.col_blk = g.hw;
     return p;
 }
 
@@ -113,7 +142,24 @@ RowPlan plan_backward_weights(const ConvGeo &g, int parts, ConvKernel kernel) {
     // the implicit kernel gets about two blocks per thread: with exactly one each, a pool thread that starts
     // late leaves the caller running both (measured through Java)
     const int64_t want = igemm_rows(kernel) ? 2 * static_cast<int64_t>(parts) : parts;
-    p.nb = std::min<int64_t>(g.kg, std::max<int64_t>(1, ceil_div(want, g.groups)));
+    const int64_t need = std::max<int64_t>(1, ceil_div(want, g.groups));
+    if (kernel == ConvKernel::im2col_sgemm && g.pointwise() && g.cog > g.kg) {
+        // 1x1 with more output than input channels (MobileNet's expansions): every task reads its channel
+        // block's dy planes and all input planes of its dW columns, so split the larger operand, dy, into blocks
+        // of max(cin, kMinCoBlock) output channels (then the re-read inputs cost no more than dy). The blocks
+        // depend on the geometry only, not on the thread count, so this weight gradient is the same to the bit
+        // for any thread count (OpenBLAS rounds a block's edge tiles differently, so blocks that followed the
+        // threads, like the column blocks below, would not be)
+        constexpr int64_t kMinCoBlock = 16;
+        p.nb = 1;
+        p.rb = g.kg;
+        p.co_blocks = ceil_div(g.cog, std::max<int64_t>(g.kg, kMinCoBlock));
+        p.co_blk = ceil_div(g.cog, p.co_blocks);
+        p.co_blocks = ceil_div(g.cog, p.co_blk);
+        p.tasks = static_cast<int64_t>(g.groups) * p.co_blocks;
+        return p;
+    }
+    p.nb = std::min<int64_t>(g.kg, need);
     p.rb = ceil_div(g.kg, p.nb);
     p.nb = ceil_div(g.kg, p.rb);
     p.tasks = static_cast<int64_t>(g.groups) * p.nb;

@@ -80,6 +80,8 @@ struct FwdPlan {
     int64_t images_per_task;  // > 1: whole images batched into one wide GEMM (small outputs)
     int64_t blocks_per_image; // > 1: one image's output columns split into blocks
     int64_t blk;              // columns per block
+    int64_t co_blocks = 1;    // > 1: each group's output channels split into blocks of co_blk (few, small images)
+    int64_t co_blk = 0;       // output channels per block (the group's cog when co_blocks is 1)
     int64_t tasks;
 };
 
@@ -91,6 +93,8 @@ struct ChannelPlan {  // backward data (per image and group) and backward weight
     int64_t tasks;
     ConvKernel kernel = ConvKernel::im2col_sgemm;  // igemm_rows, igemm_dense: tasks are (image, block of dx rows)
     int64_t rows_per_task = 0;                      // igemm_rows, igemm_dense: dx rows per task
+    int64_t col_blocks = 1;  // > 1 (1x1 GEMM path, backward data): each dx plane's columns in blocks of col_blk
+    int64_t col_blk = 0;     // columns per block (hw when col_blocks is 1)
 };
 
 ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel);
@@ -100,6 +104,8 @@ struct RowPlan {     // backward weights: per group, blocks of rows of the im2co
     int64_t nb;      // blocks per group
     int64_t tasks;
     ConvKernel kernel;
+    int64_t co_blk = 0;     // > 0 (1x1 GEMM path only): blocks of this many output channels instead of rows
+    int64_t co_blocks = 1;  // output-channel blocks per group (tasks are (group, row block, channel block))
 };
 
 // Blocks of rows rather than of channels, so a convolution with few input channels (an RGB stem, a
