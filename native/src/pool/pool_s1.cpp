@@ -1,0 +1,181 @@
+// Scalar stride-1 max pooling, the shape test and the CPUID choice (pool_s1.h). The scalar kernels read x
+// directly, window by window over its real cells only (a -inf border cell never beats anything, so
+// skipping it changes nothing), with the NaN rule of the per-row path.
+#include "pool/pool_s1.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "conv4j/conv4j_cpu.h"
+#include "runtime/buffer.h"
+#include "runtime/cpu_features.h"
+
+namespace c4j {
+namespace {
+
+constexpr int64_t kMaxPadded = int64_t{1} << 16;
+constexpr int64_t kGroupFloats = 4096;
+constexpr int kMaxTaps = 25;
+constexpr int64_t kSlack = 64;  // past the last row: a vector block (16) plus a window's width (at most 25)
+
+// x beats m: greater, or NaN over a number (PyTorch's rule; ties and NaN over NaN keep m)
+inline bool beats(float x, float m) { return x > m || (x != x && m == m); }
+
+void max_forward_scalar(const S1Geo &s, const float *x, int planes, float *, float *y) {
+    s1_max_forward_exact(s, x, planes, y);
+}
+
+void argmax_scalar(const S1Geo &s, const float *x, int planes, float *, float *vals, int32_t *idx) {
+    s1_argmax_exact(s, x, planes, vals, idx);
+}
+
+const PoolS1Kernels kScalar{max_forward_scalar, argmax_scalar};
+
+}  // namespace
+
+void s1_max_forward_exact(const S1Geo &s, const float *x, int planes, float *y) {
+    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    for (int p = 0; p < planes; ++p) {
+        const float *xp = x + p * plane;
+        float *yp = y + p * oplane;
+        for (int i = 0; i < s.hout; ++i) {
+            const int r0 = std::max(i - s.ph, 0), r1 = std::min(i - s.ph + s.kh, s.h);
+            for (int j = 0; j < s.wout; ++j) {
+                const int c0 = std::max(j - s.pw, 0), c1 = std::min(j - s.pw + s.kw, s.w);
+                // column-major: the order whose first maximum the separable path keeps
+                float m = xp[static_cast<int64_t>(r0) * s.w + c0];
+                for (int c = c0; c < c1; ++c) {
+                    for (int r = c == c0 ? r0 + 1 : r0; r < r1; ++r) {
+                        const float v = xp[static_cast<int64_t>(r) * s.w + c];
+                        if (beats(v, m)) m = v;
+                    }
+                }
+                yp[static_cast<int64_t>(i) * s.wout + j] = m;
+            }
+        }
+    }
+}
+
+void s1_argmax_exact(const S1Geo &s, const float *x, int planes, float *vals, int32_t *idx) {
+    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    for (int p = 0; p < planes; ++p) {
+        const float *xp = x + p * plane;
+        float *vp = vals + p * oplane;
+        int32_t *ip = idx + p * oplane;
+        for (int i = 0; i < s.hout; ++i) {
+            const int r0 = std::max(i - s.ph, 0), r1 = std::min(i - s.ph + s.kh, s.h);
+            for (int j = 0; j < s.wout; ++j) {
+                const int c0 = std::max(j - s.pw, 0), c1 = std::min(j - s.pw + s.kw, s.w);
+                int32_t at = r0 * s.w + c0;  // a plane of at most 64 Ki floats: fits an int
+                float m = xp[at];
+                for (int r = r0; r < r1; ++r) {
+                    for (int c = r == r0 ? c0 + 1 : c0; c < c1; ++c) {
+                        const float v = xp[r * s.w + c];
+                        if (beats(v, m)) {
+                            m = v;
+                            at = r * s.w + c;
+                        }
+                    }
+                }
+                vp[static_cast<int64_t>(i) * s.wout + j] = m;
+                ip[static_cast<int64_t>(i) * s.wout + j] = at;
+            }
+        }
+    }
+}
+
+bool s1_applies(const PoolGeo &g) {
+    // stride 1: hout = h + 2 ph - kh + 1 in either rounding mode, so output row i reads padded rows i .. i + kh
+    // - 1 of its plane; checked rather than assumed. Wider windows keep the separable per-row path (it
+    // compares kh + kw times per output, this one kh * kw).
+    const int64_t hp = static_cast<int64_t>(g.h) + 2 * g.ph, wp = static_cast<int64_t>(g.w) + 2 * g.pw;
+    return g.sh == 1 && g.sw == 1 && g.kh >= 1 && g.kw >= 1 &&
+           static_cast<int64_t>(g.kh) * g.kw <= kMaxTaps && g.ph < g.kh && g.pw < g.kw && hp * wp <= kMaxPadded &&
+           static_cast<int64_t>(g.hout) + g.kh - 1 == hp && static_cast<int64_t>(g.wout) + g.kw - 1 == wp;
+}
+
+S1Geo s1_geo(const PoolGeo &g) {
+    return S1Geo{g.h, g.w, g.ph, g.pw, g.kh, g.kw, g.hout, g.wout, g.h + 2 * g.ph, g.w + 2 * g.pw};
+}
+
+int s1_group(const S1Geo &s) {
+    const int64_t cells = static_cast<int64_t>(s.hp) * s.wp;
+    return static_cast<int>(std::max<int64_t>(1, kGroupFloats / cells));
+}
+
+int64_t s1_stack_floats(const S1Geo &s, int planes) {
+    return static_cast<int64_t>(planes) * s.hp * s.wp + kSlack;
+}
+
+void s1_stack_init(float *stack, int64_t floats) {
+    std::fill(stack, stack + floats, -std::numeric_limits<float>::infinity());
+}
+
+int s1_max_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
+    const S1Geo s = s1_geo(g);
+    const int group = static_cast<int>(std::min<int64_t>(s1_group(s), t1 - t0));
+    if (group < 1) return C4J_OK;
+    const int64_t floats = s1_stack_floats(s, group);
+    FloatBuffer stack(floats);
+    if (!stack.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    s1_stack_init(stack.get(), floats);
+    const PoolS1Kernels &k = pool_s1();
+    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    for (int64_t t = t0; t < t1; t += group) {
+        const int n = static_cast<int>(std::min<int64_t>(group, t1 - t));
+        k.max_forward(s, x + t * plane, n, stack.get(), y + t * oplane);
+    }
+    return C4J_OK;
+}
+
+int s1_argmax_tasks(const PoolGeo &g, const float *x, float *vals, int32_t *idx, int64_t t0, int64_t t1) {
+    const S1Geo s = s1_geo(g);
+    const int group = static_cast<int>(std::min<int64_t>(s1_group(s), t1 - t0));
+    if (group < 1) return C4J_OK;
+    const int64_t floats = s1_stack_floats(s, group);
+    FloatBuffer stack(floats);
+    if (!stack.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    s1_stack_init(stack.get(), floats);
+    const PoolS1Kernels &k = pool_s1();
+    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    for (int64_t t = t0; t < t1; t += group) {
+        const int n = static_cast<int>(std::min<int64_t>(group, t1 - t));
+        k.argmax(s, x + t * plane, n, stack.get(), vals + t * oplane, idx + t * oplane);
+    }
+    return C4J_OK;
+}
+
+int s1_max_backward_tasks(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1) {
+    const S1Geo s = s1_geo(g);
+    const int group = static_cast<int>(std::min<int64_t>(s1_group(s), t1 - t0));
+    if (group < 1) return C4J_OK;
+    const int64_t floats = s1_stack_floats(s, group);
+    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    FloatBuffer stack(floats), vals(group * oplane), ibuf(group * oplane);
+    if (!stack.ok() || !vals.ok() || !ibuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    s1_stack_init(stack.get(), floats);
+    int32_t *at = reinterpret_cast<int32_t *>(ibuf.get());  // int32 in float-sized, aligned storage
+    const PoolS1Kernels &k = pool_s1();
+    for (int64_t t = t0; t < t1; t += group) {
+        const int n = static_cast<int>(std::min<int64_t>(group, t1 - t));
+        k.argmax(s, x + t * plane, n, stack.get(), vals.get(), at);
+        for (int p = 0; p < n; ++p) {
+            float *dxp = dx + (t + p) * plane;
+            const float *dyp = dy + (t + p) * oplane;
+            const int32_t *ap = at + p * oplane;
+            std::fill(dxp, dxp + plane, 0.f);
+            for (int64_t q = 0; q < oplane; ++q) dxp[ap[q]] += dyp[q];
+        }
+    }
+    return C4J_OK;
+}
+
+const PoolS1Kernels &pool_s1_scalar() { return kScalar; }
+
+const PoolS1Kernels &pool_s1() {
+    if (cpu_use_avx512()) return pool_s1_avx512();
+    if (cpu_use_avx2_fma()) return pool_s1_avx2();
+    return kScalar;
+}
+
+}  // namespace c4j
