@@ -1,9 +1,9 @@
-// The stride-1 stacked max pooling kernels (pool/pool_s1.h), every flavour the CPU runs (scalar, AVX2,
+// The stride-1 stacked max and average pooling kernels (pool/pool_s1.h), every flavour the CPU runs (scalar, AVX2,
 // AVX-512), bit for bit against
 // - the separable path's rules written out here (value: first maximum in column-major window order; argmax:
 //   first maximum in row-major order, NaN wins, an all -inf window answers its first real cell), and
 // - the padded-plane path it replaces (pool_stride1.h) wherever that one applies, forward, argmax and the
-//   backward's scatter,
+//   backward's scatter; average: the separable path's sums in its order, divided by PyTorch's divisor,
 // on random stride-1 shapes (windows up to 5 wide, padding below the window, planes from 1x1 to 40 wide and
 // more planes than one group holds), with ties (+0 against -0), -inf, NaN (the vector kernels hand such a
 // group to the scalar body), and guard cells around every output that must stay untouched.
@@ -15,6 +15,7 @@
 
 #include "conv4j/conv4j_cpu.h"
 #include "harness.h"
+#include "pool/pool_band.h"
 #include "pool/pool_rows.h"
 #include "pool/pool_s1.h"
 #include "pool/pool_stride1.h"
@@ -70,6 +71,39 @@ void rules(const Pool &p, const std::vector<float> &x, std::vector<float> &val_c
     }
 }
 
+// The separable path's average: per kernel column the real rows' sum top to bottom (+0 for a border column),
+// the columns left to right, divided by PyTorch's divisor (row extent times column extent).
+std::vector<float> avg_rule(const Pool &p, const std::vector<float> &x) {
+    const int ho = p.hout(), wo = p.wout();
+    const int64_t planes = int64_t(p.n) * p.c, plane = int64_t(p.h) * p.w;
+    std::vector<float> y(size_t(planes * ho * wo));
+    auto extent = [](int o, int pad, int k, int in, bool incl) {
+        const int s0 = o - pad, e = std::min(s0 + k, in + pad);
+        return incl ? e - s0 : std::min(e, in) - std::max(s0, 0);
+    };
+    for (int64_t t = 0; t < planes; ++t) {
+        const float *xp = x.data() + t * plane;
+        for (int i = 0; i < ho; ++i) {
+            const int r0 = std::max(i - p.ph, 0), r1 = std::min(i - p.ph + p.kh, p.h);
+            for (int j = 0; j < wo; ++j) {
+                float sum = 0.f;
+                for (int b = 0; b < p.kw; ++b) {
+                    const int c = j - p.pw + b;
+                    float v = 0.f;
+                    if (c >= 0 && c < p.w) {
+                        v = xp[r0 * p.w + c];
+                        for (int r = r0 + 1; r < r1; ++r) v += xp[r * p.w + c];
+                    }
+                    sum = b == 0 ? v : sum + v;
+                }
+                const int d = extent(i, p.ph, p.kh, p.h, p.count_include_pad) * extent(j, p.pw, p.kw, p.w, p.count_include_pad);
+                y[size_t((t * ho + i) * wo + j)] = sum / float(d);
+            }
+        }
+    }
+    return y;
+}
+
 Pool s1_case(std::mt19937 &rng, int iter) {
     auto r = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
     Pool p{};
@@ -88,7 +122,7 @@ Pool s1_case(std::mt19937 &rng, int iter) {
     p.w = std::max(p.w, p.kw - 2 * p.pw);
     p.sh = p.sw = 1;
     p.ceil = r(0, 1) == 1;
-    p.count_include_pad = false;
+    p.count_include_pad = r(0, 1) == 1;
     return p;
 }
 
@@ -138,7 +172,7 @@ void check_flavour(const Pool &p, const Flavour &f, const std::vector<float> &x,
     for (int group : {1, c4j::s1_group(s), 3}) {
         group = std::min(group, planes);
         std::vector<float> stack(size_t(c4j::s1_stack_floats(s, group)));
-        c4j::s1_stack_init(stack.data(), int64_t(stack.size()));
+        c4j::s1_stack_init(stack.data(), int64_t(stack.size()), -INFINITY);
         std::vector<float> y(size_t(ny + 2 * kGuard), kSentinel), v(y.size(), kSentinel);
         std::vector<float> ib(y.size(), kSentinel);  // int32 bits, guarded like the floats
         for (int t = 0; t < planes; t += group) {
@@ -154,6 +188,31 @@ void check_flavour(const Pool &p, const Flavour &f, const std::vector<float> &x,
         T4J_EXPECT(same_bits(v.data() + kGuard, val_rm.data(), ny), "%s: argmax values", what.c_str());
         T4J_EXPECT(std::memcmp(ib.data() + kGuard, at_rm.data(), size_t(ny) * 4) == 0, "%s: argmax indices",
                    what.c_str());
+    }
+}
+
+// One flavour's average over all planes in groups, through a zero-bordered stack.
+void check_flavour_avg(const Pool &p, const Flavour &f, const std::vector<float> &x, const std::vector<float> &expect) {
+    const c4j::PoolGeo g = geo_of(p);
+    const c4j::S1Geo s = c4j::s1_geo(g);
+    const int planes = p.n * p.c;
+    const int64_t plane = int64_t(p.h) * p.w, oplane = int64_t(p.hout()) * p.wout(), ny = planes * oplane;
+    std::vector<float> rext(size_t(p.hout())), cext(size_t(p.wout() + 64), 1.f);
+    for (int i = 0; i < p.hout(); ++i) rext[size_t(i)] = float(c4j::row_extent(g, i));
+    for (int j = 0; j < p.wout(); ++j) cext[size_t(j)] = float(c4j::col_extent(g, j));
+    for (int group : {1, c4j::s1_group(s), 3}) {
+        group = std::min(group, planes);
+        std::vector<float> stack(size_t(c4j::s1_stack_floats(s, group)));
+        c4j::s1_stack_init(stack.data(), int64_t(stack.size()), 0.f);
+        std::vector<float> y(size_t(ny + 2 * kGuard), kSentinel);
+        for (int t = 0; t < planes; t += group) {
+            const int nt = std::min(group, planes - t);
+            f.k->avg_forward(s, x.data() + t * plane, nt, stack.data(), rext.data(), cext.data(),
+                             y.data() + kGuard + t * oplane);
+        }
+        const std::string what = p.str() + " " + f.name + " group " + std::to_string(group);
+        T4J_EXPECT(guards_intact(y, ny), "%s: avg wrote outside its output", what.c_str());
+        T4J_EXPECT(same_bits(y.data() + kGuard, expect.data(), ny), "%s: avg values", what.c_str());
     }
 }
 
@@ -221,6 +280,26 @@ void suite_pool_s1() {
         for (int64_t q = 0; q < ny; ++q) expect[size_t(q / (int64_t(p.hout()) * p.wout()) * p.h * p.w + at_rm[size_t(q)])] += dy[size_t(q)];
         T4J_EXPECT(same_bits(dxv.data(), expect.data(), nx), "%s: backward sums", p.str().c_str());
         check_against_stride1(p, x, dy, val_cm, val_rm, at_rm, dxv);
+        // average pooling: finite inputs (with -0) and, every fourth shape, infinities and NaN, which the sums
+        // carry as the separable path does
+        std::vector<float> xa = random_values(rng, nx);
+        for (int64_t k = 0; k < nx; k += 6) xa[size_t(k)] = -0.f;
+        if (iter % 4 == 3) {
+            xa[size_t(nx / 2)] = INFINITY;
+            xa[size_t(nx / 3)] = NAN;
+        }
+        const std::vector<float> ya = avg_rule(p, xa);
+        for (const Flavour &f : fl) check_flavour_avg(p, f, xa, ya);
+        std::vector<float> yo(size_t(ny + 2 * kGuard), kSentinel);
+        T4J_EXPECT(c4j_avg_pool2d_forward(d.data(), xa.data(), yo.data() + kGuard, mid, tasks) == C4J_OK &&
+                       c4j_avg_pool2d_forward(d.data(), xa.data(), yo.data() + kGuard, 0, mid) == C4J_OK,
+                   "%s: avg status", p.str().c_str());
+        T4J_EXPECT(guards_intact(yo, ny) && same_bits(yo.data() + kGuard, ya.data(), ny), "%s: avg entry point",
+                   p.str().c_str());
+        if (iter % 4 != 3) {
+            close_enough(ref_avg_pool(p, xa), std::vector<float>(yo.begin() + kGuard, yo.begin() + kGuard + ny),
+                         "avg vs reference " + p.str(), 1e-5f);
+        }
     }
     T4J_EXPECT(covered == 300, "only %d of 300 shapes took the stacked path", covered);
 }

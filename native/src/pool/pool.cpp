@@ -202,6 +202,7 @@ extern "C" int c4j_avg_pool2d_forward(const int32_t *desc, const float *x, float
         return C4J_OK;
     }
     if (c4j::pool_planes_avg_forward(g, x, y, t0, t1)) return C4J_OK;
+    if (c4j::s1_applies(g)) return c4j::s1_avg_forward_tasks(g, x, y, t0, t1);
     const c4j::PaddedRow pr(g);
     c4j::FloatBuffer vbuf(pr.len), hbuf(pr.len), cext(g.wout);
     if (!vbuf.ok() || !hbuf.ok() || !cext.ok()) return C4J_ERR_OUT_OF_MEMORY;

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "conv4j/conv4j_cpu.h"
+#include "pool/pool_band.h"
 #include "runtime/buffer.h"
 #include "runtime/cpu_features.h"
 
@@ -29,7 +30,12 @@ void argmax_scalar(const S1Geo &s, const float *x, int planes, float *, float *v
     s1_argmax_exact(s, x, planes, vals, idx);
 }
 
-const PoolS1Kernels kScalar{max_forward_scalar, argmax_scalar};
+void avg_forward_scalar(const S1Geo &s, const float *x, int planes, float *, const float *rext, const float *cext,
+                        float *y) {
+    s1_avg_forward_exact(s, x, planes, rext, cext, y);
+}
+
+const PoolS1Kernels kScalar{max_forward_scalar, argmax_scalar, avg_forward_scalar};
 
 }  // namespace
 
@@ -84,6 +90,30 @@ void s1_argmax_exact(const S1Geo &s, const float *x, int planes, float *vals, in
     }
 }
 
+void s1_avg_forward_exact(const S1Geo &s, const float *x, int planes, const float *rext, const float *cext, float *y) {
+    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    for (int p = 0; p < planes; ++p) {
+        const float *xp = x + p * plane;
+        float *yp = y + p * oplane;
+        for (int i = 0; i < s.hout; ++i) {
+            const int r0 = std::max(i - s.ph, 0), r1 = std::min(i - s.ph + s.kh, s.h);
+            for (int j = 0; j < s.wout; ++j) {
+                float sum = 0.f;
+                for (int b = 0; b < s.kw; ++b) {
+                    const int c = j - s.pw + b;
+                    float v = 0.f;  // a border column: +0, as the separable path's padded row holds
+                    if (c >= 0 && c < s.w) {
+                        v = xp[static_cast<int64_t>(r0) * s.w + c];
+                        for (int r = r0 + 1; r < r1; ++r) v += xp[static_cast<int64_t>(r) * s.w + c];
+                    }
+                    sum = b == 0 ? v : sum + v;
+                }
+                yp[static_cast<int64_t>(i) * s.wout + j] = sum / (rext[i] * cext[j]);
+            }
+        }
+    }
+}
+
 bool s1_applies(const PoolGeo &g) {
     // stride 1: hout = h + 2 ph - kh + 1 in either rounding mode, so output row i reads padded rows i .. i + kh
     // - 1 of its plane; checked rather than assumed. Wider windows keep the separable per-row path (it
@@ -107,9 +137,7 @@ int64_t s1_stack_floats(const S1Geo &s, int planes) {
     return static_cast<int64_t>(planes) * s.hp * s.wp + kSlack;
 }
 
-void s1_stack_init(float *stack, int64_t floats) {
-    std::fill(stack, stack + floats, -std::numeric_limits<float>::infinity());
-}
+void s1_stack_init(float *stack, int64_t floats, float border) { std::fill(stack, stack + floats, border); }
 
 int s1_max_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
     const S1Geo s = s1_geo(g);
@@ -118,7 +146,7 @@ int s1_max_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0,
     const int64_t floats = s1_stack_floats(s, group);
     FloatBuffer stack(floats);
     if (!stack.ok()) return C4J_ERR_OUT_OF_MEMORY;
-    s1_stack_init(stack.get(), floats);
+    s1_stack_init(stack.get(), floats, -std::numeric_limits<float>::infinity());
     const PoolS1Kernels &k = pool_s1();
     const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
     for (int64_t t = t0; t < t1; t += group) {
@@ -135,12 +163,32 @@ int s1_argmax_tasks(const PoolGeo &g, const float *x, float *vals, int32_t *idx,
     const int64_t floats = s1_stack_floats(s, group);
     FloatBuffer stack(floats);
     if (!stack.ok()) return C4J_ERR_OUT_OF_MEMORY;
-    s1_stack_init(stack.get(), floats);
+    s1_stack_init(stack.get(), floats, -std::numeric_limits<float>::infinity());
     const PoolS1Kernels &k = pool_s1();
     const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
     for (int64_t t = t0; t < t1; t += group) {
         const int n = static_cast<int>(std::min<int64_t>(group, t1 - t));
         k.argmax(s, x + t * plane, n, stack.get(), vals + t * oplane, idx + t * oplane);
+    }
+    return C4J_OK;
+}
+
+int s1_avg_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
+    const S1Geo s = s1_geo(g);
+    const int group = static_cast<int>(std::min<int64_t>(s1_group(s), t1 - t0));
+    if (group < 1) return C4J_OK;
+    const int64_t floats = s1_stack_floats(s, group);
+    FloatBuffer stack(floats), ext(static_cast<int64_t>(s.hout) + s.wout + kSlack);
+    if (!stack.ok() || !ext.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    s1_stack_init(stack.get(), floats, 0.f);
+    float *rext = ext.get(), *cext = rext + s.hout;
+    for (int i = 0; i < s.hout; ++i) rext[i] = static_cast<float>(row_extent(g, i));
+    for (int j = 0; j < s.wout + kSlack; ++j) cext[j] = j < s.wout ? static_cast<float>(col_extent(g, j)) : 1.f;
+    const PoolS1Kernels &k = pool_s1();
+    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    for (int64_t t = t0; t < t1; t += group) {
+        const int n = static_cast<int>(std::min<int64_t>(group, t1 - t));
+        k.avg_forward(s, x + t * plane, n, stack.get(), rext, cext, y + t * oplane);
     }
     return C4J_OK;
 }
@@ -153,7 +201,7 @@ int s1_max_backward_tasks(const PoolGeo &g, const float *dy, const float *x, flo
     const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
     FloatBuffer stack(floats), vals(group * oplane), ibuf(group * oplane);
     if (!stack.ok() || !vals.ok() || !ibuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
-    s1_stack_init(stack.get(), floats);
+    s1_stack_init(stack.get(), floats, -std::numeric_limits<float>::infinity());
     int32_t *at = reinterpret_cast<int32_t *>(ibuf.get());  // int32 in float-sized, aligned storage
     const PoolS1Kernels &k = pool_s1();
     for (int64_t t = t0; t < t1; t += group) {

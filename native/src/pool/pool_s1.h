@@ -1,4 +1,4 @@
-// Stride-1 max pooling (Inception's 3x3 stride 1 padding 1 and the like) on groups of planes stacked in one
+// Stride-1 max and average pooling (Inception's 3x3 stride 1 padding 1 and the like) on groups of planes stacked in one
 // padded scratch: each plane's rows are copied between -inf borders, the planes of a group one below the
 // other, so every output row of every plane is a run of windows over the same row-major buffer and a vector
 // of W outputs is the max of kh * kw unaligned loads, whatever the plane's width (7x7 planes included: no
@@ -34,6 +34,12 @@ struct PoolS1Kernels {
     // The first maximum of each window (row-major, NaN wins): value into vals, flat index in the input
     // plane into idx (hout x wout per plane each). Stack as for max_forward.
     void (*argmax)(const S1Geo &s, const float *x, int planes, float *stack, float *vals, int32_t *idx);
+    // Average pooling: each window's sum (its real rows top to bottom per column, then the kw columns left to
+    // right, a border column adding +0: the separable path's order) divided by rext[i] * cext[j] (the row
+    // and column extents of PyTorch's divisor, as floats; cext readable up to wout + 16). Stack as for
+    // max_forward but with 0 in its border cells.
+    void (*avg_forward)(const S1Geo &s, const float *x, int planes, float *stack, const float *rext,
+                        const float *cext, float *y);
 };
 
 const PoolS1Kernels &pool_s1_scalar();
@@ -52,8 +58,8 @@ S1Geo s1_geo(const PoolGeo &g);
 int s1_group(const S1Geo &s);
 // Floats of the stack of `planes` planes, with the slack the vector kernels' last blocks read.
 int64_t s1_stack_floats(const S1Geo &s, int planes);
-// Fills the stack with -inf (its border cells keep that value through every use).
-void s1_stack_init(float *stack, int64_t floats);
+// Fills the stack with `border` (-inf for max, 0 for sums; its border cells keep that value through every use).
+void s1_stack_init(float *stack, int64_t floats, float border);
 
 // Task drivers for the C entry points: planes [t0, t1) of the tensors, in groups (s1_group) through one stack.
 // Return a C4J status (C4J_OK, or C4J_ERR_OUT_OF_MEMORY when the scratch is refused).
@@ -61,11 +67,13 @@ int s1_max_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0,
 int s1_argmax_tasks(const PoolGeo &g, const float *x, float *vals, int32_t *idx, int64_t t0, int64_t t1);
 // dx = the backward of max pooling: each window's gradient added at its first maximum, in row-major output
 // order from +0 (the per-row path's sums, bit for bit).
+int s1_avg_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1);
 int s1_max_backward_tasks(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1);
 
 // The scalar kernels' bodies, which the vector versions call for a group holding a NaN.
 void s1_max_forward_exact(const S1Geo &s, const float *x, int planes, float *y);
 void s1_argmax_exact(const S1Geo &s, const float *x, int planes, float *vals, int32_t *idx);
+void s1_avg_forward_exact(const S1Geo &s, const float *x, int planes, const float *rext, const float *cext, float *y);
 
 }  // namespace c4j
 

@@ -23,6 +23,10 @@ inline vf load_tail(const float *p, int n) {
     return _mm256_blendv_ps(_mm256_set1_ps(-std::numeric_limits<float>::infinity()), _mm256_maskload_ps(p, k),
                             _mm256_castsi256_ps(k));
 }
+inline vf load_tail_zero(const float *p, int n) { return _mm256_maskload_ps(p, first_lanes(n)); }
+inline vf vadd(vf a, vf b) { return _mm256_add_ps(a, b); }
+inline vf vmul(vf a, vf b) { return _mm256_mul_ps(a, b); }
+inline vf vdiv(vf a, vf b) { return _mm256_div_ps(a, b); }
 inline void store_tail(float *p, vf v, int n) { _mm256_maskstore_ps(p, first_lanes(n), v); }
 inline vf vmax(vf x, vf m) { return _mm256_max_ps(x, m); }  // x > m ? x : m
 inline vm gt(vf x, vf m) { return _mm256_cmp_ps(x, m, _CMP_GT_OQ); }
@@ -44,7 +48,7 @@ inline void store_i_tail(int32_t *p, vi v, int n) { _mm256_maskstore_epi32(p, fi
 
 #include "pool/pool_s1_body.inc"
 
-const PoolS1Kernels kAvx2{max_forward, argmax};
+const PoolS1Kernels kAvx2{max_forward, argmax, avg_forward};
 
 }  // namespace
 }  // namespace s1_avx2

@@ -26,6 +26,10 @@ inline __mmask16 first_lanes(int n) {  // lanes [0, n), n in [0, 16]
 inline vf load_tail(const float *p, int n) {
     return _mm512_mask_loadu_ps(_mm512_set1_ps(-std::numeric_limits<float>::infinity()), first_lanes(n), p);
 }
+inline vf load_tail_zero(const float *p, int n) { return _mm512_maskz_loadu_ps(first_lanes(n), p); }
+inline vf vadd(vf a, vf b) { return _mm512_add_ps(a, b); }
+inline vf vmul(vf a, vf b) { return _mm512_mul_ps(a, b); }
+inline vf vdiv(vf a, vf b) { return _mm512_div_ps(a, b); }
 inline void store_tail(float *p, vf v, int n) { _mm512_mask_storeu_ps(p, first_lanes(n), v); }
 inline vf vmax(vf x, vf m) { return _mm512_max_ps(x, m); }  // x > m ? x : m
 inline vm gt(vf x, vf m) { return _mm512_cmp_ps_mask(x, m, _CMP_GT_OQ); }
@@ -45,7 +49,7 @@ inline void store_i_tail(int32_t *p, vi v, int n) { _mm512_mask_storeu_epi32(p, 
 
 #include "pool/pool_s1_body.inc"
 
-const PoolS1Kernels kAvx512{max_forward, argmax};
+const PoolS1Kernels kAvx512{max_forward, argmax, avg_forward};
 
 }  // namespace
 }  // namespace s1_avx512
