@@ -164,7 +164,8 @@ bool guards_intact(const std::vector<float> &buf, int64_t n) {
 
 // One flavour's kernels over all planes, in groups of `group` planes through one stack.
 void check_flavour(const Pool &p, const Flavour &f, const std::vector<float> &x, const std::vector<float> &val_cm,
-                   const std::vector<float> &val_rm, const std::vector<int32_t> &at_rm) {
+                   const std::vector<float> &val_rm, const std::vector<int32_t> &at_rm, const std::vector<float> &dy,
+                   const std::vector<float> &dx_expect) {
     const c4j::PoolGeo g = geo_of(p);
     const c4j::S1Geo s = c4j::s1_geo(g);
     const int planes = p.n * p.c;
@@ -188,6 +189,17 @@ void check_flavour(const Pool &p, const Flavour &f, const std::vector<float> &x,
         T4J_EXPECT(same_bits(v.data() + kGuard, val_rm.data(), ny), "%s: argmax values", what.c_str());
         T4J_EXPECT(std::memcmp(ib.data() + kGuard, at_rm.data(), size_t(ny) * 4) == 0, "%s: argmax indices",
                    what.c_str());
+        // backward: the tap and dy planes kept across groups (a NaN group's scalar body borrows them)
+        const int64_t tf = c4j::s1_tap_floats(s), nx = planes * plane;
+        std::vector<float> tp(static_cast<size_t>(tf)), dp(static_cast<size_t>(tf), 0.f), dx(size_t(nx + 2 * kGuard), kSentinel);
+        c4j::s1_tap_init(tp.data(), tf);
+        for (int t = 0; t < planes; t += group) {
+            const int nt = std::min(group, planes - t);
+            f.k->max_backward(s, dy.data() + t * oplane, x.data() + t * plane, nt, stack.data(), tp.data(), dp.data(),
+                              dx.data() + kGuard + t * plane);
+        }
+        T4J_EXPECT(guards_intact(dx, nx), "%s: backward wrote outside dx", what.c_str());
+        T4J_EXPECT(same_bits(dx.data() + kGuard, dx_expect.data(), nx), "%s: backward sums", what.c_str());
     }
 }
 
@@ -263,10 +275,17 @@ void suite_pool_s1() {
         std::vector<float> x = s1_input(rng, nx, iter);
         std::vector<float> dy = random_values(rng, ny);
         for (int64_t k = 0; k < ny; k += 5) dy[size_t(k)] = -0.f;  // a -0 alone in dx: +0 + -0 = +0
+        if (iter % 6 == 4) {  // carried into dx where their window points, nowhere else
+            dy[size_t(ny / 2)] = NAN;
+            dy[size_t(ny / 3)] = -INFINITY;
+        }
         std::vector<float> val_cm, val_rm;
         std::vector<int32_t> at_rm;
         rules(p, x, val_cm, val_rm, at_rm);
-        for (const Flavour &f : fl) check_flavour(p, f, x, val_cm, val_rm, at_rm);
+        // the per-row path's backward: a cleared plane, each window's dy added at its argmax in output order
+        std::vector<float> expect(size_t(nx), 0.f);
+        for (int64_t q = 0; q < ny; ++q) expect[size_t(q / (int64_t(p.hout()) * p.wout()) * p.h * p.w + at_rm[size_t(q)])] += dy[size_t(q)];
+        for (const Flavour &f : fl) check_flavour(p, f, x, val_cm, val_rm, at_rm, dy, expect);
         // the entry points (the CPU's best flavour), in two task ranges
         std::vector<int32_t> d = p.desc();
         const int tasks = c4j_pool2d_tasks(d.data()), mid = tasks / 2;
@@ -276,8 +295,6 @@ void suite_pool_s1() {
                    "%s: backward status", p.str().c_str());
         T4J_EXPECT(guards_intact(dx, nx), "%s: backward wrote outside dx", p.str().c_str());
         std::vector<float> dxv(dx.begin() + kGuard, dx.begin() + kGuard + nx);
-        std::vector<float> expect(size_t(nx), 0.f);
-        for (int64_t q = 0; q < ny; ++q) expect[size_t(q / (int64_t(p.hout()) * p.wout()) * p.h * p.w + at_rm[size_t(q)])] += dy[size_t(q)];
         T4J_EXPECT(same_bits(dxv.data(), expect.data(), nx), "%s: backward sums", p.str().c_str());
         check_against_stride1(p, x, dy, val_cm, val_rm, at_rm, dxv);
         // average pooling: finite inputs (with -0) and, every fourth shape, infinities and NaN, which the sums

@@ -35,7 +35,12 @@ void avg_forward_scalar(const S1Geo &s, const float *x, int planes, float *, con
     s1_avg_forward_exact(s, x, planes, rext, cext, y);
 }
 
-const PoolS1Kernels kScalar{max_forward_scalar, argmax_scalar, avg_forward_scalar};
+void max_backward_scalar(const S1Geo &s, const float *dy, const float *x, int planes, float *, float *tp, float *dp,
+                         float *dx) {
+    s1_max_backward_exact(s, dy, x, planes, tp, reinterpret_cast<int32_t *>(dp), dx);
+}
+
+const PoolS1Kernels kScalar{max_forward_scalar, argmax_scalar, avg_forward_scalar, max_backward_scalar};
 
 }  // namespace
 
@@ -90,6 +95,18 @@ void s1_argmax_exact(const S1Geo &s, const float *x, int planes, float *vals, in
     }
 }
 
+void s1_max_backward_exact(const S1Geo &s, const float *dy, const float *x, int planes, float *vals, int32_t *idx,
+                           float *dx) {
+    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    for (int p = 0; p < planes; ++p) {
+        s1_argmax_exact(s, x + p * plane, 1, vals, idx);
+        float *dxp = dx + p * plane;
+        const float *dyp = dy + p * oplane;
+        std::fill(dxp, dxp + plane, 0.f);
+        for (int64_t q = 0; q < oplane; ++q) dxp[idx[q]] += dyp[q];
+    }
+}
+
 void s1_avg_forward_exact(const S1Geo &s, const float *x, int planes, const float *rext, const float *cext, float *y) {
     const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
     for (int p = 0; p < planes; ++p) {
@@ -135,6 +152,15 @@ int s1_group(const S1Geo &s) {
 
 int64_t s1_stack_floats(const S1Geo &s, int planes) {
     return static_cast<int64_t>(planes) * s.hp * s.wp + kSlack;
+}
+
+int64_t s1_tap_floats(const S1Geo &s) {
+    return (static_cast<int64_t>(s.hout) + 2 * s.kh - 2) * (static_cast<int64_t>(s.wout) + 2 * s.kw - 2) + kSlack;
+}
+
+void s1_tap_init(float *tp, int64_t floats) {
+    int32_t *t = reinterpret_cast<int32_t *>(tp);  // int32 in float-sized, aligned storage
+    std::fill(t, t + floats, -1);
 }
 
 void s1_stack_init(float *stack, int64_t floats, float border) { std::fill(stack, stack + floats, border); }
@@ -197,23 +223,17 @@ int s1_max_backward_tasks(const PoolGeo &g, const float *dy, const float *x, flo
     const S1Geo s = s1_geo(g);
     const int group = static_cast<int>(std::min<int64_t>(s1_group(s), t1 - t0));
     if (group < 1) return C4J_OK;
-    const int64_t floats = s1_stack_floats(s, group);
+    const int64_t floats = s1_stack_floats(s, group), tf = s1_tap_floats(s);
     const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
-    FloatBuffer stack(floats), vals(group * oplane), ibuf(group * oplane);
-    if (!stack.ok() || !vals.ok() || !ibuf.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    FloatBuffer stack(floats), tp(tf), dp(tf);
+    if (!stack.ok() || !tp.ok() || !dp.ok()) return C4J_ERR_OUT_OF_MEMORY;
     s1_stack_init(stack.get(), floats, -std::numeric_limits<float>::infinity());
-    int32_t *at = reinterpret_cast<int32_t *>(ibuf.get());  // int32 in float-sized, aligned storage
+    s1_tap_init(tp.get(), tf);
+    std::fill(dp.get(), dp.get() + tf, 0.f);
     const PoolS1Kernels &k = pool_s1();
     for (int64_t t = t0; t < t1; t += group) {
         const int n = static_cast<int>(std::min<int64_t>(group, t1 - t));
-        k.argmax(s, x + t * plane, n, stack.get(), vals.get(), at);
-        for (int p = 0; p < n; ++p) {
-            float *dxp = dx + (t + p) * plane;
-            const float *dyp = dy + (t + p) * oplane;
-            const int32_t *ap = at + p * oplane;
-            std::fill(dxp, dxp + plane, 0.f);
-            for (int64_t q = 0; q < oplane; ++q) dxp[ap[q]] += dyp[q];
-        }
+        k.max_backward(s, dy + t * oplane, x + t * plane, n, stack.get(), tp.get(), dp.get(), dx + t * plane);
     }
     return C4J_OK;
 }

@@ -40,6 +40,11 @@ struct PoolS1Kernels {
     // max_forward but with 0 in its border cells.
     void (*avg_forward)(const S1Geo &s, const float *x, int planes, float *stack, const float *rext,
                         const float *cext, float *y);
+    // dx (h x w planes) = the backward of max pooling: each window's dy added at its first maximum (argmax's
+    // rule) in row-major window order from +0, the sums of the per-row path's scatter into a cleared plane.
+    // Stack as for max_forward; tp, dp: scratch of s1_tap_floats(s) floats each, tp set by s1_tap_init.
+    void (*max_backward)(const S1Geo &s, const float *dy, const float *x, int planes, float *stack, float *tp,
+                         float *dp, float *dx);
 };
 
 const PoolS1Kernels &pool_s1_scalar();
@@ -61,6 +66,12 @@ int64_t s1_stack_floats(const S1Geo &s, int planes);
 // Fills the stack with `border` (-inf for max, 0 for sums; its border cells keep that value through every use).
 void s1_stack_init(float *stack, int64_t floats, float border);
 
+// Floats of one plane's tap (or padded dy) scratch for max_backward: (hout + 2 kh - 2) x (wout + 2 kw - 2) and
+// a vector block's slack.
+int64_t s1_tap_floats(const S1Geo &s);
+// The tap scratch's initial state: -1 (as int32) in every cell, the borders' value for good.
+void s1_tap_init(float *tp, int64_t floats);
+
 // Task drivers for the C entry points: planes [t0, t1) of the tensors, in groups (s1_group) through one stack.
 // Return a C4J status (C4J_OK, or C4J_ERR_OUT_OF_MEMORY when the scratch is refused).
 int s1_max_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1);
@@ -73,6 +84,9 @@ int s1_max_backward_tasks(const PoolGeo &g, const float *dy, const float *x, flo
 // The scalar kernels' bodies, which the vector versions call for a group holding a NaN.
 void s1_max_forward_exact(const S1Geo &s, const float *x, int planes, float *y);
 void s1_argmax_exact(const S1Geo &s, const float *x, int planes, float *vals, int32_t *idx);
+// vals, idx: scratch of hout * wout each (one plane at a time).
+void s1_max_backward_exact(const S1Geo &s, const float *dy, const float *x, int planes, float *vals, int32_t *idx,
+                           float *dx);
 void s1_avg_forward_exact(const S1Geo &s, const float *x, int planes, const float *rext, const float *cext, float *y);
 
 }  // namespace c4j

@@ -27,6 +27,11 @@ inline vf load_tail_zero(const float *p, int n) { return _mm256_maskload_ps(p, f
 inline vf vadd(vf a, vf b) { return _mm256_add_ps(a, b); }
 inline vf vmul(vf a, vf b) { return _mm256_mul_ps(a, b); }
 inline vf vdiv(vf a, vf b) { return _mm256_div_ps(a, b); }
+inline vi sub_i(vi a, vi b) { return _mm256_sub_epi32(a, b); }
+inline vi load_i(const int32_t *p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p)); }
+inline vm eq_i(vi a, vi b) { return _mm256_castsi256_ps(_mm256_cmpeq_epi32(a, b)); }
+inline vm lanes_below(int n) { return _mm256_castsi256_ps(first_lanes(n)); }
+inline vf and_mask(vf v, vm k) { return _mm256_and_ps(v, k); }
 inline void store_tail(float *p, vf v, int n) { _mm256_maskstore_ps(p, first_lanes(n), v); }
 inline vf vmax(vf x, vf m) { return _mm256_max_ps(x, m); }  // x > m ? x : m
 inline vm gt(vf x, vf m) { return _mm256_cmp_ps(x, m, _CMP_GT_OQ); }
@@ -48,7 +53,7 @@ inline void store_i_tail(int32_t *p, vi v, int n) { _mm256_maskstore_epi32(p, fi
 
 #include "pool/pool_s1_body.inc"
 
-const PoolS1Kernels kAvx2{max_forward, argmax, avg_forward};
+const PoolS1Kernels kAvx2{max_forward, argmax, avg_forward, max_backward};
 
 }  // namespace
 }  // namespace s1_avx2

@@ -30,6 +30,11 @@ inline vf load_tail_zero(const float *p, int n) { return _mm512_maskz_loadu_ps(f
 inline vf vadd(vf a, vf b) { return _mm512_add_ps(a, b); }
 inline vf vmul(vf a, vf b) { return _mm512_mul_ps(a, b); }
 inline vf vdiv(vf a, vf b) { return _mm512_div_ps(a, b); }
+inline vi sub_i(vi a, vi b) { return _mm512_sub_epi32(a, b); }
+inline vi load_i(const int32_t *p) { return _mm512_loadu_si512(p); }
+inline vm eq_i(vi a, vi b) { return _mm512_cmpeq_epi32_mask(a, b); }
+inline vm lanes_below(int n) { return first_lanes(n); }
+inline vf and_mask(vf v, vm k) { return _mm512_maskz_mov_ps(k, v); }
 inline void store_tail(float *p, vf v, int n) { _mm512_mask_storeu_ps(p, first_lanes(n), v); }
 inline vf vmax(vf x, vf m) { return _mm512_max_ps(x, m); }  // x > m ? x : m
 inline vm gt(vf x, vf m) { return _mm512_cmp_ps_mask(x, m, _CMP_GT_OQ); }
@@ -49,7 +54,7 @@ inline void store_i_tail(int32_t *p, vi v, int n) { _mm512_mask_storeu_epi32(p, 
 
 #include "pool/pool_s1_body.inc"
 
-const PoolS1Kernels kAvx512{max_forward, argmax, avg_forward};
+const PoolS1Kernels kAvx512{max_forward, argmax, avg_forward, max_backward};
 
 }  // namespace
 }  // namespace s1_avx512
