@@ -155,7 +155,8 @@ int64_t s1_stack_floats(const S1Geo &s, int planes) {
 }
 
 int64_t s1_tap_floats(const S1Geo &s) {
-    return (static_cast<int64_t>(s.hout) + 2 * s.kh - 2) * (static_cast<int64_t>(s.wout) + 2 * s.kw - 2) + kSlack;
+    // slack: the gather's last four blocks read up to 4 vectors (of at most 16) and a window past a row start
+    return (static_cast<int64_t>(s.hout) + 2 * s.kh - 2) * (static_cast<int64_t>(s.wout) + 2 * s.kw - 2) + 2 * kSlack;
 }
 
 void s1_tap_init(float *tp, int64_t floats) {

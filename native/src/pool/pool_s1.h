@@ -67,7 +67,7 @@ int64_t s1_stack_floats(const S1Geo &s, int planes);
 void s1_stack_init(float *stack, int64_t floats, float border);
 
 // Floats of one plane's tap (or padded dy) scratch for max_backward: (hout + 2 kh - 2) x (wout + 2 kw - 2) and
-// a vector block's slack.
+// the slack the gather's last vectors read.
 int64_t s1_tap_floats(const S1Geo &s);
 // The tap scratch's initial state: -1 (as int32) in every cell, the borders' value for good.
 void s1_tap_init(float *tp, int64_t floats);
