@@ -104,6 +104,40 @@ std::vector<float> avg_rule(const Pool &p, const std::vector<float> &x) {
     return y;
 }
 
+// The separable path's average backward: per window row i the scaled row t[j] = dy[i][j] * (1/re_i * 1/ce_j)
+// behind kw - 1 - pw zeros, U_i[c] = its kw cells from c added left to right, dx[r] = the U rows covering r added
+// top to bottom (+0 for a row no window reaches).
+std::vector<float> avg_backward_rule(const Pool &p, const std::vector<float> &dy) {
+    const c4j::PoolGeo g = geo_of(p);
+    const int ho = p.hout(), wo = p.wout(), lead = p.kw - 1 - p.pw;
+    const int64_t planes = int64_t(p.n) * p.c;
+    std::vector<float> dx(size_t(planes * p.h * p.w));
+    std::vector<float> tp(size_t(wo + 2 * p.kw)), u(size_t(ho * p.w));
+    for (int64_t t = 0; t < planes; ++t) {
+        for (int i = 0; i < ho; ++i) {
+            std::fill(tp.begin(), tp.end(), 0.f);
+            const float ri = 1.f / float(c4j::row_extent(g, i));
+            for (int j = 0; j < wo; ++j) {
+                tp[size_t(j + lead)] = dy[size_t((t * ho + i) * wo + j)] * (ri * (1.f / float(c4j::col_extent(g, j))));
+            }
+            for (int c = 0; c < p.w; ++c) {
+                float s = tp[size_t(c)];
+                for (int b = 1; b < p.kw; ++b) s += tp[size_t(c + b)];
+                u[size_t(i * p.w + c)] = s;
+            }
+        }
+        for (int r = 0; r < p.h; ++r) {
+            const int lo = std::max(r + p.ph - p.kh + 1, 0), hi = std::min(r + p.ph + 1, ho);
+            for (int c = 0; c < p.w; ++c) {
+                float s = 0.f;
+                for (int i = lo; i < hi; ++i) s = i == lo ? u[size_t(i * p.w + c)] : s + u[size_t(i * p.w + c)];
+                dx[size_t((t * p.h + r) * p.w + c)] = s;
+            }
+        }
+    }
+    return dx;
+}
+
 Pool s1_case(std::mt19937 &rng, int iter) {
     auto r = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
     Pool p{};
@@ -256,6 +290,31 @@ void check_against_stride1(const Pool &p, const std::vector<float> &x, const std
                p.str().c_str());
 }
 
+// One flavour's average backward over all planes in groups, through one zeroed scratch.
+void check_flavour_avg_backward(const Pool &p, const Flavour &f, const std::vector<float> &dy,
+                                const std::vector<float> &expect) {
+    const c4j::PoolGeo g = geo_of(p);
+    const c4j::S1Geo s = c4j::s1_geo(g);
+    const int planes = p.n * p.c;
+    const int64_t plane = int64_t(p.h) * p.w, oplane = int64_t(p.hout()) * p.wout(), nx = planes * plane;
+    std::vector<float> rinv(size_t(p.hout())), cinv(size_t(p.wout() + 64), 0.f);
+    for (int i = 0; i < p.hout(); ++i) rinv[size_t(i)] = 1.f / float(c4j::row_extent(g, i));
+    for (int j = 0; j < p.wout(); ++j) cinv[size_t(j)] = 1.f / float(c4j::col_extent(g, j));
+    const int64_t tf = c4j::s1_tap_floats(s);
+    for (int group : {1, c4j::s1_group(s), 3}) {
+        group = std::min(group, planes);
+        std::vector<float> tp(static_cast<size_t>(tf), 0.f), dx(size_t(nx + 2 * kGuard), kSentinel);
+        for (int t = 0; t < planes; t += group) {
+            const int nt = std::min(group, planes - t);
+            f.k->avg_backward(s, dy.data() + t * oplane, nt, tp.data(), rinv.data(), cinv.data(),
+                              dx.data() + kGuard + t * plane);
+        }
+        const std::string what = p.str() + " " + f.name + " group " + std::to_string(group);
+        T4J_EXPECT(guards_intact(dx, nx), "%s: avg backward wrote outside dx", what.c_str());
+        T4J_EXPECT(same_bits(dx.data() + kGuard, expect.data(), nx), "%s: avg backward sums", what.c_str());
+    }
+}
+
 }  // namespace
 
 void suite_pool_s1() {
@@ -316,6 +375,19 @@ void suite_pool_s1() {
         if (iter % 4 != 3) {
             close_enough(ref_avg_pool(p, xa), std::vector<float>(yo.begin() + kGuard, yo.begin() + kGuard + ny),
                          "avg vs reference " + p.str(), 1e-5f);
+        }
+        // average backward: every flavour in groups through one zeroed scratch, and the entry point
+        const std::vector<float> dxa = avg_backward_rule(p, dy);
+        for (const Flavour &f : fl) check_flavour_avg_backward(p, f, dy, dxa);
+        std::vector<float> dxo(size_t(nx + 2 * kGuard), kSentinel);
+        T4J_EXPECT(c4j_avg_pool2d_backward(d.data(), dy.data(), dxo.data() + kGuard, mid, tasks) == C4J_OK &&
+                       c4j_avg_pool2d_backward(d.data(), dy.data(), dxo.data() + kGuard, 0, mid) == C4J_OK,
+                   "%s: avg backward status", p.str().c_str());
+        T4J_EXPECT(guards_intact(dxo, nx) && same_bits(dxo.data() + kGuard, dxa.data(), nx),
+                   "%s: avg backward entry point", p.str().c_str());
+        if (iter % 6 != 4) {
+            close_enough(ref_avg_pool_backward(p, dy), std::vector<float>(dxo.begin() + kGuard, dxo.begin() + kGuard + nx),
+                         "avg backward vs reference " + p.str(), 1e-5f);
         }
     }
     T4J_EXPECT(covered == 300, "only %d of 300 shapes took the stacked path", covered);

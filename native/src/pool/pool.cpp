@@ -247,6 +247,7 @@ extern "C" int c4j_avg_pool2d_backward(const int32_t *desc, const float *dy, flo
         return C4J_OK;
     }
     if (c4j::pool_planes_avg_backward(g, dy, dx, t0, t1)) return C4J_OK;
+    if (c4j::s1_applies(g)) return c4j::s1_avg_backward_tasks(g, dy, dx, t0, t1);
     // Gather, separably: the divisor of window (i, j) is row_extent(i) * col_extent(j), so
     //   dx[r][c] = sum over output rows i covering r of U_i[c],  U_i[c] = sum over output columns j covering c
     //   of dy[i][j] / (row_extent(i) * col_extent(j)).

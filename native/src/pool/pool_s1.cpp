@@ -40,7 +40,13 @@ void max_backward_scalar(const S1Geo &s, const float *dy, const float *x, int pl
     s1_max_backward_exact(s, dy, x, planes, tp, reinterpret_cast<int32_t *>(dp), dx);
 }
 
-const PoolS1Kernels kScalar{max_forward_scalar, argmax_scalar, avg_forward_scalar, max_backward_scalar};
+void avg_backward_scalar(const S1Geo &s, const float *dy, int planes, float *, const float *rinv, const float *cinv,
+                         float *dx) {
+    s1_avg_backward_exact(s, dy, planes, rinv, cinv, dx);
+}
+
+const PoolS1Kernels kScalar{max_forward_scalar, argmax_scalar, avg_forward_scalar, max_backward_scalar,
+                            avg_backward_scalar};
 
 }  // namespace
 
@@ -104,6 +110,33 @@ void s1_max_backward_exact(const S1Geo &s, const float *dy, const float *x, int 
         const float *dyp = dy + p * oplane;
         std::fill(dxp, dxp + plane, 0.f);
         for (int64_t q = 0; q < oplane; ++q) dxp[idx[q]] += dyp[q];
+    }
+}
+
+void s1_avg_backward_exact(const S1Geo &s, const float *dy, int planes, const float *rinv, const float *cinv,
+                           float *dx) {
+    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    for (int p = 0; p < planes; ++p) {
+        const float *dyp = dy + p * oplane;
+        float *dxp = dx + p * plane;
+        for (int r = 0; r < s.h; ++r) {
+            const int lo = std::max(r + s.ph - s.kh + 1, 0), hi = std::min(r + s.ph + 1, s.hout);
+            for (int c = 0; c < s.w; ++c) {
+                float acc = 0.f;
+                for (int i = lo; i < hi; ++i) {
+                    // window columns j - pw + b = c: j = c + pw - b for b = kw - 1 .. 0 (left to right in the
+                    // scaled row), a column outside 0 .. wout - 1 adding +0
+                    float u = 0.f;
+                    for (int b = s.kw - 1; b >= 0; --b) {
+                        const int j = c + s.pw - b;
+                        const float t = j >= 0 && j < s.wout ? dyp[static_cast<int64_t>(i) * s.wout + j] * (rinv[i] * cinv[j]) : 0.f;
+                        u = b == s.kw - 1 ? t : u + t;
+                    }
+                    acc = i == lo ? u : acc + u;
+                }
+                dxp[static_cast<int64_t>(r) * s.w + c] = acc;
+            }
+        }
     }
 }
 
@@ -216,6 +249,26 @@ int s1_avg_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0,
     for (int64_t t = t0; t < t1; t += group) {
         const int n = static_cast<int>(std::min<int64_t>(group, t1 - t));
         k.avg_forward(s, x + t * plane, n, stack.get(), rext, cext, y + t * oplane);
+    }
+    return C4J_OK;
+}
+
+int s1_avg_backward_tasks(const PoolGeo &g, const float *dy, float *dx, int64_t t0, int64_t t1) {
+    const S1Geo s = s1_geo(g);
+    const int group = static_cast<int>(std::min<int64_t>(s1_group(s), t1 - t0));
+    if (group < 1) return C4J_OK;
+    const int64_t tf = s1_tap_floats(s);
+    FloatBuffer tp(tf), inv(static_cast<int64_t>(s.hout) + s.wout + kSlack);
+    if (!tp.ok() || !inv.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    std::fill(tp.get(), tp.get() + tf, 0.f);
+    float *rinv = inv.get(), *cinv = rinv + s.hout;
+    for (int i = 0; i < s.hout; ++i) rinv[i] = 1.f / static_cast<float>(row_extent(g, i));
+    for (int j = 0; j < s.wout + kSlack; ++j) cinv[j] = j < s.wout ? 1.f / static_cast<float>(col_extent(g, j)) : 0.f;
+    const PoolS1Kernels &k = pool_s1();
+    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    for (int64_t t = t0; t < t1; t += group) {
+        const int n = static_cast<int>(std::min<int64_t>(group, t1 - t));
+        k.avg_backward(s, dy + t * oplane, n, tp.get(), rinv, cinv, dx + t * plane);
     }
     return C4J_OK;
 }

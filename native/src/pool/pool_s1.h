@@ -1,17 +1,19 @@
-// Stride-1 max and average pooling (Inception's 3x3 stride 1 padding 1 and the like) on groups of planes stacked in one
-// padded scratch: each plane's rows are copied between -inf borders, the planes of a group one below the
-// other, so every output row of every plane is a run of windows over the same row-major buffer and a vector
-// of W outputs is the max of kh * kw unaligned loads, whatever the plane's width (7x7 planes included: no
-// per-row tails that cost more than the row). AVX-512, AVX2 and scalar versions (pool_s1_body.inc once per
-// ISA), chosen by CPUID and capped by the ISA switch.
+// Stride-1 max and average pooling, forward and backward (Inception's 3x3 stride 1 padding 1 and the like), on
+// groups of planes stacked in one padded scratch: each plane's rows are copied between -inf borders (0 for
+// average), the planes of a group one below the other, so every output row of every plane is a run of windows
+// over the same row-major buffer and a vector of W outputs is kh * kw unaligned loads, whatever the plane's
+// width (7x7 planes included: no per-row tails that cost more than the row). AVX-512, AVX2 and scalar versions
+// (pool_s1_body.inc once per ISA), chosen by CPUID and capped by the ISA switch.
 //
 // Results are those of the per-row separable path (pool.cpp) bit for bit:
-// - value: the first maximum in column-major window order (kernel column, then kernel row: the order in
+// - max value: the first maximum in column-major window order (kernel column, then kernel row: the order in
 //   which the separable path's column-then-row reductions keep the first of equal values, +0 against -0);
-// - argmax: the first maximum in row-major order (PyTorch's rule), its value and flat index h * w-based; a
-//   window whose real cells are all -inf answers its first real cell.
-// The vector kernels compare with max (never replacing on a tie), which skips NaN; a group whose input
-// holds a NaN is done by the scalar kernel instead, which implements the NaN rule (the first NaN wins).
+// - argmax: the first maximum in row-major order (PyTorch's rule), its value and flat index in the h x w
+//   plane; a window whose real cells are all -inf answers its first real cell;
+// - max backward: each window's dy added at its argmax in row-major window order from +0;
+// - average: the separable path's sums and divisions in its order.
+// The vector max kernels compare with max (never replacing on a tie), which skips NaN; a group whose input
+// holds a NaN is done by the scalar body instead, which implements the NaN rule (the first NaN wins).
 #ifndef CONV4J_POOL_S1_H
 #define CONV4J_POOL_S1_H
 
@@ -45,6 +47,12 @@ struct PoolS1Kernels {
     // Stack as for max_forward; tp, dp: scratch of s1_tap_floats(s) floats each, tp set by s1_tap_init.
     void (*max_backward)(const S1Geo &s, const float *dy, const float *x, int planes, float *stack, float *tp,
                          float *dp, float *dx);
+    // dx = the backward of average pooling: dy[i][j] * (rinv[i] * cinv[j]) summed per window row over the kw
+    // columns covering each input column (left to right), then over the window rows covering each input row
+    // (top to bottom): the separable path's operations in its order. tp: s1_tap_floats(s) floats, all +0
+    // before the first call (only interior cells are written); cinv readable up to wout + 16 (zeros past wout).
+    void (*avg_backward)(const S1Geo &s, const float *dy, int planes, float *tp, const float *rinv, const float *cinv,
+                         float *dx);
 };
 
 const PoolS1Kernels &pool_s1_scalar();
@@ -79,6 +87,7 @@ int s1_argmax_tasks(const PoolGeo &g, const float *x, float *vals, int32_t *idx,
 // dx = the backward of max pooling: each window's gradient added at its first maximum, in row-major output
 // order from +0 (the per-row path's sums, bit for bit).
 int s1_avg_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1);
+int s1_avg_backward_tasks(const PoolGeo &g, const float *dy, float *dx, int64_t t0, int64_t t1);
 int s1_max_backward_tasks(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1);
 
 // The scalar kernels' bodies, which the vector versions call for a group holding a NaN.
@@ -86,6 +95,8 @@ void s1_max_forward_exact(const S1Geo &s, const float *x, int planes, float *y);
 void s1_argmax_exact(const S1Geo &s, const float *x, int planes, float *vals, int32_t *idx);
 // vals, idx: scratch of hout * wout each (one plane at a time).
 void s1_max_backward_exact(const S1Geo &s, const float *dy, const float *x, int planes, float *vals, int32_t *idx,
+                           float *dx);
+void s1_avg_backward_exact(const S1Geo &s, const float *dy, int planes, const float *rinv, const float *cinv,
                            float *dx);
 void s1_avg_forward_exact(const S1Geo &s, const float *x, int planes, const float *rext, const float *cext, float *y);
 

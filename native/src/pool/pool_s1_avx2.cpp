@@ -53,7 +53,7 @@ inline void store_i_tail(int32_t *p, vi v, int n) { _mm256_maskstore_epi32(p, fi
 
 #include "pool/pool_s1_body.inc"
 
-const PoolS1Kernels kAvx2{max_forward, argmax, avg_forward, max_backward};
+const PoolS1Kernels kAvx2{max_forward, argmax, avg_forward, max_backward, avg_backward};
 
 }  // namespace
 }  // namespace s1_avx2

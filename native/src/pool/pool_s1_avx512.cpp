@@ -54,7 +54,7 @@ inline void store_i_tail(int32_t *p, vi v, int n) { _mm512_mask_storeu_epi32(p, 
 
 #include "pool/pool_s1_body.inc"
 
-const PoolS1Kernels kAvx512{max_forward, argmax, avg_forward, max_backward};
+const PoolS1Kernels kAvx512{max_forward, argmax, avg_forward, max_backward, avg_backward};
 
 }  // namespace
 }  // namespace s1_avx512
