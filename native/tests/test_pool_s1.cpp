@@ -96,7 +96,8 @@ std::vector<float> avg_rule(const Pool &p, const std::vector<float> &x) {
                     }
                     sum = b == 0 ? v : sum + v;
                 }
-                const int d = extent(i, p.ph, p.kh, p.h, p.count_include_pad) * extent(j, p.pw, p.kw, p.w, p.count_include_pad);
+                const int d = extent(i, p.ph, p.kh, p.h, p.count_include_pad) *
+                              extent(j, p.pw, p.kw, p.w, p.count_include_pad);
                 y[size_t((t * ho + i) * wo + j)] = sum / float(d);
             }
         }
@@ -225,7 +226,8 @@ void check_flavour(const Pool &p, const Flavour &f, const std::vector<float> &x,
                    what.c_str());
         // backward: the tap and dy planes kept across groups (a NaN group's scalar body borrows them)
         const int64_t tf = c4j::s1_tap_floats(s), nx = planes * plane;
-        std::vector<float> tp(static_cast<size_t>(tf)), dp(static_cast<size_t>(tf), 0.f), dx(size_t(nx + 2 * kGuard), kSentinel);
+        std::vector<float> tp(static_cast<size_t>(tf)), dp(static_cast<size_t>(tf), 0.f);
+        std::vector<float> dx(size_t(nx + 2 * kGuard), kSentinel);
         c4j::s1_tap_init(tp.data(), tf);
         for (int t = 0; t < planes; t += group) {
             const int nt = std::min(group, planes - t);
@@ -343,7 +345,8 @@ void suite_pool_s1() {
         rules(p, x, val_cm, val_rm, at_rm);
         // the per-row path's backward: a cleared plane, each window's dy added at its argmax in output order
         std::vector<float> expect(size_t(nx), 0.f);
-        for (int64_t q = 0; q < ny; ++q) expect[size_t(q / (int64_t(p.hout()) * p.wout()) * p.h * p.w + at_rm[size_t(q)])] += dy[size_t(q)];
+        const int64_t oplane = int64_t(p.hout()) * p.wout(), plane = int64_t(p.h) * p.w;
+        for (int64_t q = 0; q < ny; ++q) expect[size_t(q / oplane * plane + at_rm[size_t(q)])] += dy[size_t(q)];
         for (const Flavour &f : fl) check_flavour(p, f, x, val_cm, val_rm, at_rm, dy, expect);
         // the entry points (the CPU's best flavour), in two task ranges
         std::vector<int32_t> d = p.desc();
@@ -386,8 +389,8 @@ void suite_pool_s1() {
         T4J_EXPECT(guards_intact(dxo, nx) && same_bits(dxo.data() + kGuard, dxa.data(), nx),
                    "%s: avg backward entry point", p.str().c_str());
         if (iter % 6 != 4) {
-            close_enough(ref_avg_pool_backward(p, dy), std::vector<float>(dxo.begin() + kGuard, dxo.begin() + kGuard + nx),
-                         "avg backward vs reference " + p.str(), 1e-5f);
+            const std::vector<float> got(dxo.begin() + kGuard, dxo.begin() + kGuard + nx);
+            close_enough(ref_avg_pool_backward(p, dy), got, "avg backward vs reference " + p.str(), 1e-5f);
         }
     }
     T4J_EXPECT(covered == 300, "only %d of 300 shapes took the stacked path", covered);

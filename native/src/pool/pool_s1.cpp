@@ -129,7 +129,8 @@ void s1_avg_backward_exact(const S1Geo &s, const float *dy, int planes, const fl
                     float u = 0.f;
                     for (int b = s.kw - 1; b >= 0; --b) {
                         const int j = c + s.pw - b;
-                        const float t = j >= 0 && j < s.wout ? dyp[static_cast<int64_t>(i) * s.wout + j] * (rinv[i] * cinv[j]) : 0.f;
+                        float t = 0.f;
+                        if (j >= 0 && j < s.wout) t = dyp[static_cast<int64_t>(i) * s.wout + j] * (rinv[i] * cinv[j]);
                         u = b == s.kw - 1 ? t : u + t;
                     }
                     acc = i == lo ? u : acc + u;
