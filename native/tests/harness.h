@@ -44,6 +44,7 @@ void suite_conv_backward_weights();
 void suite_conv_bias();
 void suite_pool_max();
 void suite_pool_avg();
+void suite_pool_s1();
 void suite_bad_input();
 void suite_winograd();
 void suite_pointwise();

@@ -66,6 +66,7 @@ int main(int argc, char **argv) {
                   {"conv_bias", t4j::suite_conv_bias},
                   {"pool_max", t4j::suite_pool_max},
                   {"pool_avg", t4j::suite_pool_avg},
+                  {"pool_s1", t4j::suite_pool_s1},
                   {"bad_input", t4j::suite_bad_input},
                   {"conv_winograd", t4j::suite_winograd},
                   {"conv_pointwise", t4j::suite_pointwise},

@@ -15,6 +15,7 @@
 #include "pool/pool_global.h"
 #include "pool/pool_planes.h"
 #include "pool/pool_rows.h"
+#include "pool/pool_s1.h"
 #include "pool/pool_stride1.h"
 
 namespace c4j {
@@ -62,6 +63,7 @@ extern "C" int c4j_max_pool2d_forward(const int32_t *desc, const float *x, float
     if (!c4j::load_pool(desc, g) || !c4j::check_range(g, t0, t1)) return C4J_ERR_BAD_DESCRIPTOR;
     if (x == nullptr || y == nullptr) return C4J_ERR_NULL_POINTER;
     if (c4j::pool_planes_max_forward(g, x, y, t0, t1)) return C4J_OK;
+    if (c4j::s1_applies(g)) return c4j::s1_max_forward_tasks(g, x, y, t0, t1);
     if (c4j::stride1_applies(g)) {
         c4j::Stride1Scratch s(g);
         if (!s.ok()) return C4J_ERR_OUT_OF_MEMORY;
@@ -107,6 +109,7 @@ extern "C" int c4j_max_pool2d_backward(const int32_t *desc, const float *dy, con
     if (!c4j::load_pool(desc, g) || !c4j::check_range(g, t0, t1)) return C4J_ERR_BAD_DESCRIPTOR;
     if (dy == nullptr || x == nullptr || dx == nullptr) return C4J_ERR_NULL_POINTER;
     if (c4j::pool_planes_max_backward(g, dy, x, dx, t0, t1)) return C4J_OK;
+    if (c4j::s1_applies(g)) return c4j::s1_max_backward_tasks(g, dy, x, dx, t0, t1);
     if (c4j::stride1_applies(g)) {
         // each window's first maximum, then its gradient added there in row-major window order from a
         // cleared plane (the order of the per-row path below: the same sums)
@@ -199,6 +202,7 @@ extern "C" int c4j_avg_pool2d_forward(const int32_t *desc, const float *x, float
         return C4J_OK;
     }
     if (c4j::pool_planes_avg_forward(g, x, y, t0, t1)) return C4J_OK;
+    if (c4j::s1_applies(g)) return c4j::s1_avg_forward_tasks(g, x, y, t0, t1);
     const c4j::PaddedRow pr(g);
     c4j::FloatBuffer vbuf(pr.len), hbuf(pr.len), cext(g.wout);
     if (!vbuf.ok() || !hbuf.ok() || !cext.ok()) return C4J_ERR_OUT_OF_MEMORY;
@@ -243,6 +247,7 @@ extern "C" int c4j_avg_pool2d_backward(const int32_t *desc, const float *dy, flo
         return C4J_OK;
     }
     if (c4j::pool_planes_avg_backward(g, dy, dx, t0, t1)) return C4J_OK;
+    if (c4j::s1_applies(g)) return c4j::s1_avg_backward_tasks(g, dy, dx, t0, t1);
     // Gather, separably: the divisor of window (i, j) is row_extent(i) * col_extent(j), so
     //   dx[r][c] = sum over output rows i covering r of U_i[c],  U_i[c] = sum over output columns j covering c
     //   of dy[i][j] / (row_extent(i) * col_extent(j)).

@@ -14,6 +14,7 @@
 #include "pool/pool_band.h"
 #include "pool/pool_planes.h"
 #include "pool/pool_rows.h"
+#include "pool/pool_s1.h"
 #include "pool/pool_stride1.h"
 #include "runtime/buffer.h"
 #include "runtime/geometry.h"
@@ -72,6 +73,7 @@ extern "C" int c4j_max_pool2d_forward_indices(const int32_t *desc, const float *
         return C4J_ERR_BAD_DESCRIPTOR;
     if (x == nullptr || y == nullptr || idx == nullptr) return C4J_ERR_NULL_POINTER;
     if (c4j::pool_planes_max_forward_indices(g, x, y, idx, t0, t1)) return C4J_OK;
+    if (c4j::s1_applies(g)) return c4j::s1_argmax_tasks(g, x, y, idx, t0, t1);
     if (c4j::stride1_applies(g)) {
         c4j::Stride1Scratch s(g);
         if (!s.ok()) return C4J_ERR_OUT_OF_MEMORY;

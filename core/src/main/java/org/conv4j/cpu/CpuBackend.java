@@ -454,7 +454,9 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
     @Override
     protected Tensor doMaxPool2dBackward(PoolGeometry g, Tensor dy, Tensor x) {
         int[] desc = g.toDescriptor();
-        return run("maxPool2dBackward", g, g.inputShape(), CpuNative.c4j_pool2d_tasks(desc), poolWork(g),
+        // the windows searched again, then the gradient gathered or scattered: about three forwards of work, so
+        // small layers (N1 C832 7x7) still split over the threads
+        return run("maxPool2dBackward", g, g.inputShape(), CpuNative.c4j_pool2d_tasks(desc), 3 * poolWork(g),
                 new Tensor[] {dy, x},
                 (a, dx, from, to) -> CpuNative.c4j_max_pool2d_backward(desc, a[0], a[1], dx, from, to),
                 (p, dx, from, to) -> CpuNative.c4j_max_pool2d_backward(desc, p[0], p[1], dx, from, to));
@@ -500,7 +502,8 @@ public final class CpuBackend extends BaseBackend implements SmallProblemRouting
     protected MaxPoolResult doMaxPool2dWithIndices(PoolGeometry g, Tensor x) {
         int[] desc = g.toDescriptor();
         int[] idx = new int[g.n * g.c * g.hOut * g.wOut];  // written in place by the kernel (critical region)
-        Tensor y = run("maxPool2dWithIndices", g, g.outputShape(), CpuNative.c4j_pool2d_tasks(desc), poolWork(g),
+        // an argmax per window (a compare, a max and an index blend per cell): about two forwards of work
+        Tensor y = run("maxPool2dWithIndices", g, g.outputShape(), CpuNative.c4j_pool2d_tasks(desc), 2 * poolWork(g),
                 new Tensor[] {x},
                 (a, out, from, to) -> CpuNative.c4j_max_pool2d_forward_indices(desc, a[0], out, idx, from, to),
                 (p, out, from, to) -> CpuNative.c4j_max_pool2d_forward_indices(desc, p[0], out, idx, from, to));
