@@ -30,7 +30,8 @@ inline mk mor(mk a, mk b) { return static_cast<mk>(a | b); }
 inline mk first(int n) { return n >= 16 ? static_cast<mk>(0xFFFF) : n <= 0 ? static_cast<mk>(0) : static_cast<mk>((1u << n) - 1); }
 inline bool all_set(mk m, mk valid) { return static_cast<mk>(m & valid) == valid; }
 inline vi load_i(const int32_t *p, int n, bool full) {
-    return full || n >= W ? _mm512_loadu_si512(p) : _mm512_maskz_loadu_epi32(first(n), p);
+    // a masked float load: the same bits, and the masked form the emulated test build provides
+    return full || n >= W ? _mm512_loadu_si512(p) : _mm512_castps_si512(_mm512_maskz_loadu_ps(first(n), p));
 }
 inline vf load_f(const float *p, int n, bool full) {
     return full || n >= W ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(first(n), p);
