@@ -173,10 +173,12 @@ extern "C" int c4j_max_pool2d_backward_indices(const int32_t *idesc, const float
         const c4j::IndexGradKernels &k = c4j::pool_index_grad();
         const int64_t planes = static_cast<int64_t>(g.n) * g.c;
         const float *end = dx + t1 * g.big;
+        bool blocks = true;  // false after a plane with foreign indices (3x3 windows' indices fit these sizes too)
         for (int64_t t = t0; t < t1; ++t) {
-            if (k.k2s2_plane(g.hs, g.ws, g.hb, g.wb, dy + t * g.small, idx + t * g.small, dx + t * g.big,
-                             (planes - t) * g.small, end))
+            if (blocks && k.k2s2_plane(g.hs, g.ws, g.hb, g.wb, dy + t * g.small, idx + t * g.small, dx + t * g.big,
+                                       (planes - t) * g.small, end))
                 continue;
+            blocks = false;
             if (!c4j::scatter_planes(g, dy, idx, dx, static_cast<int>(t), static_cast<int>(t + 1), add))
                 return C4J_ERR_BAD_INDEX;
         }
