@@ -138,6 +138,67 @@ static void large_max_backward(std::mt19937 &rng) {
     c4j_cpu_free(block);
 }
 
+// The gradient through saved indices against its definition (dx = +0, then dx[idx[k]] += dy[k] in order k),
+// bit for bit, on 2x2 stride-2 shapes (the block-writing kernels, pool_index_grad.h) and their neighbours: the
+// forward's indices, then planes whose indices leave their own window (another window's cell, a duplicate:
+// the scatter takes over), a bad index (refused), and two task ranges with dx poisoned between them, so a
+// write past a range shows.
+static void index_backward(std::mt19937 &rng) {
+    auto r = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    for (int iter = 0; iter < 200; ++iter) {
+        const int n = r(1, 2), c = r(1, 5), hs = r(1, 9), ws = iter % 4 == 0 ? r(1, 40) : r(1, 12);
+        const int hb = 2 * hs + r(0, 1), wb = 2 * ws + (iter % 5 == 0 ? r(2, 3) : r(0, 1));  // wb > 2 ws + 1: scatter
+        const std::vector<int32_t> d = {n, c, hs, ws, hb, wb};
+        const int tasks = c4j_index_tasks(d.data());
+        const int64_t small = int64_t(hs) * ws, big = int64_t(hb) * wb, planes = int64_t(n) * c;
+        std::vector<int32_t> idx(size_t(planes * small));
+        for (int64_t t = 0; t < planes; ++t) {
+            for (int i = 0; i < hs; ++i) {
+                for (int j = 0; j < ws; ++j) idx[size_t(t * small + i * ws + j)] = (2 * i + r(0, 1)) * wb + 2 * j + r(0, 1);
+            }
+        }
+        const int mode = iter % 6;  // 1: one index in another window, 2: a duplicate, 3: a bad index
+        if (mode >= 1 && mode <= 3) {
+            const size_t k = size_t(r(0, int(idx.size()) - 1));
+            if (mode == 1) idx[k] = r(0, int(big) - 1);
+            if (mode == 2) idx[k] = idx[size_t(r(0, int(idx.size()) - 1))] % int32_t(big);
+            if (mode == 3) idx[k] = r(0, 1) == 0 ? -1 - r(0, 5) : int32_t(big) + r(0, 5);
+        }
+        auto dy = gradients(rng, planes * small);
+        std::vector<float> want(size_t(planes * big), 0.f);
+        bool bad = false;
+        for (int64_t t = 0; t < planes; ++t) {
+            for (int64_t k = 0; k < small; ++k) {
+                const int32_t at = idx[size_t(t * small + k)];
+                if (at < 0 || at >= big) {
+                    bad = true;
+                } else {
+                    want[size_t(t * big + at)] += dy[size_t(t * small + k)];
+                }
+            }
+        }
+        const std::string what = "max bwd indices " + std::to_string(n) + "x" + std::to_string(c) + " " +
+                                 std::to_string(hs) + "x" + std::to_string(ws) + " -> " + std::to_string(hb) + "x" +
+                                 std::to_string(wb) + " mode " + std::to_string(mode);
+        const int mid = r(0, tasks);
+        auto got = both_isas(what, [&] {
+            std::vector<float> out(want.size(), NAN);
+            const int s0 = c4j_max_pool2d_backward_indices(d.data(), dy.data(), idx.data(), out.data(), 0, mid);
+            bool untouched = true;
+            for (int64_t q = mid * big; q < planes * big; ++q) untouched = untouched && std::isnan(out[size_t(q)]);
+            T4J_EXPECT(untouched, "%s: tasks [0, %d) wrote past their planes", what.c_str(), mid);
+            const int s1 = c4j_max_pool2d_backward_indices(d.data(), dy.data(), idx.data(), out.data(), mid, tasks);
+            if (bad) {
+                T4J_EXPECT(s0 == C4J_ERR_BAD_INDEX || s1 == C4J_ERR_BAD_INDEX, "%s: a bad index accepted", what.c_str());
+                return std::vector<float>{float(s0), float(s1)};  // the same statuses from every flavour
+            }
+            T4J_EXPECT(s0 == C4J_OK && s1 == C4J_OK, "%s: status %d %d", what.c_str(), s0, s1);
+            return out;
+        });
+        if (!bad) T4J_EXPECT(bitwise_equal(want, got), "%s: differs from the scatter", what.c_str());
+    }
+}
+
 void suite_pool_max() {
     std::mt19937 rng(21);
     for (int iter = 0; iter < 400 + kPlaneCases; ++iter) {
@@ -150,14 +211,26 @@ void suite_pool_max() {
         auto y = both_isas("max fwd " + p.str(), [&] {
             std::vector<float> out(dy.size(), -42.f);
             int mid = tasks / 2;
-            T4J_EXPECT(c4j_max_pool2d_forward(d.data(), x.data(), out.data(), mid, tasks) == C4J_OK, "%s", p.str().c_str());
             T4J_EXPECT(c4j_max_pool2d_forward(d.data(), x.data(), out.data(), 0, mid) == C4J_OK, "%s", p.str().c_str());
+            bool untouched = true;
+            for (size_t q = size_t(mid) * size_t(p.hout()) * size_t(p.wout()); q < out.size(); ++q)
+                untouched = untouched && out[q] == -42.f;
+            T4J_EXPECT(untouched, "max fwd %s: tasks [0, %d) wrote past their planes", p.str().c_str(), mid);
+            T4J_EXPECT(c4j_max_pool2d_forward(d.data(), x.data(), out.data(), mid, tasks) == C4J_OK, "%s", p.str().c_str());
             return out;
         });
         same_or_close(ref_max_pool(p, x), y, "max forward " + p.str(), 0.f);
         auto dx = both_isas("max bwd " + p.str(), [&] {
+            // the first range's planes first: nothing past them may be written (small rows move whole vectors)
             std::vector<float> out(x.size(), NAN);
-            T4J_EXPECT(c4j_max_pool2d_backward(d.data(), dy.data(), x.data(), out.data(), 0, tasks) == C4J_OK, "%s",
+            const int mid = tasks / 2;
+            const int64_t plane = int64_t(p.h) * p.w;
+            T4J_EXPECT(c4j_max_pool2d_backward(d.data(), dy.data(), x.data(), out.data(), 0, mid) == C4J_OK, "%s",
+                       p.str().c_str());
+            bool untouched = true;
+            for (int64_t q = mid * plane; q < int64_t(out.size()); ++q) untouched = untouched && std::isnan(out[size_t(q)]);
+            T4J_EXPECT(untouched, "max bwd %s: tasks [0, %d) wrote past their planes", p.str().c_str(), mid);
+            T4J_EXPECT(c4j_max_pool2d_backward(d.data(), dy.data(), x.data(), out.data(), mid, tasks) == C4J_OK, "%s",
                        p.str().c_str());
             return out;
         });
@@ -169,9 +242,13 @@ void suite_pool_max() {
             std::vector<float> out(ny, -42.f);
             std::vector<int32_t> idx(ny, -1);
             int mid = tasks / 3;
-            T4J_EXPECT(c4j_max_pool2d_forward_indices(d.data(), x.data(), out.data(), idx.data(), mid, tasks) == C4J_OK,
-                       "%s", p.str().c_str());
             T4J_EXPECT(c4j_max_pool2d_forward_indices(d.data(), x.data(), out.data(), idx.data(), 0, mid) == C4J_OK,
+                       "%s", p.str().c_str());
+            bool untouched = true;
+            for (size_t q = size_t(mid) * size_t(p.hout()) * size_t(p.wout()); q < ny; ++q)
+                untouched = untouched && out[q] == -42.f && idx[q] == -1;
+            T4J_EXPECT(untouched, "max fwd indices %s: tasks [0, %d) wrote past their planes", p.str().c_str(), mid);
+            T4J_EXPECT(c4j_max_pool2d_forward_indices(d.data(), x.data(), out.data(), idx.data(), mid, tasks) == C4J_OK,
                        "%s", p.str().c_str());
             out.resize(2 * ny);
             std::memcpy(out.data() + ny, idx.data(), ny * sizeof(int32_t));  // the indices' bits, compared too
@@ -193,6 +270,7 @@ void suite_pool_max() {
         close_enough(ref_max_pool_backward(p, dy, x), dxi, "max backward through indices " + p.str(), 1e-5f);
     }
     large_max_backward(rng);
+    index_backward(rng);
 }
 
 void suite_pool_avg() {

@@ -12,6 +12,7 @@
 
 #include "conv4j/conv4j_cpu.h"
 #include "pool/pool_band.h"
+#include "pool/pool_index_grad.h"
 #include "pool/pool_planes.h"
 #include "pool/pool_rows.h"
 #include "pool/pool_s1.h"
@@ -166,7 +167,26 @@ extern "C" int c4j_max_pool2d_backward_indices(const int32_t *idesc, const float
     if (!c4j::load_index(idesc, g) || !c4j::in_range(static_cast<int64_t>(g.n) * g.c, t0, t1))
         return C4J_ERR_BAD_DESCRIPTOR;
     if (dy == nullptr || idx == nullptr || dx == nullptr) return C4J_ERR_NULL_POINTER;
-    bool ok = c4j::scatter_planes(g, dy, idx, dx, t0, t1, [](float &d, float s) { d += s; });
+    auto add = [](float &d, float s) { d += s; };
+    // 2x2 stride-2 shapes: each plane written once in 2x2 blocks while its indices stay in their own windows,
+    // else cleared and scattered into (the same bits either way)
+    if (g.hb >= 2 * static_cast<int64_t>(g.hs) && g.wb >= 2 * static_cast<int64_t>(g.ws) &&
+        g.hb <= 2 * static_cast<int64_t>(g.hs) + 1 && g.wb <= 2 * static_cast<int64_t>(g.ws) + 1) {
+        const c4j::IndexGradKernels &k = c4j::pool_index_grad();
+        const int64_t planes = static_cast<int64_t>(g.n) * g.c;
+        const float *end = dx + t1 * g.big;
+        bool blocks = true;  // false after a plane with foreign indices (3x3 windows' indices fit these sizes too)
+        for (int64_t t = t0; t < t1; ++t) {
+            if (blocks && k.k2s2_plane(g.hs, g.ws, g.hb, g.wb, dy + t * g.small, idx + t * g.small, dx + t * g.big,
+                                       (planes - t) * g.small, end))
+                continue;
+            blocks = false;
+            if (!c4j::scatter_planes(g, dy, idx, dx, static_cast<int>(t), static_cast<int>(t + 1), add))
+                return C4J_ERR_BAD_INDEX;
+        }
+        return C4J_OK;
+    }
+    bool ok = c4j::scatter_planes(g, dy, idx, dx, t0, t1, add);
     return ok ? C4J_OK : C4J_ERR_BAD_INDEX;
 }
 

@@ -73,15 +73,26 @@ inline __m256 beats(__m256 x, __m256 m) {
 }
 
 // Calls block(j, n) for outputs [j, j + n) of a row of wout outputs: n = 8, the last block moved back to end
-// at wout (its outputs recomputed, the same values written again), or one masked block on rows of fewer
-// than 8 outputs.
+// at wout (its outputs recomputed, the same values written again), or one block on rows of fewer than 8
+// outputs: n = wout (masked loads and stores), or n = 8 when `whole` (the caller has checked that whole
+// vectors stay inside the inputs and its task range). AVX2's masked stores are slow on some CPUs (AMD Zen), and
+// 7x7 / 14x14 outputs are common, so small rows take whole vectors wherever they can: the lanes past the
+// row land in cells that the same call writes again later (rows are written in ascending address order, and
+// the cells no window covers are cleared after the plane's rows).
 template <class F>
-inline void blocks(int wout, F block) {
+inline void blocks(int wout, bool whole, F block) {
     if (wout < 8) {
-        block(int64_t{0}, static_cast<int64_t>(wout));
+        block(int64_t{0}, whole ? int64_t{8} : static_cast<int64_t>(wout));
         return;
     }
     for (int64_t j = 0; j < wout; j += 8) block(std::min<int64_t>(j, wout - 8), int64_t{8});
+}
+
+// Whether a small row's whole-vector block stays inside: reading 16 floats at each of its two input rows (the
+// second starts at x_row1) within the input, and writing `span` elements at out within the caller's range.
+template <class T>
+inline bool whole_fits(const float *x_row1, const float *x_end, const T *out, int64_t span, const T *out_end) {
+    return x_row1 + 16 <= x_end && out + span <= out_end;
 }
 
 // Columns [2j, 2j + 2n) of a row, split.
@@ -137,11 +148,12 @@ void k2s2_max_forward_avx2(const PoolGeo &g, const float *x, float *y, int64_t t
     const int64_t w = g.w, plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
     // the generic path's order, rows first (it decides which of -0 and +0, or which NaN, is kept)
     auto colmax = [](__m256 top, __m256 bottom) { return _mm256_blendv_ps(top, bottom, beats(bottom, top)); };
+    const float *x_end = x + static_cast<int64_t>(g.n) * g.c * plane, *y_end = y + t1 * oplane;
     for (int64_t t = t0; t < t1; ++t) {
         for (int i = 0; i < g.hout; ++i) {
             const float *r0 = x + t * plane + 2 * i * w, *r1 = r0 + w;
             float *yr = y + t * oplane + static_cast<int64_t>(i) * g.wout;
-            blocks(g.wout, [&](int64_t j, int64_t n) {
+            blocks(g.wout, whole_fits(r1, x_end, yr, 8, y_end), [&](int64_t j, int64_t n) {
                 const float *a = r0 + 2 * j, *b = r1 + 2 * j;
                 const __m256 lo = colmax(load(a, 2 * n), load(b, 2 * n));
                 const __m256 hi = colmax(load(a + 8, 2 * n - 8), load(b + 8, 2 * n - 8));
@@ -157,11 +169,13 @@ void k2s2_max_forward_indices_avx2(const PoolGeo &g, const float *x, float *y, i
     const int64_t w = g.w, plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
     const __m256i lane2 = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14), one = _mm256_set1_epi32(1);
     const __m256i wv = _mm256_set1_epi32(g.w);
+    const float *x_end = x + static_cast<int64_t>(g.n) * g.c * plane, *y_end = y + t1 * oplane;
     for (int64_t t = t0; t < t1; ++t) {
         for (int i = 0; i < g.hout; ++i) {
             const float *r0 = x + t * plane + 2 * i * w, *r1 = r0 + w;
             const int64_t o = t * oplane + static_cast<int64_t>(i) * g.wout;
-            blocks(g.wout, [&](int64_t j, int64_t n) {
+            // idx has y's layout: whole vectors fit the one where they fit the other
+            blocks(g.wout, whole_fits(r1, x_end, y + o, 8, y_end), [&](int64_t j, int64_t n) {
                 const Arg2 a = argmax2(load_split(r0, j, n), load_split(r1, j, n));
                 // flat index in the plane (fits an int32: the plane does): row 2i (+1 for c, d), column 2j (+1 for b, d)
                 const __m256i base = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int32_t>(2 * i * w + 2 * j)), lane2);
@@ -179,6 +193,8 @@ void k2s2_max_forward_indices_avx2(const PoolGeo &g, const float *x, float *y, i
 void k2s2_max_backward_avx2(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1) {
     const __m256 zero = _mm256_setzero_ps();
     const int64_t w = g.w, plane = static_cast<int64_t>(g.h) * g.w, oplane = static_cast<int64_t>(g.hout) * g.wout;
+    const int64_t planes = static_cast<int64_t>(g.n) * g.c;
+    const float *x_end = x + planes * plane, *dy_end = dy + planes * oplane, *dx_end = dx + t1 * plane;
     for (int64_t t = t0; t < t1; ++t) {
         float *dxp = dx + t * plane;
         for (int i = 0; i < g.hout; ++i) {
@@ -186,7 +202,8 @@ void k2s2_max_backward_avx2(const PoolGeo &g, const float *dy, const float *x, f
             float *d0 = dxp + 2 * i * w, *d1 = d0 + w;
             const float *dr = dy + t * oplane + static_cast<int64_t>(i) * g.wout;
             // a gather: each covered dx cell is written once (a block moved back writes the same values again)
-            blocks(g.wout, [&](int64_t j, int64_t n) {
+            const bool whole = whole_fits(r1, x_end, d1, 16, dx_end) && dr + 8 <= dy_end;
+            blocks(g.wout, whole, [&](int64_t j, int64_t n) {
                 const Arg2 a = argmax2(load_split(r0, j, n), load_split(r1, j, n));
                 // +0 + dy, as the generic path adds into a zeroed dx (a -0 gradient lands as +0)
                 const __m256 gr = _mm256_add_ps(zero, load(dr + j, n));
@@ -205,7 +222,7 @@ void k2s2_avg_forward_avx2(const PoolGeo &g, const float *x, float *y, int64_t t
         for (int i = 0; i < g.hout; ++i) {
             const float *r0 = x + t * plane + 2 * i * w, *r1 = r0 + w;
             float *yr = y + t * oplane + static_cast<int64_t>(i) * g.wout;
-            blocks(g.wout, [&](int64_t j, int64_t n) {
+            blocks(g.wout, false, [&](int64_t j, int64_t n) {
                 // the generic path's order: column sums first, then along the row
                 const float *a = r0 + 2 * j, *b = r1 + 2 * j;
                 const __m256 lo = _mm256_add_ps(load(a, 2 * n), load(b, 2 * n));
@@ -225,7 +242,7 @@ void k2s2_avg_backward_avx2(const PoolGeo &g, const float *dy, float *dx, int64_
         for (int i = 0; i < g.hout; ++i) {
             float *d0 = dxp + 2 * i * w, *d1 = d0 + w;
             const float *dr = dy + t * oplane + static_cast<int64_t>(i) * g.wout;
-            blocks(g.wout, [&](int64_t j, int64_t n) {
+            blocks(g.wout, false, [&](int64_t j, int64_t n) {
                 // 0 + dy * (1/2 * 1/2), the generic gather's sum for a cell one window covers
                 const __m256 v = _mm256_add_ps(zero, _mm256_mul_ps(load(dr + j, n), quarter));
                 store_pairs(d0, j, n, v, v);
