@@ -54,6 +54,9 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({1, 7, 12, 40, 8, 3, 3, 1, 1, 0, 2, 2, 0, 1, 1, 1});     // asymmetric padding, stride 1
     v.push_back({1, 6, 14, 30, 7, 3, 3, 2, 1, 1, 1, 1, 1, 1, 3, 1});     // stride 2 x 1, dilation 1 x 3
     v.push_back({2, 6, 14, 35, 7, 3, 5, 1, 2, 1, 1, 2, 2, 2, 1, 1});     // stride 1 x 2, 3x5
+    // more weights than input floats: tasks split the output channels (dx channels backward) among the threads
+    v.push_back({1, 32, 6, 13, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+    v.push_back({1, 24, 7, 11, 45, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1});   // dilation 2, 8 panels (last one partial)
     // few input channels (igemm_rows): stride 1 and 2, dilation, asymmetric padding, rows not a multiple of 8
     v.push_back({3, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1});     // LeNet's first layer
     v.push_back({2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // LeNet's second layer
@@ -134,7 +137,11 @@ void check_dense_non_finite(std::mt19937 &rng) {
     //                     n cin  h  w cout kh kw sh sw pt pb pl pr dh dw g
     const Conv shapes[] = {{1, 7, 9, 21, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
                            {2, 5, 11, 19, 7, 3, 3, 2, 2, 1, 2, 2, 1, 1, 1, 1},
-                           {1, 6, 12, 23, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}};
+                           {1, 6, 12, 23, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1},
+                           // more weights than input: two threads split the output (forward) and dx (backward
+                           // data) channels, each block packed and checked for non-finite weights on its own
+                           {1, 16, 5, 9, 30, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+                           {1, 30, 5, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}};
     int runs = 0;
     for (const Conv &c : shapes) {
         std::vector<int32_t> d = c.desc();

@@ -14,29 +14,44 @@ namespace c4j {
 
 int64_t igemm_dense_packed(const ConvGeo &g) { return ceil_div(g.cout, kDenseMr) * kDenseMr * g.kg; }
 
-bool igemm_dense_pack(const ConvGeo &g, const float *w, float *wpk) {
-    const int64_t panels = ceil_div(g.cout, kDenseMr);
-    for (int64_t pn = 0; pn < panels; ++pn) {
-        float *dst = wpk + pn * kDenseMr * g.kg;
-        for (int k = 0; k < kDenseMr; ++k) {
-            const int64_t co = pn * kDenseMr + k;
-            if (co >= g.cout) {
-                for (int64_t r = 0; r < g.kg; ++r) dst[r * kDenseMr + k] = 0.f;
-                continue;
-            }
-            const float *src = w + co * g.kg;  // read contiguously, written kDenseMr apart
-            for (int64_t r = 0; r < g.kg; ++r) dst[r * kDenseMr + k] = src[r];
-        }
-    }
-    // one branch-free integer pass (vectorised): infinite and NaN floats have every exponent bit set
-    const int64_t count = static_cast<int64_t>(g.cout) * g.kg;
+namespace {
+
+// Panels [pn0, pn1) of the packing: entry r of panel pn's output channel k (r = input channel x taps + tap) is
+// src(pn * kDenseMr + k, r), 0 past the last channel. Written in order, read as kDenseMr streams. Returns whether
+// every weight copied is finite (infinite and NaN floats have every exponent bit set).
+template <class Src>
+bool pack_panels(const ConvGeo &g, int64_t pn0, int64_t pn1, float *wpk, Src src) {
     uint32_t non_finite = 0;
-    for (int64_t i = 0; i < count; ++i) {
-        uint32_t bits;
-        std::memcpy(&bits, w + i, sizeof bits);
-        non_finite |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+    for (int64_t pn = pn0; pn < pn1; ++pn) {
+        float *dst = wpk + pn * kDenseMr * g.kg;
+        const int kr = static_cast<int>(std::min<int64_t>(kDenseMr, g.cout - pn * kDenseMr));
+        for (int64_t r = 0; r < g.kg; ++r, dst += kDenseMr)
+            for (int k = 0; k < kDenseMr; ++k) {
+                const float v = k < kr ? src(pn * kDenseMr + k, r) : 0.f;
+                uint32_t bits;
+                std::memcpy(&bits, &v, sizeof bits);
+                non_finite |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+                dst[k] = v;
+            }
     }
     return non_finite == 0;
+}
+
+}  // namespace
+
+bool igemm_dense_pack(const ConvGeo &g, const float *w, float *wpk, int64_t pn0, int64_t pn1) {
+    return pack_panels(g, pn0, pn1, wpk, [&](int64_t co, int64_t r) { return w[co * g.kg + r]; });
+}
+
+bool igemm_dense_pack_flipped(const ConvGeo &g, const float *w, float *wpk, int64_t pn0, int64_t pn1) {
+    // the transposed geometry's output channel is g's input channel ci, its input channel g's output channel co,
+    // its tap the mirrored one (conv_implicit_flip_filters without the intermediate copy)
+    const ConvGeo t = conv_implicit_transposed(g);
+    const int64_t khkw = g.khkw;
+    return pack_panels(t, pn0, pn1, wpk, [&](int64_t ci, int64_t r) {
+        const int64_t co = r / khkw, tap = r - co * khkw;
+        return w[co * g.kg + ci * khkw + (khkw - 1 - tap)];
+    });
 }
 
 int64_t igemm_dense_workspace(const ConvGeo &g, int64_t rows) {
@@ -111,48 +126,90 @@ bool igemm_dense_bwd_data_avx512_active(const ConvGeo &g) {
     return igemm_dense_bwd_data_fits(g) && igemm_dense_avx512() != nullptr && cpu_use_avx512();
 }
 
-int64_t igemm_dense_rows_per_task(int64_t n, int64_t rows, int parts) {
-    const int64_t blocks = std::min<int64_t>(rows, std::max<int64_t>(1, ceil_div(4 * std::max(parts, 1), n)));
-    return ceil_div(rows, blocks);
+IgemmDenseSplit igemm_dense_split(const ConvGeo &g, int parts) {
+    parts = std::max(parts, 1);
+    IgemmDenseSplit sp;
+    // every task packs the weights of its output channels and copies its input rows: where the weights outnumber
+    // the input (deep layers on small images), each thread takes a share of the output channels over all rows
+    // instead of every thread packing all of them
+    const int64_t panels = ceil_div(g.cout, kDenseMr);
+    const int64_t weights = static_cast<int64_t>(g.cout) * g.kg;
+    const int64_t input = static_cast<int64_t>(g.n) * g.cin * g.h * g.w;
+    if (parts > 1 && weights > input && panels >= 2 * parts) {
+        sp.cout_blocks = parts;
+        sp.rows_per_task = g.hout;
+        return sp;
+    }
+    // otherwise (image, block of rows): tasks are cut into `parts` contiguous runs, one per thread, so take the
+    // fewest blocks per image (each task copies its input rows plus the filter's reach) whose runs hold about the
+    // same number of rows (7 tasks of 4 rows on 2 threads left one thread a third more work than the other)
+    const int64_t n = g.n, rows = g.hout;
+    const double ideal = static_cast<double>(n) * static_cast<double>(rows) / parts;
+    int64_t best = rows;
+    double best_load = -1;
+    for (int64_t b = 1; b <= rows; ++b) {
+        const int64_t rpt = ceil_div(rows, b);
+        if (b > 1 && rpt == ceil_div(rows, b - 1)) continue;  // the same cut as b - 1
+        const int64_t blocks = ceil_div(rows, rpt), tasks = n * blocks;
+        int64_t most = 0;  // rows of the busiest run
+        for (int p = 0; p < parts; ++p) {
+            int64_t sum = 0;
+            for (int64_t t = tasks * p / parts; t < tasks * (p + 1) / parts; ++t)
+                sum += std::min(rpt, rows - (t % blocks) * rpt);
+            most = std::max(most, sum);
+        }
+        const double load = static_cast<double>(most);
+        if (best_load < 0 || load < best_load) best = rpt, best_load = load;
+        if (load <= 1.05 * ideal) break;
+    }
+    sp.rows_per_task = best;
+    return sp;
+}
+
+int64_t igemm_dense_tasks(const ConvGeo &g, const IgemmDenseSplit &sp) {
+    return sp.cout_blocks * g.n * ceil_div(g.hout, sp.rows_per_task);
 }
 
 namespace {
 
-// Tasks [t0, t1) of g (image, block of rows_per_task output rows) with weights already packed.
-int run_packed(const ConvGeo &g, IgemmDenseFn fn, int64_t rows_per_task, const float *x, const float *wpk,
-               bool finite, const float *bias, float *y, int64_t t0, int64_t t1) {
-    FloatBuffer ws(igemm_dense_workspace(g, rows_per_task));
-    if (!ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
-    const int64_t blocks = ceil_div(g.hout, rows_per_task);
+// Tasks [t0, t1) of g: (output-channel block, image, block of rows), the channel block outermost so that a
+// thread's contiguous run packs the panels of one or two blocks, each once.
+template <class Pack>
+int run_tasks(const ConvGeo &g, IgemmDenseFn fn, const IgemmDenseSplit &sp, const float *x, const float *bias,
+              float *y, int64_t t0, int64_t t1, Pack pack) {
+    if (t1 <= t0) return C4J_OK;
+    FloatBuffer wpk(igemm_dense_packed(g));
+    FloatBuffer ws(igemm_dense_workspace(g, sp.rows_per_task));
+    if (!wpk.ok() || !ws.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    const int64_t panels = ceil_div(g.cout, kDenseMr);
+    const int64_t blocks = ceil_div(g.hout, sp.rows_per_task), per_block = g.n * blocks;
+    int64_t packed = -1;
+    bool finite = true;
     for (int64_t t = t0; t < t1; ++t) {
-        const int i0 = static_cast<int>((t % blocks) * rows_per_task);
-        const int i1 = static_cast<int>(std::min<int64_t>(g.hout, i0 + rows_per_task));
-        fn(g, x, wpk, finite, bias, y, t / blocks, i0, i1, ws.get());
+        const int64_t cb = t / per_block, rest = t % per_block;
+        const int64_t pn0 = panels * cb / sp.cout_blocks, pn1 = panels * (cb + 1) / sp.cout_blocks;
+        if (cb != packed) finite = pack(pn0, pn1, wpk.get()), packed = cb;
+        const int i0 = static_cast<int>((rest % blocks) * sp.rows_per_task);
+        const int i1 = static_cast<int>(std::min<int64_t>(g.hout, i0 + sp.rows_per_task));
+        fn(g, x, wpk.get(), finite, bias, y, rest / blocks, i0, i1, static_cast<int>(pn0), static_cast<int>(pn1),
+           ws.get());
     }
     return C4J_OK;
 }
 
 }  // namespace
 
-int igemm_dense_forward_tasks(const ConvGeo &g, IgemmDenseFn fn, int64_t rows_per_task, const float *x,
+int igemm_dense_forward_tasks(const ConvGeo &g, IgemmDenseFn fn, const IgemmDenseSplit &sp, const float *x,
                               const float *w, const float *bias, float *y, int64_t t0, int64_t t1) {
-    if (t1 <= t0) return C4J_OK;
-    FloatBuffer wpk(igemm_dense_packed(g));
-    if (!wpk.ok()) return C4J_ERR_OUT_OF_MEMORY;
-    const bool finite = igemm_dense_pack(g, w, wpk.get());
-    return run_packed(g, fn, rows_per_task, x, wpk.get(), finite, bias, y, t0, t1);
+    return run_tasks(g, fn, sp, x, bias, y, t0, t1,
+                     [&](int64_t pn0, int64_t pn1, float *wpk) { return igemm_dense_pack(g, w, wpk, pn0, pn1); });
 }
 
-int igemm_dense_backward_data_tasks(const ConvGeo &g, IgemmDenseFn fn, int64_t rows_per_task, const float *dy,
+int igemm_dense_backward_data_tasks(const ConvGeo &g, IgemmDenseFn fn, const IgemmDenseSplit &sp, const float *dy,
                                     const float *w, float *dx, int64_t t0, int64_t t1) {
-    if (t1 <= t0) return C4J_OK;
-    const ConvGeo t = conv_implicit_transposed(g);
-    FloatBuffer wt(static_cast<int64_t>(g.cin) * g.cog * g.khkw);
-    FloatBuffer wpk(igemm_dense_packed(t));
-    if (!wt.ok() || !wpk.ok()) return C4J_ERR_OUT_OF_MEMORY;
-    conv_implicit_flip_filters(g, w, wt.get());
-    const bool finite = igemm_dense_pack(t, wt.get(), wpk.get());
-    return run_packed(t, fn, rows_per_task, dy, wpk.get(), finite, nullptr, dx, t0, t1);
+    return run_tasks(conv_implicit_transposed(g), fn, sp, dy, nullptr, dx, t0, t1, [&](int64_t pn0, int64_t pn1, float *wpk) {
+        return igemm_dense_pack_flipped(g, w, wpk, pn0, pn1);
+    });
 }
 
 }  // namespace c4j

@@ -81,6 +81,7 @@ struct FwdPlan {
     int64_t blocks_per_image; // > 1: one image's output columns split into blocks
     int64_t blk;              // columns per block
     int64_t tasks;
+    int64_t cout_blocks;      // igemm_dense: output-channel blocks (conv_igemm_dense.h's IgemmDenseSplit)
 };
 
 FwdPlan plan_forward(const ConvGeo &g, int parts, ConvKernel kernel);
@@ -91,6 +92,7 @@ struct ChannelPlan {  // backward data (per image and group) and backward weight
     int64_t tasks;
     ConvKernel kernel = ConvKernel::im2col_sgemm;  // igemm_rows, igemm_dense: tasks are (image, block of dx rows)
     int64_t rows_per_task = 0;                      // igemm_rows, igemm_dense: dx rows per task
+    int64_t cout_blocks = 1;                        // igemm_dense: dx-channel blocks (IgemmDenseSplit)
 };
 
 ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel);
