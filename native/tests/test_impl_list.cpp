@@ -370,13 +370,14 @@ void check_picks() {
     expect_pick({8, 256, 28, 28, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, v512 ? "igemm_rows__avx512" : phase,
                 v512 ? "igemm_rows__avx512" : phase,  // 8 input channels per group: the transposed kernel
                 v512 ? "igemm_rows__avx512" : phase, "grouped 8 ch/group");
-    // dense layers: the implicit GEMM on AVX2 (stride-1 backward data too) for stride 1 and up to 128 output
-    // channels, or where padding and dilation leave many taps outside the image; AVX-512 keeps im2col + sgemm
+    // dense layers: the implicit GEMM on AVX2 for stride 1 and up to 128 output channels, or where padding and
+    // dilation leave many taps outside the image; stride-1 backward data at any channel count; AVX-512 keeps
+    // im2col + sgemm
     const char *dense = isa == C4J_ISA_AVX2 ? "igemm_dense__avx2" : "im2col_sgemm";
-    expect_pick({1, 256, 28, 28, 256, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}, "im2col_sgemm", "im2col_sgemm",
-                "im2col_sgemm", "dilated 3x3 d2, 256 channels");
-    expect_pick({8, 512, 28, 28, 512, 3, 3, 1, 1, 4, 4, 4, 4, 4, 4, 1}, "im2col_sgemm", "im2col_sgemm",
-                "im2col_sgemm", "dilated 3x3 d4");
+    expect_pick({1, 256, 28, 28, 256, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}, "im2col_sgemm", dense, "im2col_sgemm",
+                "dilated 3x3 d2, 256 channels");
+    expect_pick({8, 512, 28, 28, 512, 3, 3, 1, 1, 4, 4, 4, 4, 4, 4, 1}, "im2col_sgemm", dense, "im2col_sgemm",
+                "dilated 3x3 d4");
     expect_pick({8, 512, 28, 28, 512, 3, 3, 1, 1, 12, 12, 12, 12, 12, 12, 1}, dense, dense, "im2col_sgemm",
                 "dilated 3x3 d12");
     expect_pick({8, 2048, 28, 28, 256, 3, 3, 1, 1, 24, 24, 24, 24, 24, 24, 1}, dense, dense, "im2col_sgemm",

@@ -115,7 +115,11 @@ bool igemm_dense_bwd_data_fits(const ConvGeo &g) {
 }
 
 bool igemm_dense_bwd_data_pays(const ConvGeo &g) {
-    return igemm_dense_bwd_data_fits(g) && igemm_dense_pays(conv_implicit_transposed(g));
+    if (!igemm_dense_bwd_data_fits(g)) return false;
+    // im2col's backward data writes a column matrix kh * kw times dx's size (sgemm) and adds it back (col2im);
+    // reading dy in place pays at any channel count, wherever the sum is deep and the rows fill the strips
+    const ConvGeo t = conv_implicit_transposed(g);
+    return t.cin >= 32 && t.cout >= 32 && t.wout >= 14;
 }
 
 bool igemm_dense_bwd_data_avx2_active(const ConvGeo &g) {

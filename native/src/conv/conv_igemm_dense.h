@@ -75,7 +75,8 @@ bool igemm_dense_avx2_active(const ConvGeo &g);
 bool igemm_dense_avx512_active(const ConvGeo &g);
 
 // Backward data of a stride-1 convolution as this forward kernel over dy (the transposed geometry of
-// conv_implicit.h: filters flipped, channel axes swapped; padding within the filter's reach).
+// conv_implicit.h: filters flipped, channel axes swapped; padding within the filter's reach). Chosen for at least
+// 32 channels each way and dx rows of at least 14, any channel count and dilation (no column matrix to scatter).
 bool igemm_dense_bwd_data_fits(const ConvGeo &g);
 bool igemm_dense_bwd_data_pays(const ConvGeo &g);
 bool igemm_dense_bwd_data_avx2_active(const ConvGeo &g);
