@@ -57,6 +57,9 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     // more weights than input floats: tasks split the output channels (dx channels backward) among the threads
     v.push_back({1, 32, 6, 13, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1});
     v.push_back({1, 24, 7, 11, 45, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1});   // dilation 2, 8 panels (last one partial)
+    // strided backward data by stride phases, one image: the threads split the dx channels (5 panels)
+    v.push_back({1, 26, 9, 13, 20, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1});
+    v.push_back({2, 13, 10, 18, 8, 4, 3, 2, 3, 1, 2, 0, 2, 1, 1, 1});  // 4x3, strides 2 x 3, asymmetric padding
     // few input channels (igemm_rows): stride 1 and 2, dilation, asymmetric padding, rows not a multiple of 8
     v.push_back({3, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1});     // LeNet's first layer
     v.push_back({2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // LeNet's second layer
@@ -141,7 +144,8 @@ void check_dense_non_finite(std::mt19937 &rng) {
                            // more weights than input: two threads split the output (forward) and dx (backward
                            // data) channels, each block packed and checked for non-finite weights on its own
                            {1, 16, 5, 9, 30, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
-                           {1, 30, 5, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}};
+                           {1, 30, 5, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+                           {1, 26, 9, 13, 20, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}};  // stride phases, split
     int runs = 0;
     for (const Conv &c : shapes) {
         std::vector<int32_t> d = c.desc();

@@ -105,21 +105,83 @@ bool igemm_dense_avx512_active(const ConvGeo &g) {
     return igemm_dense_fits(g) && igemm_dense_avx512() != nullptr && cpu_use_avx512();
 }
 
+namespace {
+
+// One axis of a stride phase of backward data: dx indices p, p + s, p + 2s, ... (count of them) receive dy
+// through the taps a0, a0 + s, ... (k_sub of them), a stride-1 correlation of dy with those taps mirrored and
+// padded by lo before dy's first index and hi after its last.
+struct PhaseAxis {
+    int a0, k_sub, count, lo, hi;
+};
+
+// dx index Y = U * s + p gets dy[i] * w[a] for Y = i * s - pad + a: a = a0 + m * s with a0 = (p + pad) mod s and
+// i = U + q - m, q = (p + pad) / s; mirrored (m' = k_sub - 1 - m) that is dy[U - lo + m'] with lo = k_sub - 1 - q.
+// False when a padding comes out negative (the correlation would start inside dy).
+bool phase_axis(int in, int out, int k, int s, int pad, int p, PhaseAxis &ax) {
+    ax.a0 = (p + pad) % s;
+    ax.k_sub = ax.a0 < k ? (k - ax.a0 + s - 1) / s : 0;
+    ax.count = p < in ? (in - p + s - 1) / s : 0;
+    ax.lo = ax.k_sub - 1 - (p + pad) / s;
+    ax.hi = ax.count - 1 + ax.k_sub - ax.lo - out;
+    return ax.k_sub >= 1 && ax.count >= 1 && ax.lo >= 0 && ax.hi >= 0;
+}
+
+// The forward geometry of phase (py, px): dy in, the phase's dx plane out, channel axes swapped, stride 1.
+bool phase_geometry(const ConvGeo &g, int py, int px, ConvGeo &t, PhaseAxis &ay, PhaseAxis &ax) {
+    if (!phase_axis(g.h, g.hout, g.kh, g.sh, g.pt, py, ay) || !phase_axis(g.w, g.wout, g.kw, g.sw, g.pl, px, ax))
+        return false;
+    t = g;
+    t.cin = t.cig = g.cout;
+    t.cout = t.cog = g.cin;
+    t.h = g.hout;
+    t.w = g.wout;
+    t.kh = ay.k_sub;
+    t.kw = ax.k_sub;
+    t.sh = t.sw = t.dh = t.dw = 1;
+    t.pt = ay.lo;
+    t.pb = ay.hi;
+    t.pl = ax.lo;
+    t.pr = ax.hi;
+    t.hout = ay.count;
+    t.wout = ax.count;
+    t.hw = static_cast<int64_t>(t.hout) * t.wout;
+    t.khkw = static_cast<int64_t>(t.kh) * t.kw;
+    t.kg = static_cast<int64_t>(t.cin) * t.khkw;
+    t.in_plane = static_cast<int64_t>(t.h) * t.w;
+    return true;
+}
+
+// Strided backward data as sh x sw stride-1 phase correlations: undilated, every phase reached by a tap.
+bool phases_fit(const ConvGeo &g) {
+    if (g.groups != 1 || g.dh != 1 || g.dw != 1 || g.sh > g.kh || g.sw > g.kw || g.sh * g.sw > 16) return false;
+    if (!igemm_dense_fits(g)) return false;
+    for (int py = 0; py < g.sh; ++py)
+        for (int px = 0; px < g.sw; ++px) {
+            ConvGeo t;
+            PhaseAxis ay, ax;
+            if (!phase_geometry(g, py, px, t, ay, ax)) return false;
+        }
+    return true;
+}
+
+}  // namespace
+
 bool igemm_dense_bwd_data_fits(const ConvGeo &g) {
-    // stride 1 only (otherwise dx is not a plain correlation of dy); padding within the filter's reach, so the
-    // transposed padding is not negative
-    if (g.groups != 1 || g.sh != 1 || g.sw != 1) return false;
+    if (g.groups != 1) return false;
+    if (g.sh != 1 || g.sw != 1) return phases_fit(g);
+    // stride 1: padding within the filter's reach, so the transposed padding is not negative
     if (g.pt > (g.kh - 1) * g.dh || g.pb > (g.kh - 1) * g.dh || g.pl > (g.kw - 1) * g.dw || g.pr > (g.kw - 1) * g.dw)
         return false;
     return igemm_dense_fits(conv_implicit_transposed(g));
 }
 
 bool igemm_dense_bwd_data_pays(const ConvGeo &g) {
-    if (!igemm_dense_bwd_data_fits(g)) return false;
     // im2col's backward data writes a column matrix kh * kw times dx's size (sgemm) and adds it back (col2im);
-    // reading dy in place pays at any channel count, wherever the sum is deep and the rows fill the strips
-    const ConvGeo t = conv_implicit_transposed(g);
-    return t.cin >= 32 && t.cout >= 32 && t.wout >= 14;
+    // reading dy in place pays at any channel count, wherever the sum is deep and the rows fill the strips. Strided
+    // layers keep im2col: their column matrix is only kh * kw / (sh * sw) times dx, and the phase correlations
+    // (narrower rows, dy copied once per phase, 1x1 and 1x2 sub-filters) measured no faster on 3x3 stride 2
+    if (g.sh != 1 || g.sw != 1 || !igemm_dense_bwd_data_fits(g)) return false;
+    return g.cin >= 32 && g.cout >= 32 && g.w >= 14;
 }
 
 bool igemm_dense_bwd_data_avx2_active(const ConvGeo &g) {
@@ -174,6 +236,19 @@ int64_t igemm_dense_tasks(const ConvGeo &g, const IgemmDenseSplit &sp) {
     return sp.cout_blocks * g.n * ceil_div(g.hout, sp.rows_per_task);
 }
 
+IgemmDenseSplit igemm_dense_phase_split(const ConvGeo &g, int parts) {
+    // tasks are (dx-channel block, image), every phase and row of it: split the channels where the weights
+    // outnumber dy or the images are too few to share out
+    parts = std::max(parts, 1);
+    IgemmDenseSplit sp;
+    sp.rows_per_task = g.hout;
+    const int64_t weights = static_cast<int64_t>(g.cout) * g.kg, dy = static_cast<int64_t>(g.n) * g.cout * g.hw;
+    // (each task copies its image's dy once per phase)
+    if (parts > 1 && ceil_div(g.cin, kDenseMr) >= 2 * parts && (weights > g.sh * g.sw * dy || g.n < 2 * parts))
+        sp.cout_blocks = parts;
+    return sp;
+}
+
 namespace {
 
 // Tasks [t0, t1) of g: (output-channel block, image, block of rows), the channel block outermost so that a
@@ -209,8 +284,71 @@ int igemm_dense_forward_tasks(const ConvGeo &g, IgemmDenseFn fn, const IgemmDens
                      [&](int64_t pn0, int64_t pn1, float *wpk) { return igemm_dense_pack(g, w, wpk, pn0, pn1); });
 }
 
+namespace {
+
+// Strided backward data, tasks [t0, t1) of (dx-channel block, image): per phase, the stride-1 correlation of the
+// image's dy with the phase's mirrored taps into a phase plane, then its rows spread into dx (every dx element
+// belongs to exactly one phase, so dx is written once, never accumulated).
+int phase_tasks(const ConvGeo &g, IgemmDenseFn fn, const IgemmDenseSplit &sp, const float *dy, const float *w,
+                float *dx, int64_t t0, int64_t t1) {
+    if (t1 <= t0) return C4J_OK;
+    const int nph = g.sh * g.sw;
+    ConvGeo t[16];
+    PhaseAxis ay[16], ax[16];
+    int64_t packed_total = 0, ws_max = 0, plane_max = 0, offs[16];
+    for (int ph = 0; ph < nph; ++ph) {
+        if (!phase_geometry(g, ph / g.sw, ph % g.sw, t[ph], ay[ph], ax[ph])) return C4J_ERR_BAD_DESCRIPTOR;
+        offs[ph] = packed_total;
+        packed_total += igemm_dense_packed(t[ph]);
+        ws_max = std::max(ws_max, igemm_dense_workspace(t[ph], t[ph].hout));
+        plane_max = std::max(plane_max, static_cast<int64_t>(g.cin) * t[ph].hw);
+    }
+    FloatBuffer wpk(packed_total), ws(ws_max), plane(plane_max);
+    if (!wpk.ok() || !ws.ok() || !plane.ok()) return C4J_ERR_OUT_OF_MEMORY;
+    const int64_t panels = ceil_div(g.cin, kDenseMr), khkw = g.khkw;
+    int64_t packed = -1;
+    bool finite[16];
+    for (int64_t task = t0; task < t1; ++task) {
+        const int64_t cb = task / g.n, img = task % g.n;
+        const int64_t pn0 = panels * cb / sp.cout_blocks, pn1 = panels * (cb + 1) / sp.cout_blocks;
+        if (cb != packed) {
+            for (int ph = 0; ph < nph; ++ph) {
+                const int64_t kb = t[ph].kw, taps = t[ph].khkw;
+                const PhaseAxis &vy = ay[ph], &vx = ax[ph];
+                // entry r of dx channel ci: dy channel co = r / taps, mirrored sub-tap (m', n') of the phase
+                finite[ph] = pack_panels(t[ph], pn0, pn1, wpk.get() + offs[ph], [&](int64_t ci, int64_t r) {
+                    const int64_t co = r / taps, m = (r % taps) / kb, n = r % kb;
+                    const int64_t a = vy.a0 + (vy.k_sub - 1 - m) * g.sh, b = vx.a0 + (vx.k_sub - 1 - n) * g.sw;
+                    return w[co * g.kg + ci * khkw + a * g.kw + b];
+                });
+            }
+            packed = cb;
+        }
+        const int64_t c0 = pn0 * kDenseMr, c1 = std::min<int64_t>(g.cin, pn1 * kDenseMr);
+        for (int ph = 0; ph < nph; ++ph) {
+            const ConvGeo &tp = t[ph];
+            fn(tp, dy + img * g.cout * g.hw, wpk.get() + offs[ph], finite[ph], nullptr, plane.get(), 0, 0, tp.hout,
+               static_cast<int>(pn0), static_cast<int>(pn1), ws.get());
+            const int py = ph / g.sw, px = ph % g.sw;
+            for (int64_t ci = c0; ci < c1; ++ci) {
+                const float *src = plane.get() + ci * tp.hw;
+                float *dst = dx + (img * g.cin + ci) * g.in_plane;
+                for (int u = 0; u < tp.hout; ++u) {
+                    float *drow = dst + (static_cast<int64_t>(u) * g.sh + py) * g.w + px;
+                    const float *srow = src + static_cast<int64_t>(u) * tp.wout;
+                    for (int v = 0; v < tp.wout; ++v) drow[static_cast<int64_t>(v) * g.sw] = srow[v];
+                }
+            }
+        }
+    }
+    return C4J_OK;
+}
+
+}  // namespace
+
 int igemm_dense_backward_data_tasks(const ConvGeo &g, IgemmDenseFn fn, const IgemmDenseSplit &sp, const float *dy,
                                     const float *w, float *dx, int64_t t0, int64_t t1) {
+    if (g.sh != 1 || g.sw != 1) return phase_tasks(g, fn, sp, dy, w, dx, t0, t1);
     return run_tasks(conv_implicit_transposed(g), fn, sp, dy, nullptr, dx, t0, t1, [&](int64_t pn0, int64_t pn1, float *wpk) {
         return igemm_dense_pack_flipped(g, w, wpk, pn0, pn1);
     });

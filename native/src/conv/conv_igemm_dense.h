@@ -75,8 +75,11 @@ bool igemm_dense_avx2_active(const ConvGeo &g);
 bool igemm_dense_avx512_active(const ConvGeo &g);
 
 // Backward data of a stride-1 convolution as this forward kernel over dy (the transposed geometry of
-// conv_implicit.h: filters flipped, channel axes swapped; padding within the filter's reach). Chosen for at least
-// 32 channels each way and dx rows of at least 14, any channel count and dilation (no column matrix to scatter).
+// conv_implicit.h: filters flipped, channel axes swapped; padding within the filter's reach). A strided,
+// undilated one as sh x sw such forward correlations, one per stride phase of dx (rows py, py + sh, ..., columns
+// px, px + sw, ...), each with the taps that reach that phase, mirrored, into a phase plane spread into dx
+// afterwards (no column matrix, no scatter-add). Chosen for stride 1 with at least 32 channels each way and dx
+// rows of at least 14, any channel count and dilation; the strided form is listed (forced, tested), not chosen.
 bool igemm_dense_bwd_data_fits(const ConvGeo &g);
 bool igemm_dense_bwd_data_pays(const ConvGeo &g);
 bool igemm_dense_bwd_data_avx2_active(const ConvGeo &g);
@@ -90,6 +93,8 @@ struct IgemmDenseSplit {
 };
 IgemmDenseSplit igemm_dense_split(const ConvGeo &g, int parts);
 int64_t igemm_dense_tasks(const ConvGeo &g, const IgemmDenseSplit &sp);
+// Strided backward data (g itself): tasks are (dx-channel block, image), cout_blocks * n of them.
+IgemmDenseSplit igemm_dense_phase_split(const ConvGeo &g, int parts);
 
 // Tasks [t0, t1) with the given kernel: C4J_OK or C4J_ERR_OUT_OF_MEMORY. Each call packs the panels of the channel
 // blocks its tasks reach, once each.

@@ -99,6 +99,13 @@ ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel) {
     if (igemm_dense(kernel)) {  // (dx-channel block, image, block of dx rows)
         ChannelPlan p{};
         p.kernel = kernel;
+        if (g.sh != 1 || g.sw != 1) {  // (dx-channel block, image): every stride phase of it
+            const IgemmDenseSplit sp = igemm_dense_phase_split(g, parts);
+            p.rows_per_task = sp.rows_per_task;
+            p.cout_blocks = sp.cout_blocks;
+            p.tasks = sp.cout_blocks * g.n;
+            return p;
+        }
         const ConvGeo t = conv_implicit_transposed(g);
         const IgemmDenseSplit sp = igemm_dense_split(t, parts);
         p.rows_per_task = sp.rows_per_task;
