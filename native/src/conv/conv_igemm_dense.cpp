@@ -349,9 +349,10 @@ int phase_tasks(const ConvGeo &g, IgemmDenseFn fn, const IgemmDenseSplit &sp, co
 int igemm_dense_backward_data_tasks(const ConvGeo &g, IgemmDenseFn fn, const IgemmDenseSplit &sp, const float *dy,
                                     const float *w, float *dx, int64_t t0, int64_t t1) {
     if (g.sh != 1 || g.sw != 1) return phase_tasks(g, fn, sp, dy, w, dx, t0, t1);
-    return run_tasks(conv_implicit_transposed(g), fn, sp, dy, nullptr, dx, t0, t1, [&](int64_t pn0, int64_t pn1, float *wpk) {
+    const auto pack = [&](int64_t pn0, int64_t pn1, float *wpk) {
         return igemm_dense_pack_flipped(g, w, wpk, pn0, pn1);
-    });
+    };
+    return run_tasks(conv_implicit_transposed(g), fn, sp, dy, nullptr, dx, t0, t1, pack);
 }
 
 }  // namespace c4j
