@@ -63,6 +63,12 @@ std::vector<Conv> shapes(std::mt19937 &rng) {
     v.push_back({1, 7, 12, 40, 8, 3, 3, 1, 1, 0, 2, 2, 0, 1, 1, 1});     // asymmetric padding, stride 1
     v.push_back({1, 6, 14, 30, 7, 3, 3, 2, 1, 1, 1, 1, 1, 1, 3, 1});     // stride 2 x 1, dilation 1 x 3
     v.push_back({2, 6, 14, 35, 7, 3, 5, 1, 2, 1, 1, 2, 2, 2, 1, 1});     // stride 1 x 2, 3x5
+    // more weights than input floats: tasks split the output channels (dx channels backward) among the threads
+    v.push_back({1, 32, 6, 13, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+    v.push_back({1, 24, 7, 11, 45, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1});   // dilation 2, 8 panels (last one partial)
+    // strided backward data by stride phases, one image: the threads split the dx channels (5 panels)
+    v.push_back({1, 26, 9, 13, 20, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1});
+    v.push_back({2, 13, 10, 18, 8, 4, 3, 2, 3, 1, 2, 0, 2, 1, 1, 1});  // 4x3, strides 2 x 3, asymmetric padding
     // few input channels (igemm_rows): stride 1 and 2, dilation, asymmetric padding, rows not a multiple of 8
     v.push_back({3, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1});     // LeNet's first layer
     v.push_back({2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1});    // LeNet's second layer
@@ -147,7 +153,12 @@ void check_dense_non_finite(std::mt19937 &rng) {
     //                     n cin  h  w cout kh kw sh sw pt pb pl pr dh dw g
     const Conv shapes[] = {{1, 7, 9, 21, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
                            {2, 5, 11, 19, 7, 3, 3, 2, 2, 1, 2, 2, 1, 1, 1, 1},
-                           {1, 6, 12, 23, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}};
+                           {1, 6, 12, 23, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1},
+                           // more weights than input: two threads split the output (forward) and dx (backward
+                           // data) channels, each block packed and checked for non-finite weights on its own
+                           {1, 16, 5, 9, 30, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+                           {1, 30, 5, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+                           {1, 26, 9, 13, 20, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}};  // stride phases, split
     int runs = 0;
     for (const Conv &c : shapes) {
         std::vector<int32_t> d = c.desc();
@@ -376,13 +387,14 @@ void check_picks() {
     expect_pick({8, 256, 28, 28, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, v512 ? "igemm_rows__avx512" : phase,
                 v512 ? "igemm_rows__avx512" : phase,  // 8 input channels per group: the transposed kernel
                 v512 ? "igemm_rows__avx512" : phase, "grouped 8 ch/group");
-    // dense layers: the implicit GEMM on AVX2 (stride-1 backward data too) for stride 1 and up to 128 output
-    // channels, or where padding and dilation leave many taps outside the image; AVX-512 keeps im2col + sgemm
+    // dense layers: the implicit GEMM on AVX2 for stride 1 and up to 128 output channels, or where padding and
+    // dilation leave many taps outside the image; stride-1 backward data at any channel count; AVX-512 keeps
+    // im2col + sgemm
     const char *dense = isa == C4J_ISA_AVX2 ? "igemm_dense__avx2" : "im2col_sgemm";
-    expect_pick({1, 256, 28, 28, 256, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}, "im2col_sgemm", "im2col_sgemm",
-                "im2col_sgemm", "dilated 3x3 d2, 256 channels");
-    expect_pick({8, 512, 28, 28, 512, 3, 3, 1, 1, 4, 4, 4, 4, 4, 4, 1}, "im2col_sgemm", "im2col_sgemm",
-                "im2col_sgemm", "dilated 3x3 d4");
+    expect_pick({1, 256, 28, 28, 256, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1}, "im2col_sgemm", dense, "im2col_sgemm",
+                "dilated 3x3 d2, 256 channels");
+    expect_pick({8, 512, 28, 28, 512, 3, 3, 1, 1, 4, 4, 4, 4, 4, 4, 1}, "im2col_sgemm", dense, "im2col_sgemm",
+                "dilated 3x3 d4");
     expect_pick({8, 512, 28, 28, 512, 3, 3, 1, 1, 12, 12, 12, 12, 12, 12, 1}, dense, dense, "im2col_sgemm",
                 "dilated 3x3 d12");
     expect_pick({8, 2048, 28, 28, 256, 3, 3, 1, 1, 24, 24, 24, 24, 24, 24, 1}, dense, dense, "im2col_sgemm",

@@ -57,7 +57,8 @@ int run_forward_tasks(const ConvGeo &g, const FwdPlan &p, const float *x, const 
         const IgemmDenseFn fn = p.kernel == ConvKernel::igemm_dense_avx512 ? igemm_dense_avx512()
                                 : p.kernel == ConvKernel::igemm_dense_avx2 ? igemm_dense_avx2()
                                                                            : igemm_dense_scalar();
-        return igemm_dense_forward_tasks(g, fn, p.rows_per_task, x, w, bias, y, t0, t1);
+        const IgemmDenseSplit sp{p.cout_blocks, p.rows_per_task};
+        return igemm_dense_forward_tasks(g, fn, sp, x, w, bias, y, t0, t1);
     }
     if (igemm_phase(p.kernel)) {
         const IgemmPhaseFn fn = p.kernel == ConvKernel::igemm_phase_avx512 ? igemm_phase_avx512()

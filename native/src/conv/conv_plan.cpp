@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "conv/conv_igemm_dense.h"
+#include "conv/conv_implicit.h"
 
 namespace c4j {
 
@@ -24,9 +25,11 @@ FwdPlan plan_forward(const ConvGeo &g, int parts, ConvKernel kernel) {
         p.tasks = g.n * ceil_div(g.hout, p.rows_per_task);
         return p;
     }
-    if (igemm_dense(kernel)) {  // (image, block of output rows)
-        p.rows_per_task = igemm_dense_rows_per_task(g.n, g.hout, parts);
-        p.tasks = g.n * ceil_div(g.hout, p.rows_per_task);
+    if (igemm_dense(kernel)) {  // (output-channel block, image, block of output rows)
+        const IgemmDenseSplit sp = igemm_dense_split(g, parts);
+        p.rows_per_task = sp.rows_per_task;
+        p.cout_blocks = sp.cout_blocks;
+        p.tasks = igemm_dense_tasks(g, sp);
         return p;
     }
     if (igemm_phase(kernel)) {
@@ -106,11 +109,21 @@ ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel) {
         p.tasks = g.n * ceil_div(g.h, p.rows_per_task);
         return p;
     }
-    if (igemm_dense(kernel)) {  // (image, block of dx rows)
+    if (igemm_dense(kernel)) {  // (dx-channel block, image, block of dx rows)
         ChannelPlan p{};
         p.kernel = kernel;
-        p.rows_per_task = igemm_dense_rows_per_task(g.n, g.h, parts);
-        p.tasks = g.n * ceil_div(g.h, p.rows_per_task);
+        if (g.sh != 1 || g.sw != 1) {  // (dx-channel block, image): every stride phase of it
+            const IgemmDenseSplit sp = igemm_dense_phase_split(g, parts);
+            p.rows_per_task = sp.rows_per_task;
+            p.cout_blocks = sp.cout_blocks;
+            p.tasks = sp.cout_blocks * g.n;
+            return p;
+        }
+        const ConvGeo t = conv_implicit_transposed(g);
+        const IgemmDenseSplit sp = igemm_dense_split(t, parts);
+        p.rows_per_task = sp.rows_per_task;
+        p.cout_blocks = sp.cout_blocks;
+        p.tasks = igemm_dense_tasks(t, sp);
         return p;
     }
     const int64_t outer = static_cast<int64_t>(g.n) * g.groups;
