@@ -20,6 +20,8 @@ inline vf splat(float s) { return s; }
 inline vf fmadd(vf a, vf b, vf c) { return a * b + c; }
 // Never called with one lane (the body transposes in steps of 8 only where W >= 8).
 inline void tr8(const float *, int64_t, float *, int64_t) {}
+inline void tr8_cols(const float *, int64_t, float *, int64_t, int) {}
+inline void tr8_rows(const float *, int64_t, float *, int64_t, int) {}
 }  // namespace
 }  // namespace dwb_scalar
 }  // namespace c4j
