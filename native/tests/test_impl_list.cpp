@@ -360,13 +360,15 @@ void check_picks() {
     expect_pick({1, 3, 224, 224, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, few, "im2col_sgemm", few, "first layer (VGG-16)");
     expect_pick({256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1}, few, few, few, "LeNet 6 -> 16");
     // the vectorised direct kernels: forward from 32 output columns, backward data from 32 dx columns at unit stride,
-    // backward weights from 8 output columns (conv_dw.h); shorter rows keep the plain loops
+    // backward weights from 8 output columns (conv_dw.h); shorter rows keep the plain loops (not depthwise)
     const char *dw = v512 ? "dw_direct__avx512" : v2 ? "dw_direct__avx2" : "grouped_direct__scalar";
     const char *gd = "grouped_direct__scalar";
-    expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, dw, dw, dw, "depthwise 3x3");
-    expect_pick({1, 96, 112, 112, 96, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 96}, dw, gd, dw, "depthwise 3x3 s2");
-    // depthwise with output rows narrower than 32 columns: the channel-blocked kernels (conv_dw_blocked.h)
+    // depthwise up to 7x7: the channel-blocked kernels (conv_dw_blocked.h) forward and backward data; backward
+    // weights where output rows are narrower than 32 columns, dw_direct's row dot products on longer rows
     const char *blk = v512 ? "dw_blocked__avx512" : v2 ? "dw_blocked__avx2" : gd;
+    expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, blk, blk, dw, "depthwise 3x3");
+    expect_pick({1, 96, 112, 112, 96, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 96}, blk, blk, dw, "depthwise 3x3 s2");
+    expect_pick({1, 96, 12, 300, 96, 9, 9, 1, 1, 4, 4, 4, 4, 1, 1, 96}, dw, dw, dw, "depthwise 9x9, long rows");
     expect_pick({8, 144, 56, 56, 144, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 144}, blk, blk, blk, "depthwise 5x5 s2 asym");
     expect_pick({8, 960, 7, 7, 960, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 960}, blk, blk, blk, "depthwise 3x3 7x7");
     expect_pick({8, 672, 14, 14, 672, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 672}, blk, blk, blk, "depthwise 5x5 s2 14x14");

@@ -47,7 +47,9 @@ bool dw_phase_planes_fit(const ConvGeo &g, int width);
 // at most kDwMaxStride.
 bool dw_direct_fits(const ConvGeo &g);
 
-// Where the vectorised kernels are the choice over the plain loops (grouped_direct): rows long enough that whole
+// Where the vectorised kernels are the choice over the plain loops (grouped_direct), for the layers the channel-
+// blocked kernels above them in the lists leave (conv_dw_blocked.h: depthwise up to 7x7, backward weights on rows
+// under 32 columns; here depth multipliers, few channels per group, larger filters): rows long enough that whole
 // vectors dominate the masked edges and per-row set-up. Forward: at least 32 output columns. Backward data: unit
 // horizontal stride and at least 32 dx columns (with stride 2 each block's few taps per phase leave the loop
 // overhead dominant). Backward weights: at least 8 output columns, one whole AVX2 vector (every tap a dot product

@@ -3,8 +3,8 @@
 // an interleaved, zero-bordered scratch [rows][cols][W] that stays in L1/L2, every tap is then one full-vector FMA
 // with a per-channel weight vector (no masks, no shuffles, any stride and dilation), and the result is transposed
 // back to NCHW. Why: on rows narrower than a few vectors (7, 14, 28 columns: late MobileNet / EfficientNet stages)
-// the row-vectorised dw_direct kernels run mostly masked edges; here the lanes are channels, so the row's width
-// does not matter.
+// the row-vectorised dw_direct kernels run mostly masked edges (and shuffles at stride 2); here the lanes are
+// channels, so the row's width and the stride do not matter.
 //
 // Backward data gathers per dx stride phase (a correlation of the zero-bordered dy with the phase's taps);
 // backward weights sums dy * x per tap with lanes = channels, over images, rows, columns in that fixed order, so
@@ -52,9 +52,15 @@ constexpr int64_t kDwBlockedMaxCells = int64_t(1) << 16;
 // Depthwise (one input and one output channel per group) with scratch planes within bounds.
 bool dw_blocked_fits(const ConvGeo &g);
 
-// Where the blocked kernels are the choice: output rows narrower than 32 columns (where dw_direct's row vectors
-// are mostly masked edges) and filters up to 7x7 (the per-tap weight vectors stay in L1 with the block).
+// Where the blocked kernels are the choice, filters up to 7x7 (the per-tap weight vectors stay in L1 with the
+// block). Forward and backward data: any plane within the scratch bound. With the lanes on channels no row has
+// masked edges and stride 2 needs no shuffles, while the transposes cost about two vector moves per element
+// against 9 to 25 FMAs per output; dw_direct's row vectors lose to that even on 112-wide rows. Backward weights:
+// output rows narrower than 32 columns. On longer rows dw_direct's per-tap dot products run along the rows in
+// place, in whole vectors, and blocking would add two transposes per image (x and dy) and, on 56-wide planes and
+// up, a scratch beyond L2.
 bool dw_blocked_pays(const ConvGeo &g);
+bool dw_blocked_pays_backward_weights(const ConvGeo &g);
 
 // Whether each flavour runs here: fits, compiled in, and the ISA cap allows it.
 bool dw_blocked_avx2_active(const ConvGeo &g);

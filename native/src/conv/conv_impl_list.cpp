@@ -1,8 +1,7 @@
 // The convolution implementation lists (see conv_impl_list.h). Reading order is preference order: the grouped
 // implicit GEMM on AVX2 (ResNeXt-like groups), Winograd where it pays, the direct kernels for few output channels
-// per group (vectorised along rows, then the
-// plain loops), conv4j's implicit GEMMs for
-// short filters, the 1x1 GEMM, and im2col + sgemm, which computes everything. Each "applies" asks the ISA cap
+// per group (depthwise on channel blocks, then vectorised along rows, then the plain loops), conv4j's implicit
+// GEMMs for short filters, the 1x1 GEMM, and im2col + sgemm, which computes everything. Each "applies" asks the ISA cap
 // (runtime/cpu_features.h) through the kernel family's own *_active() check, so one cap governs every entry.
 #include "conv/conv_impl_list.h"
 
@@ -38,7 +37,8 @@ bool dw_data_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_d
 bool dw_wgt_512_picks(const ConvGeo &g) { return dw_direct_avx512_active(g) && dw_direct_pays_backward_weights(g); }
 bool dw_wgt_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_direct_pays_backward_weights(g); }
 
-// --- the channel-blocked depthwise kernels (conv_dw_blocked.h), where output rows are narrow ---
+// --- the channel-blocked depthwise kernels (conv_dw_blocked.h): filters up to 7x7; backward weights only where
+// output rows are narrow ---
 using DwbFlavour = const DwBlockedKernels *(*)();
 template <DwbFlavour F>
 bool dwb(const ConvGeo &g) {
@@ -48,6 +48,8 @@ bool dwb(const ConvGeo &g) {
 }
 template <DwbFlavour F>
 bool dwb_picks(const ConvGeo &g) { return dwb<F>(g) && dw_blocked_pays(g); }
+template <DwbFlavour F>
+bool dwb_wgt_picks(const ConvGeo &g) { return dwb<F>(g) && dw_blocked_pays_backward_weights(g); }
 template <DwbFlavour F, bool Weights>
 ConvImplPlan plan_dwb(const ConvGeo &g, int) {
     ConvImplPlan p;
@@ -212,8 +214,9 @@ const ConvImpl kForwardList[] = {
      run_wino_fwd},
     {"winograd_f2x3__scalar", winograd_fits_forward, wino_fwd_picks, true, plan_wino<plan_winograd_forward, true>,
      run_wino_fwd},
-    // depthwise, output rows narrower than 32 columns: lanes are channels, so short rows cost no masked edges
-    {"dw_blocked__avx512", dwb<kDwb512>, dwb_picks<kDwb512>, false, plan_dwb<kDwb512, false>, run_dwb_fwd<kDwb512>},
+    // depthwise, filters up to 7x7: lanes are channels, so no row has masked edges and stride 2 no shuffles
+    {"dw_blocked__avx512", dwb<kDwb512>, dwb_picks<kDwb512>, false, plan_dwb<kDwb512, false>,
+     run_dwb_fwd<kDwb512>},
     {"dw_blocked__avx2", dwb<kDwb2>, dwb_picks<kDwb2>, false, plan_dwb<kDwb2, false>, run_dwb_fwd<kDwb2>},
     {"dw_blocked__scalar", dwb<kDwbScalar>, never, false, plan_dwb<kDwbScalar, false>, run_dwb_fwd<kDwbScalar>},
     {"dw_direct__avx512", dw_direct_avx512_active, dw_fwd_512_picks, false, plan_fwd<ConvKernel::dw_direct_avx512>,
@@ -253,7 +256,8 @@ const ConvImpl kBackwardDataList[] = {
      plan_wino<plan_winograd_backward_data, false>, run_wino_data},
     {"winograd_f2x3__scalar", winograd_fits_backward_data, wino_data_picks, true,
      plan_wino<plan_winograd_backward_data, true>, run_wino_data},
-    {"dw_blocked__avx512", dwb<kDwb512>, dwb_picks<kDwb512>, false, plan_dwb<kDwb512, false>, run_dwb_data<kDwb512>},
+    {"dw_blocked__avx512", dwb<kDwb512>, dwb_picks<kDwb512>, false, plan_dwb<kDwb512, false>,
+     run_dwb_data<kDwb512>},
     {"dw_blocked__avx2", dwb<kDwb2>, dwb_picks<kDwb2>, false, plan_dwb<kDwb2, false>, run_dwb_data<kDwb2>},
     {"dw_blocked__scalar", dwb<kDwbScalar>, never, false, plan_dwb<kDwbScalar, false>, run_dwb_data<kDwbScalar>},
     {"dw_direct__avx512", dw_direct_avx512_active, dw_data_512_picks, false,
@@ -289,8 +293,10 @@ const ConvImpl kBackwardWeightsList[] = {
      plan_wino<plan_winograd_backward_weights, false>, run_wino_wgt},
     {"winograd_f2x3__scalar", winograd_fits_backward_weights, wino_wgt_picks, true,
      plan_wino<plan_winograd_backward_weights, true>, run_wino_wgt},
-    {"dw_blocked__avx512", dwb<kDwb512>, dwb_picks<kDwb512>, false, plan_dwb<kDwb512, true>, run_dwb_wgt<kDwb512>},
-    {"dw_blocked__avx2", dwb<kDwb2>, dwb_picks<kDwb2>, false, plan_dwb<kDwb2, true>, run_dwb_wgt<kDwb2>},
+    // depthwise, output rows narrower than 32 columns (longer rows: dw_direct's in-place row dot products)
+    {"dw_blocked__avx512", dwb<kDwb512>, dwb_wgt_picks<kDwb512>, false, plan_dwb<kDwb512, true>,
+     run_dwb_wgt<kDwb512>},
+    {"dw_blocked__avx2", dwb<kDwb2>, dwb_wgt_picks<kDwb2>, false, plan_dwb<kDwb2, true>, run_dwb_wgt<kDwb2>},
     {"dw_blocked__scalar", dwb<kDwbScalar>, never, false, plan_dwb<kDwbScalar, true>, run_dwb_wgt<kDwbScalar>},
     {"dw_direct__avx512", dw_direct_avx512_active, dw_wgt_512_picks, false, plan_wgt<ConvKernel::dw_direct_avx512>,
      run_wgt},
