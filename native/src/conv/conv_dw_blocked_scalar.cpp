@@ -2,6 +2,7 @@
 // scratch is then the zero-padded plane itself).
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "conv/conv_direct.h"
