@@ -369,6 +369,8 @@ void check_picks() {
     expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, blk, blk, dw, "depthwise 3x3");
     expect_pick({1, 96, 112, 112, 96, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 96}, blk, blk, dw, "depthwise 3x3 s2");
     expect_pick({1, 96, 12, 300, 96, 9, 9, 1, 1, 4, 4, 4, 4, 1, 1, 96}, dw, dw, dw, "depthwise 9x9, long rows");
+    // planes beyond the blocked kernels' scratch bound (2^15 cells): the row kernels
+    expect_pick({1, 32, 224, 224, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, dw, dw, dw, "depthwise 3x3 224x224");
     expect_pick({8, 144, 56, 56, 144, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 144}, blk, blk, blk, "depthwise 5x5 s2 asym");
     expect_pick({8, 960, 7, 7, 960, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 960}, blk, blk, blk, "depthwise 3x3 7x7");
     expect_pick({8, 672, 14, 14, 672, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 672}, blk, blk, blk, "depthwise 5x5 s2 14x14");

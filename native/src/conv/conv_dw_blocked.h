@@ -44,10 +44,11 @@ struct DwBlockedSides {
     int64_t i_lo, hd, j_lo, wd;
 };
 
-// Sides for g; false when a scratch plane would exceed kDwBlockedMaxCells (huge padding or dilation: the
-// border would dominate; those keep the other kernels).
+// Sides for g; false when a scratch plane would exceed kDwBlockedMaxCells: planes beyond 181 x 181, or huge
+// padding or dilation (the border would dominate) keep the other kernels. The bound holds a task's scratch to
+// 4 MiB per thread on AVX-512 (two planes of 2^15 cells x 16 lanes), 2 MiB on AVX2.
 bool dw_blocked_sides(const ConvGeo &g, DwBlockedSides &s);
-constexpr int64_t kDwBlockedMaxCells = int64_t(1) << 16;
+constexpr int64_t kDwBlockedMaxCells = int64_t(1) << 15;
 
 // Depthwise (one input and one output channel per group) with scratch planes within bounds.
 bool dw_blocked_fits(const ConvGeo &g);
