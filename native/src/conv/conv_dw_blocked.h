@@ -12,7 +12,8 @@
 //
 // Padded taps: the zero border is multiplied like any input. That changes no finite result, but a zero times an
 // infinite or NaN weight (forward, backward data) or dy (backward weights) is NaN where the definition has no
-// term; channels with such a value are recomputed by the definition's loops (conv_direct.h).
+// term; channels with a non-finite weight (forward, backward data) or a non-finite weight gradient (backward
+// weights: such a NaN always shows there) are recomputed by the definition's loops (conv_direct.h).
 #ifndef CONV4J_CONV_DW_BLOCKED_H
 #define CONV4J_CONV_DW_BLOCKED_H
 
