@@ -363,11 +363,10 @@ void check_picks() {
     // backward weights from 8 output columns (conv_dw.h); shorter rows keep the plain loops (not depthwise)
     const char *dw = v512 ? "dw_direct__avx512" : v2 ? "dw_direct__avx2" : "grouped_direct__scalar";
     const char *gd = "grouped_direct__scalar";
-    // depthwise up to 7x7: the channel-blocked kernels (conv_dw_blocked.h) forward and backward data; backward
-    // weights where output rows are narrower than 32 columns, dw_direct's row dot products on longer rows
+    // depthwise up to 7x7 on planes within the scratch bound: the channel-blocked kernels (conv_dw_blocked.h)
     const char *blk = v512 ? "dw_blocked__avx512" : v2 ? "dw_blocked__avx2" : gd;
-    expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, blk, blk, dw, "depthwise 3x3");
-    expect_pick({1, 96, 112, 112, 96, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 96}, blk, blk, dw, "depthwise 3x3 s2");
+    expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, blk, blk, blk, "depthwise 3x3");
+    expect_pick({1, 96, 112, 112, 96, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 96}, blk, blk, blk, "depthwise 3x3 s2");
     expect_pick({1, 96, 12, 300, 96, 9, 9, 1, 1, 4, 4, 4, 4, 1, 1, 96}, dw, dw, dw, "depthwise 9x9, long rows");
     // planes beyond the blocked kernels' scratch bound (2^15 cells): the row kernels
     expect_pick({1, 32, 224, 224, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, dw, dw, dw, "depthwise 3x3 224x224");

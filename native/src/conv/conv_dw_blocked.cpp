@@ -50,7 +50,6 @@ bool dw_blocked_fits(const ConvGeo &g) {
 }
 
 bool dw_blocked_pays(const ConvGeo &g) { return g.kh <= 7 && g.kw <= 7; }
-bool dw_blocked_pays_backward_weights(const ConvGeo &g) { return dw_blocked_pays(g) && g.wout < 32; }
 
 bool dw_blocked_avx2_active(const ConvGeo &g) {
     return dw_blocked_fits(g) && dw_blocked_avx2() != nullptr && cpu_use_avx2_fma();

@@ -54,15 +54,12 @@ constexpr int64_t kDwBlockedMaxCells = int64_t(1) << 15;
 // Depthwise (one input and one output channel per group) with scratch planes within bounds.
 bool dw_blocked_fits(const ConvGeo &g);
 
-// Where the blocked kernels are the choice, filters up to 7x7 (the per-tap weight vectors stay in L1 with the
-// block). Forward and backward data: any plane within the scratch bound. With the lanes on channels no row has
+// Where the blocked kernels are the choice: depthwise filters up to 7x7 (the per-tap weight vectors stay in L1
+// with the block), any plane within the scratch bound, all three directions. With the lanes on channels no row has
 // masked edges and stride 2 needs no shuffles, while the transposes cost about two vector moves per element
-// against 9 to 25 FMAs per output; dw_direct's row vectors lose to that even on 112-wide rows. Backward weights:
-// output rows narrower than 32 columns. On longer rows dw_direct's per-tap dot products run along the rows in
-// place, in whole vectors, and blocking would add two transposes per image (x and dy) and, on 56-wide planes and
-// up, a scratch beyond L2.
+// against 9 to 25 FMAs per output; dw_direct's row vectors lose to that even on 112-wide rows (measured in all
+// three directions, back to back).
 bool dw_blocked_pays(const ConvGeo &g);
-bool dw_blocked_pays_backward_weights(const ConvGeo &g);
 
 // Whether each flavour runs here: fits, compiled in, and the ISA cap allows it.
 bool dw_blocked_avx2_active(const ConvGeo &g);

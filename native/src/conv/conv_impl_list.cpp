@@ -37,8 +37,7 @@ bool dw_data_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_d
 bool dw_wgt_512_picks(const ConvGeo &g) { return dw_direct_avx512_active(g) && dw_direct_pays_backward_weights(g); }
 bool dw_wgt_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_direct_pays_backward_weights(g); }
 
-// --- the channel-blocked depthwise kernels (conv_dw_blocked.h): filters up to 7x7; backward weights only where
-// output rows are narrow ---
+// --- the channel-blocked depthwise kernels (conv_dw_blocked.h): filters up to 7x7 ---
 using DwbFlavour = const DwBlockedKernels *(*)();
 template <DwbFlavour F>
 bool dwb(const ConvGeo &g) {
@@ -48,8 +47,6 @@ bool dwb(const ConvGeo &g) {
 }
 template <DwbFlavour F>
 bool dwb_picks(const ConvGeo &g) { return dwb<F>(g) && dw_blocked_pays(g); }
-template <DwbFlavour F>
-bool dwb_wgt_picks(const ConvGeo &g) { return dwb<F>(g) && dw_blocked_pays_backward_weights(g); }
 template <DwbFlavour F, bool Weights>
 ConvImplPlan plan_dwb(const ConvGeo &g, int) {
     ConvImplPlan p;
@@ -293,10 +290,9 @@ const ConvImpl kBackwardWeightsList[] = {
      plan_wino<plan_winograd_backward_weights, false>, run_wino_wgt},
     {"winograd_f2x3__scalar", winograd_fits_backward_weights, wino_wgt_picks, true,
      plan_wino<plan_winograd_backward_weights, true>, run_wino_wgt},
-    // depthwise, output rows narrower than 32 columns (longer rows: dw_direct's in-place row dot products)
-    {"dw_blocked__avx512", dwb<kDwb512>, dwb_wgt_picks<kDwb512>, false, plan_dwb<kDwb512, true>,
-     run_dwb_wgt<kDwb512>},
-    {"dw_blocked__avx2", dwb<kDwb2>, dwb_wgt_picks<kDwb2>, false, plan_dwb<kDwb2, true>, run_dwb_wgt<kDwb2>},
+    // depthwise up to 7x7, each channel block's sums over images, rows and columns in one task, in order
+    {"dw_blocked__avx512", dwb<kDwb512>, dwb_picks<kDwb512>, false, plan_dwb<kDwb512, true>, run_dwb_wgt<kDwb512>},
+    {"dw_blocked__avx2", dwb<kDwb2>, dwb_picks<kDwb2>, false, plan_dwb<kDwb2, true>, run_dwb_wgt<kDwb2>},
     {"dw_blocked__scalar", dwb<kDwbScalar>, never, false, plan_dwb<kDwbScalar, true>, run_dwb_wgt<kDwbScalar>},
     {"dw_direct__avx512", dw_direct_avx512_active, dw_wgt_512_picks, false, plan_wgt<ConvKernel::dw_direct_avx512>,
      run_wgt},
