@@ -28,7 +28,14 @@ std::vector<Conv> depthwise_shapes() {
             {1, 4, 5, 64, 4, 1, 3, 1, 4, 0, 0, 1, 1, 1, 1, 4},        // stride 4
             {1, 12, 10, 70, 12, 3, 3, 1, 2, 1, 1, 0, 2, 1, 2, 4},     // 3 in, 3 out per group, s2, dilation 2
             {1, 16, 12, 100, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16},   // depth multiplier 2, long rows
-            {1, 3, 9, 40, 3, 3, 3, 2, 2, 0, 1, 0, 1, 1, 1, 3}};       // s2, padding only bottom/right
+            {1, 3, 9, 40, 3, 3, 3, 2, 2, 0, 1, 0, 1, 1, 1, 3},        // s2, padding only bottom/right
+            // narrow planes, channel counts that fill no block of 8 or 16 (dw_blocked's partial last block)
+            {2, 20, 14, 14, 20, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 20},   // 5x5 s2, TF same padding
+            {1, 40, 7, 7, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 40},     // 3x3 on 7x7
+            {2, 24, 13, 11, 24, 3, 3, 2, 2, 0, 1, 0, 1, 1, 1, 24},   // s2, odd sides, bottom/right padding
+            {1, 17, 14, 14, 17, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 17},   // dilation 2
+            {1, 33, 9, 10, 33, 5, 3, 2, 1, 2, 1, 0, 2, 1, 2, 33},    // 5x3, mixed strides and dilations
+            {3, 16, 28, 28, 16, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 16}};  // 5x5 s1 on 28x28, whole blocks
 }
 
 std::vector<Conv> shapes(std::mt19937 &rng) {
@@ -99,11 +106,12 @@ void check_entry(std::mt19937 &rng, const Conv &c, int dir, int index) {
                                   : dir == C4J_CONV_BACKWARD_DATA ? ref_conv_backward_data(c, dy, w)
                                                                   : ref_conv_backward_weights(c, dy, x);
     const std::string name = c4j_conv2d_impl_name(dir, index);
-    // the grouped implicit GEMM promises weight gradients independent of the thread count, to the bit, and so
-    // does the 1x1 GEMM where it cuts dy into output-channel blocks (more output than input channels)
+    // the grouped implicit GEMM and the blocked depthwise kernels promise weight gradients independent of the
+    // thread count, to the bit, and so does the 1x1 GEMM where it cuts dy into output-channel blocks (more output
+    // than input channels)
     const bool pointwise = c.kh == 1 && c.kw == 1 && c.sh == 1 && c.sw == 1 && c.pt + c.pb + c.pl + c.pr == 0;
     const bool same_bits = dir == C4J_CONV_BACKWARD_WEIGHTS &&
-                           (name.rfind("igemm_grouped", 0) == 0 ||
+                           (name.rfind("igemm_grouped", 0) == 0 || name.rfind("dw_blocked", 0) == 0 ||
                             (name == "im2col_sgemm" && pointwise && c.cout > c.cin));
     std::vector<float> first;
     for (int parts = 1; parts <= 3; ++parts) {
@@ -376,13 +384,20 @@ void check_picks() {
     expect_pick({1, 3, 224, 224, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, few, "im2col_sgemm", few, "first layer (VGG-16)");
     expect_pick({256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1}, few, few, few, "LeNet 6 -> 16");
     // the vectorised direct kernels: forward from 32 output columns, backward data from 32 dx columns at unit stride,
-    // backward weights from 8 output columns (conv_dw.h); shorter rows keep the plain loops
+    // backward weights from 8 output columns (conv_dw.h); shorter rows keep the plain loops (not depthwise)
     const char *dw = v512 ? "dw_direct__avx512" : v2 ? "dw_direct__avx2" : "grouped_direct__scalar";
     const char *gd = "grouped_direct__scalar";
-    expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, dw, dw, dw, "depthwise 3x3");
-    expect_pick({1, 96, 112, 112, 96, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 96}, dw, gd, dw, "depthwise 3x3 s2");
-    expect_pick({8, 144, 56, 56, 144, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 144}, gd, gd, dw, "depthwise 5x5 s2 asym");
-    expect_pick({8, 960, 7, 7, 960, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 960}, gd, gd, gd, "depthwise 3x3 7x7");
+    // depthwise up to 7x7 on planes within the scratch bound: the channel-blocked kernels (conv_dw_blocked.h)
+    const char *blk = v512 ? "dw_blocked__avx512" : v2 ? "dw_blocked__avx2" : gd;
+    expect_pick({1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144}, blk, blk, blk, "depthwise 3x3");
+    expect_pick({1, 96, 112, 112, 96, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 96}, blk, blk, blk, "depthwise 3x3 s2");
+    expect_pick({1, 96, 12, 300, 96, 9, 9, 1, 1, 4, 4, 4, 4, 1, 1, 96}, dw, dw, dw, "depthwise 9x9, long rows");
+    // planes beyond the blocked kernels' scratch bound (2^15 cells): the row kernels
+    expect_pick({1, 32, 224, 224, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, dw, dw, dw, "depthwise 3x3 224x224");
+    expect_pick({8, 144, 56, 56, 144, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 144}, blk, blk, blk, "depthwise 5x5 s2 asym");
+    expect_pick({8, 960, 7, 7, 960, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 960}, blk, blk, blk, "depthwise 3x3 7x7");
+    expect_pick({8, 672, 14, 14, 672, 5, 5, 2, 2, 1, 2, 1, 2, 1, 1, 672}, blk, blk, blk, "depthwise 5x5 s2 14x14");
+    expect_pick({1, 576, 14, 14, 576, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 576}, blk, blk, blk, "depthwise 3x3 14x14");
     expect_pick({8, 128, 56, 56, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, dw, dw, dw, "grouped 4 ch/group");
     expect_pick({8, 256, 28, 28, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 32}, v512 ? "igemm_rows__avx512" : phase,
                 v512 ? "igemm_rows__avx512" : phase,  // 8 input channels per group: the transposed kernel
@@ -466,7 +481,8 @@ void suite_impl_list() {
             std::vector<int32_t> d = c.desc();
             for (int i = 0; i < count; ++i) {
                 const std::string name = c4j_conv2d_impl_name(dir, i);
-                const bool direct = name.rfind("dw_direct", 0) == 0 || name.rfind("grouped_direct", 0) == 0;
+                const bool direct = name.rfind("dw_direct", 0) == 0 || name.rfind("grouped_direct", 0) == 0 ||
+                                    name.rfind("dw_blocked", 0) == 0;
                 if (!direct || c4j_conv2d_impl_applies(d.data(), dir, i) != 1) continue;
                 check_direct_nonfinite(rng, c, dir, i);
                 ++nonfinite;

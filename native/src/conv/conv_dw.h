@@ -47,11 +47,13 @@ bool dw_phase_planes_fit(const ConvGeo &g, int width);
 // at most kDwMaxStride.
 bool dw_direct_fits(const ConvGeo &g);
 
-// Where the vectorised kernels are the choice over the plain loops (grouped_direct): rows long enough that whole
-// vectors dominate the masked edges and per-row set-up. Forward: at least 32 output columns. Backward data: unit
-// horizontal stride and at least 32 dx columns (with stride 2 each block's few taps per phase leave the loop
-// overhead dominant). Backward weights: at least 8 output columns, one whole AVX2 vector (every tap a dot product
-// along the row; shorter rows are all masked tail).
+// Where the vectorised kernels are the choice over the plain loops (grouped_direct), for the layers the channel-
+// blocked kernels above them in the lists leave (conv_dw_blocked.h: depthwise up to 7x7 on planes within its
+// scratch bound; here depth multipliers, few channels per group, larger filters and planes): rows long enough
+// that whole vectors dominate the masked edges and per-row set-up. Forward: at least 32 output columns. Backward
+// data: unit horizontal stride and at least 32 dx columns (with stride 2 each block's few taps per phase leave the
+// loop overhead dominant). Backward weights: at least 8 output columns, one whole AVX2 vector (every tap a dot
+// product along the row; shorter rows are all masked tail).
 bool dw_direct_pays_forward(const ConvGeo &g);
 bool dw_direct_pays_backward_data(const ConvGeo &g);
 bool dw_direct_pays_backward_weights(const ConvGeo &g);

@@ -1,14 +1,14 @@
 // The convolution implementation lists (see conv_impl_list.h). Reading order is preference order: the grouped
 // implicit GEMM on AVX2 (ResNeXt-like groups), Winograd where it pays, the direct kernels for few output channels
-// per group (vectorised along rows, then the
-// plain loops), conv4j's implicit GEMMs for
-// short filters, the 1x1 GEMM, and im2col + sgemm, which computes everything. Each "applies" asks the ISA cap
+// per group (depthwise on channel blocks, then vectorised along rows, then the plain loops), conv4j's implicit
+// GEMMs for short filters, the 1x1 GEMM, and im2col + sgemm, which computes everything. Each "applies" asks the ISA cap
 // (runtime/cpu_features.h) through the kernel family's own *_active() check, so one cap governs every entry.
 #include "conv/conv_impl_list.h"
 
 #include <cstring>
 
 #include "conv/conv_dw.h"
+#include "conv/conv_dw_blocked.h"
 #include "conv/conv_igemm_dense.h"
 #include "conv/conv_igemm_grouped.h"
 #include "conv/conv_igemm_phase.h"
@@ -36,6 +36,36 @@ bool dw_data_512_picks(const ConvGeo &g) { return dw_direct_avx512_active(g) && 
 bool dw_data_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_direct_pays_backward_data(g); }
 bool dw_wgt_512_picks(const ConvGeo &g) { return dw_direct_avx512_active(g) && dw_direct_pays_backward_weights(g); }
 bool dw_wgt_2_picks(const ConvGeo &g) { return dw_direct_avx2_active(g) && dw_direct_pays_backward_weights(g); }
+
+// --- the channel-blocked depthwise kernels (conv_dw_blocked.h): filters up to 7x7 ---
+using DwbFlavour = const DwBlockedKernels *(*)();
+template <DwbFlavour F>
+bool dwb(const ConvGeo &g) {
+    if (F == dw_blocked_avx512) return dw_blocked_avx512_active(g);
+    if (F == dw_blocked_avx2) return dw_blocked_avx2_active(g);
+    return dw_blocked_fits(g);
+}
+template <DwbFlavour F>
+bool dwb_picks(const ConvGeo &g) { return dwb<F>(g) && dw_blocked_pays(g); }
+template <DwbFlavour F, bool Weights>
+ConvImplPlan plan_dwb(const ConvGeo &g, int) {
+    ConvImplPlan p;
+    p.tasks = dw_blocked_tasks(g, F()->width, Weights);
+    return p;
+}
+template <DwbFlavour F>
+int run_dwb_fwd(const ConvGeo &g, const ConvImplPlan &, const ConvOperands &o, int64_t t0, int64_t t1) {
+    return F()->forward(g, o.a, o.b, o.bias, o.out, t0, t1);
+}
+template <DwbFlavour F>
+int run_dwb_data(const ConvGeo &g, const ConvImplPlan &, const ConvOperands &o, int64_t t0, int64_t t1) {
+    return F()->backward_data(g, o.a, o.b, o.out, t0, t1);
+}
+template <DwbFlavour F>
+int run_dwb_wgt(const ConvGeo &g, const ConvImplPlan &, const ConvOperands &o, int64_t t0, int64_t t1) {
+    return F()->backward_weights(g, o.a, o.b, o.out, t0, t1);
+}
+constexpr DwbFlavour kDwb512 = dw_blocked_avx512, kDwb2 = dw_blocked_avx2, kDwbScalar = dw_blocked_scalar;
 
 // --- Winograd F(2x2, 3x3): the AVX-512 transforms, or the portable ones with OpenBLAS's GEMMs ---
 bool wino_fwd_512(const ConvGeo &g) { return winograd_fits_forward(g) && cpu_use_avx512(); }
@@ -181,6 +211,11 @@ const ConvImpl kForwardList[] = {
      run_wino_fwd},
     {"winograd_f2x3__scalar", winograd_fits_forward, wino_fwd_picks, true, plan_wino<plan_winograd_forward, true>,
      run_wino_fwd},
+    // depthwise, filters up to 7x7: lanes are channels, so no row has masked edges and stride 2 no shuffles
+    {"dw_blocked__avx512", dwb<kDwb512>, dwb_picks<kDwb512>, false, plan_dwb<kDwb512, false>,
+     run_dwb_fwd<kDwb512>},
+    {"dw_blocked__avx2", dwb<kDwb2>, dwb_picks<kDwb2>, false, plan_dwb<kDwb2, false>, run_dwb_fwd<kDwb2>},
+    {"dw_blocked__scalar", dwb<kDwbScalar>, never, false, plan_dwb<kDwbScalar, false>, run_dwb_fwd<kDwbScalar>},
     {"dw_direct__avx512", dw_direct_avx512_active, dw_fwd_512_picks, false, plan_fwd<ConvKernel::dw_direct_avx512>,
      run_fwd},
     {"dw_direct__avx2", dw_direct_avx2_active, dw_fwd_2_picks, false, plan_fwd<ConvKernel::dw_direct_avx2>, run_fwd},
@@ -218,6 +253,10 @@ const ConvImpl kBackwardDataList[] = {
      plan_wino<plan_winograd_backward_data, false>, run_wino_data},
     {"winograd_f2x3__scalar", winograd_fits_backward_data, wino_data_picks, true,
      plan_wino<plan_winograd_backward_data, true>, run_wino_data},
+    {"dw_blocked__avx512", dwb<kDwb512>, dwb_picks<kDwb512>, false, plan_dwb<kDwb512, false>,
+     run_dwb_data<kDwb512>},
+    {"dw_blocked__avx2", dwb<kDwb2>, dwb_picks<kDwb2>, false, plan_dwb<kDwb2, false>, run_dwb_data<kDwb2>},
+    {"dw_blocked__scalar", dwb<kDwbScalar>, never, false, plan_dwb<kDwbScalar, false>, run_dwb_data<kDwbScalar>},
     {"dw_direct__avx512", dw_direct_avx512_active, dw_data_512_picks, false,
      plan_data<ConvKernel::dw_direct_avx512>, run_data},
     {"dw_direct__avx2", dw_direct_avx2_active, dw_data_2_picks, false, plan_data<ConvKernel::dw_direct_avx2>,
@@ -251,6 +290,10 @@ const ConvImpl kBackwardWeightsList[] = {
      plan_wino<plan_winograd_backward_weights, false>, run_wino_wgt},
     {"winograd_f2x3__scalar", winograd_fits_backward_weights, wino_wgt_picks, true,
      plan_wino<plan_winograd_backward_weights, true>, run_wino_wgt},
+    // depthwise up to 7x7, each channel block's sums over images, rows and columns in one task, in order
+    {"dw_blocked__avx512", dwb<kDwb512>, dwb_picks<kDwb512>, false, plan_dwb<kDwb512, true>, run_dwb_wgt<kDwb512>},
+    {"dw_blocked__avx2", dwb<kDwb2>, dwb_picks<kDwb2>, false, plan_dwb<kDwb2, true>, run_dwb_wgt<kDwb2>},
+    {"dw_blocked__scalar", dwb<kDwbScalar>, never, false, plan_dwb<kDwbScalar, true>, run_dwb_wgt<kDwbScalar>},
     {"dw_direct__avx512", dw_direct_avx512_active, dw_wgt_512_picks, false, plan_wgt<ConvKernel::dw_direct_avx512>,
      run_wgt},
     {"dw_direct__avx2", dw_direct_avx2_active, dw_wgt_2_picks, false, plan_wgt<ConvKernel::dw_direct_avx2>, run_wgt},

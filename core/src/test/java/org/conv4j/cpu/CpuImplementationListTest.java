@@ -88,7 +88,11 @@ class CpuImplementationListTest {
             new Shape(1, 4, 14, 14, 4, 3, 1, 2, 2, 2, 2, 2, 4),        // dilation 2
             new Shape(2, 5, 7, 7, 5, 5, 1, 2, 2, 2, 2, 1, 5),          // 5x5 on 7x7, narrower than a vector
             new Shape(2, 6, 28, 29, 6, 5, 2, 1, 2, 1, 2, 1, 6),        // 5x5 s2, TF same padding (asymmetric)
-            new Shape(1, 8, 40, 67, 8, 5, 2, 2, 2, 2, 2, 1, 8));       // 5x5 s2, 34 outputs a row
+            new Shape(1, 8, 40, 67, 8, 5, 2, 2, 2, 2, 2, 1, 8),        // 5x5 s2, 34 outputs a row
+            // narrow depthwise planes, channels that fill no block of 8 or 16 (dw_blocked's partial last block)
+            new Shape(2, 20, 14, 14, 20, 5, 2, 1, 2, 1, 2, 1, 20),     // 5x5 s2, TF same padding
+            new Shape(1, 40, 7, 7, 40, 3, 1, 1, 1, 1, 1, 1, 40),       // 3x3 on 7x7
+            new Shape(1, 17, 14, 14, 17, 3, 1, 2, 2, 2, 2, 2, 17));    // dilation 2
 
     private static float[] random(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -201,12 +205,17 @@ class CpuImplementationListTest {
         expect(cpu, new Shape(1, 3, 224, 224, 64, 3, 1, 1, 1, 1, 1, 1, 1), few, gemm, few);             // vgg16.00
         expect(cpu, new Shape(256, 6, 14, 14, 16, 5, 1, 0, 0, 0, 0, 1, 1), few, few, few);              // LeNet 6->16
         // dw_direct: forward from 32 output columns, backward data from 32 dx columns at unit stride, backward weights
-        // from 8 output columns; shorter rows keep the plain loops
+        // from 8 output columns; shorter rows (not depthwise) keep the plain loops
         String plain = "grouped_direct__scalar";
-        expect(cpu, new Shape(1, 144, 56, 56, 144, 3, 1, 1, 1, 1, 1, 1, 144), gd, gd, gd);               // depthwise
-        expect(cpu, new Shape(1, 96, 112, 112, 96, 3, 2, 1, 1, 1, 1, 1, 96), gd, plain, gd);             // dw s2
-        expect(cpu, new Shape(8, 144, 56, 56, 144, 5, 2, 1, 2, 1, 2, 1, 144), plain, plain, gd);         // dw 5x5 s2
-        expect(cpu, new Shape(8, 960, 7, 7, 960, 3, 1, 1, 1, 1, 1, 1, 960), plain, plain, plain);        // dw 7x7
+        // depthwise up to 7x7 on planes within the scratch bound: the channel-blocked kernels (conv_dw_blocked.h)
+        String blk = v512 ? "dw_blocked__avx512" : v2 ? "dw_blocked__avx2" : plain;
+        expect(cpu, new Shape(1, 144, 56, 56, 144, 3, 1, 1, 1, 1, 1, 1, 144), blk, blk, blk);            // depthwise
+        expect(cpu, new Shape(1, 96, 112, 112, 96, 3, 2, 1, 1, 1, 1, 1, 96), blk, blk, blk);             // dw s2
+        expect(cpu, new Shape(1, 32, 224, 224, 32, 3, 1, 1, 1, 1, 1, 1, 32), gd, gd, gd);                // > 2^15 cells
+        expect(cpu, new Shape(8, 144, 56, 56, 144, 5, 2, 1, 2, 1, 2, 1, 144), blk, blk, blk);            // dw 5x5 s2
+        expect(cpu, new Shape(8, 960, 7, 7, 960, 3, 1, 1, 1, 1, 1, 1, 960), blk, blk, blk);              // dw 7x7
+        expect(cpu, new Shape(8, 672, 14, 14, 672, 5, 2, 1, 2, 1, 2, 1, 672), blk, blk, blk);            // effb0.36
+        expect(cpu, new Shape(1, 576, 14, 14, 576, 3, 1, 1, 1, 1, 1, 1, 576), blk, blk, blk);            // dw 14x14
         expect(cpu, new Shape(8, 128, 56, 56, 128, 3, 1, 1, 1, 1, 1, 1, 32), gd, gd, gd);                // 4 ch/group
         expect(cpu, new Shape(8, 256, 28, 28, 256, 3, 1, 1, 1, 1, 1, 1, 32),
                 v512 ? igemm : phase, v512 ? igemm : phase, v512 ? igemm : phase);                  // 8 ch/group
