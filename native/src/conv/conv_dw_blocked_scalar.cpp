@@ -13,12 +13,7 @@
 namespace c4j {
 namespace dwb_scalar {
 namespace {
-using vf = float;
-constexpr int W = 1;
-inline vf load(const float *p) { return *p; }
-inline void store(float *p, vf v) { *p = v; }
-inline vf splat(float s) { return s; }
-inline vf fmadd(vf a, vf b, vf c) { return a * b + c; }
+#include "isa/vec_scalar.inc"
 // Never called with one lane (the body transposes in steps of 8 only where W >= 8).
 inline void tr8(const float *, int64_t, float *, int64_t) {}
 inline void tr8_cols(const float *, int64_t, float *, int64_t, int) {}

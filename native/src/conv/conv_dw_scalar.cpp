@@ -10,12 +10,7 @@
 namespace c4j {
 namespace dw_scalar {
 namespace {
-using vf = float;
-constexpr int W = 1;
-inline vf load(const float *p) { return *p; }
-inline void store(float *p, vf v) { *p = v; }
-inline vf splat(float s) { return s; }
-inline vf fmadd(vf a, vf b, vf c) { return a * b + c; }
+#include "isa/vec_scalar.inc"
 inline double hsum(vf v) { return v; }
 template <int S>
 inline vf load_s(const float *p, int) { return *p; }

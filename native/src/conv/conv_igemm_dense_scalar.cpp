@@ -7,13 +7,8 @@
 namespace c4j {
 namespace dg_scalar {
 namespace {
-using vf = float;
+#include "isa/vec_scalar.inc"
 using vm = bool;
-constexpr int W = 1;
-inline vf load(const float *p) { return *p; }
-inline void store(float *p, vf v) { *p = v; }
-inline vf splat(float s) { return s; }
-inline vf fmadd(vf a, vf b, vf c) { return a * b + c; }
 inline vm lanes(int64_t lo, int64_t hi) { return lo <= 0 && 0 < hi; }
 inline vf mload(const float *p, vm m) { return m ? *p : 0.f; }
 inline vf blend(vm m, vf a, vf b) { return m ? a : b; }

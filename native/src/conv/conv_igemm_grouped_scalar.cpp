@@ -4,12 +4,7 @@
 namespace c4j {
 namespace igg_scalar {
 namespace {
-using vf = float;
-constexpr int W = 1;
-inline vf load(const float *p) { return *p; }
-inline void store(float *p, vf v) { *p = v; }
-inline vf splat(float s) { return s; }
-inline vf fmadd(vf a, vf b, vf c) { return a * b + c; }
+#include "isa/vec_scalar.inc"
 inline void gather2_impl(const float *src, float *dst, int64_t n) {
     for (int64_t m = 0; m < n; ++m) dst[m] = src[2 * m];
 }

@@ -11,12 +11,7 @@
 namespace c4j {
 namespace ig_scalar {
 namespace {
-using vf = float;
-constexpr int W = 1;
-inline vf load(const float *p) { return *p; }
-inline void store(float *p, vf v) { *p = v; }
-inline vf splat(float s) { return s; }
-inline vf fmadd(vf a, vf b, vf c) { return a * b + c; }
+#include "isa/vec_scalar.inc"
 [[maybe_unused]] inline double hsum(vf v) { return v; }
 }  // namespace
 }  // namespace ig_scalar
