@@ -200,43 +200,53 @@ void s1_tap_init(float *tp, int64_t floats) {
 
 void s1_stack_init(float *stack, int64_t floats, float border) { std::fill(stack, stack + floats, border); }
 
-int s1_max_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
+namespace {
+
+int64_t plane_of(const S1Geo &s) { return static_cast<int64_t>(s.h) * s.w; }
+int64_t oplane_of(const S1Geo &s) { return static_cast<int64_t>(s.hout) * s.wout; }
+
+// Planes per group for the task range [t0, t1): s1_group, at most the range.
+int task_group(const S1Geo &s, int64_t t0, int64_t t1) {
+    return static_cast<int>(std::min<int64_t>(s1_group(s), t1 - t0));
+}
+
+// fn(t, n) for the groups of planes [t, t + n) of [t0, t1), in order.
+template <class Fn>
+void for_groups(int64_t t0, int64_t t1, int group, Fn fn) {
+    for (int64_t t = t0; t < t1; t += group) fn(t, static_cast<int>(std::min<int64_t>(group, t1 - t)));
+}
+
+// The max forward drivers' common part: one -inf-bordered stack, fn(s, stack, t, n) per group of planes.
+template <class Fn>
+int max_stack_groups(const PoolGeo &g, int64_t t0, int64_t t1, Fn fn) {
     const S1Geo s = s1_geo(g);
-    const int group = static_cast<int>(std::min<int64_t>(s1_group(s), t1 - t0));
+    const int group = task_group(s, t0, t1);
     if (group < 1) return C4J_OK;
     const int64_t floats = s1_stack_floats(s, group);
     FloatBuffer stack(floats);
     if (!stack.ok()) return C4J_ERR_OUT_OF_MEMORY;
     s1_stack_init(stack.get(), floats, -std::numeric_limits<float>::infinity());
-    const PoolS1Kernels &k = pool_s1();
-    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
-    for (int64_t t = t0; t < t1; t += group) {
-        const int n = static_cast<int>(std::min<int64_t>(group, t1 - t));
-        k.max_forward(s, x + t * plane, n, stack.get(), y + t * oplane);
-    }
+    for_groups(t0, t1, group, [&](int64_t t, int n) { fn(s, stack.get(), t, n); });
     return C4J_OK;
 }
 
+}  // namespace
+
+int s1_max_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
+    return max_stack_groups(g, t0, t1, [&](const S1Geo &s, float *stack, int64_t t, int n) {
+        pool_s1().max_forward(s, x + t * plane_of(s), n, stack, y + t * oplane_of(s));
+    });
+}
+
 int s1_argmax_tasks(const PoolGeo &g, const float *x, float *vals, int32_t *idx, int64_t t0, int64_t t1) {
-    const S1Geo s = s1_geo(g);
-    const int group = static_cast<int>(std::min<int64_t>(s1_group(s), t1 - t0));
-    if (group < 1) return C4J_OK;
-    const int64_t floats = s1_stack_floats(s, group);
-    FloatBuffer stack(floats);
-    if (!stack.ok()) return C4J_ERR_OUT_OF_MEMORY;
-    s1_stack_init(stack.get(), floats, -std::numeric_limits<float>::infinity());
-    const PoolS1Kernels &k = pool_s1();
-    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
-    for (int64_t t = t0; t < t1; t += group) {
-        const int n = static_cast<int>(std::min<int64_t>(group, t1 - t));
-        k.argmax(s, x + t * plane, n, stack.get(), vals + t * oplane, idx + t * oplane);
-    }
-    return C4J_OK;
+    return max_stack_groups(g, t0, t1, [&](const S1Geo &s, float *stack, int64_t t, int n) {
+        pool_s1().argmax(s, x + t * plane_of(s), n, stack, vals + t * oplane_of(s), idx + t * oplane_of(s));
+    });
 }
 
 int s1_avg_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
     const S1Geo s = s1_geo(g);
-    const int group = static_cast<int>(std::min<int64_t>(s1_group(s), t1 - t0));
+    const int group = task_group(s, t0, t1);
     if (group < 1) return C4J_OK;
     const int64_t floats = s1_stack_floats(s, group);
     FloatBuffer stack(floats), ext(static_cast<int64_t>(s.hout) + s.wout + kSlack);
@@ -246,17 +256,16 @@ int s1_avg_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0,
     for (int i = 0; i < s.hout; ++i) rext[i] = static_cast<float>(row_extent(g, i));
     for (int j = 0; j < s.wout + kSlack; ++j) cext[j] = j < s.wout ? static_cast<float>(col_extent(g, j)) : 1.f;
     const PoolS1Kernels &k = pool_s1();
-    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
-    for (int64_t t = t0; t < t1; t += group) {
-        const int n = static_cast<int>(std::min<int64_t>(group, t1 - t));
+    const int64_t plane = plane_of(s), oplane = oplane_of(s);
+    for_groups(t0, t1, group, [&](int64_t t, int n) {
         k.avg_forward(s, x + t * plane, n, stack.get(), rext, cext, y + t * oplane);
-    }
+    });
     return C4J_OK;
 }
 
 int s1_avg_backward_tasks(const PoolGeo &g, const float *dy, float *dx, int64_t t0, int64_t t1) {
     const S1Geo s = s1_geo(g);
-    const int group = static_cast<int>(std::min<int64_t>(s1_group(s), t1 - t0));
+    const int group = task_group(s, t0, t1);
     if (group < 1) return C4J_OK;
     const int64_t tf = s1_tap_floats(s);
     FloatBuffer tp(tf), inv(static_cast<int64_t>(s.hout) + s.wout + kSlack);
@@ -266,30 +275,28 @@ int s1_avg_backward_tasks(const PoolGeo &g, const float *dy, float *dx, int64_t 
     for (int i = 0; i < s.hout; ++i) rinv[i] = 1.f / static_cast<float>(row_extent(g, i));
     for (int j = 0; j < s.wout + kSlack; ++j) cinv[j] = j < s.wout ? 1.f / static_cast<float>(col_extent(g, j)) : 0.f;
     const PoolS1Kernels &k = pool_s1();
-    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
-    for (int64_t t = t0; t < t1; t += group) {
-        const int n = static_cast<int>(std::min<int64_t>(group, t1 - t));
+    const int64_t plane = plane_of(s), oplane = oplane_of(s);
+    for_groups(t0, t1, group, [&](int64_t t, int n) {
         k.avg_backward(s, dy + t * oplane, n, tp.get(), rinv, cinv, dx + t * plane);
-    }
+    });
     return C4J_OK;
 }
 
 int s1_max_backward_tasks(const PoolGeo &g, const float *dy, const float *x, float *dx, int64_t t0, int64_t t1) {
     const S1Geo s = s1_geo(g);
-    const int group = static_cast<int>(std::min<int64_t>(s1_group(s), t1 - t0));
+    const int group = task_group(s, t0, t1);
     if (group < 1) return C4J_OK;
     const int64_t floats = s1_stack_floats(s, group), tf = s1_tap_floats(s);
-    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    const int64_t plane = plane_of(s), oplane = oplane_of(s);
     FloatBuffer stack(floats), tp(tf), dp(tf);
     if (!stack.ok() || !tp.ok() || !dp.ok()) return C4J_ERR_OUT_OF_MEMORY;
     s1_stack_init(stack.get(), floats, -std::numeric_limits<float>::infinity());
     s1_tap_init(tp.get(), tf);
     std::fill(dp.get(), dp.get() + tf, 0.f);
     const PoolS1Kernels &k = pool_s1();
-    for (int64_t t = t0; t < t1; t += group) {
-        const int n = static_cast<int>(std::min<int64_t>(group, t1 - t));
+    for_groups(t0, t1, group, [&](int64_t t, int n) {
         k.max_backward(s, dy + t * oplane, x + t * plane, n, stack.get(), tp.get(), dp.get(), dx + t * plane);
-    }
+    });
     return C4J_OK;
 }
 
