@@ -149,6 +149,12 @@ public interface Backend {
      * window's first maximal element (row-major order; a NaN beats every number; padded cells never win)
      * within its own {@code [H, W]} input plane.
      *
+     * <p>The indices are a new heap {@code int[]} per call. With G1 (the JVM's default collector) an array
+     * of at least half a heap region (G1 sizes regions from the heap: 2 MiB for a 4-8 GiB heap, so 1 MiB of
+     * indices, 262,144 outputs) is a humongous allocation on freshly committed pages, which can cost more than the pooling itself on
+     * a small layer; {@code -XX:G1HeapRegionSize} above twice the indices' bytes avoids that (the pooling
+     * section of {@code docs/benchmarks.md} measures both).
+     *
      * @param x input {@code [N, C, H, W]} of this backend
      * @param p window size, stride and padding, as for {@link #maxPool2d}
      * @return the output {@code [N, C, H_out, W_out]} and int32 indices of the same shape
