@@ -51,7 +51,7 @@ const PoolS1Kernels kScalar{max_forward_scalar, argmax_scalar, avg_forward_scala
 }  // namespace
 
 void s1_max_forward_exact(const S1Geo &s, const float *x, int planes, float *y) {
-    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    const int64_t plane = s.plane(), oplane = s.oplane();
     for (int p = 0; p < planes; ++p) {
         const float *xp = x + p * plane;
         float *yp = y + p * oplane;
@@ -74,7 +74,7 @@ void s1_max_forward_exact(const S1Geo &s, const float *x, int planes, float *y) 
 }
 
 void s1_argmax_exact(const S1Geo &s, const float *x, int planes, float *vals, int32_t *idx) {
-    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    const int64_t plane = s.plane(), oplane = s.oplane();
     for (int p = 0; p < planes; ++p) {
         const float *xp = x + p * plane;
         float *vp = vals + p * oplane;
@@ -103,7 +103,7 @@ void s1_argmax_exact(const S1Geo &s, const float *x, int planes, float *vals, in
 
 void s1_max_backward_exact(const S1Geo &s, const float *dy, const float *x, int planes, float *vals, int32_t *idx,
                            float *dx) {
-    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    const int64_t plane = s.plane(), oplane = s.oplane();
     for (int p = 0; p < planes; ++p) {
         s1_argmax_exact(s, x + p * plane, 1, vals, idx);
         float *dxp = dx + p * plane;
@@ -115,7 +115,7 @@ void s1_max_backward_exact(const S1Geo &s, const float *dy, const float *x, int 
 
 void s1_avg_backward_exact(const S1Geo &s, const float *dy, int planes, const float *rinv, const float *cinv,
                            float *dx) {
-    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    const int64_t plane = s.plane(), oplane = s.oplane();
     for (int p = 0; p < planes; ++p) {
         const float *dyp = dy + p * oplane;
         float *dxp = dx + p * plane;
@@ -142,7 +142,7 @@ void s1_avg_backward_exact(const S1Geo &s, const float *dy, int planes, const fl
 }
 
 void s1_avg_forward_exact(const S1Geo &s, const float *x, int planes, const float *rext, const float *cext, float *y) {
-    const int64_t plane = static_cast<int64_t>(s.h) * s.w, oplane = static_cast<int64_t>(s.hout) * s.wout;
+    const int64_t plane = s.plane(), oplane = s.oplane();
     for (int p = 0; p < planes; ++p) {
         const float *xp = x + p * plane;
         float *yp = y + p * oplane;
@@ -180,7 +180,7 @@ S1Geo s1_geo(const PoolGeo &g) {
 }
 
 int s1_group(const S1Geo &s) {
-    const int64_t cells = static_cast<int64_t>(s.hp) * s.wp;
+    const int64_t cells = s.cells();
     return static_cast<int>(std::max<int64_t>(1, kGroupFloats / cells));
 }
 
@@ -201,9 +201,6 @@ void s1_tap_init(float *tp, int64_t floats) {
 void s1_stack_init(float *stack, int64_t floats, float border) { std::fill(stack, stack + floats, border); }
 
 namespace {
-
-int64_t plane_of(const S1Geo &s) { return static_cast<int64_t>(s.h) * s.w; }
-int64_t oplane_of(const S1Geo &s) { return static_cast<int64_t>(s.hout) * s.wout; }
 
 // Planes per group for the task range [t0, t1): s1_group, at most the range.
 int task_group(const S1Geo &s, int64_t t0, int64_t t1) {
@@ -234,13 +231,13 @@ int max_stack_groups(const PoolGeo &g, int64_t t0, int64_t t1, Fn fn) {
 
 int s1_max_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0, int64_t t1) {
     return max_stack_groups(g, t0, t1, [&](const S1Geo &s, float *stack, int64_t t, int n) {
-        pool_s1().max_forward(s, x + t * plane_of(s), n, stack, y + t * oplane_of(s));
+        pool_s1().max_forward(s, x + t * s.plane(), n, stack, y + t * s.oplane());
     });
 }
 
 int s1_argmax_tasks(const PoolGeo &g, const float *x, float *vals, int32_t *idx, int64_t t0, int64_t t1) {
     return max_stack_groups(g, t0, t1, [&](const S1Geo &s, float *stack, int64_t t, int n) {
-        pool_s1().argmax(s, x + t * plane_of(s), n, stack, vals + t * oplane_of(s), idx + t * oplane_of(s));
+        pool_s1().argmax(s, x + t * s.plane(), n, stack, vals + t * s.oplane(), idx + t * s.oplane());
     });
 }
 
@@ -256,7 +253,7 @@ int s1_avg_forward_tasks(const PoolGeo &g, const float *x, float *y, int64_t t0,
     for (int i = 0; i < s.hout; ++i) rext[i] = static_cast<float>(row_extent(g, i));
     for (int j = 0; j < s.wout + kSlack; ++j) cext[j] = j < s.wout ? static_cast<float>(col_extent(g, j)) : 1.f;
     const PoolS1Kernels &k = pool_s1();
-    const int64_t plane = plane_of(s), oplane = oplane_of(s);
+    const int64_t plane = s.plane(), oplane = s.oplane();
     for_groups(t0, t1, group, [&](int64_t t, int n) {
         k.avg_forward(s, x + t * plane, n, stack.get(), rext, cext, y + t * oplane);
     });
@@ -275,7 +272,7 @@ int s1_avg_backward_tasks(const PoolGeo &g, const float *dy, float *dx, int64_t 
     for (int i = 0; i < s.hout; ++i) rinv[i] = 1.f / static_cast<float>(row_extent(g, i));
     for (int j = 0; j < s.wout + kSlack; ++j) cinv[j] = j < s.wout ? 1.f / static_cast<float>(col_extent(g, j)) : 0.f;
     const PoolS1Kernels &k = pool_s1();
-    const int64_t plane = plane_of(s), oplane = oplane_of(s);
+    const int64_t plane = s.plane(), oplane = s.oplane();
     for_groups(t0, t1, group, [&](int64_t t, int n) {
         k.avg_backward(s, dy + t * oplane, n, tp.get(), rinv, cinv, dx + t * plane);
     });
@@ -287,7 +284,7 @@ int s1_max_backward_tasks(const PoolGeo &g, const float *dy, const float *x, flo
     const int group = task_group(s, t0, t1);
     if (group < 1) return C4J_OK;
     const int64_t floats = s1_stack_floats(s, group), tf = s1_tap_floats(s);
-    const int64_t plane = plane_of(s), oplane = oplane_of(s);
+    const int64_t plane = s.plane(), oplane = s.oplane();
     FloatBuffer stack(floats), tp(tf), dp(tf);
     if (!stack.ok() || !tp.ok() || !dp.ok()) return C4J_ERR_OUT_OF_MEMORY;
     s1_stack_init(stack.get(), floats, -std::numeric_limits<float>::infinity());

@@ -27,6 +27,9 @@ namespace c4j {
 struct S1Geo {
     int h, w, ph, pw, kh, kw, hout, wout;
     int hp, wp;  // padded plane: h + 2 ph rows of w + 2 pw floats
+    int64_t plane() const { return static_cast<int64_t>(h) * w; }        // floats of one input (dx) plane
+    int64_t oplane() const { return static_cast<int64_t>(hout) * wout; } // floats of one output (dy) plane
+    int64_t cells() const { return static_cast<int64_t>(hp) * wp; }      // floats of one padded plane
 };
 
 struct PoolS1Kernels {
