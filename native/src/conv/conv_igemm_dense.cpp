@@ -144,10 +144,7 @@ bool phase_geometry(const ConvGeo &g, int py, int px, ConvGeo &t, PhaseAxis &ay,
     t.pr = ax.hi;
     t.hout = ay.count;
     t.wout = ax.count;
-    t.hw = static_cast<int64_t>(t.hout) * t.wout;
-    t.khkw = static_cast<int64_t>(t.kh) * t.kw;
-    t.kg = static_cast<int64_t>(t.cin) * t.khkw;
-    t.in_plane = static_cast<int64_t>(t.h) * t.w;
+    derive_sizes(t);
     return true;
 }
 

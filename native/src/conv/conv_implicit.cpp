@@ -92,9 +92,7 @@ ConvGeo conv_implicit_transposed(const ConvGeo &g) {
     t.wout = g.w;
     t.cig = g.cog;
     t.cog = g.cig;
-    t.hw = static_cast<int64_t>(g.h) * g.w;
-    t.kg = static_cast<int64_t>(g.cog) * g.khkw;
-    t.in_plane = g.hw;
+    derive_sizes(t);
     return t;
 }
 

@@ -62,10 +62,7 @@ bool load_conv(const int32_t *d, ConvGeo &g) {
     g.cog = g.cout / g.groups;
     if (!fits(g.n, g.cin, g.h, g.w) || !fits(g.n, g.cout, g.hout, g.wout) || !fits(g.cout, g.cig, g.kh, g.kw))
         return false;
-    g.hw = static_cast<int64_t>(g.hout) * g.wout;
-    g.khkw = static_cast<int64_t>(g.kh) * g.kw;
-    g.kg = g.cig * g.khkw;
-    g.in_plane = static_cast<int64_t>(g.h) * g.w;
+    derive_sizes(g);
     return true;
 }
 

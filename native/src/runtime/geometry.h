@@ -33,6 +33,15 @@ bool load_pool(const int32_t *desc, PoolGeo &g);
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+// Sets g's derived sizes (hw, khkw, kg, in_plane) from its other fields: load_conv does, and so does every kernel
+// that builds one geometry from another (a transposed or stride-phase view).
+inline void derive_sizes(ConvGeo &g) {
+    g.hw = static_cast<int64_t>(g.hout) * g.wout;
+    g.khkw = static_cast<int64_t>(g.kh) * g.kw;
+    g.kg = g.cig * g.khkw;
+    g.in_plane = static_cast<int64_t>(g.h) * g.w;
+}
+
 }  // namespace c4j
 
 #endif
