@@ -48,7 +48,7 @@ int run_backward_data_tasks(const ConvGeo &g, const ChannelPlan &p, const float 
         const IgemmDenseFn fn = p.kernel == ConvKernel::igemm_dense_avx512 ? igemm_dense_avx512()
                                 : p.kernel == ConvKernel::igemm_dense_avx2 ? igemm_dense_avx2()
                                                                            : igemm_dense_scalar();
-        const IgemmDenseSplit sp{p.cout_blocks, p.rows_per_task};
+        const IgemmDenseSplit sp{p.co_blocks, p.rows_per_task};
         return igemm_dense_backward_data_tasks(g, fn, sp, dy, w, dx, t0, t1);
     }
     const bool pw = g.pointwise();

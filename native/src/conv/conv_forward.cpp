@@ -57,7 +57,7 @@ int run_forward_tasks(const ConvGeo &g, const FwdPlan &p, const float *x, const 
         const IgemmDenseFn fn = p.kernel == ConvKernel::igemm_dense_avx512 ? igemm_dense_avx512()
                                 : p.kernel == ConvKernel::igemm_dense_avx2 ? igemm_dense_avx2()
                                                                            : igemm_dense_scalar();
-        const IgemmDenseSplit sp{p.cout_blocks, p.rows_per_task};
+        const IgemmDenseSplit sp{p.co_blocks, p.rows_per_task};
         return igemm_dense_forward_tasks(g, fn, sp, x, w, bias, y, t0, t1);
     }
     if (igemm_phase(p.kernel)) {

@@ -199,7 +199,7 @@ IgemmDenseSplit igemm_dense_split(const ConvGeo &g, int parts) {
     const int64_t weights = static_cast<int64_t>(g.cout) * g.kg;
     const int64_t input = static_cast<int64_t>(g.n) * g.cin * g.h * g.w;
     if (parts > 1 && weights > input && panels >= 2 * parts) {
-        sp.cout_blocks = parts;
+        sp.co_blocks = parts;
         sp.rows_per_task = g.hout;
         return sp;
     }
@@ -230,7 +230,7 @@ IgemmDenseSplit igemm_dense_split(const ConvGeo &g, int parts) {
 }
 
 int64_t igemm_dense_tasks(const ConvGeo &g, const IgemmDenseSplit &sp) {
-    return sp.cout_blocks * g.n * ceil_div(g.hout, sp.rows_per_task);
+    return sp.co_blocks * g.n * ceil_div(g.hout, sp.rows_per_task);
 }
 
 IgemmDenseSplit igemm_dense_phase_split(const ConvGeo &g, int parts) {
@@ -242,7 +242,7 @@ IgemmDenseSplit igemm_dense_phase_split(const ConvGeo &g, int parts) {
     const int64_t weights = static_cast<int64_t>(g.cout) * g.kg, dy = static_cast<int64_t>(g.n) * g.cout * g.hw;
     // (each task copies its image's dy once per phase)
     if (parts > 1 && ceil_div(g.cin, kDenseMr) >= 2 * parts && (weights > g.sh * g.sw * dy || g.n < 2 * parts))
-        sp.cout_blocks = parts;
+        sp.co_blocks = parts;
     return sp;
 }
 
@@ -263,7 +263,7 @@ int run_tasks(const ConvGeo &g, IgemmDenseFn fn, const IgemmDenseSplit &sp, cons
     bool finite = true;
     for (int64_t t = t0; t < t1; ++t) {
         const int64_t cb = t / per_block, rest = t % per_block;
-        const int64_t pn0 = panels * cb / sp.cout_blocks, pn1 = panels * (cb + 1) / sp.cout_blocks;
+        const int64_t pn0 = panels * cb / sp.co_blocks, pn1 = panels * (cb + 1) / sp.co_blocks;
         if (cb != packed) finite = pack(pn0, pn1, wpk.get()), packed = cb;
         const int i0 = static_cast<int>((rest % blocks) * sp.rows_per_task);
         const int i1 = static_cast<int>(std::min<int64_t>(g.hout, i0 + sp.rows_per_task));
@@ -307,7 +307,7 @@ int phase_tasks(const ConvGeo &g, IgemmDenseFn fn, const IgemmDenseSplit &sp, co
     bool finite[16];
     for (int64_t task = t0; task < t1; ++task) {
         const int64_t cb = task / g.n, img = task % g.n;
-        const int64_t pn0 = panels * cb / sp.cout_blocks, pn1 = panels * (cb + 1) / sp.cout_blocks;
+        const int64_t pn0 = panels * cb / sp.co_blocks, pn1 = panels * (cb + 1) / sp.co_blocks;
         if (cb != packed) {
             for (int ph = 0; ph < nph; ++ph) {
                 const int64_t kb = t[ph].kw, taps = t[ph].khkw;

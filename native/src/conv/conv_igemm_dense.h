@@ -88,12 +88,12 @@ bool igemm_dense_bwd_data_avx512_active(const ConvGeo &g);
 // How a call's tasks are cut for `parts` threads (g: the geometry the kernel runs, transposed for backward data):
 // tasks are (output-channel block, image, block of rows_per_task rows), the channel block outermost.
 struct IgemmDenseSplit {
-    int64_t cout_blocks = 1;
+    int64_t co_blocks = 1;
     int64_t rows_per_task = 1;
 };
 IgemmDenseSplit igemm_dense_split(const ConvGeo &g, int parts);
 int64_t igemm_dense_tasks(const ConvGeo &g, const IgemmDenseSplit &sp);
-// Strided backward data (g itself): tasks are (dx-channel block, image), cout_blocks * n of them.
+// Strided backward data (g itself): tasks are (dx-channel block, image), co_blocks * n of them.
 IgemmDenseSplit igemm_dense_phase_split(const ConvGeo &g, int parts);
 
 // Tasks [t0, t1) with the given kernel: C4J_OK or C4J_ERR_OUT_OF_MEMORY. Each call packs the panels of the channel

@@ -28,7 +28,7 @@ FwdPlan plan_forward(const ConvGeo &g, int parts, ConvKernel kernel) {
     if (igemm_dense(kernel)) {  // (output-channel block, image, block of output rows)
         const IgemmDenseSplit sp = igemm_dense_split(g, parts);
         p.rows_per_task = sp.rows_per_task;
-        p.cout_blocks = sp.cout_blocks;
+        p.co_blocks = sp.co_blocks;
         p.tasks = igemm_dense_tasks(g, sp);
         return p;
     }
@@ -115,14 +115,14 @@ ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel) {
         if (g.sh != 1 || g.sw != 1) {  // (dx-channel block, image): every stride phase of it
             const IgemmDenseSplit sp = igemm_dense_phase_split(g, parts);
             p.rows_per_task = sp.rows_per_task;
-            p.cout_blocks = sp.cout_blocks;
-            p.tasks = sp.cout_blocks * g.n;
+            p.co_blocks = sp.co_blocks;
+            p.tasks = sp.co_blocks * g.n;
             return p;
         }
         const ConvGeo t = conv_implicit_transposed(g);
         const IgemmDenseSplit sp = igemm_dense_split(t, parts);
         p.rows_per_task = sp.rows_per_task;
-        p.cout_blocks = sp.cout_blocks;
+        p.co_blocks = sp.co_blocks;
         p.tasks = igemm_dense_tasks(t, sp);
         return p;
     }

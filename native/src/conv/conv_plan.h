@@ -80,10 +80,10 @@ struct FwdPlan {
     int64_t images_per_task;  // > 1: whole images batched into one wide GEMM (small outputs)
     int64_t blocks_per_image; // > 1: one image's output columns split into blocks
     int64_t blk;              // columns per block
-    int64_t co_blocks = 1;    // im2col / 1x1 path, > 1: each group's output channels split into blocks of co_blk (few, small images)
-    int64_t co_blk = 0;       // output channels per block (the group's cog when co_blocks is 1)
+    int64_t co_blocks = 1;    // > 1: output-channel blocks (im2col / 1x1 path: blocks of co_blk, few small images;
+                              // igemm_dense: its IgemmDenseSplit)
+    int64_t co_blk = 0;       // im2col / 1x1 path: output channels per block (the group's cog when co_blocks is 1)
     int64_t tasks;
-    int64_t cout_blocks = 1;  // igemm_dense: output-channel blocks (conv_igemm_dense.h's IgemmDenseSplit)
 };
 
 FwdPlan plan_forward(const ConvGeo &g, int parts, ConvKernel kernel);
@@ -96,7 +96,7 @@ struct ChannelPlan {  // backward data (per image and group) and backward weight
     int64_t rows_per_task = 0;                      // igemm_rows, igemm_dense: dx rows per task
     int64_t col_blocks = 1;  // > 1 (1x1 GEMM path, backward data): each dx plane's columns in blocks of col_blk
     int64_t col_blk = 0;     // columns per block (hw when col_blocks is 1)
-    int64_t cout_blocks = 1;                        // igemm_dense: dx-channel blocks (IgemmDenseSplit)
+    int64_t co_blocks = 1;                        // igemm_dense: dx-channel blocks (IgemmDenseSplit)
 };
 
 ChannelPlan plan_backward_data(const ConvGeo &g, int parts, ConvKernel kernel);
